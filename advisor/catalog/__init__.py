@@ -1,0 +1,36 @@
+"""The rule catalog: one documented entry per rule id, shipped as data (``rules/<ID>.yaml``).
+
+Importing this package is cheap; YAML and pydantic are imported only when a catalog is loaded,
+so commands that never show rule docs do not pay for them.
+
+>>> from advisor.catalog import load_catalog
+>>> load_catalog().get("IDX001").name
+'composite-index-order'
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from advisor.catalog.model import Catalog, Example, Family, Number, RuleDoc, Severity, Threshold
+
+__all__ = [
+    "Catalog",
+    "Example",
+    "Family",
+    "Number",
+    "RuleDoc",
+    "Severity",
+    "Threshold",
+    "load_catalog",
+]
+
+
+def load_catalog(directory: Path | None = None) -> Catalog:
+    """The shipped catalog (cached after the first call), or the one in ``directory`` (for tests).
+
+    Raises :class:`advisor.errors.AdvisorError` naming the file and field of the first problem.
+    """
+    from advisor.catalog.load import load_catalog as load
+
+    return load(directory)

@@ -1,0 +1,201 @@
+"""The rule catalog as the rest of the program sees it: frozen records, no YAML, no pydantic.
+
+Only :mod:`advisor.catalog.load` builds these; the CLI, the report and the rules read them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+
+from advisor.errors import AdvisorError
+
+
+class Family(StrEnum):
+    """Rule families; the value is the id prefix. Declaration order is the catalog's order."""
+
+    IDX = "IDX"
+    COV = "COV"
+    PAR = "PAR"
+    NRM = "NRM"
+    QRY = "QRY"
+    CAP = "CAP"
+    MIG = "MIG"
+
+    @property
+    def label(self) -> str:
+        """A word for headings.
+
+        >>> Family.COV.label
+        'covering'
+        """
+        return _FAMILY_LABELS[self]
+
+
+_FAMILY_LABELS = {
+    Family.IDX: "indexes",
+    Family.COV: "covering",
+    Family.PAR: "partial",
+    Family.NRM: "normalization",
+    Family.QRY: "query anti-patterns",
+    Family.CAP: "capacity and layout",
+    Family.MIG: "migrations",
+}
+
+
+class Severity(StrEnum):
+    """Default severity of a rule's findings; configuration may change it per project."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+Number = int | float
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """A tunable number a rule compares with, its default and what it means."""
+
+    name: str
+    default: Number
+    description: str
+
+
+@dataclass(frozen=True)
+class Example:
+    """A bad case and the good one (schema or pattern snippet, then the fix), as SQL text."""
+
+    bad: str
+    good: str
+
+
+@dataclass(frozen=True)
+class RuleDoc:
+    """One catalog entry: everything ``advisor rules ID`` prints about a rule."""
+
+    id: str
+    name: str
+    title: str
+    family: Family
+    severity: Severity
+    thresholds: tuple[Threshold, ...]
+    what: str
+    why: str
+    example: Example
+    fix: str
+    dialects: tuple[tuple[str, str], ...] = ()
+    """Per-dialect notes, ``(dialect, text)``, in the order the file gives them."""
+
+    def threshold(self, name: str) -> Threshold:
+        """The threshold called ``name``; ``KeyError`` when the rule has none by that name.
+
+        >>> rule = _sample_rule()
+        >>> rule.threshold("min_table_rows").default
+        10000
+        """
+        for item in self.thresholds:
+            if item.name == name:
+                return item
+        raise KeyError(f"{self.id} has no threshold {name!r}")
+
+    @property
+    def defaults(self) -> dict[str, Number]:
+        """Threshold defaults by name, the starting point configuration overrides.
+
+        >>> _sample_rule().defaults
+        {'min_table_rows': 10000}
+        """
+        return {item.name: item.default for item in self.thresholds}
+
+
+class Catalog:
+    """All rule docs, ordered by family (as :class:`Family` lists them) then id.
+
+    >>> catalog = Catalog([_sample_rule()])
+    >>> catalog.ids
+    ('IDX999',)
+    >>> catalog.get("idx999").name, catalog.get("sample-rule").id, catalog.get("NOPE")
+    ('sample-rule', 'IDX999', None)
+    """
+
+    def __init__(self, rules: list[RuleDoc] | tuple[RuleDoc, ...]) -> None:
+        order = list(Family)
+        self._rules = tuple(sorted(rules, key=lambda r: (order.index(r.family), r.id)))
+        self._by_key: dict[str, RuleDoc] = {}
+        for rule in self._rules:
+            self._by_key[rule.id.lower()] = rule
+            self._by_key[rule.name.lower()] = rule
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """Every rule id, in catalog order."""
+        return tuple(rule.id for rule in self._rules)
+
+    def get(self, key: str) -> RuleDoc | None:
+        """The rule whose id or name is ``key`` (case-insensitive), or ``None``."""
+        return self._by_key.get(key.strip().lower())
+
+    def require(self, key: str) -> RuleDoc:
+        """The rule whose id or name is ``key``; an :class:`AdvisorError` with a hint otherwise.
+
+        >>> Catalog([_sample_rule()]).require("IDX99")
+        Traceback (most recent call last):
+        ...
+        advisor.errors.AdvisorError: unknown rule 'IDX99' (did you mean IDX999?); `advisor rules` lists them
+        """
+        rule = self.get(key)
+        if rule is None:
+            close = self.suggest(key)
+            hint = f" (did you mean {' or '.join(close)}?)" if close else ""
+            raise AdvisorError(f"unknown rule {key!r}{hint}; `advisor rules` lists them")
+        return rule
+
+    def __getitem__(self, key: str) -> RuleDoc:
+        rule = self.get(key)
+        if rule is None:
+            raise KeyError(key)
+        return rule
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self.get(key) is not None
+
+    def __iter__(self) -> Iterator[RuleDoc]:
+        return iter(self._rules)
+
+    def __len__(self) -> int:
+        return len(self._rules)
+
+    def family(self, family: Family) -> tuple[RuleDoc, ...]:
+        """The rules of one family, in id order."""
+        return tuple(rule for rule in self._rules if rule.family is family)
+
+    def suggest(self, key: str, limit: int = 3) -> list[str]:
+        """Ids and names close to a mistyped ``key``, for an error message's hint.
+
+        >>> Catalog([_sample_rule()]).suggest("IDX99")
+        ['IDX999']
+        """
+        import difflib  # only on the error path
+
+        wanted = key.strip().lower()
+        found = difflib.get_close_matches(wanted, list(self._by_key), n=limit, cutoff=0.6)
+        return list(dict.fromkeys(self._by_key[item].id for item in found))
+
+
+def _sample_rule() -> RuleDoc:
+    """A made-up rule for the doctests above."""
+    return RuleDoc(
+        id="IDX999",
+        name="sample-rule",
+        title="A sample",
+        family=Family.IDX,
+        severity=Severity.INFO,
+        thresholds=(Threshold("min_table_rows", 10000, "Smaller tables are skipped."),),
+        what="Checks nothing.",
+        why="It is a sample.",
+        example=Example(bad="SELECT 1;", good="SELECT 2;"),
+        fix="Nothing to fix.",
+    )

@@ -1,0 +1,97 @@
+"""An index as the cost model sees it, whether it exists or is only proposed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from advisor.spec.model import IndexKey
+
+
+@dataclass(frozen=True)
+class PartialWhere:
+    """The predicate of a partial index: ``column`` holds one of ``values``.
+
+    Only this form is modelled (it is what equality and IN predicates give); a query can use
+    the index when its own predicate on the column allows no value outside ``values``.
+    """
+
+    column: str
+    values: tuple[str, ...]
+    sql: str
+
+    def implied_by(self, column: str, values: tuple[str, ...]) -> bool:
+        """Whether ``column IN values`` guarantees this predicate.
+
+        >>> PartialWhere("status", ("pending", "processing"), "").implied_by("status", ("pending",))
+        True
+        """
+        return column == self.column and bool(values) and set(values) <= set(self.values)
+
+
+@dataclass(frozen=True)
+class IndexDesign:
+    table: str
+    keys: tuple[IndexKey, ...]
+    include: tuple[str, ...] = ()
+    where: PartialWhere | None = None
+    unique: bool = False
+    name: str | None = None
+    """Set for an index that exists."""
+    origin: str = "proposed"
+    """``proposed``, ``declared``, ``primary_key`` or ``unique``."""
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return tuple(k.column for k in self.keys)
+
+    @property
+    def existing(self) -> bool:
+        return self.origin != "proposed"
+
+    @property
+    def droppable(self) -> bool:
+        """Constraint-backed indexes enforce something; only plain declared ones may go."""
+        return self.origin == "declared"
+
+    def stored_columns(self) -> frozenset[str]:
+        return frozenset(self.columns) | frozenset(self.include)
+
+    def same_shape(self, other: IndexDesign) -> bool:
+        """Same table, keys (with directions), include set and predicate."""
+        return (
+            self.table == other.table
+            and self.keys == other.keys
+            and set(self.include) == set(other.include)
+            and self.where == other.where
+        )
+
+    def serves_as_prefix_of(self, other: IndexDesign) -> bool:
+        """Every lookup this index can do, ``other`` does as well: its keys lead ``other``'s
+        (same directions, or all reversed, since a B-tree scans both ways), same predicate,
+        and ``other`` stores every included column.
+
+        >>> a = IndexDesign("t", (IndexKey("a"),))
+        >>> b = IndexDesign("t", (IndexKey("a"), IndexKey("b", True)))
+        >>> a.serves_as_prefix_of(b), b.serves_as_prefix_of(a)
+        (True, False)
+        """
+        if self.table != other.table or self.where != other.where or self.unique:
+            return False
+        if len(self.keys) > len(other.keys):
+            return False
+        head = other.keys[: len(self.keys)]
+        if [k.column for k in head] != list(self.columns):
+            return False
+        same = all(a.descending == b.descending for a, b in zip(self.keys, head, strict=True))
+        flipped = all(a.descending != b.descending for a, b in zip(self.keys, head, strict=True))
+        return (same or flipped) and set(self.include) <= other.stored_columns()
+
+    def label(self) -> str:
+        """A short human form: ``orders (user_id, created_at DESC) INCLUDE (total_amount)``."""
+        keys = ", ".join(k.column + (" DESC" if k.descending else "") for k in self.keys)
+        text = f"{self.table} ({keys})"
+        if self.include:
+            text += f" INCLUDE ({', '.join(self.include)})"
+        if self.where is not None:
+            text += f" WHERE {self.where.sql}"
+        return text

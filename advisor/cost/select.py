@@ -1,0 +1,208 @@
+"""Choose indexes: greedy on net benefit per byte, re-costing after every pick, under the budget.
+
+A pick that makes another index useless (its keys lead the pick's, same predicate, fewer
+stored columns) replaces it, whether it was an earlier pick or a plain index that exists: that
+is the merging step, and it is how ``orders (user_id)`` gives way to ``orders (user_id,
+created_at DESC)``. Benefits only change for patterns on the table a pick lands on, so stale
+scores are recomputed lazily when they reach the top of the queue. A last pass removes any pick
+the others made unnecessary. Every decision keeps its figures as evidence for the report.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from advisor.cost.access import IndexModel, model_index
+from advisor.cost.design import IndexDesign
+from advisor.cost.workload import Config, PatternCost, cost_shape
+from advisor.rules.base import Candidate, Drop, Rejection
+from advisor.rules.context import Context
+
+
+@dataclass(frozen=True)
+class Choice:
+    candidate: Candidate
+    replaces: tuple[IndexDesign, ...]
+    gain: float
+    """Net cost units per second saved when it was picked (reads saved minus writes added)."""
+    size_bytes: float
+
+
+@dataclass(frozen=True)
+class Plan:
+    chosen: tuple[Choice, ...]
+    dropped: tuple[Drop, ...]
+    rejected: tuple[Rejection, ...]
+    before: Mapping[str, PatternCost]
+    after: Mapping[str, PatternCost]
+    config: Config
+
+
+@dataclass
+class _Trial:
+    gain: float
+    size: float
+    write: float
+    best_cut: float
+    replaced: list[IndexModel]
+    indexes: list[IndexModel]
+    costs: dict[str, PatternCost]
+
+
+@dataclass
+class _State:
+    ctx: Context
+    config: dict[str, list[IndexModel]]
+    costs: dict[str, PatternCost]
+    touches: dict[str, list[str]]
+    freq: dict[str, float]
+    version: dict[str, int] = field(default_factory=dict)
+    models: dict[IndexDesign, IndexModel] = field(default_factory=dict)
+
+    def model(self, design: IndexDesign) -> IndexModel:
+        if design not in self.models:
+            self.models[design] = model_index(self.ctx.models[design.table], design)
+        return self.models[design]
+
+    def recost(self, table: str, indexes: list[IndexModel]) -> dict[str, PatternCost]:
+        trial: Config = {**self.config, table: indexes}
+        return {
+            p: cost_shape(self.ctx.models, self.ctx.shapes[p], trial) for p in self.touches.get(table, [])
+        }
+
+    def trial(self, design: IndexDesign) -> _Trial | None:
+        current = self.config.get(design.table, [])
+        if any(im.design.same_shape(design) for im in current):
+            return None
+        replaced = [
+            im
+            for im in current
+            if (not im.design.existing or im.design.droppable) and im.design.serves_as_prefix_of(design)
+        ]
+        new = [im for im in current if im not in replaced] + [self.model(design)]
+        return self._compare(design.table, new, replaced, self.model(design).size_bytes)
+
+    def _compare(self, table: str, new: list[IndexModel], replaced: list[IndexModel], added: float) -> _Trial:
+        costs = self.recost(table, new)
+        gain, write, cut = 0.0, 0.0, 0.0
+        for p, after in costs.items():
+            before = self.costs[p]
+            gain += self.freq[p] * (before.total - after.total)
+            write += self.freq[p] * (after.write - before.write)
+            if before.total > 0:
+                cut = max(cut, 1 - after.total / before.total)
+        size = added - sum(im.size_bytes for im in replaced)
+        return _Trial(gain, size, write, cut, replaced, new, costs)
+
+    def apply(self, table: str, trial: _Trial) -> None:
+        self.config[table] = trial.indexes
+        self.costs.update(trial.costs)
+        self.version[table] = self.version.get(table, 0) + 1
+
+
+def _touches(ctx: Context) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for name, shape in ctx.shapes.items():
+        tables = {acc.table for block in shape.walk() for acc in block.accesses}
+        if shape.target:
+            tables.add(shape.target)
+        for table in tables:
+            out.setdefault(table, []).append(name)
+    return out
+
+
+def _score(trial: _Trial, page: int) -> float:
+    if trial.size <= 0:
+        return trial.gain * 1e12
+    return trial.gain / max(trial.size, page)
+
+
+def select(ctx: Context, candidates: Sequence[Candidate], drops: Sequence[Drop]) -> Plan:
+    """Pick from ``candidates`` after applying ``drops``; see the module docstring."""
+    freq = {p.name: p.per_sec for p in ctx.spec.patterns if p.name in ctx.shapes}
+    state = _State(ctx, {}, {}, _touches(ctx), freq)
+    for table, designs in ctx.existing.items():
+        state.config[table] = [state.model(d) for d in designs]
+    before = {p: cost_shape(ctx.models, shape, state.config) for p, shape in ctx.shapes.items()}
+    state.costs = dict(before)
+    for drop in drops:
+        kept = [im for im in state.config[drop.design.table] if im.design != drop.design]
+        state.apply(drop.design.table, state._compare(drop.design.table, kept, [], 0.0))
+
+    rejected: list[Rejection] = []
+    chosen: dict[IndexDesign, Choice] = {}
+    used_bytes, used_writes = 0.0, 0.0
+    min_cut = ctx.threshold("IDX001", "min_cost_reduction")
+    queue: list[tuple[float, int, int]] = []
+    stamp: dict[int, int] = {}
+    for i, cand in enumerate(candidates):
+        trial = state.trial(cand.design)
+        if trial is not None and trial.gain > 0:
+            stamp[i] = state.version.get(cand.design.table, 0)
+            heapq.heappush(queue, (-_score(trial, ctx.engine.page_size), i, stamp[i]))
+    while queue:
+        _, i, seen = heapq.heappop(queue)
+        cand = candidates[i]
+        table = cand.design.table
+        trial = state.trial(cand.design)
+        if trial is None or trial.gain <= 0:
+            continue
+        if seen != state.version.get(table, 0):
+            heapq.heappush(queue, (-_score(trial, ctx.engine.page_size), i, state.version.get(table, 0)))
+            continue
+        why = _over_budget(ctx, state, trial, used_bytes, used_writes)
+        if why is None and trial.best_cut < min_cut:
+            why = f"cuts its best pattern's cost by only {trial.best_cut:.0%} (threshold {min_cut:.0%})"
+        if why is not None:
+            rejected.append(Rejection(cand.design, "IDX001", why, cand.patterns))
+            continue
+        state.apply(table, trial)
+        used_bytes += trial.size
+        used_writes += trial.write
+        for im in trial.replaced:
+            chosen.pop(im.design, None)
+        chosen[cand.design] = Choice(cand, tuple(im.design for im in trial.replaced), trial.gain, trial.size)
+
+    for design in list(chosen)[::-1]:
+        remaining = [im for im in state.config[design.table] if im.design != design]
+        removal = state._compare(design.table, remaining, [], 0.0)
+        if removal.gain >= 0:
+            state.apply(design.table, removal)
+            cand = chosen.pop(design).candidate
+            rejected.append(
+                Rejection(
+                    design,
+                    "IDX001",
+                    "the other recommended indexes serve its patterns as well",
+                    cand.patterns,
+                )
+            )
+
+    replaced_existing = {d for c in chosen.values() for d in c.replaces if d.existing}
+    dropped = list(drops) + [
+        Drop(
+            d,
+            "IDX006",
+            "its keys lead a recommended index",
+            next(c.candidate.design for c in chosen.values() if d in c.replaces),
+        )
+        for d in replaced_existing
+    ]
+    return Plan(
+        tuple(chosen.values()), tuple(dropped), tuple(rejected), before, dict(state.costs), dict(state.config)
+    )
+
+
+def _over_budget(
+    ctx: Context, state: _State, trial: _Trial, used_bytes: float, used_writes: float
+) -> str | None:
+    budget = ctx.spec.budget
+    if budget.storage_bytes is not None and used_bytes + trial.size > budget.storage_bytes:
+        return f"storage budget: needs {trial.size / 1e9:,.2f} GB, {max(0.0, budget.storage_bytes - used_bytes) / 1e9:,.2f} GB left"
+    if budget.max_write_overhead is not None and used_writes + trial.write > budget.max_write_overhead:
+        return f"write budget: adds {trial.write:,.0f} page writes/s, {budget.max_write_overhead - used_writes:,.0f} left"
+    if budget.max_indexes_per_table is not None and len(trial.indexes) > budget.max_indexes_per_table:
+        return f"table already has {len(trial.indexes) - 1} indexes (max_indexes_per_table {budget.max_indexes_per_table})"
+    return None

@@ -1,0 +1,127 @@
+"""Cost whole patterns under an index configuration: reads, joins and index maintenance.
+
+A join is costed as the cheaper of a nested loop (one lookup into the inner table per outer
+row, through its best index) and a hash join (one scan of the inner table). Writes pay one page
+per row for the table and one per index they must maintain; on PostgreSQL an UPDATE that changes
+no indexed column is a HOT update and maintains no index, while one that does maintains them all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from advisor.analysis.shape import OrderKey, Predicate, PredicateKind, QueryShape, StatementKind, TableAccess
+from advisor.cost.access import CPU_TUPLE, Access, AccessPlan, IndexModel, TableModel, best_plan
+
+Config = Mapping[str, Sequence[IndexModel]]
+
+
+@dataclass(frozen=True)
+class PatternCost:
+    read: float
+    """Cost units per execution spent finding and reading rows."""
+    write: float
+    """Pages written per execution (table and index maintenance)."""
+    plans: tuple[AccessPlan, ...] = ()
+
+    @property
+    def total(self) -> float:
+        return self.read + self.write
+
+
+def _access(acc: TableAccess, extra: tuple[Predicate, ...] = (), shape: QueryShape | None = None) -> Access:
+    order: tuple[OrderKey, ...] = ()
+    limit: int | None = None
+    if shape is not None:
+        if shape.order_by and all(k.table == acc.table for k in shape.order_by):
+            order = shape.order_by
+        if shape.limit is not None and (order or not shape.order_by):
+            limit = shape.limit
+    return Access(acc.table, acc.predicates + extra, acc.referenced, order, limit)
+
+
+def _join_predicates(shape: QueryShape, inner: str, visited: set[str]) -> tuple[Predicate, ...]:
+    out = []
+    for edge in shape.joins:
+        if edge.left_table == inner and edge.right_table in visited:
+            out.append(Predicate(inner, edge.left_column, PredicateKind.EQ, parameterized=True))
+        elif edge.right_table == inner and edge.left_table in visited:
+            out.append(Predicate(inner, edge.right_column, PredicateKind.EQ, parameterized=True))
+    return tuple(out)
+
+
+def block_reads(
+    models: Mapping[str, TableModel], shape: QueryShape, config: Config
+) -> tuple[float, list[AccessPlan]]:
+    """Read cost of one query block (not its subqueries) and the access plans chosen."""
+    accesses = [a for a in shape.accesses if a.table in models]
+    if not accesses:
+        return 0.0, []
+    alone = {
+        a.table: best_plan(models[a.table], _access(a, shape=shape), config.get(a.table, ()))
+        for a in accesses
+    }
+    if len(accesses) == 1:
+        plan = alone[accesses[0].table]
+        return plan.cost, [plan]
+    driving = min(accesses, key=lambda a: (alone[a.table].rows, alone[a.table].cost))
+    plans = [alone[driving.table]]
+    cost, rows = plans[0].cost, plans[0].rows
+    visited = {driving.table}
+    pending = [a for a in accesses if a is not driving]
+    while pending:
+        nxt = next((a for a in pending if _join_predicates(shape, a.table, visited)), pending[0])
+        pending.remove(nxt)
+        joined = _join_predicates(shape, nxt.table, visited)
+        tm = models[nxt.table]
+        lookup = best_plan(tm, _access(nxt, joined), config.get(nxt.table, ()))
+        scan = best_plan(tm, _access(nxt), config.get(nxt.table, ()))
+        if joined and rows * lookup.cost <= scan.cost + rows * CPU_TUPLE:
+            cost += rows * lookup.cost
+            plans.append(lookup)
+        else:
+            cost += scan.cost + rows * CPU_TUPLE
+            plans.append(scan)
+        rows = rows * lookup.rows if joined else rows * scan.rows
+        visited.add(nxt.table)
+    return cost, plans
+
+
+def _maintained(tm: TableModel, indexes: Sequence[IndexModel], changed: frozenset[str] | None) -> int:
+    """Indexes a write must touch; ``changed`` is ``None`` for INSERT / DELETE (all of them)."""
+    clustered = tm.engine.secondary_carries_pk
+    real = [im for im in indexes if not (clustered and im.design.origin == "primary_key")]
+    if changed is None:
+        return len(real)
+    touched = [
+        im
+        for im in real
+        if im.design.stored_columns() & changed or (im.design.where and im.design.where.column in changed)
+    ]
+    if tm.engine.name == "postgres":
+        return len(real) if touched else 0
+    return len(touched)
+
+
+def cost_shape(models: Mapping[str, TableModel], shape: QueryShape, config: Config) -> PatternCost:
+    """Cost of one execution of a statement and all its nested blocks."""
+    read, write = 0.0, 0.0
+    plans: list[AccessPlan] = []
+    for block in shape.walk():
+        cost, block_plans = block_reads(models, block, config)
+        read += cost
+        plans.extend(block_plans)
+    target = shape.target
+    if shape.kind.writes and target is not None and target in models:
+        tm = models[target]
+        indexes = config.get(target, ())
+        if shape.kind is StatementKind.INSERT:
+            rows = float(shape.rows_written)
+            write = rows * (1 + _maintained(tm, indexes, None))
+        else:
+            acc = shape.access(target)
+            rows = best_plan(tm, _access(acc), indexes).rows if acc is not None else tm.rows
+            changed = frozenset(shape.set_columns) if shape.kind is StatementKind.UPDATE else None
+            write = rows * (1 + _maintained(tm, indexes, changed))
+    return PatternCost(read, write, tuple(plans))

@@ -1,0 +1,40 @@
+"""The one error type that reaches the user: a message with the place it points at."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where in the user's input something is: file, line (1-based) and a dotted field path."""
+
+    file: Path | None = None
+    line: int | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        parts = []
+        if self.file is not None:
+            parts.append(str(self.file) + (f":{self.line}" if self.line is not None else ""))
+        if self.field:
+            parts.append(self.field)
+        return ": ".join(parts)
+
+
+class AdvisorError(Exception):
+    """Bad input: printed as one line ``file:line: field: message`` and exit code 2.
+
+    >>> str(AdvisorError("must be positive", Location(Path("p.yaml"), 3, "tables.users.rows")))
+    'p.yaml:3: tables.users.rows: must be positive'
+    """
+
+    def __init__(self, message: str, location: Location | None = None) -> None:
+        self.message = message
+        self.location = location or Location()
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = str(self.location)
+        return f"{where}: {self.message}" if where else self.message

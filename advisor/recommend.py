@@ -1,0 +1,138 @@
+"""The recommend pipeline: spec → analysis → rules → selection → result.
+
+Data flows one way; each stage only reads what the previous ones produced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from advisor.analysis.analyze import AnalysisError, analyze
+from advisor.analysis.shape import PredicateKind, QueryShape
+from advisor.catalog import load_catalog
+from advisor.cost.access import TableModel
+from advisor.cost.design import IndexDesign, PartialWhere
+from advisor.cost.physical import engine_for
+from advisor.cost.select import Plan, select
+from advisor.errors import AdvisorError, Location
+from advisor.report.build import build_result
+from advisor.report.result import Result
+from advisor.rules.base import CANDIDATE_RULES, Candidate, Output
+from advisor.rules.context import Context
+from advisor.rules.review import review
+from advisor.spec.model import Index, Spec, Table
+
+
+def schema_columns(spec: Spec) -> dict[str, list[str]]:
+    return {t.name.lower(): [c.name.lower() for c in t.columns] for t in spec.tables}
+
+
+def analyze_patterns(spec: Spec) -> dict[str, QueryShape]:
+    """Each pattern's shape; a pattern that does not parse or names what does not exist is an
+    input error reported by its name and line."""
+    schema = schema_columns(spec)
+    shapes = {}
+    for pattern in spec.patterns:
+        try:
+            shapes[pattern.name] = analyze(pattern.sql, spec.dialect, schema)
+        except AnalysisError as exc:
+            raise AdvisorError(
+                f"pattern {pattern.name!r}: {exc}",
+                Location(spec.path, pattern.line, f"patterns.{pattern.name}.sql"),
+            ) from None
+    return shapes
+
+
+def _partial(
+    table: Table, index: Index, dialect: str, schema: Mapping[str, Sequence[str]]
+) -> PartialWhere | None:
+    """The predicate of an existing partial index in the form the cost model knows; one it
+    cannot read is kept as never implied, so the index is never assumed usable by mistake."""
+    if index.where is None:
+        return None
+    unknown = PartialWhere("", (), index.where)
+    try:
+        shape = analyze(f"SELECT 1 FROM {table.name} WHERE {index.where}", dialect, schema)
+    except AnalysisError:
+        return unknown
+    preds = [p for acc in shape.accesses for p in acc.predicates]
+    if len(preds) != 1 or preds[0].kind not in (PredicateKind.EQ, PredicateKind.IN) or not preds[0].constant:
+        return unknown
+    return PartialWhere(preds[0].column, tuple(str(v) for v in preds[0].values), index.where)
+
+
+def existing_indexes(spec: Spec) -> dict[str, tuple[IndexDesign, ...]]:
+    schema = schema_columns(spec)
+    out = {}
+    for table in spec.tables:
+        out[table.name.lower()] = tuple(
+            IndexDesign(
+                table.name.lower(),
+                ix.keys,
+                ix.include,
+                _partial(table, ix, spec.dialect, schema),
+                ix.unique,
+                ix.name,
+                ix.origin,
+            )
+            for ix in table.indexes
+        )
+    return out
+
+
+def build_context(spec: Spec, shapes: Mapping[str, QueryShape]) -> Context:
+    catalog = load_catalog()
+    engine = engine_for(spec.dialect)
+    return Context(
+        spec=spec,
+        engine=engine,
+        shapes=shapes,
+        models={t.name.lower(): TableModel(t, engine) for t in spec.tables},
+        existing=existing_indexes(spec),
+        thresholds={rule.id: {k: float(v) for k, v in rule.defaults.items()} for rule in catalog},
+        severities={rule.id: rule.severity for rule in catalog},
+    )
+
+
+def merge_candidates(candidates: Iterable[Candidate]) -> list[Candidate]:
+    """One candidate per distinct design: rules, patterns and reasons united, first seen first."""
+    merged: dict[IndexDesign, Candidate] = {}
+    for cand in candidates:
+        have = merged.get(cand.design)
+        if have is None:
+            merged[cand.design] = cand
+            continue
+        merged[cand.design] = Candidate(
+            cand.design,
+            tuple(dict.fromkeys(have.rules + cand.rules)),
+            tuple(dict.fromkeys(have.patterns + cand.patterns)),
+            have.reason,
+            have.predicates,
+            have.referenced | cand.referenced,
+        )
+    return list(merged.values())
+
+
+def run_rules(ctx: Context) -> Output:
+    out = Output()
+    for rule in CANDIDATE_RULES.values():
+        out.merge(rule(ctx, list(out.candidates)))
+    return out
+
+
+def plan_indexes(ctx: Context) -> tuple[Output, Plan]:
+    out = run_rules(ctx)
+    turned_down = {r.design for r in out.rejections}
+    candidates = merge_candidates(c for c in out.candidates if c.design not in turned_down)
+    return out, select(ctx, candidates, out.drops)
+
+
+def recommend(spec: Spec) -> Result:
+    """The explained index plan for ``spec``."""
+    import advisor.rules.indexes  # noqa: F401  (registers the candidate rules)
+
+    shapes = analyze_patterns(spec)
+    ctx = build_context(spec, shapes)
+    out, plan = plan_indexes(ctx)
+    findings = [*out.findings, *review(ctx, plan)]
+    return build_result(ctx, plan, out.rejections, findings)

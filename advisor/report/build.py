@@ -1,0 +1,208 @@
+"""Turn the chosen plan into the result: numbered recommendations with their evidence, the
+rejected candidates with their reasons, and the assumptions behind the numbers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from advisor.analysis.shape import PredicateKind
+from advisor.cost.access import IndexModel, model_index
+from advisor.cost.design import IndexDesign
+from advisor.cost.select import Plan
+from advisor.cost.selectivity import TWO_SIDED_RANGE, estimate, range_share
+from advisor.cost.workload import cost_shape
+from advisor.emit.ddl import create_index, drop_index, index_name, to_sql
+from advisor.report.result import Recommendation, Rejected, Result, Served, Totals
+from advisor.rules.base import Finding, Rejection
+from advisor.rules.context import Context
+from advisor.spec.model import FrequencySource
+
+
+def _without(
+    ctx: Context, plan: Plan, design: IndexDesign, keep: Iterable[IndexModel] = ()
+) -> tuple[float, float]:
+    """Change in workload cost (reads+writes, and writes alone) per second if ``design`` were
+    removed from the final configuration (and ``keep`` put back)."""
+    table = design.table
+    trial = {
+        **plan.config,
+        table: [im for im in plan.config.get(table, []) if im.design != design] + list(keep),
+    }
+    total, writes = 0.0, 0.0
+    for p in ctx.spec.patterns:
+        shape = ctx.shapes.get(p.name)
+        if shape is None or (
+            not any(a.table == table for b in shape.walk() for a in b.accesses) and shape.target != table
+        ):
+            continue
+        after = plan.after[p.name]
+        other = cost_shape(ctx.models, shape, trial)
+        total += p.per_sec * (other.total - after.total)
+        writes += p.per_sec * (after.write - other.write)
+    return total, writes
+
+
+def _served(ctx: Context, plan: Plan, design: IndexDesign) -> tuple[Served, ...]:
+    out = []
+    for p in ctx.spec.patterns:
+        after = plan.after.get(p.name)
+        if after is None:
+            continue
+        for access in after.plans:
+            if access.index == design:
+                out.append(
+                    Served(p.name, p.per_sec, plan.before[p.name].total, after.total, access.describe())
+                )
+                break
+    return tuple(out)
+
+
+def _write_note(ctx: Context, design: IndexDesign) -> str:
+    stored = design.stored_columns() | ({design.where.column} if design.where else set())
+    notes = []
+    for p in ctx.spec.patterns:
+        shape = ctx.shapes.get(p.name)
+        if shape is None or shape.target != design.table or not shape.kind.writes:
+            continue
+        verb = shape.kind.value
+        if verb == "update":
+            changed = sorted(stored & set(shape.set_columns))
+            if changed:
+                hot = "; no longer a HOT update" if ctx.engine.name == "postgres" else ""
+                notes.append(f"+1 page per row of {p.name} (changes {', '.join(changed)}{hot})")
+        else:
+            notes.append(f"+{shape.rows_written if verb == 'insert' else 1} page per {verb} ({p.name})")
+    return "; ".join(notes) or "no write pattern touches it"
+
+
+def _benefit_share(served: Sequence[Served]) -> float:
+    before = sum(s.per_sec * s.cost_before for s in served)
+    after = sum(s.per_sec * s.cost_after for s in served)
+    return max(0.0, 1 - after / before) if before > 0 else 0.0
+
+
+def _creates(ctx: Context, plan: Plan) -> list[Recommendation]:
+    dialect = ctx.spec.dialect
+    rows = []
+    for choice in plan.chosen:
+        design = choice.candidate.design
+        size = model_index(ctx.models[design.table], design).size_bytes
+        gain, writes = _without(ctx, plan, design)
+        served = _served(ctx, plan, design)
+        rows.append(
+            Recommendation(
+                0,
+                "create",
+                design.table,
+                design.label(),
+                index_name(design, dialect),
+                to_sql(create_index(design, dialect), dialect),
+                choice.candidate.rules,
+                choice.candidate.reason,
+                served,
+                gain,
+                _benefit_share(served),
+                size,
+                writes,
+                _write_note(ctx, design),
+            )
+        )
+    return sorted(rows, key=lambda r: -r.benefit)
+
+
+def _drops(ctx: Context, plan: Plan) -> list[Recommendation]:
+    dialect = ctx.spec.dialect
+    rows = []
+    for drop in plan.dropped:
+        design = drop.design
+        im = model_index(ctx.models[design.table], design)
+        gain, writes = _without(ctx, plan, design, [im])
+        rows.append(
+            Recommendation(
+                0,
+                "drop",
+                design.table,
+                design.label(),
+                design.name or "",
+                to_sql(drop_index(design, dialect), dialect),
+                (drop.rule,),
+                f"{design.name}: {drop.reason}",
+                (),
+                gain,
+                0.0,
+                -im.size_bytes,
+                -writes,
+                "one index less to maintain on every write",
+            )
+        )
+    return rows
+
+
+def assumptions(ctx: Context) -> tuple[str, ...]:
+    """Every default that stood in for a statistic the spec does not give."""
+    notes: dict[str, None] = {}
+    for table in ctx.spec.tables:
+        if table.rows is None:
+            notes[
+                f"{table.name} rows (no stats given; assumed {ctx.models[table.name.lower()].rows:,.0f})"
+            ] = None
+    for shape in ctx.shapes.values():
+        for block in shape.walk():
+            for acc in block.accesses:
+                tm = ctx.models.get(acc.table)
+                if tm is None:
+                    continue
+                for pred in acc.predicates:
+                    est = estimate(tm.table, pred)
+                    if est.assumed:
+                        notes[est.assumed] = None
+                    if pred.kind is PredicateKind.RANGE:
+                        share = range_share(tm.table, pred)
+                        if share in (TWO_SIDED_RANGE, 1 / 3):
+                            notes[
+                                f"{acc.table}.{pred.column} range keeps {share:.1%} of rows (default; give "
+                                "growth_per_day for time windows)"
+                            ] = None
+                if len([p for p in acc.predicates if p.kind is not PredicateKind.NOT_SARGABLE]) > 1:
+                    notes["predicates on different columns are independent (selectivities multiply)"] = None
+    if any(p.source is FrequencySource.WEIGHT for p in ctx.spec.patterns):
+        notes["pattern weights are relative: benefits are in weight units, not per second"] = None
+    return tuple(notes)
+
+
+def _rejected(rejections: Sequence[Rejection], plan: Plan) -> tuple[Rejected, ...]:
+    chosen = {c.candidate.design for c in plan.chosen}
+    seen: dict[str, Rejected] = {}
+    for r in [*rejections, *plan.rejected]:
+        label = r.design.label()
+        if r.design not in chosen and label not in seen:
+            seen[label] = Rejected(label, r.rule, r.reason, r.patterns)
+    return tuple(seen.values())
+
+
+def build_result(
+    ctx: Context, plan: Plan, rejections: Sequence[Rejection], findings: Sequence[Finding]
+) -> Result:
+    recs = [*_creates(ctx, plan), *_drops(ctx, plan)]
+    numbered = tuple(
+        Recommendation(i, *[getattr(r, f) for f in Recommendation.__dataclass_fields__ if f != "number"])
+        for i, r in enumerate(recs, 1)
+    )
+    freq = {p.name: p.per_sec for p in ctx.spec.patterns}
+    totals = Totals(
+        sum(freq[p] * c.total for p, c in plan.before.items()),
+        sum(freq[p] * c.total for p, c in plan.after.items()),
+        sum(r.size_bytes for r in numbered),
+        sum(freq[p] * (plan.after[p].write - plan.before[p].write) for p in plan.before),
+    )
+    return Result(
+        str(ctx.spec.path),
+        ctx.spec.dialect,
+        len(ctx.spec.tables),
+        len(ctx.spec.patterns),
+        numbered,
+        tuple(findings),
+        _rejected(rejections, plan),
+        assumptions(ctx),
+        totals,
+    )

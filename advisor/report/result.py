@@ -1,0 +1,78 @@
+"""The one result object every output format renders. Its JSON form is documented in the README
+and carries ``version``; add fields, never change the meaning of existing ones."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from advisor.rules.base import Finding
+
+RESULT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Served:
+    pattern: str
+    per_sec: float
+    cost_before: float
+    """Cost units per execution with the indexes that exist."""
+    cost_after: float
+    """Cost units per execution with the whole plan applied."""
+    plan: str
+    """How the pattern reads the table with the plan applied."""
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    number: int
+    action: str
+    """``create`` or ``drop``."""
+    table: str
+    index: str
+    """Human form: ``orders (user_id, created_at DESC) INCLUDE (total_amount)``."""
+    name: str
+    ddl: str
+    rules: tuple[str, ...]
+    reason: str
+    serves: tuple[Served, ...]
+    benefit: float
+    """Net cost units per second the workload saves thanks to this change (reads minus writes)."""
+    benefit_share: float
+    """Share of its patterns' cost (before) that this change removes, 0..1."""
+    size_bytes: float
+    """Estimated size; negative for a drop (space freed)."""
+    write_pages_per_sec: float
+    """Index maintenance it adds per second over all write patterns (negative for a drop)."""
+    write_note: str
+    """Per write: ``+1 page per insert into orders``."""
+
+
+@dataclass(frozen=True)
+class Rejected:
+    index: str
+    rule: str
+    reason: str
+    patterns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Totals:
+    cost_before: float
+    """Cost units per second of the whole workload with the indexes that exist."""
+    cost_after: float
+    storage_bytes: float
+    write_pages_per_sec: float
+
+
+@dataclass(frozen=True)
+class Result:
+    file: str
+    dialect: str
+    tables: int
+    patterns: int
+    recommendations: tuple[Recommendation, ...]
+    findings: tuple[Finding, ...]
+    rejected: tuple[Rejected, ...]
+    assumptions: tuple[str, ...]
+    totals: Totals
+    version: int = RESULT_VERSION

@@ -1,0 +1,341 @@
+"""Index rules that run before selection: they propose candidates (IDX001, IDX002, IDX003),
+refine them (PAR001 partial, COV001 covering) and turn some down (IDX007, IDX004), and find
+redundant indexes that exist (IDX005, IDX006)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from advisor.analysis.shape import Predicate, PredicateKind, QueryShape, TableAccess
+from advisor.cost.access import TableModel, covers, model_index
+from advisor.cost.design import IndexDesign, PartialWhere
+from advisor.cost.selectivity import column_ndv, estimate
+from advisor.rules.base import Candidate, Drop, Output, Rejection, candidate_rule
+from advisor.rules.context import Context
+from advisor.spec.model import IndexKey
+
+POINT = (PredicateKind.EQ,)
+SEEKABLE = (PredicateKind.EQ, PredicateKind.IN, PredicateKind.RANGE, PredicateKind.LIKE_PREFIX)
+
+
+def _is_point(pred: Predicate) -> bool:
+    return pred.kind is PredicateKind.EQ or (pred.kind is PredicateKind.IN and pred.members == 1)
+
+
+def _lookups(
+    ctx: Context, shape: QueryShape
+) -> Iterator[tuple[QueryShape, TableAccess, tuple[Predicate, ...]]]:
+    """Every (block, table access, predicates) a pattern can seek with: the access's own
+    predicates, and for a join's inner side those plus the join column bound per outer row."""
+    for block in shape.walk():
+        for acc in block.accesses:
+            tm = ctx.models.get(acc.table)
+            if tm is None or tm.rows < ctx.threshold("IDX001", "min_table_rows"):
+                continue
+            yield block, acc, acc.predicates
+            for edge in block.joins:
+                for mine, col, other in (
+                    (edge.left_table, edge.left_column, edge.right_table),
+                    (edge.right_table, edge.right_column, edge.left_table),
+                ):
+                    if mine == acc.table and other != acc.table:
+                        bound = Predicate(acc.table, col, PredicateKind.EQ, parameterized=True)
+                        yield block, acc, (*acc.predicates, bound)
+
+
+def _by_selectivity(tm: TableModel, preds: Sequence[Predicate]) -> list[str]:
+    """Distinct columns of ``preds``, most selective first (ties by name, for stable output)."""
+    share: dict[str, float] = {}
+    for pred in preds:
+        share[pred.column] = min(share.get(pred.column, 1.0), estimate(tm.table, pred).share)
+    return sorted(share, key=lambda c: (share[c], c))
+
+
+def seek_keys(tm: TableModel, preds: Sequence[Predicate]) -> tuple[IndexKey, ...]:
+    """Equality columns most selective first, then IN lists, then the most selective range.
+
+    >>> from advisor.spec.model import Table, Column
+    >>> from advisor.cost.physical import engine_for
+    >>> t = Table("o", (Column("status", ndv=5), Column("user_id", ndv=1000), Column("at")), rows=10**6)
+    >>> ps = [Predicate("o", c, k, parameterized=True) for c, k in
+    ...       [("status", PredicateKind.EQ), ("at", PredicateKind.RANGE), ("user_id", PredicateKind.EQ)]]
+    >>> [k.column for k in seek_keys(TableModel(t, engine_for("postgres")), ps)]
+    ['user_id', 'status', 'at']
+    """
+    points = _by_selectivity(tm, [p for p in preds if _is_point(p)])
+    lists = [
+        c for c in _by_selectivity(tm, [p for p in preds if p.kind is PredicateKind.IN]) if c not in points
+    ]
+    ranges = [
+        c
+        for c in _by_selectivity(
+            tm, [p for p in preds if p.kind in (PredicateKind.RANGE, PredicateKind.LIKE_PREFIX)]
+        )
+        if c not in points and c not in lists
+    ]
+    return tuple(IndexKey(c) for c in [*points, *lists, *ranges[:1]])
+
+
+def _fk_rules(tm: TableModel, keys: tuple[IndexKey, ...]) -> tuple[str, ...]:
+    col = tm.table.column(keys[0].column) if keys else None
+    return ("IDX003",) if col is not None and col.references is not None else ()
+
+
+def _describe_keys(keys: tuple[IndexKey, ...]) -> str:
+    return ", ".join(k.column + (" DESC" if k.descending else "") for k in keys)
+
+
+@candidate_rule("IDX001")
+def composite_order(ctx: Context, _: Sequence[Candidate]) -> Output:
+    """Propose, per pattern and table, the index that seeks all its sargable predicates."""
+    out = Output()
+    for name, shape in ctx.shapes.items():
+        for _block, acc, preds in _lookups(ctx, shape):
+            tm = ctx.models[acc.table]
+            keys = seek_keys(tm, [p for p in preds if p.kind in SEEKABLE])
+            if not keys:
+                continue
+            reason = f"seek on ({_describe_keys(keys)}): equality columns most selective first, then IN lists and one range"
+            design = IndexDesign(acc.table, keys)
+            out.candidates.append(
+                Candidate(
+                    design, ("IDX001", *_fk_rules(tm, keys)), (name,), reason, tuple(preds), acc.referenced
+                )
+            )
+    return out
+
+
+@candidate_rule("IDX002")
+def order_by_limit(ctx: Context, _: Sequence[Candidate]) -> Output:
+    """Propose equality columns followed by the ORDER BY keys, so the index delivers the order."""
+    out = Output()
+    for name, shape in ctx.shapes.items():
+        for block, acc, preds in _lookups(ctx, shape):
+            order = block.order_by
+            if not order or any(k.table != acc.table for k in order):
+                continue
+            tm = ctx.models[acc.table]
+            if tm.rows * tm.share(preds) < ctx.threshold("IDX002", "min_sorted_rows") and not block.has_limit:
+                continue
+            points = _by_selectivity(tm, [p for p in preds if _is_point(p)])
+            keys = tuple(IndexKey(c) for c in points) + tuple(
+                IndexKey(k.column, k.descending) for k in order if k.column not in points
+            )
+            if len({k.column for k in keys}) != len(keys):
+                continue
+            reason = (
+                "read in index order: "
+                + (f"equality on {', '.join(points)} then " if points else "")
+                + f"ORDER BY {_describe_keys(tuple(IndexKey(k.column, k.descending) for k in order))}"
+                + (f" LIMIT {block.limit}" if block.limit is not None else "")
+                + " without a sort"
+            )
+            out.candidates.append(
+                Candidate(
+                    IndexDesign(acc.table, keys),
+                    ("IDX002", *_fk_rules(tm, keys)),
+                    (name,),
+                    reason,
+                    preds,
+                    acc.referenced,
+                )
+            )
+    return out
+
+
+@candidate_rule("IDX003")
+def foreign_key_index(ctx: Context, _: Sequence[Candidate]) -> Output:
+    """Propose an index on each referencing column that no index leads with."""
+    out = Output()
+    for table, tm in ctx.models.items():
+        if tm.rows < ctx.threshold("IDX003", "min_table_rows"):
+            continue
+        for col in tm.table.columns:
+            if col.references is None:
+                continue
+            name = col.name.lower()
+            if any(d.columns[:1] == (name,) for d in ctx.existing.get(table, ())):
+                continue
+            users = tuple(
+                p
+                for p, shape in ctx.shapes.items()
+                if any(
+                    acc.table == table and any(pr.column == name for pr in acc.predicates)
+                    for b in shape.walk()
+                    for acc in b.accesses
+                )
+                or any(
+                    (e.left_table, e.left_column) == (table, name)
+                    or (e.right_table, e.right_column) == (table, name)
+                    for b in shape.walk()
+                    for e in b.joins
+                )
+            )
+            ref = f"{col.references[0]}.{col.references[1]}"
+            reason = f"{table}.{name} references {ref} and no index starts with it"
+            bound = (Predicate(table, name, PredicateKind.EQ, parameterized=True),)
+            out.candidates.append(
+                Candidate(
+                    IndexDesign(table, (IndexKey(name),)),
+                    ("IDX003",),
+                    users,
+                    reason,
+                    bound,
+                    frozenset({name}),
+                )
+            )
+    return out
+
+
+@candidate_rule("PAR001")
+def partial_index(ctx: Context, candidates: Sequence[Candidate]) -> Output:
+    """For candidates whose pattern has a selective constant predicate, the partial variant."""
+    out = Output()
+    if not ctx.engine.supports_partial:
+        return out
+    limit = ctx.threshold("PAR001", "max_share")
+    for cand in candidates:
+        tm = ctx.models[cand.design.table]
+        for pred in cand.predicates:
+            col = tm.table.column(pred.column)
+            if not (
+                pred.kind in (PredicateKind.EQ, PredicateKind.IN)
+                and pred.constant
+                and col
+                and col.frequencies
+            ):
+                continue
+            share = estimate(tm.table, pred).share
+            if share > limit or None in pred.values:
+                continue
+            keys = tuple(k for k in cand.design.keys if k.column != pred.column) or (IndexKey(pred.column),)
+            where = PartialWhere(pred.column, tuple(str(v) for v in pred.values), pred.sql)
+            reason = f"{pred.sql} keeps {share:.1%} of {tm.table.name} (declared frequencies): index only those rows"
+            out.candidates.append(
+                Candidate(
+                    IndexDesign(tm.table.name.lower(), keys, where=where),
+                    (*cand.rules, "PAR001"),
+                    cand.patterns,
+                    reason,
+                    cand.predicates,
+                    cand.referenced,
+                )
+            )
+    return out
+
+
+@candidate_rule("COV001")
+def covering_index(ctx: Context, candidates: Sequence[Candidate]) -> Output:
+    """The covering variant of each candidate, when it stays small beside its table."""
+    out = Output()
+    share_limit = ctx.threshold("COV001", "max_table_share")
+    max_extra = ctx.threshold("COV001", "max_extra_columns")
+    for cand in candidates:
+        tm = ctx.models[cand.design.table]
+        design = cand.design
+        if covers(tm, design, cand.referenced):
+            continue
+        stored = design.stored_columns() | (
+            tm.pk_columns() if ctx.engine.secondary_carries_pk else frozenset()
+        )
+        extra = tuple(sorted(cand.referenced - stored))
+        if not extra or len(extra) > max_extra:
+            continue
+        if ctx.engine.supports_include:
+            wide = IndexDesign(design.table, design.keys, extra, design.where)
+        else:
+            wide = IndexDesign(
+                design.table, design.keys + tuple(IndexKey(c) for c in extra), (), design.where
+            )
+        size = model_index(tm, wide).size_bytes
+        if size > share_limit * tm.size_bytes:
+            out.rejections.append(
+                Rejection(
+                    wide,
+                    "COV001",
+                    f"covering would take {size / tm.size_bytes:.0%} of the table's size, over the {share_limit:.0%} limit",
+                    cand.patterns,
+                )
+            )
+            continue
+        how = "INCLUDE" if ctx.engine.supports_include else "trailing key columns"
+        reason = f"{', '.join(extra)} stored as {how}: the pattern is answered from the index alone"
+        out.candidates.append(
+            Candidate(wide, (*cand.rules, "COV001"), cand.patterns, reason, cand.predicates, cand.referenced)
+        )
+    return out
+
+
+def low_cardinality(ctx: Context, design: IndexDesign) -> str | None:
+    """Why a single-column full index is too unselective to help, or ``None``."""
+    if len(design.keys) != 1 or design.where is not None or design.include:
+        return None
+    tm = ctx.models[design.table]
+    col = tm.table.column(design.keys[0].column)
+    if col is None:
+        return None
+    ndv, _ = column_ndv(tm.table, col)
+    top = max((share for _, share in col.frequencies), default=1.0 / ndv)
+    if 1.0 / ndv <= ctx.threshold("IDX007", "max_selectivity"):
+        return None
+    return (
+        f"{col.name} has {ndv:,} distinct values (the commonest holds {top:.0%} of rows): an equality "
+        "matches too many rows for an index to beat a scan; a partial index serves the rare values"
+    )
+
+
+@candidate_rule("IDX007")
+def reject_low_cardinality(ctx: Context, candidates: Sequence[Candidate]) -> Output:
+    out = Output()
+    for cand in candidates:
+        reason = low_cardinality(ctx, cand.design)
+        if reason is not None:
+            out.rejections.append(Rejection(cand.design, "IDX007", reason, cand.patterns))
+    return out
+
+
+@candidate_rule("IDX004")
+def served_by_existing(ctx: Context, candidates: Sequence[Candidate]) -> Output:
+    """Turn down candidates an existing index already provides by its leftmost prefix."""
+    out = Output()
+    for cand in candidates:
+        for have in ctx.existing.get(cand.design.table, ()):
+            if cand.design.same_shape(have) or cand.design.serves_as_prefix_of(have):
+                what = {"primary_key": "the primary key", "unique": "the unique constraint"}.get(
+                    have.origin, "index"
+                )
+                out.rejections.append(
+                    Rejection(
+                        cand.design,
+                        "IDX004",
+                        f"already served by {what} {have.name} {have.label()}",
+                        cand.patterns,
+                    )
+                )
+                break
+    return out
+
+
+@candidate_rule("IDX005")
+def duplicate_indexes(ctx: Context, _: Sequence[Candidate]) -> Output:
+    out = Output()
+    for designs in ctx.existing.values():
+        for i, a in enumerate(designs):
+            for b in designs[i + 1 :]:
+                if a.same_shape(b) and (a.droppable or b.droppable):
+                    drop, keep = (b, a) if b.droppable else (a, b)
+                    out.drops.append(Drop(drop, "IDX005", f"same keys as {keep.name}", keep))
+    return out
+
+
+@candidate_rule("IDX006")
+def prefix_redundant_indexes(ctx: Context, _: Sequence[Candidate]) -> Output:
+    out = Output()
+    for designs in ctx.existing.values():
+        for a in designs:
+            keep = next(
+                (b for b in designs if b is not a and not a.same_shape(b) and a.serves_as_prefix_of(b)), None
+            )
+            if a.droppable and keep is not None:
+                out.drops.append(Drop(a, "IDX006", f"its keys lead {keep.name} {keep.label()}", keep))
+    return out

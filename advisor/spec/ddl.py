@@ -1,0 +1,568 @@
+"""Replay DDL files (a schema dump or migrations) into table drafts, statement by statement, with sqlglot.
+
+Each file is tokenized once and cut at top-level semicolons, so one statement sqlglot cannot parse is
+an error naming its own file and line instead of hiding the rest. Statements that do not change the
+shape of tables (INSERT, SET, GRANT, COMMENT, views, functions...) are skipped, and so are those sqlglot
+only keeps as opaque commands. The DDL ran on a real database, so a statement about a table we do not
+know (created by something skipped) is skipped too, rather than failing the whole load.
+
+Not represented, because the model cannot hold them: expression indexes, non-B-tree indexes (GIN, GiST,
+FULLTEXT...), temporary tables, ``CREATE TABLE ... AS`` and ``PARTITION OF`` (their columns are not in
+the statement).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect
+from sqlglot.errors import ErrorLevel, ParseError, TokenError
+from sqlglot.tokenizer_core import Token, TokenType
+
+from advisor.errors import AdvisorError, Location
+from advisor.spec.draft import (
+    ColumnDraft,
+    ForeignKeyDraft,
+    IndexDraft,
+    KeyDraft,
+    TableDraft,
+    default_constraint_name,
+    drop_table_references,
+    key_of,
+    rename_column_references,
+    rename_table_references,
+)
+from advisor.spec.migrations import up_section
+
+_SQLGLOT_LOGGER = logging.getLogger("sqlglot")
+_BTREE = {"btree", ""}
+_MYSQL_FAMILY = {"mysql", "singlestore", "doris", "starrocks"}
+
+
+def replay_files(files: list[Path], dialect: str, tables: dict[str, TableDraft]) -> None:
+    """Apply every statement of ``files``, in order, to ``tables`` (keyed by ``key_of`` name)."""
+    replay = _Replay(dialect, tables)
+    for path in files:
+        for line, statement in parse_statements(path, read_sql(path), dialect):
+            replay.apply(statement, Location(path, line))
+
+
+def read_sql(path: Path) -> str:
+    """The up-migration part of a DDL file's text."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise AdvisorError(f"cannot read the file: {exc.strerror or exc}", Location(path)) from None
+    try:
+        return up_section(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise AdvisorError(
+            "the file is not valid UTF-8", Location(path, raw.count(b"\n", 0, exc.start) + 1)
+        ) from None
+
+
+def parse_statements(path: Path, text: str, dialect: str) -> Iterator[tuple[int, exp.Expr]]:
+    """Each statement of ``text`` as ``(first line, expression)``; a bad one is an ``AdvisorError``."""
+    engine = Dialect.get_or_raise(dialect)
+    tokenizer = engine.tokenizer()
+    with _quiet_sqlglot():
+        try:
+            tokens = tokenizer.tokenize(text)
+        except TokenError as exc:
+            # The statement that fails to tokenize starts after the last token read.
+            read = getattr(tokenizer, "tokens", None) or []
+            line = read[-1].line if read else 1
+            cause = exc.__cause__ if isinstance(exc.__cause__, TokenError) else exc
+            raise AdvisorError(f"cannot read the SQL: {cause}", Location(path, line)) from None
+        parser = engine.parser(error_level=ErrorLevel.IMMEDIATE)
+        for chunk in split_statements(tokens):
+            line = chunk[0].line
+            try:
+                parsed = parser.parse(chunk, text)
+            except ParseError as exc:
+                detail = exc.errors[0].get("description") if exc.errors else str(exc)
+                raise AdvisorError(f"cannot parse this statement: {detail}", Location(path, line)) from None
+            except Exception as exc:  # sqlglot's own bugs must still point at the statement
+                raise AdvisorError(
+                    f"cannot parse this statement ({type(exc).__name__})", Location(path, line)
+                ) from None
+            for statement in parsed:
+                if statement is not None:
+                    yield line, statement
+
+
+def split_statements(tokens: list[Token]) -> list[list[Token]]:
+    """The token lists between top-level semicolons (function bodies are single string tokens)."""
+    chunks: list[list[Token]] = []
+    current: list[Token] = []
+    for token in tokens:
+        if token.token_type == TokenType.SEMICOLON:
+            if current:
+                chunks.append(current)
+            current = []
+        else:
+            current.append(token)
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+@contextmanager
+def _quiet_sqlglot() -> Iterator[None]:
+    """Silence sqlglot's "falling back to a Command" warnings: skipping those statements is intended."""
+    level = _SQLGLOT_LOGGER.level
+    _SQLGLOT_LOGGER.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        _SQLGLOT_LOGGER.setLevel(level)
+
+
+def _name(node: exp.Expr | None) -> str | None:
+    """The plain column name of an identifier, column or ordered column; ``None`` for expressions."""
+    # A MySQL prefix key (``name(20)``) indexes the column: close enough for the cost model.
+    while isinstance(node, exp.Ordered | exp.Collate | exp.ColumnPrefix):
+        node = node.this
+    if isinstance(node, exp.Identifier):
+        return str(node.this)
+    if isinstance(node, exp.Column) and not node.table:
+        return node.name
+    return None
+
+
+def _names(nodes: list[exp.Expr]) -> list[str] | None:
+    """Column keys of ``nodes``; ``None`` if any of them is an expression."""
+    names = [_name(node) for node in nodes]
+    return None if any(name is None for name in names) else [key_of(name) for name in names if name]
+
+
+class _Replay:
+    """The schema state as statements are applied; one method per kind of statement."""
+
+    def __init__(self, dialect: str, tables: dict[str, TableDraft]) -> None:
+        self.dialect = dialect
+        self.tables = tables
+
+    def apply(self, statement: exp.Expr, where: Location) -> None:
+        """Apply one parsed statement; kinds that do not shape tables are skipped."""
+        if isinstance(statement, exp.Create):
+            kind = str(statement.args.get("kind") or "").upper()
+            if kind == "TABLE":
+                self._create_table(statement, where)
+            elif kind == "INDEX":
+                self._create_index(statement, where)
+        elif isinstance(statement, exp.Alter):
+            kind = str(statement.args.get("kind") or "").upper()
+            if kind == "TABLE":
+                self._alter_table(statement, where)
+            elif kind == "INDEX":
+                self._alter_index(statement)
+        elif isinstance(statement, exp.Drop):
+            self._drop(statement)
+        elif isinstance(statement, exp.Command):
+            self._command(statement)
+
+    # CREATE TABLE ---------------------------------------------------------------------------------
+
+    def _create_table(self, statement: exp.Create, where: Location) -> None:
+        """CREATE TABLE with column definitions (not ``AS SELECT``, not temporary)."""
+        schema = statement.this
+        if not isinstance(schema, exp.Schema) or not isinstance(schema.this, exp.Table):
+            return
+        properties = statement.args.get("properties")
+        if properties is not None and properties.find(exp.TemporaryProperty):
+            return
+        name = schema.this.name
+        if key_of(name) in self.tables and statement.args.get("exists"):
+            return
+        table = TableDraft(name=name, origin=where)
+        for item in schema.expressions:
+            if isinstance(item, exp.ColumnDef):
+                self._add_column(table, item, where)
+            elif isinstance(item, exp.Identifier):
+                table.add_column(ColumnDraft(name=str(item.this), origin=where))
+            elif isinstance(item, exp.LikeProperty):
+                self._copy_columns(table, item, where)
+            else:
+                self._table_constraint(table, item, None, where)
+        self.tables[key_of(name)] = table
+
+    def _copy_columns(self, table: TableDraft, like: exp.LikeProperty, where: Location) -> None:
+        """PostgreSQL's ``(LIKE other)``: the other table's columns, without its keys."""
+        source = self.tables.get(key_of(like.this.name)) if isinstance(like.this, exp.Table) else None
+        for column in source.columns.values() if source else ():
+            table.add_column(
+                ColumnDraft(name=column.name, origin=where, type=column.type, nullable=column.nullable)
+            )
+
+    def _add_column(self, table: TableDraft, definition: exp.ColumnDef, where: Location) -> None:
+        """A column definition with its inline NOT NULL / PRIMARY KEY / UNIQUE / REFERENCES."""
+        column = ColumnDraft(name=definition.name, origin=where, type=self._type_text(definition))
+        key = key_of(column.name)
+        if key in table.columns:
+            table.drop_column(key)
+        table.add_column(column)
+        for constraint in definition.constraints:
+            kind = constraint.args.get("kind")
+            label = constraint.this.name if isinstance(constraint.this, exp.Identifier) else None
+            if isinstance(kind, exp.NotNullColumnConstraint):
+                column.nullable = bool(kind.args.get("allow_null"))
+            elif isinstance(kind, exp.PrimaryKeyColumnConstraint):
+                self._set_primary_key(table, [key], label, where)
+            elif isinstance(kind, exp.UniqueColumnConstraint):
+                self._add_unique(table, [key], label, where)
+            elif isinstance(kind, exp.Reference):
+                self._add_foreign_key(table, [key], kind, label, where)
+
+    def _type_text(self, definition: exp.ColumnDef) -> str:
+        """The column's type as lower-case SQL of the dialect (``text`` for SQLite's untyped columns)."""
+        kind = definition.args.get("kind")
+        if not isinstance(kind, exp.DataType):
+            return "text"
+        return kind.sql(dialect=self.dialect).lower()
+
+    def _table_constraint(
+        self, table: TableDraft, item: exp.Expr, label: str | None, where: Location
+    ) -> None:
+        """A table-level constraint (or MySQL index) inside CREATE TABLE or ALTER TABLE ADD."""
+        if isinstance(item, exp.Constraint):
+            self._named_constraint(table, item, where)
+        elif isinstance(item, exp.PrimaryKey):
+            columns = _names(item.expressions)
+            if columns:
+                self._set_primary_key(table, columns, label, where)
+        elif isinstance(item, exp.UniqueColumnConstraint) and isinstance(item.this, exp.Schema):
+            columns = _names(item.this.expressions)
+            own_label = item.this.this.name if isinstance(item.this.this, exp.Identifier) else label
+            if columns:
+                self._add_unique(table, columns, own_label, where)
+        elif isinstance(item, exp.ForeignKey):
+            columns = _names(item.expressions)
+            reference = item.args.get("reference")
+            if columns and isinstance(reference, exp.Reference):
+                self._add_foreign_key(table, columns, reference, label, where)
+        elif isinstance(item, exp.IndexColumnConstraint):
+            self._inline_index(table, item, where)
+
+    def _named_constraint(self, table: TableDraft, item: exp.Constraint, where: Location) -> None:
+        """``CONSTRAINT name ...``: the parts get the name."""
+        label = item.this.name if isinstance(item.this, exp.Identifier) else None
+        parts = list(item.expressions)
+        # T-SQL writes the key's columns in the CLUSTERED / NONCLUSTERED part that follows it.
+        clustered = next(
+            (
+                p
+                for p in parts
+                if isinstance(p, exp.ClusteredColumnConstraint | exp.NonClusteredColumnConstraint)
+            ),
+            None,
+        )
+        clustered_columns = (
+            _names(clustered.this) if clustered is not None and isinstance(clustered.this, list) else None
+        )
+        for part in parts:
+            if isinstance(part, exp.PrimaryKeyColumnConstraint) and clustered_columns:
+                self._set_primary_key(table, clustered_columns, label, where)
+            elif isinstance(part, exp.UniqueColumnConstraint) and part.this is None and clustered_columns:
+                self._add_unique(table, clustered_columns, label, where)
+            else:
+                self._table_constraint(table, part, label, where)
+
+    def _set_primary_key(
+        self, table: TableDraft, columns: list[str], label: str | None, where: Location
+    ) -> None:
+        """Set the table's primary key (PostgreSQL's default name when unnamed)."""
+        name = label or default_constraint_name(table.key, columns, "pkey")
+        table.primary_key = KeyDraft(name=name, columns=columns, origin=where)
+
+    def _add_unique(self, table: TableDraft, columns: list[str], label: str | None, where: Location) -> None:
+        """Add a unique constraint, replacing one of the same name."""
+        name = label or default_constraint_name(table.key, columns, "key")
+        table.uniques = [u for u in table.uniques if u.name.lower() != name.lower()]
+        table.uniques.append(KeyDraft(name=name, columns=columns, origin=where))
+
+    def _add_foreign_key(
+        self,
+        table: TableDraft,
+        columns: list[str],
+        reference: exp.Reference,
+        label: str | None,
+        where: Location,
+    ) -> None:
+        """Add a foreign key; without target columns it means the target's primary key."""
+        target = reference.this
+        target_columns: list[str] | None = None
+        if isinstance(target, exp.Schema):
+            target_columns = _names(target.expressions)
+            target = target.this
+        if not isinstance(target, exp.Table):
+            return
+        name = label or default_constraint_name(table.key, columns, "fkey")
+        table.foreign_keys = [fk for fk in table.foreign_keys if fk.name.lower() != name.lower()]
+        table.foreign_keys.append(
+            ForeignKeyDraft(
+                name=name,
+                columns=columns,
+                target_table=key_of(target.name),
+                target_columns=target_columns,
+                origin=where,
+            )
+        )
+
+    def _inline_index(self, table: TableDraft, item: exp.IndexColumnConstraint, where: Location) -> None:
+        """MySQL's ``KEY name (cols)`` / ``INDEX`` inside CREATE TABLE or ALTER TABLE ADD."""
+        if str(item.args.get("kind") or "").upper() in ("FULLTEXT", "SPATIAL"):
+            return
+        methods = [item.args.get("index_type")] + [
+            o.args.get("using") for o in item.args.get("options") or []
+        ]
+        if any(method and str(method).lower() not in _BTREE for method in methods):
+            return
+        keys = self._index_keys(table, item.expressions)
+        if keys is None:
+            return
+        label = item.this.name if isinstance(item.this, exp.Identifier) else None
+        name = label or table.fresh_index_name("_".join([table.key, *(k for k, _ in keys), "idx"]))
+        table.indexes[name.lower()] = IndexDraft(name=name, keys=keys, origin=where)
+
+    def _index_keys(self, table: TableDraft, nodes: list[exp.Expr]) -> list[tuple[str, bool]] | None:
+        """``(column key, descending)`` per key; ``None`` when a key is an expression, not a column."""
+        keys = []
+        for node in nodes:
+            descending = isinstance(node, exp.Ordered) and bool(node.args.get("desc"))
+            name = _name(node) or self._prefix_column(table, node)
+            if name is None:
+                return None
+            keys.append((key_of(name), descending))
+        return keys
+
+    def _prefix_column(self, table: TableDraft, node: exp.Expr) -> str | None:
+        """MySQL's prefix key ``col(10)`` reads as a call of a function named like the column."""
+        inner = node.this if isinstance(node, exp.Ordered) else node
+        if self.dialect not in _MYSQL_FAMILY or not isinstance(inner, exp.Anonymous):
+            return None
+        name = str(inner.this)
+        return name if key_of(name) in table.columns and len(inner.expressions) == 1 else None
+
+    # CREATE INDEX ---------------------------------------------------------------------------------
+
+    def _create_index(self, statement: exp.Create, where: Location) -> None:
+        """CREATE [UNIQUE] INDEX on plain columns, with DESC, INCLUDE and WHERE kept."""
+        index = statement.this
+        if not isinstance(index, exp.Index):
+            return
+        table_node = index.args.get("table")
+        params = index.args.get("params")
+        table = self.tables.get(key_of(table_node.name)) if isinstance(table_node, exp.Table) else None
+        if table is None or not isinstance(params, exp.IndexParameters):
+            return
+        using = params.args.get("using")
+        if (
+            using is not None
+            and str(using.name if isinstance(using, exp.Expr) else using).lower() not in _BTREE
+        ):
+            return
+        keys = self._index_keys(table, params.args.get("columns") or [])
+        include = _names(params.args.get("include") or [])
+        if not keys or include is None:
+            return
+        label = index.name or None
+        if label and label.lower() in table.indexes and statement.args.get("exists"):
+            return
+        name = label or table.fresh_index_name("_".join([table.key, *(k for k, _ in keys), "idx"]))
+        where_clause = params.args.get("where")
+        predicate = where_clause.this if isinstance(where_clause, exp.Where) else None
+        table.indexes[name.lower()] = IndexDraft(
+            name=name,
+            keys=keys,
+            origin=where,
+            include=include,
+            where=predicate.sql(dialect=self.dialect) if predicate is not None else None,
+            unique=bool(statement.args.get("unique")),
+            predicate_columns=sorted({key_of(c.name) for c in predicate.find_all(exp.Column)})
+            if predicate
+            else [],
+        )
+
+    # ALTER ----------------------------------------------------------------------------------------
+
+    def _alter_table(self, statement: exp.Alter, where: Location) -> None:
+        """ALTER TABLE: each action in turn (several may follow one another)."""
+        target = statement.this
+        table = self.tables.get(key_of(target.name)) if isinstance(target, exp.Table) else None
+        if table is None:
+            return
+        for action in statement.args.get("actions") or []:
+            table = self._alter_action(table, action, where)
+
+    def _alter_action(self, table: TableDraft, action: exp.Expr, where: Location) -> TableDraft:
+        """Apply one ALTER TABLE action; returns the table (a rename changes its key)."""
+        if isinstance(action, exp.ColumnDef):
+            if not (action.args.get("exists") and key_of(action.name) in table.columns):
+                self._add_column(table, action, where)
+        elif isinstance(action, exp.AddConstraint):
+            for item in action.expressions:
+                self._table_constraint(table, item, None, where)
+        elif isinstance(action, exp.Drop):
+            self._drop_from_table(table, action)
+        elif isinstance(action, exp.DropPrimaryKey):
+            table.primary_key = None
+        elif isinstance(action, exp.AlterRename) and isinstance(action.this, exp.Table):
+            return self._rename_table(table, action.this.name)
+        elif isinstance(action, exp.RenameColumn):
+            old, new = _name(action.this), _name(action.args.get("to"))
+            if old and new and key_of(old) in table.columns:
+                self._rename_column(table, old, new)
+        elif isinstance(action, exp.AlterColumn):
+            self._alter_column(table, action)
+        elif isinstance(action, exp.ModifyColumn):
+            self._modify_column(table, action, where)
+        return table
+
+    def _rename_column(self, table: TableDraft, old: str, new: str) -> None:
+        """Rename everywhere, partial-index predicates included (the engines rewrite those too)."""
+        table.rename_column(old, new)
+        rename_column_references(self.tables, table.key, old, new)
+        old_key = key_of(old)
+        for index in table.indexes.values():
+            if index.where is not None and old_key in index.predicate_columns:
+                index.where = self._renamed_predicate(index.where, old_key, new)
+                index.predicate_columns = sorted(
+                    {key_of(new) if c == old_key else c for c in index.predicate_columns}
+                )
+
+    def _renamed_predicate(self, text: str, old_key: str, new: str) -> str:
+        """``text`` with the column ``old_key`` renamed to ``new``."""
+        try:
+            with _quiet_sqlglot():
+                predicate = sqlglot.parse_one(text, dialect=self.dialect)
+        except (ParseError, TokenError):
+            return text
+
+        def rename(node: exp.Expr) -> exp.Expr:
+            if isinstance(node, exp.Column) and key_of(node.name) == old_key:
+                return exp.column(new, table=node.table or None)
+            return node
+
+        return predicate.transform(rename).sql(dialect=self.dialect)
+
+    def _drop_from_table(self, table: TableDraft, action: exp.Drop) -> None:
+        """ALTER TABLE ... DROP COLUMN / INDEX / CONSTRAINT."""
+        kind = str(action.args.get("kind") or "").upper()
+        for item in action.args.get("tables") or []:
+            name = item.name
+            if kind == "COLUMN":
+                table.drop_column(name)
+            elif kind == "INDEX":
+                table.indexes.pop(name.lower(), None)
+            elif kind in ("CONSTRAINT", "FOREIGN KEY"):
+                table.drop_constraint(name)
+
+    def _rename_table(self, table: TableDraft, new_name: str) -> TableDraft:
+        """Rename in place, keeping the table's position in the output."""
+        old_key = table.key
+        table.name = new_name
+        renamed = {(table.key if key == old_key else key): value for key, value in self.tables.items()}
+        self.tables.clear()
+        self.tables.update(renamed)
+        rename_table_references(self.tables, old_key, table.key)
+        return table
+
+    def _alter_column(self, table: TableDraft, action: exp.AlterColumn) -> None:
+        """ALTER COLUMN ... TYPE / SET NOT NULL / DROP NOT NULL."""
+        column = table.columns.get(key_of(action.name))
+        if column is None:
+            return
+        dtype = action.args.get("dtype")
+        if isinstance(dtype, exp.DataType):
+            column.type = dtype.sql(dialect=self.dialect).lower()
+        if action.args.get("allow_null") is not None:
+            column.nullable = bool(action.args.get("allow_null"))
+
+    def _modify_column(self, table: TableDraft, action: exp.ModifyColumn, where: Location) -> None:
+        """MySQL's MODIFY / CHANGE COLUMN: a new definition, keeping the column's indexes."""
+        definition = action.this
+        if not isinstance(definition, exp.ColumnDef):
+            return
+        old = _name(action.args.get("rename_from")) or definition.name
+        column = table.columns.get(key_of(old))
+        if column is None:
+            return
+        if old != definition.name:
+            self._rename_column(table, old, definition.name)
+        column.type = self._type_text(definition)
+        column.nullable = not any(
+            isinstance(c.args.get("kind"), exp.NotNullColumnConstraint)
+            and not c.args["kind"].args.get("allow_null")
+            for c in definition.constraints
+        )
+
+    def _alter_index(self, statement: exp.Alter) -> None:
+        """ALTER INDEX ... RENAME TO."""
+        target = statement.this
+        for action in statement.args.get("actions") or []:
+            if isinstance(action, exp.AlterRename) and isinstance(target, exp.Table):
+                self._rename_index(target.name, action.this.name)
+
+    def _rename_index(self, old: str, new: str) -> None:
+        """Rename the index called ``old``, in whichever table has it."""
+        for table in self.tables.values():
+            index = table.indexes.pop(old.lower(), None)
+            if index is not None:
+                index.name = new
+                table.indexes[new.lower()] = index
+                return
+
+    # DROP and commands ----------------------------------------------------------------------------
+
+    def _drop(self, statement: exp.Drop) -> None:
+        """DROP TABLE (foreign keys to it go too) and DROP INDEX; unknown names are ignored."""
+        kind = str(statement.args.get("kind") or "").upper()
+        names = [item.name for item in statement.args.get("tables") or [] if isinstance(item, exp.Table)]
+        if kind == "TABLE":
+            for name in names:
+                if self.tables.pop(key_of(name), None) is not None:
+                    drop_table_references(self.tables, key_of(name))
+        elif kind == "INDEX":
+            for name in names:
+                for table in self.tables.values():
+                    if table.indexes.pop(name.lower(), None) is not None:
+                        break
+
+    def _command(self, statement: exp.Command) -> None:
+        """MySQL's ``RENAME TABLE a TO b, c TO d``, which sqlglot keeps as an opaque command."""
+        if str(statement.this).upper() != "RENAME" or self.dialect not in _MYSQL_FAMILY:
+            return
+        body = statement.expression
+        text = body.name if isinstance(body, exp.Expr) else str(body or "")
+        try:
+            tokens = Dialect.get_or_raise(self.dialect).tokenize(text)
+        except TokenError:
+            return
+        if not tokens or tokens[0].token_type != TokenType.TABLE:
+            return
+        pairs = split_on(tokens[1:], TokenType.COMMA)
+        for pair in pairs:
+            words = [t for t in pair if t.token_type != TokenType.DOT]
+            if len(words) >= 3 and any(t.text.upper() == "TO" for t in words):
+                to_at = next(i for i, t in enumerate(words) if t.text.upper() == "TO")
+                old, new = words[to_at - 1].text, words[-1].text
+                table = self.tables.get(key_of(old))
+                if table is not None:
+                    self._rename_table(table, new)
+
+
+def split_on(tokens: list[Token], separator: TokenType) -> list[list[Token]]:
+    """``tokens`` cut at each ``separator`` token."""
+    parts: list[list[Token]] = [[]]
+    for token in tokens:
+        if token.token_type == separator:
+            parts.append([])
+        else:
+            parts[-1].append(token)
+    return parts

@@ -1,0 +1,151 @@
+"""The validated spec as the rest of the pipeline sees it: frozen, typed, no YAML left in it.
+
+Loading (``advisor.spec.load``) is the only place that builds these; every later stage reads them.
+Names of tables and columns are kept as the user wrote them but compared case-insensitively
+(lower-cased keys), the way unquoted identifiers behave on the engines we target.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+
+class Consistency(StrEnum):
+    STRICT = "strict"
+    EVENTUAL = "eventual"
+
+
+class FrequencySource(StrEnum):
+    """How a pattern's frequency was given; ``weight`` is relative, not a rate."""
+
+    PER_SEC = "per_sec"
+    PER_DAY = "per_day"
+    WEIGHT = "weight"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str = "text"
+    """SQL type as written (``bigint``, ``varchar(255)``), lower-cased."""
+    nullable: bool = True
+    unique: bool = False
+    primary_key: bool = False
+    ndv: int | None = None
+    """Number of distinct values; ``None`` when not given (the cost model assumes and says so)."""
+    frequencies: tuple[tuple[str, float], ...] = ()
+    """Share of rows per value, for skewed columns: ``(("delivered", 0.9), ("pending", 0.02))``."""
+    references: tuple[str, str] | None = None
+    """``(table, column)`` this column points to, lower-cased."""
+    line: int | None = None
+
+    def frequency_of(self, value: object) -> float | None:
+        """The declared share of rows holding ``value``, compared as text.
+
+        >>> Column("status", frequencies=(("pending", 0.02),)).frequency_of("pending")
+        0.02
+        """
+        text = str(value)
+        for known, share in self.frequencies:
+            if known == text:
+                return share
+        return None
+
+
+@dataclass(frozen=True)
+class IndexKey:
+    column: str
+    descending: bool = False
+
+
+@dataclass(frozen=True)
+class Index:
+    """An index that exists (declared, or implied by a primary key or unique constraint)."""
+
+    name: str
+    table: str
+    keys: tuple[IndexKey, ...]
+    include: tuple[str, ...] = ()
+    where: str | None = None
+    """The predicate of a partial index, as SQL text in the spec's dialect."""
+    unique: bool = False
+    origin: str = "declared"
+    """``declared``, ``primary_key`` or ``unique``: the last two cannot be dropped as redundant."""
+    line: int | None = None
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return tuple(k.column for k in self.keys)
+
+
+@dataclass(frozen=True)
+class FunctionalDependency:
+    lhs: tuple[str, ...]
+    rhs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    columns: tuple[Column, ...]
+    rows: int | None = None
+    growth_per_day: int | None = None
+    consistency: Consistency | None = None
+    primary_key: tuple[str, ...] = ()
+    indexes: tuple[Index, ...] = ()
+    functional_dependencies: tuple[FunctionalDependency, ...] = ()
+    line: int | None = None
+
+    def column(self, name: str) -> Column | None:
+        """The column called ``name`` (case-insensitive), or ``None``."""
+        wanted = name.lower()
+        for col in self.columns:
+            if col.name.lower() == wanted:
+                return col
+        return None
+
+
+@dataclass(frozen=True)
+class Pattern:
+    name: str
+    sql: str
+    per_sec: float
+    """Frequency as a rate; for ``weight`` patterns, the weight scaled as described in the report."""
+    source: FrequencySource = FrequencySource.PER_SEC
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Budget:
+    storage_bytes: int | None = None
+    """Total size of all new indexes together."""
+    max_indexes_per_table: int | None = None
+    """Counting the indexes that exist (primary key included)."""
+    max_write_overhead: float | None = None
+    """Extra page writes per second that new indexes may add, summed over all write patterns."""
+
+
+@dataclass(frozen=True)
+class Workload:
+    reads_per_sec: float | None = None
+    writes_per_sec: float | None = None
+
+
+@dataclass(frozen=True)
+class Spec:
+    path: Path
+    dialect: str
+    tables: tuple[Table, ...]
+    patterns: tuple[Pattern, ...]
+    budget: Budget = field(default_factory=Budget)
+    workload: Workload = field(default_factory=Workload)
+
+    def table(self, name: str) -> Table | None:
+        """The table called ``name`` (case-insensitive, schema prefix ignored), or ``None``."""
+        wanted = name.lower().rsplit(".", 1)[-1]
+        for tbl in self.tables:
+            if tbl.name.lower() == wanted:
+                return tbl
+        return None

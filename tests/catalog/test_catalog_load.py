@@ -1,0 +1,117 @@
+"""The shipped catalog loads, holds exactly the rules the engine implements, and is consistent."""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from advisor.catalog import Catalog, Family, Severity, load_catalog
+from advisor.catalog import load as loader
+
+# The rule ids and their documented defaults; the rules package implements these ids.
+EXPECTED: dict[str, tuple[Severity, dict[str, float]]] = {
+    "IDX001": (Severity.WARNING, {"min_table_rows": 10000, "min_cost_reduction": 0.5}),
+    "IDX002": (Severity.WARNING, {"min_sorted_rows": 1000}),
+    "IDX003": (Severity.WARNING, {"min_table_rows": 10000}),
+    "IDX004": (Severity.INFO, {}),
+    "IDX005": (Severity.WARNING, {}),
+    "IDX006": (Severity.WARNING, {}),
+    "IDX007": (Severity.INFO, {"max_selectivity": 0.05}),
+    "IDX008": (Severity.INFO, {"min_writes_per_sec": 1}),
+    "COV001": (Severity.INFO, {"max_table_share": 0.2, "max_extra_columns": 4}),
+    "PAR001": (Severity.INFO, {"max_share": 0.1}),
+}
+
+NAMES = {
+    "IDX001": "composite-index-order",
+    "IDX002": "order-by-limit",
+    "IDX003": "foreign-key-index",
+    "IDX004": "existing-index-serves",
+    "IDX005": "duplicate-index",
+    "IDX006": "prefix-redundant-index",
+    "IDX007": "low-cardinality-index",
+    "IDX008": "unused-index",
+    "COV001": "covering-index",
+    "PAR001": "partial-index",
+}
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return load_catalog()
+
+
+def test_ids_are_exactly_the_implemented_set(catalog: Catalog) -> None:
+    assert set(catalog.ids) == set(EXPECTED)
+    assert len(catalog) == len(EXPECTED)
+
+
+def test_catalog_order_is_family_then_id(catalog: Catalog) -> None:
+    assert catalog.ids[:8] == tuple(f"IDX00{n}" for n in range(1, 9))
+    assert catalog.ids[8:] == ("COV001", "PAR001")
+
+
+@pytest.mark.parametrize("rule_id", sorted(EXPECTED))
+def test_rule_fields(catalog: Catalog, rule_id: str) -> None:
+    rule = catalog[rule_id]
+    severity, defaults = EXPECTED[rule_id]
+    assert rule.name == NAMES[rule_id]
+    assert rule.severity is severity
+    assert rule.defaults == defaults
+    assert rule.family is Family(rule_id[:3])
+    for text in (rule.title, rule.what, rule.why, rule.fix, rule.example.bad, rule.example.good):
+        assert text.strip()
+    for item in rule.thresholds:
+        assert item.description.strip()
+        # Prose refers to thresholds by their configuration name; an unknown name is a typo.
+    for word in re.findall(r"`([a-z]+(?:_[a-z]+)+)`", rule.what + rule.why + rule.fix):
+        if word.startswith(("min_", "max_")):
+            assert word in rule.defaults, f"{rule_id} mentions unknown threshold {word}"
+
+
+@pytest.mark.parametrize("rule_id", sorted(EXPECTED))
+def test_index_examples_show_ddl(catalog: Catalog, rule_id: str) -> None:
+    good = catalog[rule_id].example.good.upper()
+    if rule_id != "IDX004":  # the point of IDX004 is that no DDL is needed
+        assert "CREATE" in good or "DROP" in good
+
+
+def test_lookup_by_id_or_name(catalog: Catalog) -> None:
+    assert catalog.get("idx002") is catalog.get("order-by-limit") is catalog["IDX002"]
+    assert catalog.get("IDX999") is None
+    assert "PAR001" in catalog and "nope" not in catalog
+    with pytest.raises(KeyError):
+        catalog["IDX999"]
+    assert catalog.suggest("IDX0011")[0] == "IDX001"
+    assert catalog.suggest("order-by-limt") == ["IDX002"]
+    assert [r.id for r in catalog.family(Family.COV)] == ["COV001"]
+
+
+def test_shipped_catalog_is_cached() -> None:
+    assert load_catalog() is load_catalog()
+
+
+def test_checkout_falls_back_to_top_level_rules() -> None:
+    if (resources.files("advisor") / "_catalog").is_dir():
+        pytest.skip("advisor is imported from an installed wheel")
+    directory = loader.default_directory()
+    assert Path(str(directory)) == Path(__file__).resolve().parents[2] / "rules"
+
+
+def test_packaged_catalog_is_preferred(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # An installed wheel holds the data at advisor/_catalog (hatch force-include).
+    (tmp_path / "_catalog").mkdir()
+    monkeypatch.setattr("advisor.catalog.load.resources.files", lambda package: tmp_path)
+    assert Path(str(loader.default_directory())) == tmp_path / "_catalog"
+
+
+def test_loader_is_not_imported_by_the_package() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, advisor.catalog; print('advisor.catalog.load' in sys.modules, 'yaml' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]

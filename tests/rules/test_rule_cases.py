@@ -1,0 +1,76 @@
+"""Runs every case in ``tests/rules/cases/<RULE>.yml`` through the real pipeline.
+
+A case file has a ``base`` spec (the contract format) and named ``cases``; each case adds or
+overrides top-level keys (``tables`` are merged table by table) and says whether the rule must
+``fire`` or ``pass``. Optional ``index`` names the exact index a firing case must recommend,
+create or drop, as the report labels it.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from advisor.recommend import recommend
+from advisor.report.result import Result
+from advisor.spec.load import load_spec
+
+CASES = Path(__file__).parent / "cases"
+
+
+def _load_cases() -> list[Any]:
+    params = []
+    for path in sorted(CASES.glob("*.yml")):
+        doc = yaml.safe_load(path.read_text())
+        for case in doc["cases"]:
+            params.append(pytest.param(doc["rule"], doc.get("base", {}), case, id=f"{doc['rule']}-{case['name']}"))
+    return params
+
+
+def _merge(base: dict[str, Any], case: dict[str, Any]) -> dict[str, Any]:
+    spec = copy.deepcopy(base)
+    for key, value in case.items():
+        if key in ("name", "expect", "index", "description"):
+            continue
+        if key == "tables":
+            spec.setdefault("tables", {}).update(copy.deepcopy(value))
+        else:
+            spec[key] = copy.deepcopy(value)
+    return spec
+
+
+def fired(result: Result, rule: str) -> list[str]:
+    """Labels of everything ``rule`` produced: recommendations, findings and rejections."""
+    out = [r.index for r in result.recommendations if rule in r.rules]
+    out += [f.subject for f in result.findings if f.rule == rule]
+    out += [r.index for r in result.rejected if r.rule == rule]
+    return out
+
+
+@pytest.mark.parametrize(("rule", "base", "case"), _load_cases())
+def test_rule_case(rule: str, base: dict[str, Any], case: dict[str, Any], tmp_path: Path) -> None:
+    spec_file = tmp_path / "patterns.yaml"
+    spec_file.write_text(yaml.safe_dump(_merge(base, case), sort_keys=False))
+    result = recommend(load_spec(spec_file))
+    hits = fired(result, rule)
+    if case["expect"] == "fire":
+        assert hits, f"{rule} did not fire; recommendations: {[r.index for r in result.recommendations]}"
+        if "index" in case:
+            assert case["index"] in hits, f"{rule} produced {hits}"
+    else:
+        assert case["expect"] == "pass"
+        assert not hits, f"{rule} fired on {hits}"
+
+
+def test_every_catalog_rule_has_cases() -> None:
+    from advisor.catalog import load_catalog
+
+    covered = {p.stem for p in CASES.glob("*.yml")}
+    assert set(load_catalog().ids) <= covered
+    for path in CASES.glob("*.yml"):
+        expects = {c["expect"] for c in yaml.safe_load(path.read_text())["cases"]}
+        assert expects == {"fire", "pass"}, f"{path.name} needs a firing and a passing case"
