@@ -31,7 +31,9 @@ Choices, beyond those documented in ``predicates.py`` and ``resolve.py``:
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Collection, Iterable, Mapping
+from typing import cast
 
 from sqlglot import exp
 from sqlglot.errors import ErrorLevel
@@ -146,8 +148,7 @@ class _Analyzer:
 
     def __init__(self, dialect: str, schema: Mapping[str, Collection[str]]) -> None:
         self.schema = schema
-        # One generator per call: they keep per-call state, and making one costs microseconds.
-        self.generator: Generator = dialect_of(dialect).generator(unsupported_level=ErrorLevel.IGNORE)
+        self.generator = _generator(dialect)
 
     # -- statements and blocks -------------------------------------------------------------------
 
@@ -508,7 +509,7 @@ class _Analyzer:
                 if kind.is_primitive:
                     continue  # identifiers, literals: no child nodes
                 if kind is exp.Column:
-                    block.resolve(node, projected)
+                    block.resolve(cast(exp.Column, node), projected)
                 elif isinstance(node, _QUERIES):
                     nested.append(node)
                 elif kind is not exp.Lambda:  # a lambda's parameters look like columns
@@ -552,6 +553,21 @@ class _Analyzer:
         finally:
             for column, parts in removed:
                 column.args.update(parts)
+
+
+def _generator(dialect: str) -> Generator:
+    """A SQL generator for ``dialect``, made once per thread: making one costs as much as
+    rendering a predicate, and a generator keeps state while it renders, so threads don't share."""
+    cache: dict[str, Generator] | None = getattr(_GENERATORS, "by_dialect", None)
+    if cache is None:
+        cache = _GENERATORS.by_dialect = {}
+    generator = cache.get(dialect)
+    if generator is None:
+        generator = cache[dialect] = dialect_of(dialect).generator(unsupported_level=ErrorLevel.IGNORE)
+    return generator
+
+
+_GENERATORS = threading.local()
 
 
 # -- helpers over the AST ---------------------------------------------------------------------------------

@@ -41,6 +41,7 @@ from typing import Generic, TypeVar
 
 from sqlglot import exp
 
+from advisor.analysis.resolve import resolution_name
 from advisor.analysis.shape import Literal, PredicateKind
 
 
@@ -61,7 +62,7 @@ Namer = Callable[[exp.Func], str]
 """The name of a function as the dialect spells it (``DATE`` rather than ``TS_OR_DS_TO_DATE``)."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Restriction(Generic[S]):
     """A conjunct restricting ``column`` of ``source``.
 
@@ -113,6 +114,7 @@ _LEAF_VALUES = (exp.Literal, exp.Placeholder, exp.Parameter, exp.Null, exp.Boole
 _RANGES = (exp.GT, exp.GTE, exp.LT, exp.LTE)
 _EQUALITIES = (exp.EQ, exp.NullSafeEQ)
 _INEQUALITIES = (exp.NEQ, exp.NullSafeNEQ)
+_COMPARISONS = (*_EQUALITIES, *_RANGES, *_INEQUALITIES)
 _ARITHMETIC = (
     exp.Add,
     exp.Sub,
@@ -197,7 +199,7 @@ def classify(conjunct: exp.Expr, role: Role[S], name_of: Namer) -> list[Fact[S]]
     node = _unparen(conjunct)
     if isinstance(node, exp.Or):
         return _disjunction(node, role)
-    if isinstance(node, (*_EQUALITIES, *_RANGES, *_INEQUALITIES)):
+    if isinstance(node, _COMPARISONS):
         return _comparison(node, role, name_of)
     if isinstance(node, exp.In):
         return _in(node, node, role, name_of, negated=False)
@@ -694,7 +696,7 @@ def _condition_reason(node: exp.Expr, name_of: Namer) -> str:
 
 
 def _name(column: exp.Column) -> str:
-    return column.name.lower()
+    return resolution_name(column)
 
 
 def _unparen(node: exp.Expr) -> exp.Expr:

@@ -147,7 +147,7 @@ class Block:
         reference (None) for a select-list alias."""
         qualifier = column.args.get("table")
         if isinstance(qualifier, exp.Identifier):
-            return self._qualified(qualifier.name.lower(), name)
+            return self._qualified(str(qualifier.this).lower(), name)
         block: Block | None = self
         while block is not None:
             found = block._unqualified(name)
@@ -217,8 +217,17 @@ class Block:
 
 
 def resolution_name(column: exp.Column) -> str:
-    """The lower-cased column name, ``*`` for ``t.*``."""
+    """The lower-cased column name, ``*`` for ``t.*``.
+
+    >>> resolution_name(exp.column("Total", quoted=True)), resolution_name(exp.column(exp.Star(), "t"))
+    ('total', '*')
+    """
     this = column.args.get("this")
+    if type(this) is exp.Identifier:
+        # The common case, read without the generic `name` property: this runs for every column.
+        text = this.args.get("this")
+        if type(text) is str:
+            return text.lower()
     if isinstance(this, exp.Star):
         return "*"
     return column.name.lower()

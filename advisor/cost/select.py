@@ -19,6 +19,7 @@ from advisor.cost.design import IndexDesign
 from advisor.cost.workload import Config, PatternCost, cost_shape
 from advisor.rules.base import Candidate, Drop, Rejection
 from advisor.rules.context import Context
+from advisor.spec.model import IndexKey
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,53 @@ class _State:
         self.version[table] = self.version.get(table, 0) + 1
 
 
+def _leads(a: IndexDesign, b: IndexDesign) -> bool:
+    """``a``'s keys lead ``b``'s (directions equal or all flipped), same table and predicate."""
+    if a.table != b.table or a.where != b.where or len(a.keys) > len(b.keys):
+        return False
+    head = b.keys[: len(a.keys)]
+    if [k.column for k in head] != list(a.columns):
+        return False
+    flips = {x.descending != y.descending for x, y in zip(a.keys, head, strict=True)}
+    return len(flips) <= 1
+
+
+def merge_candidates(ctx: Context, candidates: Sequence[Candidate]) -> list[Candidate]:
+    """For two candidates where one's keys lead the other's, the wider index that stores what
+    both need, so one index can serve both patterns (kept only while it stays within the
+    covering rule's size limit)."""
+    share_limit = ctx.threshold("COV001", "max_table_share")
+    have = {c.design for c in candidates}
+    out: list[Candidate] = []
+    by_table: dict[str, list[Candidate]] = {}
+    for cand in candidates:
+        by_table.setdefault(cand.design.table, []).append(cand)
+    for group in by_table.values():
+        for a in group:
+            for b in group:
+                if a is b or not _leads(a.design, b.design):
+                    continue
+                extra = [c for c in (*a.design.columns, *a.design.include, *b.design.include) if c not in b.design.columns]
+                extra = list(dict.fromkeys(extra))
+                if set(extra) == set(b.design.include):
+                    continue
+                if ctx.engine.supports_include:
+                    design = IndexDesign(b.design.table, b.design.keys, tuple(sorted(extra)), b.design.where)
+                else:
+                    keys = b.design.keys + tuple(IndexKey(c) for c in extra if c not in b.design.include)
+                    design = IndexDesign(b.design.table, keys, (), b.design.where)
+                tm = ctx.models[design.table]
+                if design in have or model_index(tm, design).size_bytes > share_limit * tm.size_bytes:
+                    continue
+                have.add(design)
+                reason = f"{b.reason}; also serves {', '.join(a.patterns)} so one index does the work of two"
+                out.append(Candidate(
+                    design, tuple(dict.fromkeys((*b.rules, *a.rules))), tuple(dict.fromkeys((*b.patterns, *a.patterns))),
+                    reason, b.predicates, a.referenced | b.referenced,
+                ))
+    return out
+
+
 def _touches(ctx: Context) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for name, shape in ctx.shapes.items():
@@ -135,36 +183,57 @@ def select(ctx: Context, candidates: Sequence[Candidate], drops: Sequence[Drop])
     chosen: dict[IndexDesign, Choice] = {}
     used_bytes, used_writes = 0.0, 0.0
     min_cut = ctx.threshold("IDX001", "min_cost_reduction")
-    queue: list[tuple[float, int, int]] = []
-    stamp: dict[int, int] = {}
+    min_per_gb = ctx.threshold("IDX001", "min_benefit_per_gb")
+    by_table: dict[str, list[int]] = {}
     for i, cand in enumerate(candidates):
-        trial = state.trial(cand.design)
-        if trial is not None and trial.gain > 0:
-            stamp[i] = state.version.get(cand.design.table, 0)
-            heapq.heappush(queue, (-_score(trial, ctx.engine.page_size), i, stamp[i]))
+        by_table.setdefault(cand.design.table, []).append(i)
+    queue: list[tuple[float, int, int]] = []
+
+    def rescore(table: str) -> None:
+        # an upgrade's score rises when the index it replaces is picked, so every candidate on
+        # the table is re-scored after a pick there (scores elsewhere cannot change)
+        version = state.version.get(table, 0)
+        for i in by_table.get(table, []):
+            if candidates[i].design in chosen:
+                continue
+            trial = state.trial(candidates[i].design)
+            if trial is not None and trial.gain > 0:
+                heapq.heappush(queue, (-_score(trial, ctx.engine.page_size), i, version))
+
+    for table in by_table:
+        rescore(table)
     while queue:
         _, i, seen = heapq.heappop(queue)
         cand = candidates[i]
         table = cand.design.table
+        if seen != state.version.get(table, 0) or cand.design in chosen:
+            continue
         trial = state.trial(cand.design)
         if trial is None or trial.gain <= 0:
             continue
-        if seen != state.version.get(table, 0):
-            heapq.heappush(queue, (-_score(trial, ctx.engine.page_size), i, state.version.get(table, 0)))
-            continue
         why = _over_budget(ctx, state, trial, used_bytes, used_writes)
         if why is None and trial.best_cut < min_cut:
-            why = f"cuts its best pattern's cost by only {trial.best_cut:.0%} (threshold {min_cut:.0%})"
+            why = f"cuts its best pattern's cost by only {trial.best_cut:.1%} (threshold {min_cut:.0%})"
+        if why is None and trial.size > 0 and trial.gain / (trial.size / 1e9) < min_per_gb:
+            why = (
+                f"saves {trial.gain:,.0f} cost units/s for {trial.size / 1e9:,.1f} GB, under "
+                f"{min_per_gb:,.0f} per GB"
+            )
         if why is not None:
             rejected.append(Rejection(cand.design, "IDX001", why, cand.patterns))
             continue
         state.apply(table, trial)
         used_bytes += trial.size
         used_writes += trial.write
+        replaces: list[IndexDesign] = []
         for im in trial.replaced:
-            chosen.pop(im.design, None)
-        chosen[cand.design] = Choice(cand, tuple(im.design for im in trial.replaced), trial.gain, trial.size)
+            earlier = chosen.pop(im.design, None)
+            # a pick that replaces an earlier pick also takes over what that one replaced
+            replaces += list(earlier.replaces) if earlier is not None else [im.design]
+        chosen[cand.design] = Choice(cand, tuple(replaces), trial.gain, trial.size)
+        rescore(table)
 
+    _swap(state, candidates, chosen)
     for design in list(chosen)[::-1]:
         remaining = [im for im in state.config[design.table] if im.design != design]
         removal = state._compare(design.table, remaining, [], 0.0)
@@ -193,6 +262,35 @@ def select(ctx: Context, candidates: Sequence[Candidate], drops: Sequence[Drop])
     return Plan(
         tuple(chosen.values()), tuple(dropped), tuple(rejected), before, dict(state.costs), dict(state.config)
     )
+
+
+def _swap(state: _State, candidates: Sequence[Candidate], chosen: dict[IndexDesign, Choice]) -> None:
+    """Greedy picks early what served a pattern best at the time; once later picks have changed
+    the picture, replace a pick by a smaller candidate for the same patterns when the workload
+    comes out no worse (e.g. a partial index instead of a full one)."""
+    for design in list(chosen):
+        if design not in chosen:
+            continue
+        current = chosen[design]
+        size = state.model(design).size_bytes
+        best: tuple[float, Candidate, _Trial] | None = None
+        for cand in candidates:
+            other = cand.design
+            if other.table != design.table or other in chosen or not set(cand.patterns) & set(current.candidate.patterns):
+                continue
+            if state.model(other).size_bytes >= size:
+                continue
+            kept = [im for im in state.config[design.table] if im.design != design]
+            if any(im.design.same_shape(other) for im in kept):
+                continue
+            trial = state._compare(design.table, [*kept, state.model(other)], [], state.model(other).size_bytes - size)
+            if trial.gain >= 0 and (best is None or trial.gain > best[0]):
+                best = (trial.gain, cand, trial)
+        if best is not None:
+            _, cand, trial = best
+            state.apply(design.table, trial)
+            del chosen[design]
+            chosen[cand.design] = Choice(cand, current.replaces, current.gain + trial.gain, state.model(cand.design).size_bytes)
 
 
 def _over_budget(

@@ -97,7 +97,7 @@ def _creates(ctx: Context, plan: Plan) -> list[Recommendation]:
                 design.label(),
                 index_name(design, dialect),
                 to_sql(create_index(design, dialect), dialect),
-                choice.candidate.rules,
+                tuple(sorted(choice.candidate.rules)),
                 choice.candidate.reason,
                 served,
                 gain,
@@ -131,7 +131,7 @@ def _drops(ctx: Context, plan: Plan) -> list[Recommendation]:
                 gain,
                 0.0,
                 -im.size_bytes,
-                -writes,
+                writes,
                 "one index less to maintain on every write",
             )
         )
@@ -175,8 +175,11 @@ def _rejected(rejections: Sequence[Rejection], plan: Plan) -> tuple[Rejected, ..
     seen: dict[str, Rejected] = {}
     for r in [*rejections, *plan.rejected]:
         label = r.design.label()
-        if r.design not in chosen and label not in seen:
-            seen[label] = Rejected(label, r.rule, r.reason, r.patterns)
+        if r.design in chosen or label in seen:
+            continue
+        wider = next((d for d in chosen if r.design.serves_as_prefix_of(d)), None)
+        reason = f"served by the recommended {wider.label()}" if wider is not None else r.reason
+        seen[label] = Rejected(label, r.rule, reason, r.patterns)
     return tuple(seen.values())
 
 

@@ -52,10 +52,11 @@ def served_by_existing(ctx: Context, plan: Plan) -> list[Finding]:
     """IDX004: read patterns an existing index already serves well."""
     out = []
     for name, cost in plan.after.items():
-        for access in cost.plans:
+        if not cost.plans or any(a.index is None or not a.index.existing for a in cost.plans):
+            continue
+        for access in cost.plans[:1]:
             design = access.index
-            if design is None or not design.existing:
-                continue
+            assert design is not None
             kind = {"primary_key": "primary key", "unique": "unique constraint"}.get(design.origin, "index")
             out.append(
                 Finding(
