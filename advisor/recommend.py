@@ -39,7 +39,7 @@ def analyze_patterns(spec: Spec) -> dict[str, QueryShape]:
         except AnalysisError as exc:
             raise AdvisorError(
                 f"pattern {pattern.name!r}: {exc}",
-                Location(spec.path, pattern.line, f"patterns.{pattern.name}.sql"),
+                Location(spec.path, pattern.sql_line or pattern.line, f"patterns.{pattern.name}.sql"),
             ) from None
     return shapes
 

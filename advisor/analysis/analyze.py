@@ -287,7 +287,8 @@ class _Analyzer:
         if isinstance(from_, exp.From):
             self.add_source(block, from_.this, subqueries, joins)
         for join in node.args.get("joins") or ():
-            self.add_join(block, join, subqueries, joins)
+            if isinstance(join, exp.Join):
+                self.add_join(block, join, subqueries, joins)
         edges = _using(block, joins)
         set_columns: list[str] = []
         for assignment in node.expressions:
@@ -382,7 +383,8 @@ class _Analyzer:
         if isinstance(from_, exp.From):
             self.add_source(block, from_.this, subqueries, joins)
         for join in node.args.get("joins") or ():
-            self.add_join(block, join, subqueries, joins)
+            if isinstance(join, exp.Join):
+                self.add_join(block, join, subqueries, joins)
         return joins
 
     def add_join(
@@ -396,11 +398,13 @@ class _Analyzer:
     def add_source(
         self,
         block: Block,
-        item: exp.Expr,
+        item: object,
         subqueries: list[QueryShape],
         joins: list[tuple[exp.Join, Source]],
     ) -> Source:
         """Register the table reference ``item`` (a table, derived table, VALUES, table function)."""
+        if not isinstance(item, exp.Expr):
+            raise AnalysisError("cannot analyze a table reference of this statement")
         item = _unparen(item)
         alias = item.alias.lower() or None
         source: Source
@@ -426,7 +430,8 @@ class _Analyzer:
             source = Source(alias or f"?{len(block.sources)}", None, names, alias)
         block.add(source)
         for join in item.args.get("joins") or ():
-            self.add_join(block, join, subqueries, joins)
+            if isinstance(join, exp.Join):
+                self.add_join(block, join, subqueries, joins)
         return source
 
     # -- conditions -----------------------------------------------------------------------------------

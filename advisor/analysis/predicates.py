@@ -132,6 +132,9 @@ _ARITHMETIC = (
 )
 
 
+_JSON_EXTRACTIONS = (exp.JSONExtract, exp.JSONExtractScalar, exp.JSONBExtract, exp.JSONBExtractScalar)
+
+
 def split_conjuncts(condition: exp.Expr) -> list[exp.Expr]:
     """The top-level AND-ed conditions of ``condition``, parentheses removed, in source order.
 
@@ -355,7 +358,7 @@ def _between(
     for bound, comparison in ((low, exp.LTE), (high, exp.GTE)):
         if bound.kind == _COLUMN:
             column = bound.columns[0][1]
-            built = comparison(this=exp.Column(this=column.this.copy()), expression=target.node.copy())
+            built = comparison(this=_bare_column(column), expression=_copy(target.node))
             facts.append(_restriction(bound, PredicateKind.RANGE, built, target.node, unqualify=()))
     return facts
 
@@ -480,9 +483,7 @@ def _merge_equalities(disjuncts: list[exp.Expr], role: Role[S]) -> Restriction[S
     if target is None:
         return None
     column_node = target.columns[0][1]
-    built = exp.In(
-        this=exp.Column(this=column_node.this.copy()), expressions=[member.copy() for member in members]
-    )
+    built = exp.In(this=_bare_column(column_node), expressions=[_copy(member) for member in members])
     return _membership(target, built, members, unqualify=())
 
 
@@ -677,9 +678,13 @@ def _expression_reason(node: exp.Expr, name_of: Namer) -> str:
         return "concatenation on the column"
     if isinstance(node, _ARITHMETIC):
         return "arithmetic on the column"
+    if isinstance(node, exp.Case):
+        return "CASE expression on the column"
+    if isinstance(node, _JSON_EXTRACTIONS):
+        return "JSON extraction on the column"
     if isinstance(node, exp.Func):
         name = name_of(node)
-        return f"function {name}() on the column" if name else "function on the column"
+        return f"function {name}() on the column" if name else "expression on the column"
     return "expression on the column"
 
 
@@ -691,8 +696,25 @@ def _condition_reason(node: exp.Expr, name_of: Namer) -> str:
         return "SIMILAR TO pattern"
     if isinstance(node, exp.Func) and not isinstance(node, exp.Binary):
         name = name_of(node)
-        return f"function {name}() on the column" if name else "function on the column"
+        if name:
+            return f"function {name}() on the column"
     return "condition a B-tree index cannot serve"
+
+
+def _bare_column(column: exp.Column) -> exp.Column:
+    """A new, unqualified column node with the same name (and quoting) as ``column``."""
+    this = column.this
+    if isinstance(this, exp.Identifier):
+        return exp.Column(this=exp.Identifier(this=this.this, quoted=this.quoted))
+    return exp.Column(this=_copy(this))
+
+
+def _copy(node: exp.Expr) -> exp.Expr:
+    """A copy of ``node`` for a built condition (the parsed tree must keep its parents); literals,
+    the usual case, are rebuilt directly, which is much cheaper than a deep copy."""
+    if type(node) is exp.Literal:
+        return exp.Literal(this=node.this, is_string=node.args.get("is_string"))
+    return node.copy()
 
 
 def _name(column: exp.Column) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from advisor.analysis.shape import OrderKey, Predicate, PredicateKind
@@ -73,12 +73,15 @@ def _count(n: float, one: str, many: str) -> str:
     return (f"{n:,.0f}" if n >= 1 else f"{n:.2g}") + f" {many}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class TableModel:
-    """A table's sizes on one engine, computed once."""
+    """A table's sizes on one engine, computed once; it also remembers the plans costed against
+    it, since selection asks the same question for every trial that leaves an index in place.
+    Compared by identity: one model per table per run."""
 
     table: Table
     engine: Engine
+    plans: dict[tuple[Access, IndexModel | None], AccessPlan | None] = field(default_factory=dict, repr=False)
 
     @cached_property
     def rows(self) -> float:
@@ -119,7 +122,7 @@ class TableModel:
         return frozenset(c.lower() for c in self.table.primary_key)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class IndexModel:
     """An index's entries, pages and height on a table."""
 
@@ -315,9 +318,16 @@ def index_scan(tm: TableModel, access: Access, im: IndexModel) -> AccessPlan | N
 
 def best_plan(tm: TableModel, access: Access, indexes: Iterable[IndexModel]) -> AccessPlan:
     """The cheapest way to serve ``access``: a sequential scan or one of ``indexes``."""
-    best = seq_scan(tm, access)
+    memo = tm.plans
+    best = memo.get((access, None))
+    if best is None:
+        best = memo[(access, None)] = seq_scan(tm, access)
     for im in indexes:
-        plan = index_scan(tm, access, im)
+        key = (access, im)
+        if key in memo:
+            plan = memo[key]
+        else:
+            plan = memo[key] = index_scan(tm, access, im)
         if plan is not None and plan.cost < best.cost:
             best = plan
     return best

@@ -59,6 +59,9 @@ class _State:
     costs: dict[str, PatternCost]
     touches: dict[str, list[str]]
     freq: dict[str, float]
+    leads: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+    """(table, column) to the patterns an index led by that column can serve."""
+    writers: dict[str, set[str]] = field(default_factory=dict)
     version: dict[str, int] = field(default_factory=dict)
     models: dict[IndexDesign, IndexModel] = field(default_factory=dict)
 
@@ -67,10 +70,20 @@ class _State:
             self.models[design] = model_index(self.ctx.models[design.table], design)
         return self.models[design]
 
-    def recost(self, table: str, indexes: list[IndexModel]) -> dict[str, PatternCost]:
+    def affected(self, table: str, changed: list[IndexDesign]) -> list[str]:
+        """Patterns whose cost an index change can alter: the table's writes, and the reads
+        that can seek or order on the leading column of an index added or removed."""
+        names = set(self.writers.get(table, ()))
+        for design in changed:
+            names |= self.leads.get((table, design.keys[0].column), set()) if design.keys else set()
+        return [p for p in self.touches.get(table, []) if p in names]
+
+    def recost(
+        self, table: str, indexes: list[IndexModel], changed: list[IndexDesign]
+    ) -> dict[str, PatternCost]:
         trial: Config = {**self.config, table: indexes}
         return {
-            p: cost_shape(self.ctx.models, self.ctx.shapes[p], trial) for p in self.touches.get(table, [])
+            p: cost_shape(self.ctx.models, self.ctx.shapes[p], trial) for p in self.affected(table, changed)
         }
 
     def trial(self, design: IndexDesign) -> _Trial | None:
@@ -83,10 +96,22 @@ class _State:
             if (not im.design.existing or im.design.droppable) and im.design.serves_as_prefix_of(design)
         ]
         new = [im for im in current if im not in replaced] + [self.model(design)]
-        return self._compare(design.table, new, replaced, self.model(design).size_bytes)
+        return self.compare(design.table, new, replaced, self.model(design).size_bytes, [design])
 
-    def _compare(self, table: str, new: list[IndexModel], replaced: list[IndexModel], added: float) -> _Trial:
-        costs = self.recost(table, new)
+    def without(self, design: IndexDesign) -> _Trial:
+        """The trial of removing ``design`` from the configuration."""
+        kept = [im for im in self.config[design.table] if im.design != design]
+        return self.compare(design.table, kept, [], 0.0, [design])
+
+    def compare(
+        self,
+        table: str,
+        new: list[IndexModel],
+        replaced: list[IndexModel],
+        added: float,
+        changed: list[IndexDesign],
+    ) -> _Trial:
+        costs = self.recost(table, new, changed)
         gain, write, cut = 0.0, 0.0, 0.0
         for p, after in costs.items():
             before = self.costs[p]
@@ -129,7 +154,11 @@ def merge_candidates(ctx: Context, candidates: Sequence[Candidate]) -> list[Cand
             for b in group:
                 if a is b or not _leads(a.design, b.design):
                     continue
-                extra = [c for c in (*a.design.columns, *a.design.include, *b.design.include) if c not in b.design.columns]
+                extra = [
+                    c
+                    for c in (*a.design.columns, *a.design.include, *b.design.include)
+                    if c not in b.design.columns
+                ]
                 extra = list(dict.fromkeys(extra))
                 if set(extra) == set(b.design.include):
                     continue
@@ -143,10 +172,16 @@ def merge_candidates(ctx: Context, candidates: Sequence[Candidate]) -> list[Cand
                     continue
                 have.add(design)
                 reason = f"{b.reason}; also serves {', '.join(a.patterns)} so one index does the work of two"
-                out.append(Candidate(
-                    design, tuple(dict.fromkeys((*b.rules, *a.rules))), tuple(dict.fromkeys((*b.patterns, *a.patterns))),
-                    reason, b.predicates, a.referenced | b.referenced,
-                ))
+                out.append(
+                    Candidate(
+                        design,
+                        tuple(dict.fromkeys((*b.rules, *a.rules))),
+                        tuple(dict.fromkeys((*b.patterns, *a.patterns))),
+                        reason,
+                        b.predicates,
+                        a.referenced | b.referenced,
+                    )
+                )
     return out
 
 
@@ -161,6 +196,22 @@ def _touches(ctx: Context) -> dict[str, list[str]]:
     return out
 
 
+def _relevance(ctx: Context) -> tuple[dict[tuple[str, str], set[str]], dict[str, set[str]]]:
+    leads: dict[tuple[str, str], set[str]] = {}
+    writers: dict[str, set[str]] = {}
+    for name, shape in ctx.shapes.items():
+        if shape.kind.writes and shape.target:
+            writers.setdefault(shape.target, set()).add(name)
+        for block in shape.walk():
+            columns = {(p.table, p.column) for acc in block.accesses for p in acc.predicates}
+            columns |= {(k.table, k.column) for k in block.order_by}
+            for edge in block.joins:
+                columns |= {(edge.left_table, edge.left_column), (edge.right_table, edge.right_column)}
+            for key in columns:
+                leads.setdefault(key, set()).add(name)
+    return leads, writers
+
+
 def _score(trial: _Trial, page: int) -> float:
     if trial.size <= 0:
         return trial.gain * 1e12
@@ -170,14 +221,13 @@ def _score(trial: _Trial, page: int) -> float:
 def select(ctx: Context, candidates: Sequence[Candidate], drops: Sequence[Drop]) -> Plan:
     """Pick from ``candidates`` after applying ``drops``; see the module docstring."""
     freq = {p.name: p.per_sec for p in ctx.spec.patterns if p.name in ctx.shapes}
-    state = _State(ctx, {}, {}, _touches(ctx), freq)
+    state = _State(ctx, {}, {}, _touches(ctx), freq, *_relevance(ctx))
     for table, designs in ctx.existing.items():
         state.config[table] = [state.model(d) for d in designs]
     before = {p: cost_shape(ctx.models, shape, state.config) for p, shape in ctx.shapes.items()}
     state.costs = dict(before)
     for drop in drops:
-        kept = [im for im in state.config[drop.design.table] if im.design != drop.design]
-        state.apply(drop.design.table, state._compare(drop.design.table, kept, [], 0.0))
+        state.apply(drop.design.table, state.without(drop.design))
 
     rejected: list[Rejection] = []
     chosen: dict[IndexDesign, Choice] = {}
@@ -235,8 +285,7 @@ def select(ctx: Context, candidates: Sequence[Candidate], drops: Sequence[Drop])
 
     _swap(state, candidates, chosen)
     for design in list(chosen)[::-1]:
-        remaining = [im for im in state.config[design.table] if im.design != design]
-        removal = state._compare(design.table, remaining, [], 0.0)
+        removal = state.without(design)
         if removal.gain >= 0:
             state.apply(design.table, removal)
             cand = chosen.pop(design).candidate
@@ -276,21 +325,33 @@ def _swap(state: _State, candidates: Sequence[Candidate], chosen: dict[IndexDesi
         best: tuple[float, Candidate, _Trial] | None = None
         for cand in candidates:
             other = cand.design
-            if other.table != design.table or other in chosen or not set(cand.patterns) & set(current.candidate.patterns):
+            if (
+                other.table != design.table
+                or other in chosen
+                or not set(cand.patterns) & set(current.candidate.patterns)
+            ):
                 continue
             if state.model(other).size_bytes >= size:
                 continue
             kept = [im for im in state.config[design.table] if im.design != design]
             if any(im.design.same_shape(other) for im in kept):
                 continue
-            trial = state._compare(design.table, [*kept, state.model(other)], [], state.model(other).size_bytes - size)
+            trial = state.compare(
+                design.table,
+                [*kept, state.model(other)],
+                [],
+                state.model(other).size_bytes - size,
+                [design, other],
+            )
             if trial.gain >= 0 and (best is None or trial.gain > best[0]):
                 best = (trial.gain, cand, trial)
         if best is not None:
             _, cand, trial = best
             state.apply(design.table, trial)
             del chosen[design]
-            chosen[cand.design] = Choice(cand, current.replaces, current.gain + trial.gain, state.model(cand.design).size_bytes)
+            chosen[cand.design] = Choice(
+                cand, current.replaces, current.gain + trial.gain, state.model(cand.design).size_bytes
+            )
 
 
 def _over_budget(

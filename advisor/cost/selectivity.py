@@ -97,6 +97,9 @@ def range_share(table: Table, predicate: Predicate) -> float:
     >>> p = Predicate("t", "created_at", PredicateKind.RANGE, sql="created_at >= CURRENT_DATE")
     >>> round(range_share(t, p), 5)
     0.00274
+    >>> old = Predicate("t", "created_at", PredicateKind.RANGE, sql="created_at < NOW() - INTERVAL '300 days'")
+    >>> round(range_share(t, old), 3)
+    0.178
     """
     two_sided = (
         " between " in predicate.sql.lower() or predicate.sql.count("<") + predicate.sql.count(">") > 1
@@ -106,5 +109,26 @@ def range_share(table: Table, predicate: Predicate) -> float:
         days = 1.0
         if interval is not None:
             days = int(interval.group(1)) * _UNIT_DAYS[interval.group(2).lower()]
-        return min(1.0, days * table.growth_per_day / table.rows)
+        window = min(1.0, days * table.growth_per_day / table.rows)
+        return 1.0 - window if _older_than(predicate) else window
     return TWO_SIDED_RANGE if two_sided else ONE_SIDED_RANGE
+
+
+_COMPARE = re.compile(r"(<=|>=|<|>)")
+
+
+def _older_than(predicate: Predicate) -> bool:
+    """Whether a range against the current time keeps the rows *before* the window
+    (``created_at < now() - interval '90 days'``) rather than those inside it.
+
+    >>> p = Predicate("t", "at", PredicateKind.RANGE, sql="at < NOW() - INTERVAL '90' DAY")
+    >>> _older_than(p), _older_than(Predicate("t", "at", PredicateKind.RANGE, sql="NOW() > at"))
+    (True, True)
+    """
+    text = predicate.sql.strip()
+    match = _COMPARE.search(text)
+    if match is None:
+        return False
+    less = match.group(1).startswith("<")
+    column_first = text.lower().lstrip('"`[').startswith(predicate.column.lower())
+    return less if column_first else not less

@@ -121,7 +121,7 @@ def cost_shape(models: Mapping[str, TableModel], shape: QueryShape, config: Conf
             write = rows * (1 + _maintained(tm, indexes, None))
         else:
             acc = shape.access(target)
-            rows = best_plan(tm, _access(acc), indexes).rows if acc is not None else tm.rows
+            rows = best_plan(tm, _access(acc, shape=shape), indexes).rows if acc is not None else tm.rows
             changed = frozenset(shape.set_columns) if shape.kind is StatementKind.UPDATE else None
             write = rows * (1 + _maintained(tm, indexes, changed))
     return PatternCost(read, write, tuple(plans))

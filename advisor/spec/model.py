@@ -115,6 +115,8 @@ class Pattern:
     """Frequency as a rate; for ``weight`` patterns, the weight scaled as described in the report."""
     source: FrequencySource = FrequencySource.PER_SEC
     line: int | None = None
+    sql_line: int | None = None
+    """Line of the ``sql`` value: where SQL errors point."""
 
 
 @dataclass(frozen=True)

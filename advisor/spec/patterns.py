@@ -66,6 +66,7 @@ def build_patterns(given: list[PatternIn], raw: LineDict, path: Path) -> tuple[P
                 per_sec=frequency[0],
                 source=frequency[1],
                 line=line_at(raw, where),
+                sql_line=line_at(raw, (*where, "sql")),
             )
         )
     return tuple(out)

@@ -18,7 +18,13 @@ ORDERS = Table(
             "status",
             "varchar(20)",
             ndv=5,
-            frequencies=(("delivered", 0.9), ("shipped", 0.05), ("cancelled", 0.02), ("processing", 0.015), ("pending", 0.015)),
+            frequencies=(
+                ("delivered", 0.9),
+                ("shipped", 0.05),
+                ("cancelled", 0.02),
+                ("processing", 0.015),
+                ("pending", 0.015),
+            ),
         ),
         Column("created_at", "timestamp", ndv=3_000_000_000),
         Column("total_amount", "numeric(12,2)"),
@@ -37,17 +43,27 @@ def eq(column: str, *values: object, param: bool = False) -> Predicate:
 
 def in_(column: str, *values: str) -> Predicate:
     quoted = ", ".join(f"'{v}'" for v in values)
-    return Predicate("orders", column, PredicateKind.IN, values, members=len(values), sql=f"{column} IN ({quoted})")
+    return Predicate(
+        "orders", column, PredicateKind.IN, values, members=len(values), sql=f"{column} IN ({quoted})"
+    )
 
 
 def recent_orders() -> QueryShape:
     """SELECT order_id, total_amount, created_at FROM orders WHERE user_id = :uid ORDER BY created_at DESC LIMIT 20"""
     acc = TableAccess(
-        "orders", None, (eq("user_id", param=True),),
+        "orders",
+        None,
+        (eq("user_id", param=True),),
         frozenset({"order_id", "total_amount", "created_at", "user_id"}),
         frozenset({"order_id", "total_amount", "created_at"}),
     )
-    return QueryShape(StatementKind.SELECT, (acc,), order_by=(OrderKey("orders", "created_at", True),), limit=20, has_limit=True)
+    return QueryShape(
+        StatementKind.SELECT,
+        (acc,),
+        order_by=(OrderKey("orders", "created_at", True),),
+        limit=20,
+        has_limit=True,
+    )
 
 
 def update_status() -> QueryShape:

@@ -12,8 +12,11 @@ from advisor.spec.model import IndexKey
 from tests.cost.conftest import eq, in_
 
 RECENT = Access(
-    "orders", (eq("user_id", param=True),), frozenset({"order_id", "total_amount", "created_at", "user_id"}),
-    (OrderKey("orders", "created_at", True),), 20,
+    "orders",
+    (eq("user_id", param=True),),
+    frozenset({"order_id", "total_amount", "created_at", "user_id"}),
+    (OrderKey("orders", "created_at", True),),
+    20,
 )
 COMPOSITE = IndexDesign("orders", (IndexKey("user_id"), IndexKey("created_at", True)))
 COVERING = IndexDesign("orders", COMPOSITE.keys, ("order_id", "total_amount"))
@@ -50,7 +53,9 @@ def test_composite_without_include_fetches_rows(orders_pg: TableModel) -> None:
 
 
 def test_single_column_index_must_sort(orders_pg: TableModel) -> None:
-    plan = index_scan(orders_pg, RECENT, model_index(orders_pg, IndexDesign("orders", (IndexKey("user_id"),))))
+    plan = index_scan(
+        orders_pg, RECENT, model_index(orders_pg, IndexDesign("orders", (IndexKey("user_id"),)))
+    )
     assert plan is not None and not plan.ordered
     assert plan.entries == pytest.approx(36.5)  # 3.65e9 rows / 1e8 users
 
@@ -71,13 +76,23 @@ def test_partial_index_is_used_only_when_the_query_implies_its_predicate(orders_
     implied = Access("orders", (eq("status", "pending"),), wanted, order, 100)
     narrower = index_scan(orders_pg, implied, partial)
     assert narrower is not None and narrower.ordered
-    assert index_scan(orders_pg, Access("orders", (eq("status", param=True),), wanted, order, 100), partial) is None
-    assert index_scan(orders_pg, Access("orders", (in_("status", "pending", "shipped"),), wanted, order, 100), partial) is None
+    assert (
+        index_scan(orders_pg, Access("orders", (eq("status", param=True),), wanted, order, 100), partial)
+        is None
+    )
+    assert (
+        index_scan(
+            orders_pg, Access("orders", (in_("status", "pending", "shipped"),), wanted, order, 100), partial
+        )
+        is None
+    )
 
 
 def test_innodb_secondary_index_carries_the_primary_key(orders_mysql: TableModel) -> None:
     access = Access("orders", (eq("user_id", param=True),), frozenset({"order_id", "user_id"}))
-    plan = index_scan(orders_mysql, access, model_index(orders_mysql, IndexDesign("orders", (IndexKey("user_id"),))))
+    plan = index_scan(
+        orders_mysql, access, model_index(orders_mysql, IndexDesign("orders", (IndexKey("user_id"),)))
+    )
     assert plan is not None and plan.index_only
 
 

@@ -27,7 +27,9 @@ def _load_cases() -> list[Any]:
     for path in sorted(CASES.glob("*.yml")):
         doc = yaml.safe_load(path.read_text())
         for case in doc["cases"]:
-            params.append(pytest.param(doc["rule"], doc.get("base", {}), case, id=f"{doc['rule']}-{case['name']}"))
+            params.append(
+                pytest.param(doc["rule"], doc.get("base", {}), case, id=f"{doc['rule']}-{case['name']}")
+            )
     return params
 
 
