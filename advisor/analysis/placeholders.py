@@ -24,14 +24,17 @@ from sqlglot.dialects.dialect import Dialect
 
 # Each style: a sample to probe the dialect's parser with, and the regex alternative that finds
 # it in text. The group named after the style holds the part a rewrite keeps (a name) or pads.
+# Every alternative starts with its literal character and checks what precedes it afterwards:
+# the regex engine then rejects most positions on their first character, which keeps the scan
+# a small fraction of the parse.
 _STYLES: dict[str, tuple[str, str]] = {
     "pyformat": ("%(p)s", r"%\((?P<pyformat>[A-Za-z_]\w*)\)s"),
-    "format": ("%s", r"(?<!%)%s(?!\w)(?P<format>)"),
-    "dollar_number": ("$1", r"(?<![\w$])\$(?P<dollar_number>\d+)"),
-    "dollar_name": ("$p", r"(?<![\w$])\$(?P<dollar_name>[A-Za-z_]\w*)(?!\$)"),
-    "question_number": ("?1", r"(?<![\w?])\?(?P<question_number>\d+)"),
+    "format": ("%s", r"%s(?<!%%s)(?!\w)(?P<format>)"),
+    "dollar_number": ("$1", r"\$(?<![\w$]\$)(?P<dollar_number>\d+)"),
+    "dollar_name": ("$p", r"\$(?<![\w$]\$)(?P<dollar_name>[A-Za-z_]\w*)(?!\$)"),
+    "question_number": ("?1", r"\?(?<![\w?]\?)(?P<question_number>\d+)"),
     # A ``:1`` right after a word, a bracket or a colon is an array slice or a ``::`` cast.
-    "colon_number": (":1", r"(?<![\w:\[\])])\:(?P<colon_number>\d+)"),
+    "colon_number": (":1", r":(?<![\w:\[\])]:)(?P<colon_number>\d+)"),
 }
 _NAMED = frozenset({"pyformat", "dollar_name"})
 
@@ -73,8 +76,11 @@ def _patterns(dialect: str) -> tuple[re.Pattern[str] | None, re.Pattern[str] | N
     if not styles:
         return None, None
     wanted = "|".join(_STYLES[style][1] for style in styles)
+    starts = re.escape("".join(sorted({_STYLES[style][0][0] for style in styles})))
     skip = "|".join(_skipped_text(dialect))
-    return re.compile(wanted), re.compile(f"(?P<skip>{skip})|{wanted}", re.DOTALL)
+    finder = re.compile(f"(?=[{starts}])(?:{wanted})")
+    scanner = re.compile(f"(?=[{starts}'\"`/#$eE-])(?:(?P<skip>{skip})|{wanted})", re.DOTALL)
+    return finder, scanner
 
 
 def _reads(dialect: str, sample: str) -> bool:
@@ -96,7 +102,7 @@ def _skipped_text(dialect: str) -> list[str]:
     inside = r"(?:[^{q}\\]|\\.)*" if backslash else r"[^{q}]*"
     forms = [
         # E'...' strings take backslash escapes in every dialect that has them.
-        r"(?<![\w$])[eE]'(?:[^'\\]|\\.)*'",
+        r"[eE](?<![\w$][eE])'(?:[^'\\]|\\.)*'",
         "'" + inside.format(q="'") + "'",
         '"' + inside.format(q='"') + '"',
         r"`[^`]*`",

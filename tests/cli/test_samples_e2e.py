@@ -48,7 +48,7 @@ def test_json_report_is_versioned_and_complete() -> None:
     done = run_advisor("recommend", "samples/ecommerce/patterns.yaml", "--format", "json")
     data = json.loads(done.stdout)
     assert data["version"] == 1
-    assert list(data)[0] == "version"
+    assert next(iter(data)) == "version"
     rec = data["recommendations"][0]
     for key in (
         "number",
