@@ -190,9 +190,7 @@ class _Analyzer:
             elif type(expression) is exp.Star:
                 _mark_star(block.sources.values())
         self.visit(block, node.expressions, subqueries, projected=True)
-        for key, value in node.args.items():
-            if value and key not in _SELECT_HANDLED:
-                self.visit(block, value, subqueries)
+        self.visit(block, [value for key, value in node.args.items() if key not in _SELECT_HANDLED], subqueries)
         self.conditions(block, node, joins, subqueries, edges)
         has_limit, limit = _limit(node)
         return QueryShape(
@@ -340,9 +338,7 @@ class _Analyzer:
             if any(type(item) is exp.Star for item in returning.expressions):
                 _mark_star(block.sources.values())
             self.visit(block, returning.expressions, subqueries, projected=True)
-        for key, value in node.args.items():
-            if value and key not in _WRITE_HANDLED:
-                self.visit(block, value, subqueries)
+        self.visit(block, [value for key, value in node.args.items() if key not in _WRITE_HANDLED], subqueries)
         self.conditions(block, node, joins, subqueries, edges)
         has_limit, limit = _limit(node)
         return QueryShape(

@@ -29,12 +29,8 @@ def _without(
         table: [im for im in plan.config.get(table, []) if im.design != design] + list(keep),
     }
     total, writes = 0.0, 0.0
-    for p in ctx.spec.patterns:
-        shape = ctx.shapes.get(p.name)
-        if shape is None or (
-            not any(a.table == table for b in shape.walk() for a in b.accesses) and shape.target != table
-        ):
-            continue
+    for p in ctx.patterns_on.get(table, ()):
+        shape = ctx.shapes[p.name]
         after = plan.after[p.name]
         other = cost_shape(ctx.models, shape, trial)
         total += p.per_sec * (other.total - after.total)
@@ -44,7 +40,7 @@ def _without(
 
 def _served(ctx: Context, plan: Plan, design: IndexDesign) -> tuple[Served, ...]:
     out = []
-    for p in ctx.spec.patterns:
+    for p in ctx.patterns_on.get(design.table, ()):
         after = plan.after.get(p.name)
         if after is None:
             continue
@@ -60,9 +56,9 @@ def _served(ctx: Context, plan: Plan, design: IndexDesign) -> tuple[Served, ...]
 def _write_note(ctx: Context, design: IndexDesign) -> str:
     stored = design.stored_columns() | ({design.where.column} if design.where else set())
     notes = []
-    for p in ctx.spec.patterns:
-        shape = ctx.shapes.get(p.name)
-        if shape is None or shape.target != design.table or not shape.kind.writes:
+    for p in ctx.patterns_on.get(design.table, ()):
+        shape = ctx.shapes[p.name]
+        if shape.target != design.table or not shape.kind.writes:
             continue
         verb = shape.kind.value
         if verb == "update":

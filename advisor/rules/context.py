@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 from advisor.analysis.shape import QueryShape
 from advisor.catalog.model import Severity
@@ -31,5 +32,38 @@ class Context:
     def severity(self, rule: str) -> Severity:
         return self.severities[rule]
 
+    @cached_property
+    def _by_name(self) -> dict[str, Pattern]:
+        return {p.name: p for p in self.spec.patterns}
+
     def pattern(self, name: str) -> Pattern:
-        return next(p for p in self.spec.patterns if p.name == name)
+        return self._by_name[name]
+
+    @cached_property
+    def patterns_on(self) -> Mapping[str, tuple[Pattern, ...]]:
+        """Table to the analyzed patterns that read or write it, in spec order."""
+        out: dict[str, list[Pattern]] = {}
+        for pattern in self.spec.patterns:
+            shape = self.shapes.get(pattern.name)
+            if shape is None:
+                continue
+            tables = {acc.table for block in shape.walk() for acc in block.accesses}
+            if shape.target:
+                tables.add(shape.target)
+            for table in sorted(tables):
+                out.setdefault(table, []).append(pattern)
+        return {t: tuple(ps) for t, ps in out.items()}
+
+    @cached_property
+    def column_users(self) -> Mapping[tuple[str, str], tuple[str, ...]]:
+        """(table, column) to the patterns that filter or join on that column."""
+        out: dict[tuple[str, str], list[str]] = {}
+        for name, shape in self.shapes.items():
+            keys: set[tuple[str, str]] = set()
+            for block in shape.walk():
+                keys |= {(p.table, p.column) for acc in block.accesses for p in acc.predicates}
+                for e in block.joins:
+                    keys |= {(e.left_table, e.left_column), (e.right_table, e.right_column)}
+            for key in keys:
+                out.setdefault(key, []).append(name)
+        return {k: tuple(v) for k, v in out.items()}

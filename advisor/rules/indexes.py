@@ -156,21 +156,7 @@ def foreign_key_index(ctx: Context, _: Sequence[Candidate]) -> Output:
             name = col.name.lower()
             if any(d.columns[:1] == (name,) for d in ctx.existing.get(table, ())):
                 continue
-            users = tuple(
-                p
-                for p, shape in ctx.shapes.items()
-                if any(
-                    acc.table == table and any(pr.column == name for pr in acc.predicates)
-                    for b in shape.walk()
-                    for acc in b.accesses
-                )
-                or any(
-                    (e.left_table, e.left_column) == (table, name)
-                    or (e.right_table, e.right_column) == (table, name)
-                    for b in shape.walk()
-                    for e in b.joins
-                )
-            )
+            users = ctx.column_users.get((table, name), ())
             ref = f"{col.references[0]}.{col.references[1]}"
             reason = f"{table}.{name} references {ref} and no index starts with it"
             bound = (Predicate(table, name, PredicateKind.EQ, parameterized=True),)

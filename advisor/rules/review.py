@@ -82,8 +82,8 @@ def unused_indexes(ctx: Context, plan: Plan) -> list[Finding]:
     for table, designs in ctx.existing.items():
         writes = sum(
             p.per_sec
-            for p in ctx.spec.patterns
-            if p.name in ctx.shapes and ctx.shapes[p.name].kind.writes and ctx.shapes[p.name].target == table
+            for p in ctx.patterns_on.get(table, ())
+            if ctx.shapes[p.name].kind.writes and ctx.shapes[p.name].target == table
         )
         if writes < floor:
             continue
