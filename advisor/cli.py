@@ -136,6 +136,10 @@ def main() -> None:
     """Entry point: run the app, turning input errors into one line on stderr and exit 2.
 
     Usage errors are the command-line parser's own and also exit 2."""
+    import logging
+
+    # sqlglot logs parser fallbacks as warnings; advisor reports problems itself, once
+    logging.getLogger("sqlglot").setLevel(logging.ERROR)
     try:
         app()
     except AdvisorError as exc:

@@ -23,10 +23,24 @@ TABLES = {
             "created_at": {"type": "timestamp"},
         },
     },
-    "users": {"rows": 100_000, "columns": {"user_id": {"type": "bigint", "primary_key": True}, "email": {"type": "text"}}},
+    "users": {
+        "rows": 100_000,
+        "columns": {"user_id": {"type": "bigint", "primary_key": True}, "email": {"type": "text"}},
+    },
 }
 COLUMNS = ["order_id", "user_id", "status", "created_at", "o.user_id", "u.email", "nope"]
-VALUES = [":p", "?", "$1", "%(x)s", "'open'", "42", "NULL", "now()", "CURRENT_DATE - INTERVAL '3 days'", "(SELECT 1)"]
+VALUES = [
+    ":p",
+    "?",
+    "$1",
+    "%(x)s",
+    "'open'",
+    "42",
+    "NULL",
+    "now()",
+    "CURRENT_DATE - INTERVAL '3 days'",
+    "(SELECT 1)",
+]
 OPS = ["=", "<", ">=", "<>", "LIKE", "IN", "IS", "BETWEEN"]
 
 
@@ -42,7 +56,9 @@ def predicates(draw: st.DrawFn) -> str:
 
 @st.composite
 def statements(draw: st.DrawFn) -> str:
-    where = f" {draw(st.sampled_from(['AND', 'OR']))} ".join(draw(st.lists(predicates(), min_size=1, max_size=3)))
+    where = f" {draw(st.sampled_from(['AND', 'OR']))} ".join(
+        draw(st.lists(predicates(), min_size=1, max_size=3))
+    )
     kind = draw(st.sampled_from(["select", "join", "update", "delete", "insert", "junk"]))
     if kind == "select":
         order = draw(st.sampled_from(["", " ORDER BY created_at DESC", " ORDER BY 1", " ORDER BY nope"]))
@@ -60,7 +76,10 @@ def statements(draw: st.DrawFn) -> str:
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(sqls=st.lists(statements(), min_size=1, max_size=4), dialect=st.sampled_from(["postgres", "mysql", "sqlite"]))
+@given(
+    sqls=st.lists(statements(), min_size=1, max_size=4),
+    dialect=st.sampled_from(["postgres", "mysql", "sqlite"]),
+)
 def test_recommend_never_crashes(tmp_path: Path, sqls: list[str], dialect: str) -> None:
     spec = {
         "dialect": dialect,

@@ -130,8 +130,6 @@ _ARITHMETIC = (
     exp.BitwiseLeftShift,
     exp.BitwiseRightShift,
 )
-
-
 _JSON_EXTRACTIONS = (exp.JSONExtract, exp.JSONExtractScalar, exp.JSONBExtract, exp.JSONBExtractScalar)
 
 
@@ -266,7 +264,10 @@ def _row_comparison(node: exp.Expr, left: exp.Tuple, right: exp.Tuple, role: Rol
     for left_node, right_node in pairs if equality else pairs[:1]:
         sides = _operand(left_node, role), _operand(right_node, role)
         if sides[0].kind == _COLUMN and sides[1].kind == _COLUMN:
-            (left_source, left_column), (right_source, right_column) = sides[0].columns[0], sides[1].columns[0]
+            (left_source, left_column), (right_source, right_column) = (
+                sides[0].columns[0],
+                sides[1].columns[0],
+            )
             if equality and left_source is not right_source:
                 facts.append(Equijoin(left_source, _name(left_column), right_source, _name(right_column)))
             continue
@@ -309,9 +310,7 @@ def _in(node: exp.In, whole: exp.Expr, role: Role[S], name_of: Namer, negated: b
     return [_membership(target, whole, members)]
 
 
-def _row_in(
-    node: exp.In, whole: exp.Expr, target: exp.Tuple, role: Role[S], negated: bool
-) -> list[Fact[S]]:
+def _row_in(node: exp.In, whole: exp.Expr, target: exp.Tuple, role: Role[S], negated: bool) -> list[Fact[S]]:
     """``(a, b) IN ((1, 2), (3, 4))``: an IN per column, one member per row."""
     rows: list[list[exp.Expr]] | None = None
     if node.args.get("query") is None:

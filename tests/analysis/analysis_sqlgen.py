@@ -34,7 +34,7 @@ class _Gen:
         self._choose = choose
 
     def pick(self, options: Sequence[T]) -> T:
-        return self._choose(options)  # type: ignore[return-value,arg-type]
+        return self._choose(options)  # type: ignore[return-value]
 
     def flag(self, weight: int = 2) -> bool:
         """True once in ``weight`` draws."""
@@ -55,7 +55,9 @@ class _Gen:
             name = self.pick(["recent", "cte", "orders"])
             recursive = self.pick(["", "RECURSIVE "])
             columns = self.pick(["", "(x, y)"])
-            user = self.pick([f"SELECT * FROM {name}", f"SELECT x FROM {name} WHERE y = 1", self.select(depth, [])])
+            user = self.pick(
+                [f"SELECT * FROM {name}", f"SELECT x FROM {name} WHERE y = 1", self.select(depth, [])]
+            )
             return f"WITH {recursive}{name}{columns} AS ({body}) {user}"
         if kind == "insert":
             return self.insert(depth)
@@ -63,7 +65,9 @@ class _Gen:
             return self.update(depth)
         if kind == "delete":
             return self.delete(depth)
-        return self.pick(["CREATE INDEX i ON orders (user_id)", "VACUUM", "BEGIN", "SET x = 1", "hello world"])
+        return self.pick(
+            ["CREATE INDEX i ON orders (user_id)", "VACUUM", "BEGIN", "SET x = 1", "hello world"]
+        )
 
     def select(self, depth: int, scope: list[tuple[str, str]], branch: bool = False) -> str:
         """A SELECT; a UNION ``branch`` has no ORDER BY or LIMIT of its own."""
@@ -92,14 +96,18 @@ class _Gen:
         if self.flag(3):
             direction = self.pick(["", " DESC", " ASC NULLS LAST"])
             sql += f" ORDER BY {self.pick(['1', self.column(visible), 'total'])}{direction}"
-        limit = self.pick(["", "", " LIMIT 20", " LIMIT :n", " LIMIT 5 OFFSET 10", " FETCH FIRST 3 ROWS ONLY"])
+        limit = self.pick(
+            ["", "", " LIMIT 20", " LIMIT :n", " LIMIT 5 OFFSET 10", " FETCH FIRST 3 ROWS ONLY"]
+        )
         return sql + limit
 
     def from_items(self, depth: int) -> list[tuple[str, str]]:
         count = self.pick([0, 1, 1, 1, 2, 2, 3])
         out: list[tuple[str, str]] = []
         for _ in range(count):
-            table = self.pick([*SCHEMA, *SCHEMA, "public.orders", "derived", "derived"] + ["nosuch"] * self.flag(8))
+            table = self.pick(
+                [*SCHEMA, *SCHEMA, "public.orders", "derived", "derived"] + ["nosuch"] * self.flag(8)
+            )
             if table == "derived" and depth > 0:
                 out.append(("derived", self.pick(["d", "sub"])))
                 continue
@@ -120,7 +128,9 @@ class _Gen:
             if position == 0:
                 parts.append(item)
                 continue
-            join = self.pick(["JOIN", "LEFT JOIN", "RIGHT JOIN", "FULL JOIN", ",", "CROSS JOIN", "NATURAL JOIN"])
+            join = self.pick(
+                ["JOIN", "LEFT JOIN", "RIGHT JOIN", "FULL JOIN", ",", "CROSS JOIN", "NATURAL JOIN"]
+            )
             if join in (",", "CROSS JOIN", "NATURAL JOIN"):
                 parts.append(f"{join} {item}" if join != "," else f", {item}")
             elif self.flag(4):
@@ -153,7 +163,7 @@ class _Gen:
         scope = [(table, alias)]
         target = table if alias == table else f"{table} {alias}"
         assignments = ", ".join(
-            f"{self.pick(sorted(SCHEMA.get(table, frozenset({'x'}))) + ['nope'])} = {self.value(scope, depth)}"
+            f"{self.pick([*sorted(SCHEMA.get(table, frozenset({'x'}))), 'nope'])} = {self.value(scope, depth)}"
             for _ in range(self.pick([1, 2]))
         )
         sql = f"UPDATE {target} SET {assignments}"
@@ -186,7 +196,9 @@ class _Gen:
         return self.pick([f"{alias}.{name}", name, f'"{name}"'])
 
     def value(self, visible: list[tuple[str, str]], depth: int) -> str:
-        kind = self.pick(["literal", "literal", "placeholder", "placeholder", "runtime", "column", "subquery"])
+        kind = self.pick(
+            ["literal", "literal", "placeholder", "placeholder", "runtime", "column", "subquery"]
+        )
         if kind == "literal":
             return self.pick(_LITERALS)
         if kind == "placeholder":
@@ -213,7 +225,8 @@ class _Gen:
 
     def condition(self, visible: list[tuple[str, str]], depth: int) -> str:
         kind = self.pick(
-            ["compare"] * 5 + ["in", "between", "like", "null", "not", "or", "and", "exists", "any", "row", "bool"]
+            ["compare"] * 5
+            + ["in", "between", "like", "null", "not", "or", "and", "exists", "any", "row", "bool"]
         )
         left = self.expression(visible, depth)
         if kind == "compare":

@@ -14,7 +14,10 @@ from tests.analysis.analysis_support import SCHEMA, shape
         ("SELECT totl FROM orders", "unknown column orders.totl (did you mean total_amount?)"),
         ("SELECT o.totl FROM orders o", "unknown column orders.totl (did you mean total_amount?)"),
         ("SELECT o.xyz FROM orders o", "unknown column orders.xyz"),
-        ("SELECT emial FROM orders o JOIN users u ON true", "unknown column emial (did you mean users.email?)"),
+        (
+            "SELECT emial FROM orders o JOIN users u ON true",
+            "unknown column emial (did you mean users.email?)",
+        ),
         ("SELECT * FROM ordrs", "unknown table ordrs (did you mean orders?)"),
         ("SELECT * FROM nothing_alike", "unknown table nothing_alike"),
         ("SELECT x.user_id FROM orders o", "unknown table or alias x in x.user_id"),
@@ -30,7 +33,10 @@ from tests.analysis.analysis_support import SCHEMA, shape
             "SELECT created_at FROM orders o, users u",
             "ambiguous column created_at: both orders o and users u have it",
         ),
-        ("SELECT * FROM orders JOIN orders ON true", "table name orders is used twice in one FROM: give one an alias"),
+        (
+            "SELECT * FROM orders JOIN orders ON true",
+            "table name orders is used twice in one FROM: give one an alias",
+        ),
         ("SELECT * FROM orders o JOIN users u USING (nope)", "unknown column users.nope"),
         ("INSERT INTO orders (totl) VALUES (1)", "unknown column orders.totl (did you mean total_amount?)"),
         ("INSERT INTO ordrs VALUES (1)", "unknown table ordrs (did you mean orders?)"),

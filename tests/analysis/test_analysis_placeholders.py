@@ -59,6 +59,11 @@ def test_postgres_keeps_its_native_styles() -> None:
     assert normalize_placeholders(sql, "postgres") == sql
 
 
+def test_postgres_dollar_quotes_and_escape_strings_are_skipped() -> None:
+    sql = "SELECT * FROM t WHERE a = $$ ?1 $$ AND b = E'\\' ?1' AND c = ?1"
+    assert normalize_placeholders(sql, "postgres") == sql[:-2] + "? "
+
+
 def test_mysql_backslash_escapes_in_strings() -> None:
     sql = r"SELECT * FROM t WHERE a = 'it\'s %s' AND b = %s"
     assert normalize_placeholders(sql, "mysql") == r"SELECT * FROM t WHERE a = 'it\'s %s' AND b = ? "

@@ -42,8 +42,10 @@ def check(sql: str, dialect: str) -> None:
                 assert (predicate.kind is PredicateKind.NOT_SARGABLE) == bool(predicate.reason)
         for edge in block.joins:
             assert {edge.left_table, edge.right_table} <= tables
-        for key in (*block.order_by, *block.group_by):
-            assert key.table in tables and key.column in SCHEMA[key.table]
+        keys = [(key.table, key.column) for key in block.order_by]
+        keys += [(ref.table, ref.column) for ref in block.group_by]
+        for table, column in keys:
+            assert table in tables and column in SCHEMA[table]
         if block.target is not None:
             assert block.target in SCHEMA and set(block.set_columns) <= SCHEMA[block.target]
 
@@ -55,7 +57,9 @@ def test_random_text(sql: str, dialect: str) -> None:
 
 
 @PROFILE
-@given(st.text(alphabet="SELCTFROMWHERAND*()'\"`$?:%,.;=<>!-+/ \n0123456789abcuxo@#[]\\", max_size=120), DIALECTS)
+@given(
+    st.text(alphabet="SELCTFROMWHERAND*()'\"`$?:%,.;=<>!-+/ \n0123456789abcuxo@#[]\\", max_size=120), DIALECTS
+)
 def test_random_sql_characters(sql: str, dialect: str) -> None:
     check(sql, dialect)
 

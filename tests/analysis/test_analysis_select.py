@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from tests.analysis.analysis_support import SCHEMA, only_access, only_predicate, shape
 
 from advisor.analysis.shape import (
     ColumnRef,
@@ -14,6 +13,7 @@ from advisor.analysis.shape import (
     StatementKind,
     TableAccess,
 )
+from tests.analysis.analysis_support import SCHEMA, only_access, only_predicate, shape
 
 EQ, IN, RANGE = PredicateKind.EQ, PredicateKind.IN, PredicateKind.RANGE
 LIKE_PREFIX, NOT_SARGABLE = PredicateKind.LIKE_PREFIX, PredicateKind.NOT_SARGABLE
@@ -29,11 +29,7 @@ def test_the_design_example() -> None:
             TableAccess(
                 table="orders",
                 alias=None,
-                predicates=(
-                    Predicate(
-                        "orders", "user_id", EQ, parameterized=True, sql="user_id = %(uid)s"
-                    ),
-                ),
+                predicates=(Predicate("orders", "user_id", EQ, parameterized=True, sql="user_id = %(uid)s"),),
                 referenced=frozenset({"order_id", "total_amount", "user_id", "created_at"}),
                 projected=frozenset({"order_id", "total_amount"}),
             ),
@@ -66,7 +62,13 @@ def test_the_design_example() -> None:
             True,
             "created_at > CURRENT_DATE - INTERVAL '1 DAY'",
         ),
-        ("created_at > DATE '2024-01-01'", RANGE, ("2024-01-01",), False, "created_at > CAST('2024-01-01' AS DATE)"),
+        (
+            "created_at > DATE '2024-01-01'",
+            RANGE,
+            ("2024-01-01",),
+            False,
+            "created_at > CAST('2024-01-01' AS DATE)",
+        ),
         ("total_amount BETWEEN 10 AND 100", RANGE, (10, 100), False, "total_amount BETWEEN 10 AND 100"),
         ("total_amount BETWEEN 10 AND :hi", RANGE, (10,), True, "total_amount BETWEEN 10 AND %(hi)s"),
         ("user_email LIKE 'abc%'", LIKE_PREFIX, ("abc%",), False, "user_email LIKE 'abc%'"),
@@ -136,13 +138,25 @@ def test_mysql_date_function_is_named_as_written() -> None:
 @pytest.mark.parametrize(
     ("condition", "members", "values", "parameterized", "sql"),
     [
-        ("status IN ('pending', 'processing')", 2, ("pending", "processing"), False, "status IN ('pending', 'processing')"),
+        (
+            "status IN ('pending', 'processing')",
+            2,
+            ("pending", "processing"),
+            False,
+            "status IN ('pending', 'processing')",
+        ),
         ("status IN ('a', :b, 'c')", 3, ("a", "c"), True, "status IN ('a', %(b)s, 'c')"),
         ("status IN (:list)", 1, (), True, "status IN (%(list)s)"),
         ("status = ANY(:arr)", 1, (), True, "status = ANY(%(arr)s)"),
         ("status = ANY(ARRAY['a', 'b'])", 2, ("a", "b"), False, "status = ANY(ARRAY['a', 'b'])"),
         ("status = 'a' OR status = 'b'", 2, ("a", "b"), False, "status IN ('a', 'b')"),
-        ("(status = 'a' OR 'b' = status) OR status IN ('c')", 3, ("a", "b", "c"), False, "status IN ('a', 'b', 'c')"),
+        (
+            "(status = 'a' OR 'b' = status) OR status IN ('c')",
+            3,
+            ("a", "b", "c"),
+            False,
+            "status IN ('a', 'b', 'c')",
+        ),
         ("status = :x OR status = 'y'", 2, ("y",), True, "status IN (%(x)s, 'y')"),
     ],
 )
@@ -266,7 +280,9 @@ def test_group_by_and_having() -> None:
         ("LIMIT 7", "sqlite", True, 7, None),
     ],
 )
-def test_limit_and_offset(tail: str, dialect: str, has_limit: bool, limit: int | None, offset: int | None) -> None:
+def test_limit_and_offset(
+    tail: str, dialect: str, has_limit: bool, limit: int | None, offset: int | None
+) -> None:
     result = shape(f"SELECT order_id FROM orders {tail}", dialect)
     assert (result.has_limit, result.limit, result.offset) == (has_limit, limit, offset)
 

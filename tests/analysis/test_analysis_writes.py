@@ -26,7 +26,9 @@ def test_insert_without_column_list_writes_every_column() -> None:
 
 
 def test_insert_select_is_a_subquery() -> None:
-    result = shape("INSERT INTO orders (order_id, status) SELECT order_id, 'x' FROM order_items WHERE qty > 1")
+    result = shape(
+        "INSERT INTO orders (order_id, status) SELECT order_id, 'x' FROM order_items WHERE qty > 1"
+    )
     assert (result.target, result.set_columns, result.rows_written) == ("orders", ("order_id", "status"), 1)
     [select] = result.subqueries
     assert only_access(select).table == "order_items"
@@ -87,6 +89,11 @@ def test_update_from_other_tables() -> None:
     assert result.set_columns == ("status",)
 
 
+def test_unqualified_set_column_is_the_targets_even_when_a_from_table_has_it() -> None:
+    result = shape("UPDATE orders o SET created_at = now() FROM users u WHERE u.user_id = o.user_id")
+    assert result.set_columns == ("created_at",)  # users has created_at too: not ambiguous here
+
+
 def test_mysql_update_join_with_order_and_limit() -> None:
     result = shape(
         "UPDATE orders o JOIN users u ON u.user_id = o.user_id SET o.status = u.name "
@@ -103,7 +110,11 @@ def test_delete() -> None:
     result = shape("DELETE FROM orders WHERE deleted_at < now() - INTERVAL '30 days'")
     assert (result.kind, result.target) == (StatementKind.DELETE, "orders")
     [predicate] = only_access(result).predicates
-    assert (predicate.column, predicate.kind, predicate.parameterized) == ("deleted_at", PredicateKind.RANGE, True)
+    assert (predicate.column, predicate.kind, predicate.parameterized) == (
+        "deleted_at",
+        PredicateKind.RANGE,
+        True,
+    )
 
 
 def test_delete_using_and_returning() -> None:
@@ -124,15 +135,16 @@ def test_mysql_multi_table_delete() -> None:
 
 
 def test_delete_with_subquery() -> None:
-    result = shape("DELETE FROM order_items WHERE order_id IN (SELECT order_id FROM orders WHERE user_id = :u)")
+    result = shape(
+        "DELETE FROM order_items WHERE order_id IN (SELECT order_id FROM orders WHERE user_id = :u)"
+    )
     assert only_access(result).predicates[0].kind is PredicateKind.IN
     assert only_access(result.subqueries[0]).table == "orders"
 
 
 def test_write_inside_a_cte() -> None:
     result = shape(
-        "WITH gone AS (DELETE FROM orders WHERE status = 'x' RETURNING user_id) "
-        "SELECT count(*) FROM gone"
+        "WITH gone AS (DELETE FROM orders WHERE status = 'x' RETURNING user_id) SELECT count(*) FROM gone"
     )
     [delete] = result.subqueries
     assert (delete.kind, delete.target) == (StatementKind.DELETE, "orders")

@@ -13,7 +13,10 @@ from advisor.catalog import load as loader
 
 # The rule ids and their documented defaults; the rules package implements these ids.
 EXPECTED: dict[str, tuple[Severity, dict[str, float]]] = {
-    "IDX001": (Severity.WARNING, {"min_table_rows": 10000, "min_cost_reduction": 0.5, "min_benefit_per_gb": 10}),
+    "IDX001": (
+        Severity.WARNING,
+        {"min_table_rows": 10000, "min_cost_reduction": 0.5, "min_benefit_per_gb": 10},
+    ),
     "IDX002": (Severity.WARNING, {"min_sorted_rows": 1000}),
     "IDX003": (Severity.WARNING, {"min_table_rows": 10000}),
     "IDX004": (Severity.INFO, {}),
