@@ -62,6 +62,8 @@ class _State:
     leads: dict[tuple[str, str], set[str]] = field(default_factory=dict)
     """(table, column) to the patterns an index led by that column can serve."""
     writers: dict[str, set[str]] = field(default_factory=dict)
+    baseline: dict[str, PatternCost] = field(default_factory=dict)
+    """Costs with the indexes that exist today: the reference of the cost-reduction threshold."""
     version: dict[str, int] = field(default_factory=dict)
     models: dict[IndexDesign, IndexModel] = field(default_factory=dict)
 
@@ -117,8 +119,11 @@ class _State:
             before = self.costs[p]
             gain += self.freq[p] * (before.total - after.total)
             write += self.freq[p] * (after.write - before.write)
-            if before.total > 0:
-                cut = max(cut, 1 - after.total / before.total)
+            # an upgrade refines an earlier pick, so it is measured against today's indexes;
+            # an index added beside the others must earn its place against the current plan
+            reference = self.baseline.get(p, before).total if replaced else before.total
+            if reference > 0:
+                cut = max(cut, 1 - after.total / reference)
         size = added - sum(im.size_bytes for im in replaced)
         return _Trial(gain, size, write, cut, replaced, new, costs)
 
@@ -226,6 +231,7 @@ def select(ctx: Context, candidates: Sequence[Candidate], drops: Sequence[Drop])
         state.config[table] = [state.model(d) for d in designs]
     before = {p: cost_shape(ctx.models, shape, state.config) for p, shape in ctx.shapes.items()}
     state.costs = dict(before)
+    state.baseline = dict(before)
     for drop in drops:
         state.apply(drop.design.table, state.without(drop.design))
 
