@@ -13,8 +13,7 @@ from advisor.catalog import load_catalog
 from advisor.cost.access import TableModel
 from advisor.cost.design import IndexDesign, PartialWhere
 from advisor.cost.physical import engine_for
-from advisor.cost.select import Plan, select
-from advisor.cost.select import merge_candidates as merge_covering
+from advisor.cost.select import Plan, select, widened_candidates
 from advisor.errors import AdvisorError, Location
 from advisor.report.build import build_result
 from advisor.report.result import Result
@@ -125,7 +124,7 @@ def plan_indexes(ctx: Context) -> tuple[Output, Plan]:
     out = run_rules(ctx)
     turned_down = {r.design for r in out.rejections}
     candidates = merge_candidates(c for c in out.candidates if c.design not in turned_down)
-    candidates += merge_covering(ctx, candidates)
+    candidates += widened_candidates(ctx, candidates)
     return out, select(ctx, candidates, out.drops)
 
 

@@ -65,26 +65,31 @@ class IndexDesign:
             and self.where == other.where
         )
 
+    def keys_lead(self, other: IndexDesign) -> bool:
+        """This index's keys lead ``other``'s: same table and predicate, same columns in order,
+        directions all equal or all reversed (a B-tree scans both ways).
+
+        >>> a = IndexDesign("t", (IndexKey("a", True),))
+        >>> a.keys_lead(IndexDesign("t", (IndexKey("a"), IndexKey("b")))), a.keys_lead(IndexDesign("t", ()))
+        (True, False)
+        """
+        if self.table != other.table or self.where != other.where or len(self.keys) > len(other.keys):
+            return False
+        head = other.keys[: len(self.keys)]
+        if [k.column for k in head] != list(self.columns):
+            return False
+        return len({a.descending != b.descending for a, b in zip(self.keys, head, strict=True)}) <= 1
+
     def serves_as_prefix_of(self, other: IndexDesign) -> bool:
-        """Every lookup this index can do, ``other`` does as well: its keys lead ``other``'s
-        (same directions, or all reversed, since a B-tree scans both ways), same predicate,
-        and ``other`` stores every included column.
+        """Every lookup this index can do, ``other`` does as well: its keys lead ``other``'s and
+        ``other`` stores every included column (a unique index enforces something, so never).
 
         >>> a = IndexDesign("t", (IndexKey("a"),))
         >>> b = IndexDesign("t", (IndexKey("a"), IndexKey("b", True)))
         >>> a.serves_as_prefix_of(b), b.serves_as_prefix_of(a)
         (True, False)
         """
-        if self.table != other.table or self.where != other.where or self.unique:
-            return False
-        if len(self.keys) > len(other.keys):
-            return False
-        head = other.keys[: len(self.keys)]
-        if [k.column for k in head] != list(self.columns):
-            return False
-        same = all(a.descending == b.descending for a, b in zip(self.keys, head, strict=True))
-        flipped = all(a.descending != b.descending for a, b in zip(self.keys, head, strict=True))
-        return (same or flipped) and set(self.include) <= other.stored_columns()
+        return not self.unique and self.keys_lead(other) and set(self.include) <= other.stored_columns()
 
     def label(self) -> str:
         """A short human form: ``orders (user_id, created_at DESC) INCLUDE (total_amount)``."""

@@ -133,18 +133,7 @@ class _State:
         self.version[table] = self.version.get(table, 0) + 1
 
 
-def _leads(a: IndexDesign, b: IndexDesign) -> bool:
-    """``a``'s keys lead ``b``'s (directions equal or all flipped), same table and predicate."""
-    if a.table != b.table or a.where != b.where or len(a.keys) > len(b.keys):
-        return False
-    head = b.keys[: len(a.keys)]
-    if [k.column for k in head] != list(a.columns):
-        return False
-    flips = {x.descending != y.descending for x, y in zip(a.keys, head, strict=True)}
-    return len(flips) <= 1
-
-
-def merge_candidates(ctx: Context, candidates: Sequence[Candidate]) -> list[Candidate]:
+def widened_candidates(ctx: Context, candidates: Sequence[Candidate]) -> list[Candidate]:
     """For two candidates where one's keys lead the other's, the wider index that stores what
     both need, so one index can serve both patterns (kept only while it stays within the
     covering rule's size limit)."""
@@ -157,7 +146,7 @@ def merge_candidates(ctx: Context, candidates: Sequence[Candidate]) -> list[Cand
     for group in by_table.values():
         for a in group:
             for b in group:
-                if a is b or not _leads(a.design, b.design):
+                if a is b or not a.design.keys_lead(b.design):
                     continue
                 extra = [
                     c
@@ -190,30 +179,19 @@ def merge_candidates(ctx: Context, candidates: Sequence[Candidate]) -> list[Cand
     return out
 
 
-def _touches(ctx: Context) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for name, shape in ctx.shapes.items():
-        tables = {acc.table for block in shape.walk() for acc in block.accesses}
-        if shape.target:
-            tables.add(shape.target)
-        for table in tables:
-            out.setdefault(table, []).append(name)
-    return out
-
-
 def _relevance(ctx: Context) -> tuple[dict[tuple[str, str], set[str]], dict[str, set[str]]]:
-    leads: dict[tuple[str, str], set[str]] = {}
-    writers: dict[str, set[str]] = {}
+    """(table, column) to the patterns that filter, join or order on it; table to its writers."""
+    leads = {key: set(names) for key, names in ctx.column_users.items()}
     for name, shape in ctx.shapes.items():
-        if shape.kind.writes and shape.target:
-            writers.setdefault(shape.target, set()).add(name)
         for block in shape.walk():
-            columns = {(p.table, p.column) for acc in block.accesses for p in acc.predicates}
-            columns |= {(k.table, k.column) for k in block.order_by}
-            for edge in block.joins:
-                columns |= {(edge.left_table, edge.left_column), (edge.right_table, edge.right_column)}
-            for key in columns:
-                leads.setdefault(key, set()).add(name)
+            for k in block.order_by:
+                leads.setdefault((k.table, k.column), set()).add(name)
+    writers = {
+        table: {
+            p.name for p in patterns if ctx.shapes[p.name].kind.writes and ctx.shapes[p.name].target == table
+        }
+        for table, patterns in ctx.patterns_on.items()
+    }
     return leads, writers
 
 
@@ -226,7 +204,8 @@ def _score(trial: _Trial, page: int) -> float:
 def select(ctx: Context, candidates: Sequence[Candidate], drops: Sequence[Drop]) -> Plan:
     """Pick from ``candidates`` after applying ``drops``; see the module docstring."""
     freq = {p.name: p.per_sec for p in ctx.spec.patterns if p.name in ctx.shapes}
-    state = _State(ctx, {}, {}, _touches(ctx), freq, *_relevance(ctx))
+    touches = {table: [p.name for p in patterns] for table, patterns in ctx.patterns_on.items()}
+    state = _State(ctx, {}, {}, touches, freq, *_relevance(ctx))
     for table, designs in ctx.existing.items():
         state.config[table] = [state.model(d) for d in designs]
     before = {p: cost_shape(ctx.models, shape, state.config) for p, shape in ctx.shapes.items()}

@@ -54,22 +54,22 @@ def served_by_existing(ctx: Context, plan: Plan) -> list[Finding]:
     for name, cost in plan.after.items():
         if not cost.plans or any(a.index is None or not a.index.existing for a in cost.plans):
             continue
-        for access in cost.plans[:1]:
-            design = access.index
-            assert design is not None
-            kind = {"primary_key": "primary key", "unique": "unique constraint"}.get(design.origin, "index")
-            out.append(
-                Finding(
-                    "IDX004",
-                    ctx.severity("IDX004"),
-                    name,
-                    f"{name} is served by the existing {kind} {design.name}: {access.describe()}",
-                    "no new index needed",
-                    (("estimated cost", f"{cost.read:,.1f}"),),
-                    patterns=(name,),
-                    line=ctx.pattern(name).line,
-                )
+        access = cost.plans[0]
+        design = access.index
+        assert design is not None  # every plan of this pattern uses an existing index
+        kind = {"primary_key": "primary key", "unique": "unique constraint"}.get(design.origin, "index")
+        out.append(
+            Finding(
+                "IDX004",
+                ctx.severity("IDX004"),
+                name,
+                f"{name} is served by the existing {kind} {design.name}: {access.describe()}",
+                "no new index needed",
+                (("estimated cost", f"{cost.read:,.1f}"),),
+                patterns=(name,),
+                line=ctx.pattern(name).line,
             )
+        )
     return out
 
 
