@@ -17,7 +17,7 @@ from advisor.cost.select import Plan, select, widened_candidates
 from advisor.errors import AdvisorError, Location
 from advisor.report.build import build_result
 from advisor.report.result import Result
-from advisor.rules.base import CANDIDATE_RULES, Candidate, Output
+from advisor.rules.base import CANDIDATE_RULES, DESIGN_RULES, Candidate, Output, load_rules
 from advisor.rules.context import Context
 from advisor.rules.review import review
 from advisor.spec.model import Index, Spec, Table
@@ -130,10 +130,11 @@ def plan_indexes(ctx: Context) -> tuple[Output, Plan]:
 
 def recommend(spec: Spec) -> Result:
     """The explained index plan for ``spec``."""
-    import advisor.rules.indexes  # noqa: F401  (registers the candidate rules)
-
+    load_rules()
     shapes = analyze_patterns(spec)
     ctx = build_context(spec, shapes)
     out, plan = plan_indexes(ctx)
     findings = [*out.findings, *review(ctx, plan)]
+    for rule in DESIGN_RULES.values():
+        findings.extend(rule(ctx, plan))
     return build_result(ctx, plan, out.rejections, findings)

@@ -12,6 +12,7 @@ from advisor.catalog.model import Severity
 from advisor.cost.design import IndexDesign
 
 if TYPE_CHECKING:
+    from advisor.cost.select import Plan
     from advisor.rules.context import Context
 
 
@@ -82,11 +83,22 @@ class Output:
 
 
 RuleFunc = Callable[["Context", Sequence[Candidate]], Output]
+DesignRuleFunc = Callable[["Context", "Plan"], list[Finding]]
+
 CANDIDATE_RULES: dict[str, RuleFunc] = {}
 """Rules run before selection, in registration order: each sees the candidates proposed so far,
 so refining rules (covering, partial, low cardinality) follow the proposing ones."""
+DESIGN_RULES: dict[str, DesignRuleFunc] = {}
+"""Rules run after selection that only report findings (normalization, query anti-patterns,
+integrity, capacity): they read the spec, the analysis and the chosen plan."""
 REVIEW_IDS: set[str] = set()
 """Rules implemented in the review pass after selection (``advisor.rules.review``)."""
+
+RULE_MODULES = (
+    "advisor.rules.indexes",
+    "advisor.rules.review",
+)
+"""The modules whose import registers the recommend pipeline's rules, in running order."""
 
 
 def candidate_rule(rule_id: str) -> Callable[[RuleFunc], RuleFunc]:
@@ -97,8 +109,23 @@ def candidate_rule(rule_id: str) -> Callable[[RuleFunc], RuleFunc]:
     return register
 
 
+def design_rule(rule_id: str) -> Callable[[DesignRuleFunc], DesignRuleFunc]:
+    def register(func: DesignRuleFunc) -> DesignRuleFunc:
+        DESIGN_RULES[rule_id] = func
+        return func
+
+    return register
+
+
+def load_rules() -> None:
+    """Import every rule module once, so the registries are complete."""
+    import importlib
+
+    for module in RULE_MODULES:
+        importlib.import_module(module)
+
+
 def implemented_rule_ids() -> frozenset[str]:
     """Every rule id the code implements; a test keeps this equal to the catalog's ids."""
-    from advisor.rules import indexes, review  # noqa: F401  (registration on import)
-
-    return frozenset(CANDIDATE_RULES) | frozenset(REVIEW_IDS)
+    load_rules()
+    return frozenset(CANDIDATE_RULES) | frozenset(DESIGN_RULES) | frozenset(REVIEW_IDS)
