@@ -13,6 +13,7 @@ from advisor.catalog import load_catalog
 from advisor.cost.access import TableModel
 from advisor.cost.design import IndexDesign, PartialWhere
 from advisor.cost.physical import engine_for
+from advisor.cost.rates import rate_weights
 from advisor.cost.select import Plan, select, widened_candidates
 from advisor.errors import AdvisorError, Location
 from advisor.report.build import build_result
@@ -132,7 +133,7 @@ def recommend(spec: Spec) -> Result:
     """The explained index plan for ``spec``."""
     load_rules()
     shapes = analyze_patterns(spec)
-    ctx = build_context(spec, shapes)
+    ctx = build_context(rate_weights(spec, shapes), shapes)
     out, plan = plan_indexes(ctx)
     findings = [*out.findings, *review(ctx, plan)]
     for rule in DESIGN_RULES.values():

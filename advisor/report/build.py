@@ -161,9 +161,36 @@ def assumptions(ctx: Context) -> tuple[str, ...]:
                             ] = None
                 if len([p for p in acc.predicates if p.kind is not PredicateKind.NOT_SARGABLE]) > 1:
                     notes["predicates on different columns are independent (selectivities multiply)"] = None
-    if any(p.source is FrequencySource.WEIGHT for p in ctx.spec.patterns):
-        notes["pattern weights are relative: benefits are in weight units, not per second"] = None
+    notes.update(dict.fromkeys(_weight_notes(ctx)))
     return tuple(notes)
+
+
+def _weight_notes(ctx: Context) -> list[str]:
+    """How weighted patterns got their rates, or that they stay relative, per kind."""
+    from advisor.cost.rates import kind_of, shares
+
+    given = shares(ctx.spec, ctx.shapes)
+    out = []
+    for kind, field in (("read", "reads_per_sec"), ("write", "writes_per_sec")):
+        weighted = [
+            p
+            for p in ctx.spec.patterns
+            if p.source is FrequencySource.WEIGHT and kind_of(ctx.shapes[p.name]) == kind
+        ]
+        if not weighted:
+            continue
+        share = given.get(kind)
+        if share is None:
+            out.append(
+                f"{kind} pattern weights are relative (no workload.{field}): their benefits are in "
+                "weight units, not per second"
+            )
+        else:
+            out.append(
+                f"weighted {kind} patterns share by weight the {share.rest:,.6g}/s of workload.{field} "
+                f"({share.total:,.6g}/s) left after the {kind} patterns given as rates"
+            )
+    return out
 
 
 def _rejected(rejections: Sequence[Rejection], plan: Plan) -> tuple[Rejected, ...]:

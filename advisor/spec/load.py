@@ -64,7 +64,7 @@ def _load(path: Path) -> Spec:
         tables=freeze_tables(tables, path),
         patterns=build_patterns(given.patterns or [], raw, path),
         budget=_budget(given.budget),
-        workload=_workload(given.workload),
+        workload=_workload(given.workload, raw),
     )
 
 
@@ -89,7 +89,12 @@ def _budget(given: BudgetIn | None) -> Budget:
     )
 
 
-def _workload(given: WorkloadIn | None) -> Workload:
+def _workload(given: WorkloadIn | None, raw: object) -> Workload:
     if given is None:
         return Workload()
-    return Workload(reads_per_sec=given.reads_per_sec, writes_per_sec=given.writes_per_sec)
+    return Workload(
+        reads_per_sec=given.reads_per_sec,
+        writes_per_sec=given.writes_per_sec,
+        reads_line=line_at(raw, ("workload", "reads_per_sec")),
+        writes_line=line_at(raw, ("workload", "writes_per_sec")),
+    )

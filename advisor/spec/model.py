@@ -112,8 +112,11 @@ class Pattern:
     name: str
     sql: str
     per_sec: float
-    """Frequency as a rate; for ``weight`` patterns, the weight scaled as described in the report."""
+    """Frequency as a rate. A ``weight`` pattern starts with its weight here; the recommend
+    pipeline turns it into a share of the workload's totals when those are given."""
     source: FrequencySource = FrequencySource.PER_SEC
+    weight: float | None = None
+    """The relative weight as given, for ``weight`` patterns."""
     line: int | None = None
     sql_line: int | None = None
     """Line of the ``sql`` value: where SQL errors point."""
@@ -131,8 +134,12 @@ class Budget:
 
 @dataclass(frozen=True)
 class Workload:
+    """System-wide rates: the read and write statements per second of the whole application."""
+
     reads_per_sec: float | None = None
     writes_per_sec: float | None = None
+    reads_line: int | None = None
+    writes_line: int | None = None
 
 
 @dataclass(frozen=True)

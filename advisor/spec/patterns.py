@@ -19,7 +19,8 @@ _FREQUENCY_KEYS = ("per_sec", "per_day", "weight")
 def rate(given: PatternIn) -> tuple[float, FrequencySource] | None:
     """The pattern's rate per second and how it was given; ``None`` when no frequency is given.
 
-    A weight is kept as it is: it is relative, and the report says so.
+    A weight is kept as it is here: only the analysis tells reads from writes, and the workload's
+    totals are shared out by weight among each kind (``advisor.cost.rates``).
 
     >>> rate(PatternIn(name="p", sql="SELECT 1", per_day=172800))
     (2.0, <FrequencySource.PER_DAY: 'per_day'>)
@@ -65,6 +66,7 @@ def build_patterns(given: list[PatternIn], raw: LineDict, path: Path) -> tuple[P
                 sql=pattern.sql,
                 per_sec=frequency[0],
                 source=frequency[1],
+                weight=pattern.weight,
                 line=line_at(raw, where),
                 sql_line=line_at(raw, (*where, "sql")),
             )
