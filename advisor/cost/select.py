@@ -14,7 +14,7 @@ import heapq
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from advisor.cost.access import IndexModel, model_index
+from advisor.cost.access import IndexModel, covering_share, model_index
 from advisor.cost.design import IndexDesign
 from advisor.cost.workload import Config, PatternCost, cost_shape
 from advisor.rules.base import Candidate, Drop, Rejection
@@ -162,7 +162,8 @@ def widened_candidates(ctx: Context, candidates: Sequence[Candidate]) -> list[Ca
                     keys = b.design.keys + tuple(IndexKey(c) for c in extra if c not in b.design.include)
                     design = IndexDesign(b.design.table, keys, (), b.design.where)
                 tm = ctx.models[design.table]
-                if design in have or model_index(tm, design).size_bytes > share_limit * tm.size_bytes:
+                plain = IndexDesign(design.table, b.design.keys, (), design.where)
+                if design in have or covering_share(tm, design, plain) > share_limit:
                     continue
                 have.add(design)
                 reason = f"{b.reason}; also serves {', '.join(a.patterns)} so one index does the work of two"

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from advisor.analysis.shape import Predicate, PredicateKind, QueryShape, TableAccess
-from advisor.cost.access import TableModel, covers, model_index
+from advisor.cost.access import TableModel, covering_share, covers
 from advisor.cost.design import IndexDesign, PartialWhere
 from advisor.cost.selectivity import column_ndv, estimate
 from advisor.rules.base import Candidate, Drop, Output, Rejection, candidate_rule
@@ -233,13 +233,14 @@ def covering_index(ctx: Context, candidates: Sequence[Candidate]) -> Output:
             wide = IndexDesign(
                 design.table, design.keys + tuple(IndexKey(c) for c in extra), (), design.where
             )
-        size = model_index(tm, wide).size_bytes
-        if size > share_limit * tm.size_bytes:
+        added = covering_share(tm, wide, design)
+        if added > share_limit:
             out.rejections.append(
                 Rejection(
                     wide,
                     "COV001",
-                    f"covering would take {size / tm.size_bytes:.0%} of the table's size, over the {share_limit:.0%} limit",
+                    f"covering would add {added:.0%} of the table's size to the index, "
+                    f"over the {share_limit:.0%} limit",
                     cand.patterns,
                 )
             )

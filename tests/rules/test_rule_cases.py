@@ -2,8 +2,9 @@
 
 A case file has a ``base`` spec (the contract format) and named ``cases``; each case adds or
 overrides top-level keys (``tables`` are merged table by table) and says whether the rule must
-``fire`` or ``pass``. Optional ``index`` names the exact index a firing case must recommend,
-create or drop, as the report labels it.
+``fire`` or ``pass``, or that it must ``reject`` a candidate (turn it down, with the reason, and
+recommend nothing under that label). Optional ``index`` names the exact index a firing case must
+recommend, create or drop, or a rejecting case must turn down, as the report labels it.
 """
 
 from __future__ import annotations
@@ -59,6 +60,11 @@ def test_rule_case(rule: str, base: dict[str, Any], case: dict[str, Any], tmp_pa
     spec_file.write_text(yaml.safe_dump(_merge(base, case), sort_keys=False))
     result = recommend(load_spec(spec_file))
     hits = fired(result, rule)
+    if case["expect"] == "reject":
+        turned_down = [r.index for r in result.rejected if r.rule == rule]
+        assert case["index"] in turned_down, f"{rule} turned down {turned_down}"
+        assert case["index"] not in [r.index for r in result.recommendations]
+        return
     if case["expect"] == "fire":
         assert hits, f"{rule} did not fire; recommendations: {[r.index for r in result.recommendations]}"
         if "index" in case:
@@ -75,4 +81,6 @@ def test_every_catalog_rule_has_cases() -> None:
     assert set(load_catalog().ids) <= covered
     for path in CASES.glob("*.yml"):
         expects = {c["expect"] for c in yaml.safe_load(path.read_text())["cases"]}
-        assert expects == {"fire", "pass"}, f"{path.name} needs a firing and a passing case"
+        assert {"fire", "pass"} <= expects <= {"fire", "pass", "reject"}, (
+            f"{path.name} needs a firing and a passing case"
+        )
