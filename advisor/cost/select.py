@@ -284,7 +284,8 @@ def select(ctx: Context, candidates: Sequence[Candidate], drops: Sequence[Drop])
                 )
             )
 
-    replaced_existing = {d for c in chosen.values() for d in c.replaces if d.existing}
+    # in pick order, never a set's: the report must not change from one run to the next
+    replaced_existing = dict.fromkeys(d for c in chosen.values() for d in c.replaces if d.existing)
     dropped = list(drops) + [
         Drop(
             d,

@@ -194,7 +194,7 @@ def _weight_notes(ctx: Context) -> list[str]:
 
 
 def _rejected(rejections: Sequence[Rejection], plan: Plan) -> tuple[Rejected, ...]:
-    chosen = {c.candidate.design for c in plan.chosen}
+    chosen = dict.fromkeys(c.candidate.design for c in plan.chosen)  # pick order, for stable output
     seen: dict[str, Rejected] = {}
     for r in [*rejections, *plan.rejected]:
         label = r.design.label()

@@ -8,6 +8,8 @@ the spec's dialect, every table and column a pattern names exists (in ``tables:`
 from __future__ import annotations
 
 import importlib.util
+import os
+import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -185,3 +187,21 @@ def test_generated_benchmark_spec_loads_with_the_spec_loader(tmp_path: Path) -> 
     scale.write_spec(scale.generate_spec(30, 300, seed=5), path)
     spec = load.load_spec(path)
     assert (len(spec.tables), len(spec.patterns)) == (30, 300)
+
+
+def test_report_does_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
+    """String hashes change from one process to the next: no set order may reach the report."""
+    scale = _scale()
+    path = tmp_path / "patterns.yaml"
+    scale.write_spec(scale.generate_spec(40, 500, seed=11), path)
+    reports = []
+    for seed in ("1", "2"):
+        done = subprocess.run(
+            [sys.executable, "-m", "advisor", "recommend", str(path), "--format", "json"],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        reports.append(done.stdout)
+    assert reports[0] == reports[1]
