@@ -32,9 +32,11 @@ CPU_OPERATOR = 0.0025
 SARGABLE = (PredicateKind.EQ, PredicateKind.IN, PredicateKind.RANGE, PredicateKind.LIKE_PREFIX)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Access:
-    """What a query block asks of one table."""
+    """What a query block asks of one table. Compared by identity: the cost model builds one per
+    (block, table access, join columns) and reuses it (``TableModel.accesses``), so the plan memo
+    finds it without hashing its predicates on every lookup."""
 
     table: str
     predicates: tuple[Predicate, ...]
@@ -82,6 +84,11 @@ class TableModel:
     table: Table
     engine: Engine
     plans: dict[tuple[Access, IndexModel | None], AccessPlan | None] = field(default_factory=dict, repr=False)
+    accesses: dict[tuple[int, int, tuple[str, ...]], tuple[object, object, Access]] = field(
+        default_factory=dict, repr=False
+    )
+    """The ``Access`` built for (block id, table access id, join columns), with the block and the
+    table access themselves, so that an id reused by another object is never taken for a hit."""
 
     @cached_property
     def rows(self) -> float:

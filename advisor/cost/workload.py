@@ -30,7 +30,15 @@ class PatternCost:
         return self.read + self.write
 
 
-def _access(acc: TableAccess, extra: tuple[Predicate, ...] = (), shape: QueryShape | None = None) -> Access:
+def _access(
+    tm: TableModel, acc: TableAccess, joined: tuple[Predicate, ...] = (), shape: QueryShape | None = None
+) -> Access:
+    """The access ``acc`` asks of ``tm``, with the join columns bound per outer row and, given the
+    block, its ORDER BY and LIMIT when they apply to this table alone. Built once, then reused."""
+    key = (id(shape), id(acc), tuple(p.column for p in joined))
+    hit = tm.accesses.get(key)
+    if hit is not None and hit[0] is shape and hit[1] is acc:
+        return hit[2]
     order: tuple[OrderKey, ...] = ()
     limit: int | None = None
     if shape is not None:
@@ -38,7 +46,9 @@ def _access(acc: TableAccess, extra: tuple[Predicate, ...] = (), shape: QuerySha
             order = shape.order_by
         if shape.limit is not None and (order or not shape.order_by):
             limit = shape.limit
-    return Access(acc.table, acc.predicates + extra, acc.referenced, order, limit)
+    access = Access(acc.table, acc.predicates + joined, acc.referenced, order, limit)
+    tm.accesses[key] = (shape, acc, access)
+    return access
 
 
 def _join_predicates(shape: QueryShape, inner: str, visited: set[str]) -> tuple[Predicate, ...]:
@@ -59,7 +69,7 @@ def block_reads(
     if not accesses:
         return 0.0, []
     alone = {
-        a.table: best_plan(models[a.table], _access(a, shape=shape), config.get(a.table, ()))
+        a.table: best_plan(models[a.table], _access(models[a.table], a, shape=shape), config.get(a.table, ()))
         for a in accesses
     }
     if len(accesses) == 1:
@@ -75,8 +85,8 @@ def block_reads(
         pending.remove(nxt)
         joined = _join_predicates(shape, nxt.table, visited)
         tm = models[nxt.table]
-        lookup = best_plan(tm, _access(nxt, joined), config.get(nxt.table, ()))
-        scan = best_plan(tm, _access(nxt), config.get(nxt.table, ()))
+        lookup = best_plan(tm, _access(tm, nxt, joined), config.get(nxt.table, ()))
+        scan = best_plan(tm, _access(tm, nxt), config.get(nxt.table, ()))
         if joined and rows * lookup.cost <= scan.cost + rows * CPU_TUPLE:
             cost += rows * lookup.cost
             plans.append(lookup)
@@ -121,7 +131,7 @@ def cost_shape(models: Mapping[str, TableModel], shape: QueryShape, config: Conf
             write = rows * (1 + _maintained(tm, indexes, None))
         else:
             acc = shape.access(target)
-            rows = best_plan(tm, _access(acc, shape=shape), indexes).rows if acc is not None else tm.rows
+            rows = best_plan(tm, _access(tm, acc, shape=shape), indexes).rows if acc is not None else tm.rows
             changed = frozenset(shape.set_columns) if shape.kind is StatementKind.UPDATE else None
             write = rows * (1 + _maintained(tm, indexes, changed))
     return PatternCost(read, write, tuple(plans))
