@@ -330,6 +330,16 @@ def index_scan(tm: TableModel, access: Access, im: IndexModel) -> AccessPlan | N
     return AccessPlan(design, cost, rows_out, entries, fetches, only, ordered)
 
 
+def plan_with(tm: TableModel, access: Access, im: IndexModel) -> AccessPlan | None:
+    """``access`` through the index ``im`` alone (``None`` when it cannot help), costed once."""
+    key = (access, im)
+    memo = tm.plans
+    if key in memo:
+        return memo[key]
+    plan = memo[key] = index_scan(tm, access, im)
+    return plan
+
+
 def best_plan(tm: TableModel, access: Access, indexes: Iterable[IndexModel]) -> AccessPlan:
     """The cheapest way to serve ``access``: a sequential scan or one of ``indexes``."""
     memo = tm.plans
@@ -337,11 +347,7 @@ def best_plan(tm: TableModel, access: Access, indexes: Iterable[IndexModel]) -> 
     if best is None:
         best = memo[(access, None)] = seq_scan(tm, access)
     for im in indexes:
-        key = (access, im)
-        if key in memo:
-            plan = memo[key]
-        else:
-            plan = memo[key] = index_scan(tm, access, im)
+        plan = plan_with(tm, access, im)
         if plan is not None and plan.cost < best.cost:
             best = plan
     return best

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from advisor.spec.model import IndexKey
 
@@ -40,9 +41,14 @@ class IndexDesign:
     origin: str = "proposed"
     """``proposed``, ``declared``, ``primary_key`` or ``unique``."""
 
-    @property
+    # cached: selection asks every candidate for these on every trial
+    @cached_property
     def columns(self) -> tuple[str, ...]:
         return tuple(k.column for k in self.keys)
+
+    @cached_property
+    def _stored(self) -> frozenset[str]:
+        return frozenset(self.columns) | frozenset(self.include)
 
     @property
     def existing(self) -> bool:
@@ -54,7 +60,7 @@ class IndexDesign:
         return self.origin == "declared"
 
     def stored_columns(self) -> frozenset[str]:
-        return frozenset(self.columns) | frozenset(self.include)
+        return self._stored
 
     def same_shape(self, other: IndexDesign) -> bool:
         """Same table, keys (with directions), include set and predicate."""

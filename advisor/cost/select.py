@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from advisor.cost.access import IndexModel, covering_share, model_index
 from advisor.cost.design import IndexDesign
-from advisor.cost.workload import Config, PatternCost, cost_shape
+from advisor.cost.workload import Config, PatternCost, Shortcut, cost_added, cost_shape, shortcut
 from advisor.rules.base import Candidate, Drop, Rejection
 from advisor.rules.context import Context
 from advisor.spec.model import IndexKey
@@ -66,6 +66,8 @@ class _State:
     """Costs with the indexes that exist today: the reference of the cost-reduction threshold."""
     version: dict[str, int] = field(default_factory=dict)
     models: dict[IndexDesign, IndexModel] = field(default_factory=dict)
+    shortcuts: dict[str, Shortcut] = field(default_factory=dict)
+    """Patterns whose cost with one more index follows from their cost without it."""
 
     def model(self, design: IndexDesign) -> IndexModel:
         if design not in self.models:
@@ -81,12 +83,23 @@ class _State:
         return [p for p in self.touches.get(table, []) if p in names]
 
     def recost(
-        self, table: str, indexes: list[IndexModel], changed: list[IndexDesign]
+        self,
+        table: str,
+        indexes: list[IndexModel],
+        changed: list[IndexDesign],
+        added: IndexModel | None = None,
     ) -> dict[str, PatternCost]:
+        """The affected patterns' costs with ``indexes`` on ``table``. When the change only adds
+        ``added``, a single-access read keeps its plan unless that index beats it."""
         trial: Config = {**self.config, table: indexes}
-        return {
-            p: cost_shape(self.ctx.models, self.ctx.shapes[p], trial) for p in self.affected(table, changed)
-        }
+        out = {}
+        for p in self.affected(table, changed):
+            sc = self.shortcuts.get(p) if added is not None else None
+            if sc is not None and added is not None:
+                out[p] = cost_added(sc, self.costs[p], indexes, added)
+            else:
+                out[p] = cost_shape(self.ctx.models, self.ctx.shapes[p], trial)
+        return out
 
     def trial(self, design: IndexDesign) -> _Trial | None:
         current = self.config.get(design.table, [])
@@ -97,8 +110,9 @@ class _State:
             for im in current
             if (not im.design.existing or im.design.droppable) and im.design.serves_as_prefix_of(design)
         ]
-        new = [im for im in current if im not in replaced] + [self.model(design)]
-        return self.compare(design.table, new, replaced, self.model(design).size_bytes, [design])
+        added = self.model(design)
+        new = [im for im in current if im not in replaced] + [added]
+        return self.compare(design.table, new, replaced, added.size_bytes, [design], added)
 
     def without(self, design: IndexDesign) -> _Trial:
         """The trial of removing ``design`` from the configuration."""
@@ -110,10 +124,12 @@ class _State:
         table: str,
         new: list[IndexModel],
         replaced: list[IndexModel],
-        added: float,
+        added_bytes: float,
         changed: list[IndexDesign],
+        added: IndexModel | None = None,
     ) -> _Trial:
-        costs = self.recost(table, new, changed)
+        # only a pure addition may take the single-access shortcut: a replacement can raise costs
+        costs = self.recost(table, new, changed, None if replaced else added)
         gain, write, cut = 0.0, 0.0, 0.0
         for p, after in costs.items():
             before = self.costs[p]
@@ -124,7 +140,7 @@ class _State:
             reference = self.baseline.get(p, before).total if replaced else before.total
             if reference > 0:
                 cut = max(cut, 1 - after.total / reference)
-        size = added - sum(im.size_bytes for im in replaced)
+        size = added_bytes - sum(im.size_bytes for im in replaced)
         return _Trial(gain, size, write, cut, replaced, new, costs)
 
     def apply(self, table: str, trial: _Trial) -> None:
@@ -207,6 +223,10 @@ def select(ctx: Context, candidates: Sequence[Candidate], drops: Sequence[Drop])
     freq = {p.name: p.per_sec for p in ctx.spec.patterns if p.name in ctx.shapes}
     touches = {table: [p.name for p in patterns] for table, patterns in ctx.patterns_on.items()}
     state = _State(ctx, {}, {}, touches, freq, *_relevance(ctx))
+    for name, shape in ctx.shapes.items():
+        sc = shortcut(ctx.models, shape)
+        if sc is not None:
+            state.shortcuts[name] = sc
     for table, designs in ctx.existing.items():
         state.config[table] = [state.model(d) for d in designs]
     before = {p: cost_shape(ctx.models, shape, state.config) for p, shape in ctx.shapes.items()}

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from advisor.analysis.shape import OrderKey, Predicate, PredicateKind, QueryShape, StatementKind, TableAccess
-from advisor.cost.access import CPU_TUPLE, Access, AccessPlan, IndexModel, TableModel, best_plan
+from advisor.cost.access import CPU_TUPLE, Access, AccessPlan, IndexModel, TableModel, best_plan, plan_with
 
 Config = Mapping[str, Sequence[IndexModel]]
 
@@ -112,6 +112,55 @@ def _maintained(tm: TableModel, indexes: Sequence[IndexModel], changed: frozense
     if tm.engine.name == "postgres":
         return len(real) if touched else 0
     return len(touched)
+
+
+@dataclass(frozen=True)
+class Shortcut:
+    """A statement whose cost under one more index follows from its cost without it: a read or
+    UPDATE / DELETE of one table with no join or subquery (its best plan is the cheaper of the
+    old one and the new index's), or an INSERT ... VALUES (one more index to maintain)."""
+
+    tm: TableModel
+    shape: QueryShape
+    access: Access | None
+    """The one table access; ``None`` for an INSERT ... VALUES."""
+
+
+def shortcut(models: Mapping[str, TableModel], shape: QueryShape) -> Shortcut | None:
+    """The shortcut for ``shape``, or ``None`` when only costing it again is exact."""
+    if len(list(shape.walk())) != 1:
+        return None
+    if not shape.accesses:
+        target = shape.target
+        if shape.kind is StatementKind.INSERT and target is not None and target in models:
+            return Shortcut(models[target], shape, None)
+        return None
+    table = shape.accesses[0].table
+    if len(shape.accesses) != 1 or table not in models or shape.kind is StatementKind.INSERT:
+        return None
+    if shape.kind.writes and shape.target != table:
+        return None
+    tm = models[table]
+    return Shortcut(tm, shape, _access(tm, shape.accesses[0], shape=shape))
+
+
+def cost_added(
+    sc: Shortcut, before: PatternCost, indexes: Sequence[IndexModel], added: IndexModel
+) -> PatternCost:
+    """``cost_shape`` of the shortcut's statement with ``indexes`` (the old ones and ``added``,
+    last), from ``before``, its cost with the old ones."""
+    shape = sc.shape
+    if sc.access is None:
+        return PatternCost(before.read, float(shape.rows_written) * (1 + _maintained(sc.tm, indexes, None)))
+    best = before.plans[0]
+    plan = plan_with(sc.tm, sc.access, added)
+    if plan is not None and plan.cost < best.cost:
+        best = plan
+    write = 0.0
+    if shape.kind.writes:
+        changed = frozenset(shape.set_columns) if shape.kind is StatementKind.UPDATE else None
+        write = best.rows * (1 + _maintained(sc.tm, indexes, changed))
+    return PatternCost(best.cost, write, (best,))
 
 
 def cost_shape(models: Mapping[str, TableModel], shape: QueryShape, config: Config) -> PatternCost:
