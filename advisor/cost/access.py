@@ -57,6 +57,8 @@ class AccessPlan:
     index_only: bool = False
     ordered: bool = False
     """The index delivers the ORDER BY, so no sort."""
+    table: str = ""
+    """The table read (named for a sequential scan; an index names its own)."""
 
     def describe(self) -> str:
         if self.index is None:
@@ -268,7 +270,7 @@ def seq_scan(tm: TableModel, access: Access) -> AccessPlan:
         cost += _sort_cost(rows_out, access.limit)
     if access.limit is not None:
         rows_out = min(rows_out, float(access.limit))
-    return AccessPlan(None, cost, rows_out)
+    return AccessPlan(None, cost, rows_out, table=access.table)
 
 
 def index_scan(tm: TableModel, access: Access, im: IndexModel) -> AccessPlan | None:

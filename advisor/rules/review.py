@@ -3,17 +3,23 @@ and what existing indexes nothing uses."""
 
 from __future__ import annotations
 
+from advisor.analysis.shape import PredicateKind
 from advisor.cost.select import Plan
 from advisor.emit.ddl import create_index, drop_index, to_sql
 from advisor.rules.base import REVIEW_IDS, Finding
 from advisor.rules.context import Context
 from advisor.spec.model import IndexKey
 
-REVIEW_IDS.update({"IDX003", "IDX004", "IDX008"})
+REVIEW_IDS.update({"IDX003", "IDX004", "IDX008", "IDX009"})
 
 
 def review(ctx: Context, plan: Plan) -> list[Finding]:
-    return [*unindexed_foreign_keys(ctx, plan), *served_by_existing(ctx, plan), *unused_indexes(ctx, plan)]
+    return [
+        *unindexed_foreign_keys(ctx, plan),
+        *served_by_existing(ctx, plan),
+        *unused_indexes(ctx, plan),
+        *scans_left(ctx, plan),
+    ]
 
 
 def unindexed_foreign_keys(ctx: Context, plan: Plan) -> list[Finding]:
@@ -101,3 +107,96 @@ def unused_indexes(ctx: Context, plan: Plan) -> list[Finding]:
                     )
                 )
     return out
+
+
+def scans_left(ctx: Context, plan: Plan) -> list[Finding]:
+    """IDX009: a pattern that still reads a large table in full with the plan applied, and what
+    stands in the way of an index."""
+    min_rows = ctx.threshold("IDX009", "min_table_rows")
+    min_load = ctx.threshold("IDX009", "min_cost_per_sec")
+    total = sum(ctx.pattern(p).per_sec * c.total for p, c in plan.after.items()) or 1.0
+    out = []
+    for name, cost in plan.after.items():
+        pattern = ctx.pattern(name)
+        for access in cost.plans:
+            tm = ctx.models.get(access.table)
+            load = pattern.per_sec * access.cost
+            if access.index is not None or tm is None or tm.rows < min_rows or load < min_load:
+                continue
+            why, fix = why_scanned(ctx, plan, name, access.table)
+            out.append(
+                Finding(
+                    "IDX009",
+                    ctx.severity("IDX009"),
+                    name,
+                    f"{name} still reads all {tm.rows:,.0f} rows of {access.table} on every run "
+                    f"({pattern.per_sec:,.6g}/s): {why}",
+                    fix,
+                    (
+                        ("rows", f"{tm.rows:,.0f}"),
+                        ("cost per run", f"{access.cost:,.0f}"),
+                        ("share of the workload's cost", f"{load / total:.1%}"),
+                    ),
+                    patterns=(name,),
+                    line=pattern.sql_line or pattern.line,
+                )
+            )
+    return out
+
+
+_DATE_FUNCTIONS = (
+    "DATE",
+    "DATE_TRUNC",
+    "EXTRACT",
+    "YEAR",
+    "MONTH",
+    "DAY",
+    "TO_CHAR",
+    "DATE_FORMAT",
+    "STRFTIME",
+)
+
+
+def why_scanned(ctx: Context, plan: Plan, name: str, table: str) -> tuple[str, str]:
+    """Why no index serves ``name``'s read of ``table``, and the fix, in a sentence each."""
+    shape = ctx.shapes[name]
+    accesses = [a for block in shape.walk() for a in block.accesses if a.table == table]
+    blocked = [p for a in accesses for p in a.predicates if p.kind is PredicateKind.NOT_SARGABLE]
+    if blocked:
+        first = blocked[0]
+        what = "; ".join(f"{p.sql or p.column} ({p.reason})" for p in blocked)
+        if "LIKE" in first.reason.upper():
+            fix = "a trigram or full-text index serves infix search (pg_trgm GIN on PostgreSQL, FULLTEXT on MySQL)"
+        elif any(f"{name}(" in first.reason for name in _DATE_FUNCTIONS) or "CAST" in first.reason:
+            fix = f"compare {first.column} itself with a half-open range: {first.column} >= :day AND {first.column} < :next_day"
+        elif "arithmetic" in first.reason:
+            fix = f"move the arithmetic to the other side, so that {first.column} stands alone"
+        elif "function" in first.reason:
+            fix = (
+                "index the expression itself (PostgreSQL, SQLite, MySQL 8.0.13+; a generated column on MariaDB), "
+                "or keep the computed value in a column of its own and compare that column"
+            )
+        else:
+            fix = f"state the condition on {first.column} as an equality, IN list or range an index can seek"
+        return f"no index can seek with {what}", fix
+    if any(a.has_or for a in accesses):
+        return (
+            "its WHERE is an OR across different columns, which no single index range serves",
+            "split it into one query per column combined with UNION (or UNION ALL when they cannot overlap), "
+            "each served by its own index",
+        )
+    if not any(p for a in accesses for p in a.predicates):
+        return (
+            f"nothing filters {table}",
+            "add a filter, or page through it by key (keyset pagination); run reports on a replica",
+        )
+    turned_down = [r for r in plan.rejected if name in r.patterns and r.design.table == table]
+    if turned_down:
+        return (
+            f"the index that would serve it was turned down: {turned_down[0].reason}",
+            "raise the budget, or accept the scan",
+        )
+    return (
+        "its filter keeps too large a share of the rows for an index to beat reading the table",
+        "keep a summary table or materialized view up to date, or run it less often",
+    )
