@@ -196,6 +196,34 @@ def widened_candidates(ctx: Context, candidates: Sequence[Candidate]) -> list[Ca
     return out
 
 
+def _not_worth_it(
+    state: _State,
+    candidates: Sequence[Candidate],
+    chosen: Mapping[IndexDesign, Choice],
+    rejected: list[Rejection],
+) -> list[Rejection]:
+    """The candidates neither picked nor turned down for a stated reason that would save reads
+    with the plan applied, but less than the index maintenance they add to the writes."""
+    decided = set(chosen) | {r.design for r in rejected}
+    out = []
+    for cand in candidates:
+        if cand.design in decided:
+            continue
+        decided.add(cand.design)
+        trial = state.trial(cand.design)
+        if trial is None or trial.gain > 0:
+            continue
+        saved = trial.gain + trial.write
+        if saved <= 1e-9 * max(1.0, trial.write):
+            continue  # the picks serve its patterns as well: listing each such variant is noise
+        reason = (
+            f"saves {saved:,.0f} cost units/s on reads but adds {trial.write:,.0f} page writes/s to "
+            "maintain it: the writes cost more"
+        )
+        out.append(Rejection(cand.design, "IDX001", reason, cand.patterns))
+    return out
+
+
 def _relevance(ctx: Context) -> tuple[dict[tuple[str, str], set[str]], dict[str, set[str]]]:
     """(table, column) to the patterns that filter, join or order on it; table to its writers."""
     leads = {key: set(names) for key, names in ctx.column_users.items()}
@@ -304,6 +332,7 @@ def select(ctx: Context, candidates: Sequence[Candidate], drops: Sequence[Drop])
                 )
             )
 
+    rejected += _not_worth_it(state, candidates, chosen, rejected)
     # in pick order, never a set's: the report must not change from one run to the next
     replaced_existing = dict.fromkeys(d for c in chosen.values() for d in c.replaces if d.existing)
     dropped = list(drops) + [

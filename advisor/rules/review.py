@@ -196,7 +196,13 @@ def why_scanned(ctx: Context, plan: Plan, name: str, table: str) -> tuple[str, s
             f"the index that would serve it was turned down: {turned_down[0].reason}",
             "raise the budget, or accept the scan",
         )
+    share = ctx.models[table].share(p for a in accesses for p in a.predicates)
+    if share >= ctx.threshold("IDX007", "max_selectivity"):
+        return (
+            f"its filter keeps about {share:.0%} of the rows, too many for an index to beat reading the table",
+            "keep a summary table or materialized view up to date, or run it less often",
+        )
     return (
-        "its filter keeps too large a share of the rows for an index to beat reading the table",
-        "keep a summary table or materialized view up to date, or run it less often",
+        "no candidate index paid for itself under the cost model",
+        "check the rejected candidates below, and the statistics the estimate rests on",
     )
