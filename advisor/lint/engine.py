@@ -143,7 +143,11 @@ class _Run:
             self.hits.append(
                 (
                     PARSE_ERROR,
-                    Hit(op.loc, f"cannot parse this statement: {op.message}", "Fix the SQL syntax."),
+                    Hit(
+                        op.loc,
+                        f"cannot parse this statement: {' '.join(op.message.split())}",
+                        "Fix the SQL syntax.",
+                    ),
                 )
             )
         for item in self.by_type.get(type(op), ()):

@@ -103,14 +103,19 @@ def _statement(
         return Statement(loc, end_line, (Unparseable(loc=loc, message=type(exc).__name__),))
     builder = _Builder(loc, positions)
     ops: list[Op] = []
-    for expression in parsed:
-        if expression is not None:
-            ops.extend(builder.build(expression))
+    try:
+        for expression in parsed:
+            if expression is not None:
+                ops.extend(builder.build(expression))
+    except (AttributeError, TypeError, IndexError, ValueError) as exc:
+        # sqlglot accepted a statement in a shape it does not document: say so rather than guess
+        message = f"the statement's structure is not understood ({type(exc).__name__})"
+        return Statement(loc, end_line, (Unparseable(loc=loc, message=message),))
     return Statement(loc, end_line, tuple(ops))
 
 
-def _name(node: exp.Expr | None) -> str:
-    if node is None:
+def _name(node: object) -> str:
+    if not isinstance(node, exp.Expr):
         return ""
     if isinstance(node, exp.Table):
         return ".".join(part.name for part in node.parts)

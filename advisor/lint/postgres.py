@@ -145,39 +145,62 @@ def _piecewise(source: Source, positions: Positions) -> Iterator[Statement]:
     from pglast import parser
 
     text = source.text
-    try:
-        pieces = _split(text)
-    except parser.ParseError as exc:  # an unterminated string or comment: the rest is unreadable
-        start = _error_offset(exc, 0)
-        line, column = positions.from_byte(start)
-        loc = Loc(source.name, line, column, 0)
-        yield Statement(loc, line, (Unparseable(loc=loc, message=_message(exc)),))
-        return
+    pieces, broken = _split(text)
+    index = -1
     for index, (char_start, char_end) in enumerate(pieces):
         piece = text[char_start:char_end]
-        byte_start = char_start if text.isascii() else len(text[:char_start].encode("utf-8"))
+        byte_start = _bytes(text, char_start)
+        end = byte_start + len(piece.encode("utf-8"))
         try:
             parsed = json.loads(parser.parse_sql_json(piece))
         except parser.ParseError as exc:
-            line, column = positions.from_byte(byte_start + _error_offset(exc, piece))
-            first_line, first_column = positions.from_byte(byte_start)
-            loc = Loc(source.name, first_line, first_column, index)
-            end = positions.from_byte(byte_start + len(piece.encode("utf-8")))[0]
-            where = Loc(source.name, line, column, index)
-            yield Statement(loc, end, (Unparseable(loc=where, message=_message(exc)),))
+            yield _unparseable(
+                source, positions, index, byte_start, end, byte_start + _error_offset(exc, piece), exc
+            )
             continue
-        end = byte_start + len(piece.encode("utf-8"))
         for item in parsed.get("stmts", []):
             yield _statement(item, byte_start, end, index, source, positions)
+    if broken is not None:  # an unterminated string or comment: the rest of the file is unreadable
+        start, problem = broken
+        byte_start = _bytes(text, start)
+        at = problem.args[1] if len(problem.args) > 1 else None
+        error = _bytes(text, at) if isinstance(at, int) else byte_start
+        yield _unparseable(source, positions, index + 1, byte_start, len(positions.data), error, problem)
 
 
-def _split(text: str) -> list[tuple[int, int]]:
-    """Character spans of the statements, cut at semicolons by the server's scanner."""
+def _bytes(text: str, char_offset: int) -> int:
+    return char_offset if text.isascii() else len(text[:char_offset].encode("utf-8"))
+
+
+def _unparseable(
+    source: Source, positions: Positions, index: int, start: int, end: int, error: int, exc: Exception
+) -> Statement:
+    line, column = positions.from_byte(start)
+    loc = Loc(source.name, line, column, index)
+    error_line, error_column = positions.from_byte(error)
+    where = Loc(source.name, error_line, error_column, index)
+    return Statement(loc, positions.from_byte(end)[0], (Unparseable(loc=where, message=_message(exc)),))
+
+
+def _split(text: str) -> tuple[list[tuple[int, int]], tuple[int, Exception] | None]:
+    """Character spans of the statements, cut at semicolons by the server's scanner; and, when the
+    scanner fails (an unterminated string or comment), where the unreadable statement starts."""
     from pglast import parser
 
+    broken: tuple[int, Exception] | None = None
+    try:
+        tokens = parser.scan(text)
+    except parser.ParseError as exc:
+        stop = exc.args[1] if len(exc.args) > 1 and isinstance(exc.args[1], int) else 0
+        try:
+            tokens = parser.scan(text[:stop])
+        except parser.ParseError:
+            tokens = []
+        broken = (stop, exc)
     spans: list[tuple[int, int]] = []
     start: int | None = None
-    for token in parser.scan(text):
+    last = 0
+    for token in tokens:
         if token.name == "ASCII_59":
             if start is not None:
                 spans.append((start, token.start))
@@ -186,21 +209,33 @@ def _split(text: str) -> list[tuple[int, int]]:
             start = token.start
         last = token.end + 1
     if start is not None:
-        spans.append((start, last))
-    return spans
+        if broken is not None:
+            broken = (start, broken[1])  # the unterminated token belongs to this statement
+        else:
+            spans.append((start, last))
+    return spans, broken
 
 
 def _error_offset(exc: Exception, piece: str | int) -> int:
-    """The byte offset of a parse error inside the text that failed (0 when unknown)."""
-    location = getattr(exc, "location", None)
-    if not isinstance(location, int) or not isinstance(piece, str):
+    """The byte offset of a parse error inside the text that failed (0 when unknown).
+
+    pglast reports the character index as the error's second argument.
+    """
+    index = exc.args[1] if len(exc.args) > 1 else None
+    if not isinstance(index, int) or not isinstance(piece, str):
         return 0
-    return len(piece[:location].encode("utf-8"))
+    return len(piece[:index].encode("utf-8"))
 
 
 def _message(exc: Exception) -> str:
+    """The parser's message on one line, the quoted text it stopped at shortened.
+
+    >>> _message(Exception('syntax error at or near "x\\n  y"', 5))
+    'syntax error at or near "x y"'
+    """
     text = str(exc.args[0]) if exc.args else str(exc)
-    return text.split(", at index")[0].split(", at location")[0]
+    text = " ".join(text.split(", at index")[0].split())
+    return text if len(text) <= 100 else text[:96] + '..."'
 
 
 def _statement(
@@ -215,7 +250,12 @@ def _statement(
     builder = _Builder(loc, base, positions, source, start, length)
     kind, body = next(iter(item["stmt"].items()))
     handler = getattr(builder, snake(kind), None)
-    ops = tuple(handler(body)) if handler is not None else (Other(loc=loc, kind=kind),)
+    try:
+        ops = tuple(handler(body)) if handler is not None else (Other(loc=loc, kind=kind),)
+    except (KeyError, TypeError, AttributeError, IndexError, ValueError) as exc:
+        # a parse tree in a shape this front end does not expect: say so rather than guess
+        message = f"the statement's structure is not understood ({type(exc).__name__})"
+        ops = (Unparseable(loc=loc, message=message),)
     data = positions.data[start : start + length]
     if _LONG_WORD.search(data):
         ops += tuple(_long_identifiers(data, start, builder))

@@ -80,7 +80,9 @@ def expand_paths(arguments: list[str]) -> list[Path]:
                     if item.is_file() and not is_undo_migration(item.name):
                         found[item] = None
             elif path.exists():
-                found[path] = None
+                # a glob, like a folder, leaves out undo migrations; a file named outright is linted
+                if match == argument or not is_undo_migration(path.name):
+                    found[path] = None
             else:
                 raise AdvisorError("no such file or folder", Location(path))
     return sorted(found, key=sort_key)
