@@ -11,7 +11,7 @@ from pathlib import Path
 
 from advisor.catalog.model import Severity
 from advisor.errors import AdvisorError, Location
-from advisor.lint.config import LintConfig, find_config, load_config, normalize, parse_version
+from advisor.lint.config import LintConfig, check_rule_id, find_config, load_config, normalize, parse_version
 from advisor.lint.engine import Options, lint
 from advisor.lint.source import Source, decode, expand_paths, read_source, sort_key
 from advisor.lint.state import Schema
@@ -42,7 +42,6 @@ class Request:
 
 def run(request: Request) -> tuple[str, int]:
     """The rendered report and the exit status (0 clean, 1 findings at or above fail-on)."""
-    from advisor.catalog import load_catalog
     from advisor.lint.formats import FORMATTERS
 
     config_path = request.config or find_config(Path.cwd())
@@ -55,7 +54,7 @@ def run(request: Request) -> tuple[str, int]:
     if request.diff is not None:
         options = _with(options, report_files=_changed(request.diff, sources))
     findings = lint(sources, options, schema)
-    formatter = FORMATTERS[request.format](load_catalog(), color=request.color)
+    formatter = FORMATTERS[request.format](color=request.color)
     text = formatter.render(findings, len(sources))
     fail_on = Severity(request.fail_on or config.fail_on or "warning")
     failed = any(f.at_least(fail_on) for f in findings)
@@ -75,12 +74,9 @@ def _options(request: Request, config: LintConfig) -> Options:
         version = parse_version(version_text) if version_text else None
     except ValueError as exc:
         raise AdvisorError(str(exc)) from None
-    from advisor.catalog import load_catalog
-
-    catalog = load_catalog()
-    for rule_id in (*request.select, *request.ignore):
-        if rule_id not in catalog:
-            catalog.require(rule_id)
+    for option, ids in (("--select", request.select), ("--ignore", request.ignore)):
+        for rule_id in ids:
+            check_rule_id(rule_id, Location(field=option))
     assume = request.assume_in_transaction
     return Options(
         dialect=dialect,
@@ -113,6 +109,8 @@ def _excluded(path: Path, config: LintConfig) -> bool:
 
 
 def _baseline(request: Request, dialect: str) -> tuple[Schema | None, dict[str, int]]:
+    if request.spec is None and not request.schema:
+        return None, {}
     from advisor.lint.baseline import load_schema_files, schema_from_tables
     from advisor.lint.state import key
 

@@ -7,10 +7,9 @@ The nearest folder (from the current one upwards) holding an ``advisor.toml``, o
 from __future__ import annotations
 
 import tomllib
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from typing import Any
 
 from advisor.catalog.model import Severity
 from advisor.errors import AdvisorError, Location
@@ -26,23 +25,44 @@ DIALECTS = {
 }
 
 
-class LintConfig(BaseModel):
+@dataclass(frozen=True)
+class LintConfig:
     """The settings a project may fix; every one is optional."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
-
     dialect: str | None = None
-    target_version: str | None = Field(None, alias="target-version")
-    assume_in_transaction: bool | None = Field(None, alias="assume-in-transaction")
-    fail_on: Literal["error", "warning"] | None = Field(None, alias="fail-on")
-    select: list[str] = []
+    target_version: str | None = None
+    assume_in_transaction: bool | None = None
+    fail_on: str | None = None
+    select: tuple[str, ...] = ()
     """Rules that are off by default (MIG020) to switch on."""
-    ignore: list[str] = []
-    exclude: list[str] = []
+    ignore: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
     """Glob patterns of files not to lint, relative to the configuration file's folder."""
-    severity: dict[str, Severity] = {}
-    big_table_rows: int = Field(1_000_000, alias="big-table-rows", gt=0)
-    root: Path = Field(Path(), exclude=True)
+    severity: dict[str, Severity] = field(default_factory=dict)
+    big_table_rows: int = 1_000_000
+    root: Path = Path()
+
+
+def _input_model() -> Any:
+    """The pydantic model of the TOML table (built only when a configuration file exists)."""
+    from typing import Literal
+
+    from pydantic import BaseModel, ConfigDict, Field
+
+    class LintConfigIn(BaseModel):
+        model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+        dialect: str | None = None
+        target_version: str | int | float | None = Field(None, alias="target-version")
+        assume_in_transaction: bool | None = Field(None, alias="assume-in-transaction")
+        fail_on: Literal["error", "warning"] | None = Field(None, alias="fail-on")
+        select: list[str] = []
+        ignore: list[str] = []
+        exclude: list[str] = []
+        severity: dict[str, Severity] = {}
+        big_table_rows: int = Field(1_000_000, alias="big-table-rows", gt=0)
+
+    return LintConfigIn
 
 
 def find_config(start: Path) -> Path | None:
@@ -64,7 +84,7 @@ def find_config(start: Path) -> Path | None:
 def load_config(path: Path | None) -> LintConfig:
     """The lint settings in ``path`` (defaults when ``None`` or when the file has none)."""
     if path is None:
-        return LintConfig.model_validate({})
+        return LintConfig()
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -77,34 +97,48 @@ def load_config(path: Path | None) -> LintConfig:
         section = section.get(part, {}) if isinstance(section, dict) else {}
     if not isinstance(section, dict):
         raise AdvisorError("must be a table", Location(path, field=prefix))
+    from pydantic import ValidationError
+
     try:
-        config = LintConfig.model_validate({**section, "root": path.parent})
+        given = _input_model().model_validate(section)
     except ValidationError as exc:
         error = exc.errors()[0]
         where = ".".join([prefix, *(str(part) for part in error["loc"])])
         raise AdvisorError(error["msg"], Location(path, field=where)) from None
-    _check_rule_ids(config, path, prefix)
-    return config
-
-
-def _check_rule_ids(config: LintConfig, path: Path, prefix: str) -> None:
-    from advisor.catalog import load_catalog
-
-    catalog = load_catalog()
+    config = LintConfig(
+        dialect=given.dialect,
+        target_version=None if given.target_version is None else str(given.target_version),
+        assume_in_transaction=given.assume_in_transaction,
+        fail_on=given.fail_on,
+        select=tuple(r.upper() for r in given.select),
+        ignore=tuple(r.upper() for r in given.ignore),
+        exclude=tuple(given.exclude),
+        severity={rule.upper(): value for rule, value in given.severity.items()},
+        big_table_rows=given.big_table_rows,
+        root=path.parent,
+    )
     for name, ids in (
         ("select", config.select),
         ("ignore", config.ignore),
         ("severity", list(config.severity)),
     ):
         for rule_id in ids:
-            if rule_id not in catalog:
-                _unknown(catalog, rule_id, path, f"{prefix}.{name}")
+            check_rule_id(rule_id, Location(path, field=f"{prefix}.{name}"))
+    return config
 
 
-def _unknown(catalog: Any, rule_id: str, path: Path, field: str) -> None:
-    close = catalog.suggest(rule_id)
+def check_rule_id(rule_id: str, where: Location) -> None:
+    """An :class:`AdvisorError` unless ``rule_id`` is a lint rule, with the closest ids as a hint."""
+    import difflib
+
+    from advisor.lint.checks.base import lint_rule_ids
+
+    known = lint_rule_ids()
+    if rule_id.upper() in known:
+        return
+    close = difflib.get_close_matches(rule_id.upper(), sorted(known), n=2, cutoff=0.6)
     hint = f" (did you mean {' or '.join(close)}?)" if close else ""
-    raise AdvisorError(f"unknown rule {rule_id!r}{hint}", Location(path, field=field))
+    raise AdvisorError(f"unknown rule {rule_id!r}{hint}; `advisor rules` lists them", where)
 
 
 def parse_version(text: str) -> tuple[int, ...]:

@@ -14,6 +14,7 @@ from advisor.lint.checks.base import (
     Context,
     Hit,
     LintRule,
+    default_severities,
     load_lint_rules,
 )
 from advisor.lint.ops import (
@@ -215,9 +216,7 @@ def _findings(
     options: Options,
     order: list[str],
 ) -> list[LintFinding]:
-    from advisor.catalog import load_catalog
-
-    catalog = load_catalog()
+    defaults = default_severities()
     used: set[tuple[str, int]] = set()
     out: list[LintFinding] = []
     for rule_id, hit in hits:
@@ -228,7 +227,7 @@ def _findings(
                 used.add((hit.loc.file, number))
                 silenced = True
         if not silenced:
-            out.append(_finding(rule_id, hit, options, catalog.get(rule_id)))
+            out.append(_finding(rule_id, hit, options, defaults[rule_id]))
     if UNUSED_IGNORE not in options.ignore:
         for file, attached in file_directives.items():
             for number, (directive, _) in enumerate(attached):
@@ -239,17 +238,15 @@ def _findings(
                         f"this ignore comment for {names} silences nothing",
                         "Remove the comment, or move it to the line before the statement it is meant for.",
                     )
-                    out.append(_finding(UNUSED_IGNORE, hit, options, catalog.get(UNUSED_IGNORE)))
+                    out.append(_finding(UNUSED_IGNORE, hit, options, defaults[UNUSED_IGNORE]))
     if options.report_files is not None:
         out = [f for f in out if f.file in options.report_files]
     rank = {name: index for index, name in enumerate(order)}
     return sorted(out, key=lambda f: (rank.get(f.file, len(rank)), f.line, f.column, f.rule))
 
 
-def _finding(rule_id: str, hit: Hit, options: Options, doc: object) -> LintFinding:
-    severity = options.severities.get(rule_id)
-    if severity is None:
-        severity = getattr(doc, "severity", Severity.WARNING)
+def _finding(rule_id: str, hit: Hit, options: Options, default: Severity) -> LintFinding:
+    severity = options.severities.get(rule_id, default)
     rows = options.table_rows.get(key(hit.table)) if hit.table else None
     message = hit.message
     if rows is not None and rows >= options.big_table_rows and severity is not Severity.INFO:

@@ -7,7 +7,7 @@ import json
 from typing import Any, ClassVar
 
 from advisor import __version__
-from advisor.catalog.model import Catalog, Severity
+from advisor.catalog.model import Severity
 from advisor.lint.engine import LintFinding
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -18,24 +18,18 @@ class Formatter:
 
     name: ClassVar[str] = ""
 
-    def __init__(self, catalog: Catalog, color: bool = False) -> None:
-        self.catalog = catalog
+    def __init__(self, color: bool = False) -> None:
         self.color = color
 
     def render(self, findings: list[LintFinding], files: int) -> str:
         raise NotImplementedError
 
-    def title(self, rule: str) -> str:
-        doc = self.catalog.get(rule)
-        return doc.title if doc else rule
-
 
 class TextFormatter(Formatter):
     """``file:line:col: RULE severity: message``, the fix indented below, and a summary line.
 
-    >>> from advisor.catalog import load_catalog
     >>> f = LintFinding("MIG001", Severity.WARNING, "m.sql", 3, 1, "msg", "do this")
-    >>> print(TextFormatter(load_catalog()).render([f], 1), end="")
+    >>> print(TextFormatter().render([f], 1), end="")
     m.sql:3:1: MIG001 warning: msg
       fix: do this
     <BLANKLINE>
@@ -91,7 +85,6 @@ class JsonFormatter(Formatter):
         items = [
             {
                 "rule": f.rule,
-                "title": self.title(f.rule),
                 "severity": f.severity.value,
                 "file": f.file,
                 "line": f.line,
@@ -111,10 +104,13 @@ class SarifFormatter(Formatter):
     SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
     def render(self, findings: list[LintFinding], files: int) -> str:
+        from advisor.catalog import load_catalog
+
+        catalog = load_catalog()
         rule_ids = sorted({f.rule for f in findings})
         rules: list[dict[str, Any]] = []
         for rule_id in rule_ids:
-            doc = self.catalog.get(rule_id)
+            doc = catalog.get(rule_id)
             entry: dict[str, Any] = {"id": rule_id}
             if doc is not None:
                 entry.update(

@@ -10,10 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 
 _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
 
 
+@cache
 def snake(name: str) -> str:
     """``CreateTable`` -> ``create_table``: handler names for operation and node types.
 

@@ -262,6 +262,65 @@ def _statement(
     return Statement(loc, end_line, ops)
 
 
+_PLAIN = re.compile(r"[^'\"$\-/]*", re.DOTALL)
+"""Statement text without quotes, dollar quotes or comments: safe to cut with regular expressions."""
+_ALTER_HEAD = re.compile(
+    r"\s*ALTER\s+(?:TABLE|INDEX|VIEW|MATERIALIZED\s+VIEW|FOREIGN\s+TABLE)\s+"
+    r"(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?[\w.]+\s*(?:\*\s*)?",
+    re.IGNORECASE,
+)
+_BREAKS = re.compile(r"[(),]")
+
+
+def _plain_command_starts(text: str) -> list[int] | None:
+    head = _ALTER_HEAD.match(text)
+    if head is None:
+        return None
+    starts = [head.end()]
+    depth = 0
+    for match in _BREAKS.finditer(text, head.end()):
+        char = match.group()
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif depth == 0:
+            rest = len(text) - len(text[match.end() :].lstrip())
+            starts.append(rest)
+    return starts
+
+
+def _scanned_command_starts(text: str) -> list[int] | None:
+    from pglast import parser
+
+    try:
+        tokens = parser.scan(text)
+    except parser.ParseError:
+        return None
+    index = 0
+    while index < len(tokens) and tokens[index].name in ("ALTER", "TABLE", "IF_P", "EXISTS", "ONLY"):
+        index += 1
+    index += 1  # the table name
+    while index + 1 < len(tokens) and tokens[index].name == "ASCII_46":
+        index += 2
+    if index < len(tokens) and tokens[index].name == "ASCII_42":
+        index += 1
+    starts: list[int] = []
+    depth = 0
+    expect = True
+    for token in tokens[index:]:
+        if expect:
+            starts.append(token.start)
+            expect = False
+        if token.name == "ASCII_40":
+            depth += 1
+        elif token.name == "ASCII_41":
+            depth -= 1
+        elif token.name == "ASCII_44" and depth == 0:
+            expect = True
+    return starts
+
+
 def _long_identifiers(data: bytes, start: int, builder: _Builder) -> Iterator[Op]:
     """Identifiers of NAMEDATALEN bytes or more in a statement: the parser has already cut them."""
     from pglast import parser
@@ -515,39 +574,15 @@ class _Builder:
             yield Other(loc=loc, kind=f"{objtype}:{subtype}")
 
     def command_starts(self, count: int) -> list[Loc]:
-        """Where each sub-command of an ALTER TABLE starts, found with the server's scanner."""
+        """Where each sub-command of an ALTER TABLE starts: after the table name, then after each
+        comma outside parentheses. Plain text is cut with a regular expression; text with quotes
+        or comments goes through the server's scanner."""
         if count == 0:
             return []
-        from pglast import parser
-
         data = self.positions.data[self.start : self.start + self.length]
         text = data.decode("utf-8", errors="replace")
-        try:
-            tokens = parser.scan(text)
-        except parser.ParseError:
-            return [self.loc] * count
-        index = 0
-        while index < len(tokens) and tokens[index].name in ("ALTER", "TABLE", "IF_P", "EXISTS", "ONLY"):
-            index += 1
-        index += 1  # the table name
-        while index + 1 < len(tokens) and tokens[index].name == "ASCII_46":
-            index += 2
-        if index < len(tokens) and tokens[index].name == "ASCII_42":
-            index += 1
-        starts: list[int] = []
-        depth = 0
-        expect = True
-        for token in tokens[index:]:
-            if expect:
-                starts.append(token.start)
-                expect = False
-            if token.name == "ASCII_40":
-                depth += 1
-            elif token.name == "ASCII_41":
-                depth -= 1
-            elif token.name == "ASCII_44" and depth == 0:
-                expect = True
-        if len(starts) != count:
+        starts = _plain_command_starts(text) if _PLAIN.fullmatch(text) else _scanned_command_starts(text)
+        if starts is None or len(starts) != count:
             return [self.loc] * count
         offset = self.start - self.base
         ascii = text.isascii()

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from advisor.catalog.model import Severity
 from advisor.lint.ops import Loc, Op
 from advisor.lint.state import Schema
 
@@ -38,7 +39,8 @@ PARSE_ERROR = "MIG000"
 """An unparseable statement; reported by the engine, not by a rule function."""
 UNUSED_IGNORE = "MIG090"
 """An ignore comment that silences nothing; reported by the engine."""
-ENGINE_RULES = (PARSE_ERROR, UNUSED_IGNORE)
+ENGINE_RULES = {PARSE_ERROR: Severity.ERROR, UNUSED_IGNORE: Severity.WARNING}
+"""The engine's own findings and their default severities."""
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,8 @@ class LintRule:
     check: CheckFunc
     on: tuple[type[Op], ...]
     dialects: frozenset[str] | None
+    severity: Severity = Severity.WARNING
+    """The default; the catalog entry states the same (a test keeps them equal)."""
     enabled: bool = True
     """Off by default: only runs when configuration selects it."""
 
@@ -106,6 +110,7 @@ def rule(
     rule_id: str,
     *on: type[Op],
     dialects: frozenset[str] | None = None,
+    severity: Severity = Severity.WARNING,
     enabled: bool = True,
 ) -> Callable[[CheckFunc], CheckFunc]:
     """Register ``func`` as the implementation of ``rule_id`` for operations of the types ``on``."""
@@ -115,7 +120,7 @@ def rule(
         # the same function may be registered again when its module is imported twice (doctests)
         if known is not None and known.check.__name__ != func.__name__:
             raise ValueError(f"{rule_id} is implemented by {known.check.__name__} and {func.__name__}")
-        LINT_RULES[rule_id] = LintRule(rule_id, func, on, dialects, enabled)
+        LINT_RULES[rule_id] = LintRule(rule_id, func, on, dialects, severity, enabled)
         return func
 
     return register
@@ -132,4 +137,9 @@ def load_lint_rules() -> dict[str, LintRule]:
 
 def lint_rule_ids() -> frozenset[str]:
     """Every MIG id the linter implements, the engine's own included."""
-    return frozenset(load_lint_rules()) | frozenset(ENGINE_RULES)
+    return frozenset(default_severities())
+
+
+def default_severities() -> dict[str, Severity]:
+    """Each lint rule's default severity, without loading the catalog (start-up time matters in CI)."""
+    return {**{rule_id: r.severity for rule_id, r in load_lint_rules().items()}, **ENGINE_RULES}

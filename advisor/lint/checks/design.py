@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from advisor.catalog.model import Severity
 from advisor.lint.checks.base import POSTGRES, Context, Hit, rule
 from advisor.lint.ops import CreateIndex, EndOfRun, TypeRef
 from advisor.lint.state import IndexState, TableState, key
@@ -115,7 +116,7 @@ def foreign_key_type_mismatch(op: EndOfRun, ctx: Context) -> Iterator[Hit]:
                 )
 
 
-@rule("MIG022", EndOfRun, dialects=POSTGRES)
+@rule("MIG022", EndOfRun, dialects=POSTGRES, severity=Severity.INFO)
 def not_valid_never_validated(op: EndOfRun, ctx: Context) -> Iterator[Hit]:
     for table in ctx.schema.tables.values():
         for name, loc in table.not_valid.items():

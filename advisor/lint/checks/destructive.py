@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from advisor.catalog.model import Severity
 from advisor.lint.checks.base import POSTGRES, Context, Hit, rule
 from advisor.lint.ops import Cluster, Drop, DropColumn, Rename, RenameKind, Truncate, Vacuum, Write
 
@@ -37,7 +38,7 @@ def drop_column(op: DropColumn, ctx: Context) -> Iterator[Hit]:
     )
 
 
-@rule("MIG014", Drop)
+@rule("MIG014", Drop, severity=Severity.ERROR)
 def drop_schema_or_database(op: Drop, ctx: Context) -> Iterator[Hit]:
     if op.kind not in ("schema", "database"):
         return

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from advisor.catalog.model import Severity
 from advisor.lint.checks.base import POSTGRES, Context, Hit, rule
 from advisor.lint.ops import (
     AddColumn,
@@ -87,7 +88,7 @@ def _concurrent(op: Op) -> str | None:
     return None
 
 
-@rule("MIG004", CreateIndex, DropIndex, Reindex, DetachPartition, dialects=POSTGRES)
+@rule("MIG004", CreateIndex, DropIndex, Reindex, DetachPartition, dialects=POSTGRES, severity=Severity.ERROR)
 def concurrently_in_transaction(op: Op, ctx: Context) -> Iterator[Hit]:
     what = _concurrent(op)
     if what is None or not ctx.in_transaction:
@@ -158,7 +159,7 @@ def unique_constraint_builds_index(op: AddConstraint, ctx: Context) -> Iterator[
     )
 
 
-@rule("MIG008", AddColumn)
+@rule("MIG008", AddColumn, severity=Severity.ERROR)
 def not_null_column_without_default(op: AddColumn, ctx: Context) -> Iterator[Hit]:
     column = op.column
     if not column.not_null or column.default is not None or column.identity:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from advisor.catalog.model import Severity
 from advisor.lint.checks.base import MYSQL, Context, Hit, rule
 from advisor.lint.ops import AddColumn, ColumnDef, CreateTable, TableOptions
 
@@ -36,7 +37,7 @@ def _inline(op: CreateTable | AddColumn) -> Iterator[ColumnDef]:
     yield from (column for column in columns if column.references is not None)
 
 
-@rule("MIG051", CreateTable, AddColumn, dialects=MYSQL)
+@rule("MIG051", CreateTable, AddColumn, dialects=MYSQL, severity=Severity.ERROR)
 def inline_references_ignored(op: CreateTable | AddColumn, ctx: Context) -> Iterator[Hit]:
     if ctx.dialect == "mariadb" and ctx.version_at_least(10, 5):
         return  # MariaDB honours column-level REFERENCES since 10.5

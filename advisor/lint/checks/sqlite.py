@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from advisor.catalog.model import Severity
 from advisor.lint.checks.base import SQLITE, Context, Hit, rule
 from advisor.lint.ops import (
     AddColumn,
@@ -43,7 +44,7 @@ def _add_column_problem(op: AddColumn) -> str | None:
     return None
 
 
-@rule("MIG060", *_UNSUPPORTED, AddColumn, DropColumn, dialects=SQLITE)
+@rule("MIG060", *_UNSUPPORTED, AddColumn, DropColumn, dialects=SQLITE, severity=Severity.ERROR)
 def needs_table_rebuild(op: Op, ctx: Context) -> Iterator[Hit]:
     if isinstance(op, AddColumn):
         what = _add_column_problem(op)

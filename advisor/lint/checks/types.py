@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from advisor.catalog.model import Severity
 from advisor.lint.checks.base import MYSQL, POSTGRES, Context, Hit, rule
 from advisor.lint.ops import (
     AddColumn,
@@ -63,7 +64,7 @@ def int_primary_key(op: CreateTable | AddColumn, ctx: Context) -> Iterator[Hit]:
         )
 
 
-@rule("MIG031", *_COLUMN_OPS, dialects=POSTGRES)
+@rule("MIG031", *_COLUMN_OPS, dialects=POSTGRES, severity=Severity.INFO)
 def serial_column(op: Op, ctx: Context) -> Iterator[Hit]:
     for name, type_, loc in typed_columns(op):
         if type_.name in ("serial", "bigserial", "smallserial"):
@@ -76,7 +77,7 @@ def serial_column(op: Op, ctx: Context) -> Iterator[Hit]:
             )
 
 
-@rule("MIG032", *_COLUMN_OPS, dialects=POSTGRES)
+@rule("MIG032", *_COLUMN_OPS, dialects=POSTGRES, severity=Severity.INFO)
 def varchar_length(op: Op, ctx: Context) -> Iterator[Hit]:
     for name, type_, loc in typed_columns(op):
         if type_.name == "varchar" and type_.args:
@@ -113,7 +114,7 @@ def timestamp_without_time_zone(op: Op, ctx: Context) -> Iterator[Hit]:
             )
 
 
-@rule("MIG035", *_COLUMN_OPS, dialects=POSTGRES)
+@rule("MIG035", *_COLUMN_OPS, dialects=POSTGRES, severity=Severity.INFO)
 def json_column(op: Op, ctx: Context) -> Iterator[Hit]:
     for name, type_, loc in typed_columns(op):
         if type_.name == "json":
@@ -168,7 +169,16 @@ def _names(op: Op) -> Iterator[tuple[str, Loc]]:
         yield op.new, op.loc
 
 
-@rule("MIG037", CreateTable, AddColumn, CreateIndex, Rename, LongIdentifier, dialects=POSTGRES | MYSQL)
+@rule(
+    "MIG037",
+    CreateTable,
+    AddColumn,
+    CreateIndex,
+    Rename,
+    LongIdentifier,
+    dialects=POSTGRES | MYSQL,
+    severity=Severity.ERROR,
+)
 def identifier_too_long(op: Op, ctx: Context) -> Iterator[Hit]:
     limit = IDENTIFIER_LIMITS[ctx.dialect]
     # PostgreSQL's parser has cut long names already; its front end reports them as LongIdentifier
