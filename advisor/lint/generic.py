@@ -50,7 +50,11 @@ from advisor.spec.ddl import _quiet_sqlglot, split_statements
 
 _TYPES = {
     "INT": "integer",
-    "UINT": "integer",
+    "UINT": "integer unsigned",
+    "UBIGINT": "bigint unsigned",
+    "USMALLINT": "smallint unsigned",
+    "UMEDIUMINT": "mediumint unsigned",
+    "UTINYINT": "tinyint unsigned",
     "DECIMAL": "numeric",
     "BIGDECIMAL": "numeric",
     "TIMESTAMPTZ": "timestamptz",
@@ -364,7 +368,7 @@ class _Builder:
             old, new = action.this, action.args.get("to")
             yield Rename(loc=loc, kind=RenameKind.COLUMN, table=table, old=old.name, new=_name(new))
         elif isinstance(action, exp.AlterRename):
-            yield Rename(loc=loc, kind=RenameKind.TABLE, table=table, old=table, new=_name(action.this))
+            yield Rename(loc=self.loc, kind=RenameKind.TABLE, table=table, old=table, new=_name(action.this))
         else:
             yield Other(loc=loc, kind=f"ALTER TABLE {type(action).__name__}")
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from advisor.catalog.model import Severity
 from advisor.lint.checks.base import POSTGRES, Context, Hit, rule
-from advisor.lint.ops import Cluster, Drop, DropColumn, Rename, RenameKind, Truncate, Vacuum, Write
+from advisor.lint.ops import AlterEnum, Cluster, Drop, DropColumn, Rename, RenameKind, Truncate, Vacuum, Write
 
 
 @rule("MIG012", Drop)
@@ -119,3 +119,22 @@ def unbatched_write(op: Write, ctx: Context) -> Iterator[Hit]:
         "schema migration.",
         op.table,
     )
+
+
+@rule("MIG023", AlterEnum, dialects=POSTGRES)
+def enum_value_change(op: AlterEnum, ctx: Context) -> Iterator[Hit]:
+    if op.action == "rename":
+        yield Hit(
+            op.loc,
+            f"renaming value {op.value!r} of enum {op.type_name} breaks running code that still writes "
+            "or compares the old value",
+            "Add the new value, move the code and the rows to it, and stop using the old one; enum "
+            "values cannot be dropped, so consider a lookup table for values that change.",
+        )
+    elif ctx.in_transaction and not ctx.version_at_least(12):
+        yield Hit(
+            op.loc,
+            f"ALTER TYPE {op.type_name} ADD VALUE cannot run inside a transaction block before "
+            "PostgreSQL 12: the migration fails",
+            "Run it in a migration of its own without a transaction, or upgrade to PostgreSQL 12+.",
+        )

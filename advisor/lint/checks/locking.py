@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from advisor.catalog.model import Severity
-from advisor.lint.checks.base import POSTGRES, Context, Hit, rule
+from advisor.lint.checks.base import MYSQL, POSTGRES, Context, Hit, rule
 from advisor.lint.ops import (
     AddColumn,
     AddConstraint,
@@ -257,22 +257,43 @@ def type_change_is_safe(old: TypeRef | None, new: TypeRef | None) -> bool:
     return old == new
 
 
-@rule("MIG011", AlterColumnType, dialects=POSTGRES)
+@rule("MIG011", AlterColumnType, dialects=POSTGRES | MYSQL)
 def column_type_change(op: AlterColumnType, ctx: Context) -> Iterator[Hit]:
     if ctx.is_new(op.table):
         return
     table = ctx.schema.table(op.table)
     column = table.column(op.column) if table else None
     old = column.type if column else None
+    if ctx.dialect != "postgres":
+        yield from _mysql_type_change(op, old)
+        return
     if not op.using and type_change_is_safe(old, op.type):
         return
-    was = f" from {old}" if old else ""
+    if old is not None:
+        effect = f"from {old} to {op.type} rewrites"
+    else:  # the migrations do not show the current type: only some changes are free
+        effect = f"to {op.type} rewrites (unless the current type converts without one, as varchar to text)"
     yield Hit(
         op.loc,
-        f"changing {op.table}.{op.column}{was} to {op.type} rewrites the table and its indexes under "
-        "an ACCESS EXCLUSIVE lock",
+        f"changing {op.table}.{op.column} {effect} the table and its indexes under an ACCESS EXCLUSIVE lock",
         "Add a new column of the new type, backfill it in batches, switch readers and writers to it, "
         "then drop the old one.",
+        op.table,
+    )
+
+
+def _mysql_type_change(op: AlterColumnType, old: TypeRef | None) -> Iterator[Hit]:
+    """MySQL: MODIFY / CHANGE also restate unchanged columns, so only a known, different type counts."""
+    if old is None or op.type is None or old == op.type:
+        return
+    if old.name == op.type.name == "varchar" and old.args and op.type.args and op.type.args[0] >= old.args[0]:
+        return  # often in place; MySQL refuses ALGORITHM=INPLACE itself when the length bytes change
+    yield Hit(
+        op.loc,
+        f"changing {op.table}.{op.column} from {old} to {op.type} copies the table (ALGORITHM=COPY), "
+        "blocking writes until the copy is done",
+        "Add a new column of the new type, backfill it in batches and switch to it, or use an online "
+        "schema change tool.",
         op.table,
     )
 

@@ -40,7 +40,20 @@ def _where(op: Op) -> str:
     return f"{table}." if table else ""
 
 
-_SMALL_INTS = {"integer", "smallint", "serial", "smallserial", "mediumint", "int", "tinyint"}
+_KEY_LIMITS = {
+    "integer": "2,147,483,647",
+    "int": "2,147,483,647",
+    "serial": "2,147,483,647",
+    "integer unsigned": "4,294,967,295",
+    "mediumint": "8,388,607",
+    "mediumint unsigned": "16,777,215",
+    "smallint": "32,767",
+    "smallserial": "32,767",
+    "smallint unsigned": "65,535",
+    "tinyint": "127",
+    "tinyint unsigned": "255",
+}
+"""The last value of each key type narrower than 64 bits."""
 
 
 @rule("MIG030", CreateTable, AddColumn, dialects=POSTGRES | MYSQL)
@@ -53,9 +66,9 @@ def int_primary_key(op: CreateTable | AddColumn, ctx: Context) -> Iterator[Hit]:
                 keys.add(con.columns[0].lower())
     for column in columns:
         type_ = column.type
-        if column.name.lower() not in keys or type_ is None or type_.name not in _SMALL_INTS:
+        if column.name.lower() not in keys or type_ is None or type_.name not in _KEY_LIMITS:
             continue
-        limit = "32,767" if type_.name in ("smallint", "smallserial", "tinyint") else "2,147,483,647"
+        limit = _KEY_LIMITS[type_.name]
         yield Hit(
             column.loc,
             f"primary key {_where(op)}{column.name} is {type_}: it runs out at {limit}, and widening "
