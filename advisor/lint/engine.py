@@ -34,6 +34,11 @@ from advisor.lint.state import Schema, key
 _DIRECTIVE = re.compile(
     r"(?:--|#|/\*)\s*advisor:\s*(?P<kind>ignore-file|ignore)\b(?:\[(?P<rules>[^\]]*)\])?", re.IGNORECASE
 )
+_NO_TRANSACTION = re.compile(
+    r"^\s*--\s*(?:\+goose\s+NO\s+TRANSACTION|migrate:up\b.*\btransaction:\s*false|no-transaction)\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+"""How goose, dbmate and sqlx mark a migration their tool must not wrap in a transaction."""
 _SEVERITY_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
 
 
@@ -130,10 +135,12 @@ class _Run:
         self.hits: list[tuple[str, Hit]] = []
         self._tx_counter = 0
 
-    def start_file(self, name: str) -> None:
+    def start_file(self, source: Source) -> None:
         ctx = self.ctx
-        ctx.file, ctx.depth, ctx.settings = name, 0, {}
-        ctx.transaction = self._new_tx() if ctx.assume_in_transaction else None
+        ctx.file, ctx.depth, ctx.settings = source.name, 0, {}
+        wrapped = self.options.assume_in_transaction and not _NO_TRANSACTION.search(source.text)
+        ctx.assume_in_transaction = wrapped
+        ctx.transaction = self._new_tx() if wrapped else None
 
     def _new_tx(self) -> int:
         self._tx_counter += 1
@@ -187,7 +194,7 @@ def lint(sources: list[Source], options: Options, schema: Schema | None = None) 
     for source in sources:
         statements = parse(source, options.dialect)
         file_directives[source.name] = _attach(directives(source.text), statements)
-        run.start_file(source.name)
+        run.start_file(source)
         for statement in statements:
             for op in statement.ops:
                 run.visit(op)

@@ -269,13 +269,16 @@ def column_type_change(op: AlterColumnType, ctx: Context) -> Iterator[Hit]:
         return
     if not op.using and type_change_is_safe(old, op.type):
         return
-    if old is not None:
-        effect = f"from {old} to {op.type} rewrites"
-    else:  # the migrations do not show the current type: only some changes are free
-        effect = f"to {op.type} rewrites (unless the current type converts without one, as varchar to text)"
+    change = f"changing {op.table}.{op.column}" + (f" from {old}" if old else "") + f" to {op.type}"
+    caveat = (
+        ""
+        if old is not None
+        else ", unless its current type (not shown by the linted files) converts without one, as a "
+        "shorter varchar does"
+    )
     yield Hit(
         op.loc,
-        f"changing {op.table}.{op.column} {effect} the table and its indexes under an ACCESS EXCLUSIVE lock",
+        f"{change} rewrites the table and its indexes under an ACCESS EXCLUSIVE lock{caveat}",
         "Add a new column of the new type, backfill it in batches, switch readers and writers to it, "
         "then drop the old one.",
         op.table,
