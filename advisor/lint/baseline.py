@@ -12,6 +12,8 @@ from advisor.lint.state import ColumnState, ForeignKeyState, IndexState, Schema,
 from advisor.spec.model import Table
 
 _TYPE = re.compile(r"^\s*([a-z_][a-z0-9_ ]*?)\s*(?:\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\))?\s*(\[\])?\s*$")
+_MEMBERS = re.compile(r"^\s*(enum|set)\s*\((.*)\)\s*$", re.IGNORECASE | re.DOTALL)
+_QUOTED = re.compile(r"'((?:[^']|'')*)'")
 _ALIASES = {
     "int": "integer",
     "int4": "integer",
@@ -32,9 +34,13 @@ _ALIASES = {
 def type_from_text(text: str) -> TypeRef | None:
     """A :class:`TypeRef` from a type as written in DDL or YAML.
 
-    >>> type_from_text("VARCHAR(255)"), type_from_text("int")
-    (TypeRef(name='varchar', args=(255,), array=False), TypeRef(name='integer', args=(), array=False))
+    >>> str(type_from_text("VARCHAR(255)")), str(type_from_text("int")), str(type_from_text("ENUM('a','b')"))
+    ('varchar(255)', 'integer', "enum('a', 'b')")
     """
+    members = _MEMBERS.match(text)
+    if members is not None:
+        values = tuple(v.replace("''", "'") for v in _QUOTED.findall(members.group(2)))
+        return TypeRef(members.group(1).lower(), values=values)
     match = _TYPE.match(text.lower())
     if match is None:
         return None

@@ -134,11 +134,14 @@ def type_ref(node: exp.Expr | None) -> TypeRef | None:
     raw = node.this.name if hasattr(node.this, "name") else str(node.this)
     name = _TYPES.get(raw, raw.lower())
     args: list[int] = []
+    values: list[str] = []
     for param in node.expressions:
         value = param.this if isinstance(param, exp.DataTypeParam) else param
-        if isinstance(value, exp.Literal) and value.is_int:
+        if isinstance(value, exp.Literal) and value.is_string:
+            values.append(str(value.this))
+        elif isinstance(value, exp.Literal) and value.is_int:
             args.append(int(value.this))
-    return TypeRef(name, tuple(args))
+    return TypeRef(name, tuple(args), values=tuple(values))
 
 
 def _default(node: exp.Expr | None) -> Default | None:

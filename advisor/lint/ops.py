@@ -49,9 +49,12 @@ class TypeRef:
     name: str
     args: tuple[int, ...] = ()
     array: bool = False
+    values: tuple[str, ...] = ()
+    """The members of a MySQL ENUM or SET."""
 
     def __str__(self) -> str:
-        text = self.name + (f"({', '.join(map(str, self.args))})" if self.args else "")
+        inner = self.args or tuple(repr(value) for value in self.values)
+        text = self.name + (f"({', '.join(map(str, inner))})" if inner else "")
         return text + ("[]" if self.array else "")
 
 

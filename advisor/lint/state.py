@@ -83,6 +83,8 @@ class TableState:
     """Created by the migrations being linted (so still empty while they run)."""
     known: bool = True
     """False for a table only seen being altered: its columns and indexes are unknown."""
+    keyed: bool = True
+    """Whether it should have a primary key (temporary tables and partitions need not)."""
     loc: Loc | None = None
 
     def column(self, name: str) -> ColumnState | None:
@@ -123,7 +125,10 @@ class Schema:
             handler(op)
 
     def on_create_table(self, op: CreateTable) -> None:
-        table = TableState(name=op.table, new=True, loc=op.loc)
+        if op.if_not_exists and self.table(op.table) is not None:
+            return  # CREATE TABLE IF NOT EXISTS of a table that exists does nothing
+        keyed = not op.temporary and op.partition_of is None
+        table = TableState(name=op.table, new=True, loc=op.loc, keyed=keyed)
         for column in op.columns:
             self._add_column(table, column)
         for constraint in op.constraints:

@@ -78,7 +78,7 @@ def redundant_index(op: CreateIndex, ctx: Context) -> Iterator[Hit]:
 @rule("MIG042", EndOfRun)
 def table_without_primary_key(op: EndOfRun, ctx: Context) -> Iterator[Hit]:
     for table in ctx.schema.tables.values():
-        if not table.new or table.loc is None or table.primary_key:
+        if not table.new or not table.keyed or table.loc is None or table.primary_key:
             continue
         yield Hit(
             table.loc,

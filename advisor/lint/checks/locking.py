@@ -289,6 +289,8 @@ def _mysql_type_change(op: AlterColumnType, old: TypeRef | None) -> Iterator[Hit
     """MySQL: MODIFY / CHANGE also restate unchanged columns, so only a known, different type counts."""
     if old is None or op.type is None or old == op.type:
         return
+    if old.name in ("enum", "set") and op.type.name == old.name:
+        return  # member changes: MIG052
     if old.name == op.type.name == "varchar" and old.args and op.type.args and op.type.args[0] >= old.args[0]:
         return  # often in place; MySQL refuses ALGORITHM=INPLACE itself when the length bytes change
     yield Hit(
