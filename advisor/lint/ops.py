@@ -53,8 +53,8 @@ class TypeRef:
     """The members of a MySQL ENUM or SET."""
 
     def __str__(self) -> str:
-        inner = self.args or tuple(repr(value) for value in self.values)
-        text = self.name + (f"({', '.join(map(str, inner))})" if inner else "")
+        inner = [str(arg) for arg in self.args] or [repr(value) for value in self.values]
+        text = self.name + (f"({', '.join(inner)})" if inner else "")
         return text + ("[]" if self.array else "")
 
 
