@@ -132,6 +132,93 @@ def rules(rule_id: Annotated[str | None, typer.Argument(help="A rule id (IDX001)
     typer.echo(render_rule_text(rule), nl=False)
 
 
+class LintFormat(StrEnum):
+    text = "text"
+    gcc = "gcc"
+    json = "json"
+    sarif = "sarif"
+    github = "github"
+    gitlab = "gitlab"
+
+
+class FailOn(StrEnum):
+    error = "error"
+    warning = "warning"
+
+
+@app.command()
+def lint(
+    paths: Annotated[
+        list[str],
+        typer.Argument(help="Migration files, folders (searched for *.sql), globs, or - for stdin."),
+    ],
+    dialect: Annotated[
+        str | None, typer.Option("--dialect", "-d", help="postgres (default), mysql, mariadb or sqlite.")
+    ] = None,
+    format: Annotated[LintFormat, typer.Option("--format", "-f", help="Output format.")] = LintFormat.text,
+    fail_on: Annotated[
+        FailOn | None,
+        typer.Option("--fail-on", help="Exit 1 on findings of this severity or worse (default warning)."),
+    ] = None,
+    assume_in_transaction: Annotated[
+        bool | None,
+        typer.Option(
+            "--assume-in-transaction/--no-assume-in-transaction",
+            help="Each file runs in a transaction (as most migration tools do).",
+        ),
+    ] = None,
+    target_version: Annotated[
+        str | None,
+        typer.Option("--target-version", help="Server version the migrations run on, e.g. 12 or 3.35."),
+    ] = None,
+    stdin_filename: Annotated[
+        str | None, typer.Option("--stdin-filename", help="The name findings use for standard input.")
+    ] = None,
+    schema: Annotated[
+        list[Path] | None,
+        typer.Option("--schema", help="DDL file or folder: the schema before the migrations."),
+    ] = None,
+    spec: Annotated[
+        Path | None,
+        typer.Option("--spec", help="A patterns.yaml: its schema and table sizes (big tables make errors)."),
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="advisor.toml or pyproject.toml to read settings from.")
+    ] = None,
+    diff: Annotated[
+        str | None, typer.Option("--diff", help="Only report files changed since this git ref.")
+    ] = None,
+    select: Annotated[
+        list[str] | None, typer.Option("--select", help="Switch on a rule that is off by default (MIG020).")
+    ] = None,
+    ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Do not run this rule.")] = None,
+) -> None:
+    """Lint SQL migrations for locking, destructive and design problems."""
+    from advisor.lint.command import Request, run
+
+    color = format is LintFormat.text and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    text, code = run(
+        Request(
+            paths=paths,
+            dialect=dialect,
+            format=format.value,
+            fail_on=fail_on.value if fail_on else None,
+            assume_in_transaction=assume_in_transaction,
+            target_version=target_version,
+            stdin_filename=stdin_filename,
+            schema=schema,
+            spec=spec,
+            config=config,
+            diff=diff,
+            select=tuple(select or ()),
+            ignore=tuple(ignore or ()),
+            color=color,
+        )
+    )
+    sys.stdout.write(text)
+    raise typer.Exit(code)
+
+
 def main() -> None:
     """Entry point: run the app, turning input errors into one line on stderr and exit 2.
 

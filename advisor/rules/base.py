@@ -127,5 +127,7 @@ def load_rules() -> None:
 
 def implemented_rule_ids() -> frozenset[str]:
     """Every rule id the code implements; a test keeps this equal to the catalog's ids."""
+    from advisor.lint.checks.base import lint_rule_ids
+
     load_rules()
-    return frozenset(CANDIDATE_RULES) | frozenset(DESIGN_RULES) | frozenset(REVIEW_IDS)
+    return frozenset(CANDIDATE_RULES) | frozenset(DESIGN_RULES) | frozenset(REVIEW_IDS) | lint_rule_ids()

@@ -1,0 +1,145 @@
+"""The lint rule registry and what a rule sees: the operation, the schema before it, the session.
+
+A rule is a function ``(op, ctx) -> Iterable[Hit]`` registered for the operation types it reads::
+
+    @rule("MIG001", CreateIndex, dialects=POSTGRES)
+    def create_index_non_concurrently(op: CreateIndex, ctx: Context) -> Iterator[Hit]: ...
+
+The engine gives it every operation of those types in migration order; ``ctx.schema`` is the state
+before the operation is applied. End-of-file and end-of-run checks subscribe to the pseudo-operations
+:class:`~advisor.lint.ops.EndOfFile` and :class:`~advisor.lint.ops.EndOfRun`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from advisor.catalog.model import Severity
+from advisor.lint.ops import Loc, Op
+from advisor.lint.state import Schema
+
+POSTGRES = frozenset({"postgres"})
+MYSQL = frozenset({"mysql", "mariadb"})
+SQLITE = frozenset({"sqlite"})
+
+RULE_MODULES = (
+    "advisor.lint.checks.locking",
+    "advisor.lint.checks.destructive",
+    "advisor.lint.checks.types",
+    "advisor.lint.checks.design",
+    "advisor.lint.checks.session",
+    "advisor.lint.checks.mysql",
+    "advisor.lint.checks.sqlite",
+)
+"""The modules whose import registers the lint rules."""
+
+PARSE_ERROR = "MIG000"
+"""An unparseable statement; reported by the engine, not by a rule function."""
+UNUSED_IGNORE = "MIG090"
+"""An ignore comment that silences nothing; reported by the engine."""
+ENGINE_RULES = {PARSE_ERROR: Severity.ERROR, UNUSED_IGNORE: Severity.WARNING}
+"""The engine's own findings and their default severities."""
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What a rule reports: ``message`` states the problem, ``fix`` the remedy."""
+
+    loc: Loc
+    message: str
+    fix: str
+    table: str | None = None
+    """The table it concerns, when one does (severity may depend on its size)."""
+
+
+@dataclass
+class Context:
+    """Everything besides the operation a rule may read. The engine keeps it current."""
+
+    dialect: str
+    schema: Schema
+    target_version: tuple[int, ...] | None = None
+    """The server version the migrations target (``(12,)``, ``(3, 35)``); ``None``: a current one."""
+    file: str = ""
+    depth: int = 0
+    """Explicit BEGIN nesting in the current file."""
+    assume_in_transaction: bool = False
+    transaction: int | None = None
+    """An id for the transaction the operation runs in; ``None`` in autocommit."""
+    settings: dict[str, Loc] = field(default_factory=dict)
+    """Session settings set so far in this file (``lock_timeout``...), with where."""
+    not_valid_tx: dict[tuple[str, str], int | None] = field(default_factory=dict)
+    """(table, constraint) added NOT VALID, with the transaction that added it."""
+    reported: set[tuple[str, str]] = field(default_factory=set)
+    """(rule, key) pairs a rule already reported, for rules that speak once per file."""
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.depth > 0 or self.assume_in_transaction
+
+    def is_new(self, table: str | None) -> bool:
+        """The table was created by the linted migrations, so it is empty: locking it harms nobody."""
+        return self.schema.is_new(table)
+
+    def version_at_least(self, *version: int) -> bool:
+        """Whether the target server is at least ``version`` (unknown: assume a current server)."""
+        return self.target_version is None or self.target_version >= version
+
+
+CheckFunc = Callable[[Any, Context], Iterable[Hit]]
+
+
+@dataclass(frozen=True)
+class LintRule:
+    id: str
+    check: CheckFunc
+    on: tuple[type[Op], ...]
+    dialects: frozenset[str] | None
+    severity: Severity = Severity.WARNING
+    """The default; the catalog entry states the same (a test keeps them equal)."""
+    enabled: bool = True
+    """Off by default: only runs when configuration selects it."""
+
+
+LINT_RULES: dict[str, LintRule] = {}
+
+
+def rule(
+    rule_id: str,
+    *on: type[Op],
+    dialects: frozenset[str] | None = None,
+    severity: Severity = Severity.WARNING,
+    enabled: bool = True,
+) -> Callable[[CheckFunc], CheckFunc]:
+    """Register ``func`` as the implementation of ``rule_id`` for operations of the types ``on``."""
+
+    def register(func: CheckFunc) -> CheckFunc:
+        known = LINT_RULES.get(rule_id)
+        # the same function may be registered again when its module is imported twice (doctests)
+        if known is not None and known.check.__name__ != func.__name__:
+            raise ValueError(f"{rule_id} is implemented by {known.check.__name__} and {func.__name__}")
+        LINT_RULES[rule_id] = LintRule(rule_id, func, on, dialects, severity, enabled)
+        return func
+
+    return register
+
+
+def load_lint_rules() -> dict[str, LintRule]:
+    """Import every rule module once; the registry, complete."""
+    import importlib
+
+    for module in RULE_MODULES:
+        importlib.import_module(module)
+    return LINT_RULES
+
+
+def lint_rule_ids() -> frozenset[str]:
+    """Every MIG id the linter implements, the engine's own included."""
+    return frozenset(default_severities())
+
+
+def default_severities() -> dict[str, Severity]:
+    """Each lint rule's default severity, without loading the catalog (start-up time matters in CI)."""
+    return {**{rule_id: r.severity for rule_id, r in load_lint_rules().items()}, **ENGINE_RULES}

@@ -1,0 +1,128 @@
+"""Schema-aware rules: they read the schema the migrations build, not only one statement."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from advisor.catalog.model import Severity
+from advisor.lint.checks.base import POSTGRES, Context, Hit, rule
+from advisor.lint.ops import CreateIndex, EndOfRun, TypeRef
+from advisor.lint.state import IndexState, TableState, key
+
+
+def _leads_with(index: IndexState, columns: tuple[str, ...]) -> bool:
+    """Whether the index's first keys are exactly ``columns``, in any order."""
+    head = index.columns[: len(columns)]
+    return index.method == "btree" and not index.partial and set(head) == {key(c) for c in columns}
+
+
+def _fk_indexed(table: TableState, columns: tuple[str, ...]) -> bool:
+    return any(_leads_with(index, columns) for index in table.indexes)
+
+
+@rule("MIG040", EndOfRun)
+def foreign_key_without_index(op: EndOfRun, ctx: Context) -> Iterator[Hit]:
+    for table in ctx.schema.tables.values():
+        for fk in table.foreign_keys if table.known else ():
+            if fk.loc is None or not fk.columns or _fk_indexed(table, fk.columns):
+                continue
+            if ctx.dialect in ("mysql", "mariadb"):
+                continue  # InnoDB creates the index itself
+            cols = ", ".join(fk.columns)
+            yield Hit(
+                fk.loc,
+                f"foreign key {table.name} ({cols}) has no index leading with it: every DELETE or key "
+                f"UPDATE on {fk.ref_table} scans {table.name}, and so does a join from it",
+                f"CREATE INDEX CONCURRENTLY ON {table.name} ({cols}) (plain CREATE INDEX on a new table).",
+            )
+
+
+def _redundant_with(new: IndexState, other: IndexState) -> str | None:
+    """Why ``new`` is not needed next to ``other``: ``duplicate``, ``prefix`` or ``None``."""
+    if new.partial or other.partial or new.method != other.method or None in new.columns:
+        return None
+    if new.columns == other.columns:
+        if new.unique and not other.unique:
+            return None
+        return "duplicate"
+    if not new.unique and other.columns[: len(new.columns)] == new.columns and new.method == "btree":
+        return "prefix"
+    return None
+
+
+@rule("MIG041", CreateIndex)
+def redundant_index(op: CreateIndex, ctx: Context) -> Iterator[Hit]:
+    table = ctx.schema.table(op.table)
+    if table is None:
+        return
+    new = IndexState(op.name, op.table, tuple(key(c) if c else None for c in op.columns), op.unique)
+    new.partial, new.method = op.partial, op.method
+    for other in table.indexes:
+        why = _redundant_with(new, other)
+        if why is None:
+            continue
+        label = other.name or (
+            "primary key" if other.columns == tuple(map(key, table.primary_key)) else "a unique constraint"
+        )
+        cols = ", ".join(c or "?" for c in other.columns)
+        what = "duplicates" if why == "duplicate" else "is a prefix of"
+        yield Hit(
+            op.loc,
+            f"index {op.name or ''} on {op.table} {what} {label} ({cols}): it serves no query the other "
+            "does not, and every write maintains both".replace("index  on", "index on"),
+            "Drop this index from the migration; the existing one already serves its lookups.",
+        )
+        return
+
+
+@rule("MIG042", EndOfRun)
+def table_without_primary_key(op: EndOfRun, ctx: Context) -> Iterator[Hit]:
+    for table in ctx.schema.tables.values():
+        if not table.new or not table.keyed or table.loc is None or table.primary_key:
+            continue
+        yield Hit(
+            table.loc,
+            f"table {table.name} has no primary key: rows cannot be addressed one by one, logical "
+            "replication cannot send its UPDATEs and DELETEs, and duplicates creep in",
+            "Add a primary key (a bigint identity column, or the natural key).",
+        )
+
+
+def _comparable(a: TypeRef, b: TypeRef) -> bool:
+    aliases = {"serial": "integer", "bigserial": "bigint", "smallserial": "smallint", "int": "integer"}
+    return aliases.get(a.name, a.name) == aliases.get(b.name, b.name) and a.array == b.array
+
+
+@rule("MIG043", EndOfRun)
+def foreign_key_type_mismatch(op: EndOfRun, ctx: Context) -> Iterator[Hit]:
+    for table in ctx.schema.tables.values():
+        for fk in table.foreign_keys:
+            parent = ctx.schema.table(fk.ref_table)
+            if fk.loc is None or parent is None:
+                continue
+            ref_columns = fk.ref_columns or parent.primary_key
+            for column, ref in zip(fk.columns, ref_columns, strict=False):
+                mine = table.column(column)
+                theirs = parent.column(ref)
+                if mine is None or theirs is None or mine.type is None or theirs.type is None:
+                    continue
+                if _comparable(mine.type, theirs.type):
+                    continue
+                yield Hit(
+                    fk.loc,
+                    f"{table.name}.{column} is {mine.type} but references {parent.name}.{ref} of type "
+                    f"{theirs.type}: joins compare through a cast, and values may not fit",
+                    f"Give {table.name}.{column} the type {theirs.type}.",
+                )
+
+
+@rule("MIG022", EndOfRun, dialects=POSTGRES, severity=Severity.INFO)
+def not_valid_never_validated(op: EndOfRun, ctx: Context) -> Iterator[Hit]:
+    for table in ctx.schema.tables.values():
+        for name, loc in table.not_valid.items():
+            yield Hit(
+                loc,
+                f"constraint {name} on {table.name} is added NOT VALID and never validated: rows that "
+                "existed before are not checked, and the planner cannot rely on it",
+                f"Add ALTER TABLE {table.name} VALIDATE CONSTRAINT {name}; in a later migration.",
+            )

@@ -1,0 +1,140 @@
+"""Destructive and backward-incompatible changes: data that goes away, names running code still uses,
+and maintenance commands that rewrite a whole table."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from advisor.catalog.model import Severity
+from advisor.lint.checks.base import POSTGRES, Context, Hit, rule
+from advisor.lint.ops import AlterEnum, Cluster, Drop, DropColumn, Rename, RenameKind, Truncate, Vacuum, Write
+
+
+@rule("MIG012", Drop)
+def drop_table(op: Drop, ctx: Context) -> Iterator[Hit]:
+    if op.kind != "table":
+        return
+    for name in op.names:
+        if ctx.is_new(name):
+            continue
+        yield Hit(
+            op.loc,
+            f"DROP TABLE {name} deletes the table and its data; code still reading it fails",
+            "Stop every reader and writer first (deploy that), keep a backup, and drop in a later "
+            "migration; silence this finding on the statement once that is done.",
+        )
+
+
+@rule("MIG013", DropColumn)
+def drop_column(op: DropColumn, ctx: Context) -> Iterator[Hit]:
+    if ctx.is_new(op.table):
+        return
+    yield Hit(
+        op.loc,
+        f"dropping column {op.table}.{op.column} deletes its data, and running code that still "
+        "selects or inserts it fails",
+        "Remove every use of the column from the code and deploy that first; then drop it (ORMs "
+        "may need the column marked ignored before the drop).",
+    )
+
+
+@rule("MIG014", Drop, severity=Severity.ERROR)
+def drop_schema_or_database(op: Drop, ctx: Context) -> Iterator[Hit]:
+    if op.kind not in ("schema", "database"):
+        return
+    yield Hit(
+        op.loc,
+        f"DROP {op.kind.upper()} {', '.join(op.names)} deletes every table in it with its data",
+        f"Migrations should not drop a {op.kind}; do it by hand, after a backup.",
+    )
+
+
+@rule("MIG015", Rename)
+def rename_table(op: Rename, ctx: Context) -> Iterator[Hit]:
+    if op.kind is not RenameKind.TABLE or ctx.is_new(op.table):
+        return
+    yield Hit(
+        op.loc,
+        f"renaming table {op.old} to {op.new} breaks every running query that still names {op.old}",
+        f"Create the new name as a view (CREATE VIEW {op.new} AS SELECT * FROM {op.old}) or move code "
+        "to the new name first; rename only when nothing uses the old one.",
+    )
+
+
+@rule("MIG016", Rename)
+def rename_column(op: Rename, ctx: Context) -> Iterator[Hit]:
+    if op.kind is not RenameKind.COLUMN or ctx.is_new(op.table):
+        return
+    yield Hit(
+        op.loc,
+        f"renaming column {op.table}.{op.old} to {op.new} breaks running code that still uses {op.old}",
+        "Add the new column, write both, backfill, move reads to the new one, then drop the old one.",
+    )
+
+
+@rule("MIG017", Truncate)
+def truncate(op: Truncate, ctx: Context) -> Iterator[Hit]:
+    tables = [name for name in op.tables if not ctx.is_new(name)]
+    if not tables:
+        return
+    yield Hit(
+        op.loc,
+        f"TRUNCATE {', '.join(tables)} deletes every row, under an ACCESS EXCLUSIVE lock on PostgreSQL",
+        "Delete what must go in batches with a WHERE clause; truncate by hand only when the data is "
+        "really disposable.",
+        tables[0],
+    )
+
+
+@rule("MIG018", Vacuum, Cluster, dialects=POSTGRES)
+def vacuum_full_or_cluster(op: Vacuum | Cluster, ctx: Context) -> Iterator[Hit]:
+    if isinstance(op, Vacuum):
+        if not op.full:
+            return
+        what, table = "VACUUM FULL", op.tables[0] if op.tables else None
+    else:
+        what, table = "CLUSTER", op.table
+    if table is not None and ctx.is_new(table):
+        return
+    target = f" {table}" if table else " (every table)"
+    yield Hit(
+        op.loc,
+        f"{what}{target} rewrites the table under an ACCESS EXCLUSIVE lock: no reads or writes until done",
+        "Run plain VACUUM (no lock on reads and writes), or rebuild online with pg_repack, outside "
+        "migrations.",
+        table,
+    )
+
+
+@rule("MIG019", Write)
+def unbatched_write(op: Write, ctx: Context) -> Iterator[Hit]:
+    if op.where or ctx.is_new(op.table):
+        return
+    verb = op.kind.upper()
+    yield Hit(
+        op.loc,
+        f"{verb} without WHERE on {op.table} changes every row in one transaction: each row stays "
+        "locked until it commits, and the table bloats",
+        f"Backfill in batches (one {verb} ... WHERE id BETWEEN x AND y per transaction), outside the "
+        "schema migration.",
+        op.table,
+    )
+
+
+@rule("MIG023", AlterEnum, dialects=POSTGRES)
+def enum_value_change(op: AlterEnum, ctx: Context) -> Iterator[Hit]:
+    if op.action == "rename":
+        yield Hit(
+            op.loc,
+            f"renaming value {op.value!r} of enum {op.type_name} breaks running code that still writes "
+            "or compares the old value",
+            "Add the new value, move the code and the rows to it, and stop using the old one; enum "
+            "values cannot be dropped, so consider a lookup table for values that change.",
+        )
+    elif ctx.in_transaction and not ctx.version_at_least(12):
+        yield Hit(
+            op.loc,
+            f"ALTER TYPE {op.type_name} ADD VALUE cannot run inside a transaction block before "
+            "PostgreSQL 12: the migration fails",
+            "Run it in a migration of its own without a transaction, or upgrade to PostgreSQL 12+.",
+        )

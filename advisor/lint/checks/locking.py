@@ -1,0 +1,315 @@
+"""PostgreSQL locking rules: statements that block reads or writes on a table that already has rows.
+
+Nothing here fires for a table the linted migrations created themselves: it is still empty, so its
+locks are brief and harm nobody.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from advisor.catalog.model import Severity
+from advisor.lint.checks.base import MYSQL, POSTGRES, Context, Hit, rule
+from advisor.lint.ops import (
+    AddColumn,
+    AddConstraint,
+    AlterColumnType,
+    ConstraintKind,
+    CreateIndex,
+    DetachPartition,
+    DropIndex,
+    Op,
+    Reindex,
+    SetNotNull,
+    TypeRef,
+    ValidateConstraint,
+)
+from advisor.lint.state import key
+
+
+@rule("MIG001", CreateIndex, dialects=POSTGRES)
+def create_index_non_concurrently(op: CreateIndex, ctx: Context) -> Iterator[Hit]:
+    if op.concurrently or ctx.is_new(op.table):
+        return
+    yield Hit(
+        op.loc,
+        f"CREATE INDEX on existing table {op.table} takes a SHARE lock: "
+        "every INSERT, UPDATE and DELETE waits until the whole index is built",
+        "Use CREATE INDEX CONCURRENTLY, outside a transaction block.",
+        op.table,
+    )
+
+
+@rule("MIG002", DropIndex, dialects=POSTGRES)
+def drop_index_non_concurrently(op: DropIndex, ctx: Context) -> Iterator[Hit]:
+    if op.concurrently:
+        return
+    index = ctx.schema.indexes.get(key(op.names[0])) if op.names else None
+    if index is not None and ctx.is_new(index.table):
+        return
+    names = ", ".join(op.names)
+    yield Hit(
+        op.loc,
+        f"DROP INDEX {names} takes an ACCESS EXCLUSIVE lock on its table: it waits behind running "
+        "queries and blocks every read and write queued after it",
+        "Use DROP INDEX CONCURRENTLY, outside a transaction block.",
+        index.table if index else None,
+    )
+
+
+@rule("MIG003", Reindex, dialects=POSTGRES)
+def reindex_non_concurrently(op: Reindex, ctx: Context) -> Iterator[Hit]:
+    if op.concurrently:
+        return
+    table = op.name if op.target == "table" else None
+    if op.target == "index" and op.name:
+        index = ctx.schema.indexes.get(key(op.name))
+        table = index.table if index else None
+    if ctx.is_new(table):
+        return
+    yield Hit(
+        op.loc,
+        f"REINDEX {op.target.upper()} {op.name or ''} blocks writes to the table (SHARE lock) and "
+        "reads through the index (ACCESS EXCLUSIVE on it) while it rebuilds".replace("  ", " "),
+        "Use REINDEX ... CONCURRENTLY (PostgreSQL 12+), outside a transaction block.",
+        table,
+    )
+
+
+def _concurrent(op: Op) -> str | None:
+    if isinstance(op, CreateIndex) and op.concurrently:
+        return "CREATE INDEX CONCURRENTLY"
+    if isinstance(op, DropIndex) and op.concurrently:
+        return "DROP INDEX CONCURRENTLY"
+    if isinstance(op, Reindex) and op.concurrently:
+        return "REINDEX CONCURRENTLY"
+    if isinstance(op, DetachPartition) and op.concurrently:
+        return "DETACH PARTITION CONCURRENTLY"
+    return None
+
+
+@rule("MIG004", CreateIndex, DropIndex, Reindex, DetachPartition, dialects=POSTGRES, severity=Severity.ERROR)
+def concurrently_in_transaction(op: Op, ctx: Context) -> Iterator[Hit]:
+    what = _concurrent(op)
+    if what is None or not ctx.in_transaction:
+        return
+    why = "inside BEGIN ... COMMIT" if ctx.depth else "and the migration runs in a transaction"
+    yield Hit(
+        op.loc,
+        f"{what} cannot run inside a transaction block ({why}): PostgreSQL rejects it",
+        "Run it in a migration of its own without a transaction (most tools have a per-migration "
+        "switch such as `-- +goose NO TRANSACTION` or `disable_ddl_transaction!`).",
+    )
+
+
+@rule("MIG005", AddConstraint, dialects=POSTGRES)
+def constraint_without_not_valid(op: AddConstraint, ctx: Context) -> Iterator[Hit]:
+    con = op.constraint
+    if con.kind not in (ConstraintKind.FOREIGN_KEY, ConstraintKind.CHECK) or con.not_valid:
+        return
+    if ctx.is_new(op.table):
+        return
+    if con.kind is ConstraintKind.FOREIGN_KEY:
+        lock = (
+            f"takes a SHARE ROW EXCLUSIVE lock on {op.table} and on {con.ref_table}, blocking writes to both"
+        )
+    else:
+        lock = f"takes an ACCESS EXCLUSIVE lock on {op.table}, blocking reads and writes"
+    yield Hit(
+        op.loc,
+        f"adding a {con.kind.value} constraint to existing table {op.table} {lock} while every row is checked",
+        "Add it with NOT VALID (only new rows are checked, the lock is brief), then run "
+        "ALTER TABLE ... VALIDATE CONSTRAINT in a later transaction.",
+        op.table,
+    )
+
+
+@rule("MIG006", AddConstraint, ValidateConstraint, dialects=POSTGRES)
+def validate_in_same_transaction(op: Op, ctx: Context) -> Iterator[Hit]:
+    if isinstance(op, AddConstraint):
+        if op.constraint.not_valid and op.constraint.name:
+            ctx.not_valid_tx[(key(op.table), key(op.constraint.name))] = ctx.transaction
+        return
+    assert isinstance(op, ValidateConstraint)
+    added = ctx.not_valid_tx.pop((key(op.table), key(op.name)), -1)
+    if added is None or added == -1 or added != ctx.transaction:
+        return
+    yield Hit(
+        op.loc,
+        f"VALIDATE CONSTRAINT {op.name} runs in the same transaction that added it NOT VALID: the "
+        "strong lock taken by the ADD is held during the whole validation",
+        "Commit after adding the constraint NOT VALID, and validate it in a separate transaction.",
+        op.table,
+    )
+
+
+@rule("MIG007", AddConstraint, dialects=POSTGRES)
+def unique_constraint_builds_index(op: AddConstraint, ctx: Context) -> Iterator[Hit]:
+    con = op.constraint
+    kinds = (ConstraintKind.UNIQUE, ConstraintKind.PRIMARY_KEY, ConstraintKind.EXCLUDE)
+    if con.kind not in kinds or con.using_index or ctx.is_new(op.table):
+        return
+    yield Hit(
+        op.loc,
+        f"adding a {con.kind.value} constraint to existing table {op.table} builds its index under an "
+        "ACCESS EXCLUSIVE lock: no reads or writes until it is done",
+        "CREATE UNIQUE INDEX CONCURRENTLY first, then ALTER TABLE ... ADD CONSTRAINT name "
+        f"{con.kind.value.upper()} USING INDEX index_name.",
+        op.table,
+    )
+
+
+@rule("MIG008", AddColumn, severity=Severity.ERROR)
+def not_null_column_without_default(op: AddColumn, ctx: Context) -> Iterator[Hit]:
+    column = op.column
+    if not column.not_null or column.default is not None or column.identity:
+        return
+    if column.generated_stored or ctx.is_new(op.table):
+        return
+    if column.type is not None and column.type.name in ("serial", "bigserial", "smallserial"):
+        return
+    effect = {
+        "postgres": "fails as soon as the table has a row",
+        "sqlite": "is rejected by SQLite (Cannot add a NOT NULL column with default value NULL)",
+    }.get(
+        ctx.dialect,
+        "fills existing rows with an implicit zero or empty value, and inserts from "
+        "code that does not know the column yet fail",
+    )
+    yield Hit(
+        column.loc,
+        f"adding NOT NULL column {column.name} without a default to existing table {op.table} {effect}",
+        "Add the column with a DEFAULT, or add it nullable, backfill it in batches, then set NOT NULL.",
+    )
+
+
+@rule("MIG009", SetNotNull, dialects=POSTGRES)
+def set_not_null(op: SetNotNull, ctx: Context) -> Iterator[Hit]:
+    table = ctx.schema.table(op.table)
+    if ctx.is_new(op.table):
+        return
+    if table is not None and ctx.version_at_least(12) and table.has_not_null_check(op.column):
+        return
+    yield Hit(
+        op.loc,
+        f"SET NOT NULL on {op.table}.{op.column} scans the whole table under an ACCESS EXCLUSIVE lock",
+        f"Add CHECK ({op.column} IS NOT NULL) NOT VALID, VALIDATE it in a later transaction, then "
+        "SET NOT NULL (PostgreSQL 12+ uses the check instead of scanning) and drop the check.",
+        op.table,
+    )
+
+
+_SERIALS = ("serial", "bigserial", "smallserial")
+
+
+@rule("MIG010", AddColumn, dialects=POSTGRES)
+def add_column_rewrites_table(op: AddColumn, ctx: Context) -> Iterator[Hit]:
+    column = op.column
+    if ctx.is_new(op.table):
+        return
+    reason = None
+    if column.default is not None and column.default.volatile:
+        reason = f"its default {column.default.volatile}() is volatile, computed for every row"
+    elif column.type is not None and column.type.name in _SERIALS:
+        reason = f"{column.type.name} draws a sequence value for every row"
+    elif column.identity:
+        reason = "an identity column draws a sequence value for every row"
+    elif column.generated_stored:
+        reason = "a stored generated column is computed for every row"
+    elif column.default is not None and not ctx.version_at_least(11):
+        reason = "before PostgreSQL 11 any default is written into every row"
+    if reason is None:
+        return
+    yield Hit(
+        column.loc,
+        f"adding column {column.name} to existing table {op.table} rewrites the table under an "
+        f"ACCESS EXCLUSIVE lock: {reason}",
+        "Add the column without the default (or with a constant one), backfill it in batches, then "
+        "set the default for new rows.",
+        op.table,
+    )
+
+
+_TEXTUAL = ("varchar", "text")
+
+
+def type_change_is_safe(old: TypeRef | None, new: TypeRef | None) -> bool:
+    """Changes PostgreSQL makes without rewriting the table (binary-coercible, looser limits).
+
+    >>> type_change_is_safe(TypeRef("varchar", (20,)), TypeRef("varchar", (50,)))
+    True
+    >>> type_change_is_safe(TypeRef("integer"), TypeRef("bigint"))
+    False
+    """
+    if old is None or new is None or old.array != new.array:
+        return False
+    if old.name in _TEXTUAL and new.name in _TEXTUAL:
+        if new.name == "text" or not new.args:
+            return True
+        return old.name == "varchar" and bool(old.args) and new.args[0] >= old.args[0]
+    if old.name == new.name == "numeric":
+        if not new.args:
+            return True
+        if len(old.args) == 2 and len(new.args) == 2:
+            return new.args[1] == old.args[1] and new.args[0] >= old.args[0]
+    if old.name == "cidr" and new.name == "inet":
+        return True
+    return old == new
+
+
+@rule("MIG011", AlterColumnType, dialects=POSTGRES | MYSQL)
+def column_type_change(op: AlterColumnType, ctx: Context) -> Iterator[Hit]:
+    if ctx.is_new(op.table):
+        return
+    table = ctx.schema.table(op.table)
+    column = table.column(op.column) if table else None
+    old = column.type if column else None
+    if ctx.dialect != "postgres":
+        yield from _mysql_type_change(op, old)
+        return
+    if not op.using and type_change_is_safe(old, op.type):
+        return
+    change = f"changing {op.table}.{op.column}" + (f" from {old}" if old else "") + f" to {op.type}"
+    caveat = (
+        ""
+        if old is not None
+        else ", unless its current type (not shown by the linted files) converts without one, as a "
+        "shorter varchar does"
+    )
+    yield Hit(
+        op.loc,
+        f"{change} rewrites the table and its indexes under an ACCESS EXCLUSIVE lock{caveat}",
+        "Add a new column of the new type, backfill it in batches, switch readers and writers to it, "
+        "then drop the old one.",
+        op.table,
+    )
+
+
+def _mysql_type_change(op: AlterColumnType, old: TypeRef | None) -> Iterator[Hit]:
+    """MySQL: MODIFY / CHANGE also restate unchanged columns, so only a known, different type counts."""
+    if old is None or op.type is None or old == op.type:
+        return
+    if old.name in ("enum", "set") and op.type.name == old.name:
+        return  # member changes: MIG052
+    if old.name == op.type.name == "varchar" and old.args and op.type.args and op.type.args[0] >= old.args[0]:
+        return  # often in place; MySQL refuses ALGORITHM=INPLACE itself when the length bytes change
+    yield Hit(
+        op.loc,
+        f"changing {op.table}.{op.column} from {old} to {op.type} copies the table (ALGORITHM=COPY), "
+        "blocking writes until the copy is done",
+        "Add a new column of the new type, backfill it in batches and switch to it, or use an online "
+        "schema change tool.",
+        op.table,
+    )
+
+
+@rule("MIG021", DetachPartition, dialects=POSTGRES)
+def detach_partition_non_concurrently(op: DetachPartition, ctx: Context) -> Iterator[Hit]:
+    if op.concurrently or ctx.is_new(op.table) or not ctx.version_at_least(14):
+        return
+    yield Hit(
+        op.loc,
+        f"DETACH PARTITION {op.partition} takes an ACCESS EXCLUSIVE lock on partitioned table {op.table}",
+        "Use DETACH PARTITION ... CONCURRENTLY (PostgreSQL 14+), outside a transaction block.",
+        op.table,
+    )

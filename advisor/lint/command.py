@@ -1,0 +1,147 @@
+"""``advisor lint``: settings from the command line and configuration, files, run, output, exit code."""
+
+from __future__ import annotations
+
+import contextlib
+import fnmatch
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from advisor.catalog.model import Severity
+from advisor.errors import AdvisorError, Location
+from advisor.lint.config import LintConfig, check_rule_id, find_config, load_config, normalize, parse_version
+from advisor.lint.engine import Options, lint
+from advisor.lint.source import Source, decode, expand_paths, read_source, sort_key
+from advisor.lint.state import Schema
+
+EXIT_CLEAN = 0
+EXIT_FINDINGS = 1
+
+
+@dataclass(frozen=True)
+class Request:
+    """What the command line asked for; ``None`` means "from configuration, else the default"."""
+
+    paths: list[str]
+    dialect: str | None = None
+    format: str = "text"
+    fail_on: str | None = None
+    assume_in_transaction: bool | None = None
+    target_version: str | None = None
+    stdin_filename: str | None = None
+    schema: list[Path] | None = None
+    spec: Path | None = None
+    config: Path | None = None
+    diff: str | None = None
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    color: bool = False
+
+
+def run(request: Request) -> tuple[str, int]:
+    """The rendered report and the exit status (0 clean, 1 findings at or above fail-on)."""
+    from advisor.lint.formats import FORMATTERS
+
+    config_path = request.config or find_config(Path.cwd())
+    config = load_config(config_path)
+    options = _options(request, config)
+    sources = _sources(request, config)
+    schema, rows = _baseline(request, options.dialect)
+    if rows:
+        options = _with(options, table_rows=rows)
+    if request.diff is not None:
+        options = _with(options, report_files=_changed(request.diff, sources))
+    findings = lint(sources, options, schema)
+    formatter = FORMATTERS[request.format](color=request.color)
+    text = formatter.render(findings, len(sources))
+    fail_on = Severity(request.fail_on or config.fail_on or "warning")
+    failed = any(f.at_least(fail_on) for f in findings)
+    return text, EXIT_FINDINGS if failed else EXIT_CLEAN
+
+
+def _with(options: Options, **changes: object) -> Options:
+    from dataclasses import replace
+
+    return replace(options, **changes)  # type: ignore[arg-type]
+
+
+def _options(request: Request, config: LintConfig) -> Options:
+    try:
+        dialect = normalize(request.dialect or config.dialect or "postgres")
+        version_text = request.target_version or config.target_version
+        version = parse_version(version_text) if version_text else None
+    except ValueError as exc:
+        raise AdvisorError(str(exc)) from None
+    for option, ids in (("--select", request.select), ("--ignore", request.ignore)):
+        for rule_id in ids:
+            check_rule_id(rule_id, Location(field=option))
+    assume = request.assume_in_transaction
+    return Options(
+        dialect=dialect,
+        target_version=version,
+        assume_in_transaction=bool(config.assume_in_transaction if assume is None else assume),
+        select=frozenset(r.upper() for r in (*config.select, *request.select)),
+        ignore=frozenset(r.upper() for r in (*config.ignore, *request.ignore)),
+        severities={rule.upper(): severity for rule, severity in config.severity.items()},
+        big_table_rows=config.big_table_rows,
+    )
+
+
+def _sources(request: Request, config: LintConfig) -> list[Source]:
+    if request.paths == ["-"]:
+        name = request.stdin_filename or "<stdin>"
+        return [decode(name, sys.stdin.buffer.read())]
+    if "-" in request.paths:
+        raise AdvisorError("'-' (standard input) cannot be combined with other paths")
+    files = [path for path in expand_paths(request.paths) if not _excluded(path, config)]
+    return [read_source(path) for path in sorted(files, key=sort_key)]
+
+
+def _excluded(path: Path, config: LintConfig) -> bool:
+    if not config.exclude:
+        return False
+    candidates = {path.as_posix()}
+    with contextlib.suppress(ValueError):
+        candidates.add(path.resolve().relative_to(config.root.resolve()).as_posix())
+    return any(fnmatch.fnmatch(text, pattern) for text in candidates for pattern in config.exclude)
+
+
+def _baseline(request: Request, dialect: str) -> tuple[Schema | None, dict[str, int]]:
+    if request.spec is None and not request.schema:
+        return None, {}
+    from advisor.lint.baseline import load_schema_files, schema_from_tables
+    from advisor.lint.state import key
+
+    if request.spec is not None:
+        from advisor.spec.load import load_spec
+
+        spec = load_spec(request.spec)
+        rows = {key(t.name): t.rows for t in spec.tables if t.rows is not None}
+        return schema_from_tables(spec.tables), rows
+    if request.schema:
+        for path in request.schema:
+            if not path.exists():
+                raise AdvisorError("no such file or folder", Location(path, field="--schema"))
+        return load_schema_files(list(request.schema), dialect), {}
+    return None, {}
+
+
+def _changed(ref: str, sources: list[Source]) -> frozenset[str]:
+    """The linted files that differ from ``ref`` (committed, staged, unstaged or untracked)."""
+
+    def git(*args: str) -> list[str]:
+        try:
+            done = subprocess.run(["git", *args], capture_output=True, text=True, check=False)
+        except OSError as exc:
+            raise AdvisorError(f"--diff needs git: {exc.strerror or exc}") from None
+        if done.returncode != 0:
+            raise AdvisorError(f"--diff {ref}: {done.stderr.strip() or 'git failed'}")
+        return [line for line in done.stdout.splitlines() if line]
+
+    top = Path(git("rev-parse", "--show-toplevel")[0])
+    changed = {top / name for name in git("diff", "--name-only", ref, "--")}
+    changed |= {top / name for name in git("ls-files", "--others", "--exclude-standard", "--full-name", ":/")}
+    resolved = {path.resolve() for path in changed}
+    return frozenset(s.name for s in sources if Path(s.name).resolve() in resolved)

@@ -1,0 +1,262 @@
+"""Lint a set of migration files: parse each, replay its operations in order, run the rules on each
+operation against the schema before it, then apply ignore comments and configured severities."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from advisor.catalog.model import Severity
+from advisor.lint.checks.base import (
+    PARSE_ERROR,
+    UNUSED_IGNORE,
+    Context,
+    Hit,
+    LintRule,
+    default_severities,
+    load_lint_rules,
+)
+from advisor.lint.ops import (
+    EndOfFile,
+    EndOfRun,
+    Loc,
+    Op,
+    SetSetting,
+    Statement,
+    Transaction,
+    TxKind,
+    Unparseable,
+)
+from advisor.lint.source import Source
+from advisor.lint.state import Schema, key
+
+_DIRECTIVE = re.compile(
+    r"(?:--|#|/\*)\s*advisor:\s*(?P<kind>ignore-file|ignore)\b(?:\[(?P<rules>[^\]]*)\])?", re.IGNORECASE
+)
+_NO_TRANSACTION = re.compile(
+    r"^\s*--\s*(?:\+goose\s+NO\s+TRANSACTION|migrate:up\b.*\btransaction:\s*false|no-transaction)\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+"""How goose, dbmate and sqlx mark a migration their tool must not wrap in a transaction."""
+_SEVERITY_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+
+
+@dataclass(frozen=True)
+class LintFinding:
+    """One problem at one place; ``message`` states it, ``fix`` says what to do instead."""
+
+    rule: str
+    severity: Severity
+    file: str
+    line: int
+    column: int
+    message: str
+    fix: str
+
+    def at_least(self, severity: Severity) -> bool:
+        return _SEVERITY_RANK[self.severity] >= _SEVERITY_RANK[severity]
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to lint: the dialect, the server version, which rules and with which severities."""
+
+    dialect: str = "postgres"
+    target_version: tuple[int, ...] | None = None
+    assume_in_transaction: bool = False
+    select: frozenset[str] = frozenset()
+    """Rules that are off by default and switched on."""
+    ignore: frozenset[str] = frozenset()
+    severities: Mapping[str, Severity] = field(default_factory=dict)
+    table_rows: Mapping[str, int] = field(default_factory=dict)
+    """Known table sizes (from ``--spec``): locking findings on big tables become errors."""
+    big_table_rows: int = 1_000_000
+    report_files: frozenset[str] | None = None
+    """Only report findings in these files (``--diff``); the others are still replayed."""
+
+
+@dataclass(frozen=True)
+class Directive:
+    line: int
+    rules: frozenset[str] | None
+    """``None`` silences every rule."""
+    file_wide: bool
+
+
+def directives(text: str) -> list[Directive]:
+    """The ``advisor: ignore[...]`` / ``ignore-file[...]`` comments of a file.
+
+    >>> found = directives("-- advisor: ignore[MIG012, mig013]\\nDROP TABLE a;\\n-- advisor: ignore-file")
+    >>> [(d.line, sorted(d.rules or ["*"]), d.file_wide) for d in found]
+    [(1, ['MIG012', 'MIG013'], False), (3, ['*'], True)]
+    """
+    found: list[Directive] = []
+    if "advisor" not in text:
+        return found
+    for number, line in enumerate(text.splitlines(), start=1):
+        for match in _DIRECTIVE.finditer(line):
+            names = match.group("rules")
+            rules = (
+                frozenset(part.strip().upper() for part in names.split(",") if part.strip())
+                if names is not None
+                else None
+            )
+            found.append(Directive(number, rules, match.group("kind").lower() == "ignore-file"))
+    return found
+
+
+def parse(source: Source, dialect: str) -> list[Statement]:
+    """The statements of one file through the dialect's front end."""
+    if dialect == "postgres":
+        from advisor.lint.postgres import parse_postgres
+
+        return parse_postgres(source)
+    from advisor.lint.generic import parse_generic
+
+    return parse_generic(source, "mysql" if dialect == "mariadb" else dialect)
+
+
+class _Run:
+    """One lint run: the context the rules see and the hits they report."""
+
+    def __init__(self, options: Options, schema: Schema, rules: Iterable[LintRule]) -> None:
+        self.options = options
+        self.ctx = Context(
+            dialect=options.dialect,
+            schema=schema,
+            target_version=options.target_version,
+            assume_in_transaction=options.assume_in_transaction,
+        )
+        self.by_type: dict[type[Op], list[LintRule]] = {}
+        for item in rules:
+            for op_type in item.on:
+                self.by_type.setdefault(op_type, []).append(item)
+        self.hits: list[tuple[str, Hit]] = []
+        self._tx_counter = 0
+
+    def start_file(self, source: Source) -> None:
+        ctx = self.ctx
+        ctx.file, ctx.depth, ctx.settings = source.name, 0, {}
+        wrapped = self.options.assume_in_transaction and not _NO_TRANSACTION.search(source.text)
+        ctx.assume_in_transaction = wrapped
+        ctx.transaction = self._new_tx() if wrapped else None
+
+    def _new_tx(self) -> int:
+        self._tx_counter += 1
+        return self._tx_counter
+
+    def visit(self, op: Op) -> None:
+        if isinstance(op, Unparseable):
+            self.hits.append(
+                (
+                    PARSE_ERROR,
+                    Hit(
+                        op.loc,
+                        f"cannot parse this statement: {' '.join(op.message.split())}",
+                        "Fix the SQL syntax.",
+                    ),
+                )
+            )
+        for item in self.by_type.get(type(op), ()):
+            self.hits.extend((item.id, hit) for hit in item.check(op, self.ctx))
+        self._advance(op)
+
+    def _advance(self, op: Op) -> None:
+        """Update the session (transactions, settings) and the schema after ``op``."""
+        ctx = self.ctx
+        if isinstance(op, Transaction):
+            if op.kind is TxKind.BEGIN:
+                ctx.depth += 1
+                if ctx.depth == 1 and not ctx.assume_in_transaction:
+                    ctx.transaction = self._new_tx()
+            elif op.kind in (TxKind.COMMIT, TxKind.ROLLBACK):
+                ctx.depth = max(0, ctx.depth - 1)
+                if ctx.depth == 0:
+                    ctx.transaction = self._new_tx() if ctx.assume_in_transaction else None
+        elif isinstance(op, SetSetting):
+            ctx.settings[op.name] = op.loc
+        ctx.schema.apply(op)
+
+
+def lint(sources: list[Source], options: Options, schema: Schema | None = None) -> list[LintFinding]:
+    """Findings for ``sources`` (already in migration order), sorted by file, line and column."""
+    registry = load_lint_rules()
+    active = [
+        item
+        for rule_id, item in registry.items()
+        if rule_id not in options.ignore
+        and (item.enabled or rule_id in options.select)
+        and (item.dialects is None or options.dialect in item.dialects)
+    ]
+    run = _Run(options, schema or Schema(), active)
+    file_directives: dict[str, list[tuple[Directive, int | None]]] = {}
+    for source in sources:
+        statements = parse(source, options.dialect)
+        file_directives[source.name] = _attach(directives(source.text), statements)
+        run.start_file(source)
+        for statement in statements:
+            for op in statement.ops:
+                run.visit(op)
+        last = statements[-1].end_line if statements else 1
+        run.visit(EndOfFile(loc=Loc(source.name, last, 1, len(statements))))
+    if sources:
+        run.visit(EndOfRun(loc=Loc(sources[-1].name, 1, 1, -1)))
+    return _findings(run.hits, file_directives, options, [s.name for s in sources])
+
+
+def _attach(found: list[Directive], statements: list[Statement]) -> list[tuple[Directive, int | None]]:
+    """Each directive with the statement it silences: the first one not ended before its line."""
+    attached: list[tuple[Directive, int | None]] = []
+    for directive in found:
+        if directive.file_wide:
+            attached.append((directive, None))
+            continue
+        target = next((s.loc.statement for s in statements if s.end_line >= directive.line), -2)
+        attached.append((directive, target))
+    return attached
+
+
+def _findings(
+    hits: list[tuple[str, Hit]],
+    file_directives: dict[str, list[tuple[Directive, int | None]]],
+    options: Options,
+    order: list[str],
+) -> list[LintFinding]:
+    defaults = default_severities()
+    used: set[tuple[str, int]] = set()
+    out: list[LintFinding] = []
+    for rule_id, hit in hits:
+        silenced = False
+        for number, (directive, statement) in enumerate(file_directives.get(hit.loc.file, ())):
+            covers = directive.rules is None or rule_id in directive.rules
+            if covers and (statement is None or statement == hit.loc.statement):
+                used.add((hit.loc.file, number))
+                silenced = True
+        if not silenced:
+            out.append(_finding(rule_id, hit, options, defaults[rule_id]))
+    if UNUSED_IGNORE not in options.ignore:
+        for file, attached in file_directives.items():
+            for number, (directive, _) in enumerate(attached):
+                if (file, number) not in used:
+                    names = ", ".join(sorted(directive.rules)) if directive.rules else "every rule"
+                    hit = Hit(
+                        Loc(file, directive.line, 1),
+                        f"this ignore comment for {names} silences nothing",
+                        "Remove the comment, or move it to the line before the statement it is meant for.",
+                    )
+                    out.append(_finding(UNUSED_IGNORE, hit, options, defaults[UNUSED_IGNORE]))
+    if options.report_files is not None:
+        out = [f for f in out if f.file in options.report_files]
+    rank = {name: index for index, name in enumerate(order)}
+    return sorted(out, key=lambda f: (rank.get(f.file, len(rank)), f.line, f.column, f.rule))
+
+
+def _finding(rule_id: str, hit: Hit, options: Options, default: Severity) -> LintFinding:
+    severity = options.severities.get(rule_id, default)
+    rows = options.table_rows.get(key(hit.table)) if hit.table else None
+    message = hit.message
+    if rows is not None and rows >= options.big_table_rows and severity is not Severity.INFO:
+        severity = Severity.ERROR
+        message += f" ({hit.table} has about {rows:,} rows)"
+    return LintFinding(rule_id, severity, hit.loc.file, hit.loc.line, hit.loc.column, message, hit.fix)

@@ -1,0 +1,209 @@
+"""Lint output formats: one :class:`Formatter` base, one subclass per format."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any, ClassVar
+
+from advisor import __version__
+from advisor.catalog.model import Severity
+from advisor.lint.engine import LintFinding
+
+_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+class Formatter:
+    """Renders findings (sorted) as one text; ``files`` is how many files were linted."""
+
+    name: ClassVar[str] = ""
+
+    def __init__(self, color: bool = False) -> None:
+        self.color = color
+
+    def render(self, findings: list[LintFinding], files: int) -> str:
+        raise NotImplementedError
+
+
+class TextFormatter(Formatter):
+    """``file:line:col: RULE severity: message``, the fix indented below, and a summary line.
+
+    >>> f = LintFinding("MIG001", Severity.WARNING, "m.sql", 3, 1, "msg", "do this")
+    >>> print(TextFormatter().render([f], 1), end="")
+    m.sql:3:1: MIG001 warning: msg
+      fix: do this
+    <BLANKLINE>
+    1 finding (0 errors, 1 warning) in 1 file
+    """
+
+    name = "text"
+    _STYLE: ClassVar[dict[Severity, str]] = {
+        Severity.ERROR: "\033[1;31m",
+        Severity.WARNING: "\033[33m",
+        Severity.INFO: "\033[36m",
+    }
+
+    def render(self, findings: list[LintFinding], files: int) -> str:
+        lines = []
+        for f in findings:
+            severity = f.severity.value
+            if self.color:
+                severity = f"{self._STYLE[f.severity]}{severity}\033[0m"
+            lines.append(f"{f.file}:{f.line}:{f.column}: {f.rule} {severity}: {f.message}")
+            lines.append(f"  fix: {f.fix}")
+        errors = sum(f.severity is Severity.ERROR for f in findings)
+        warnings = sum(f.severity is Severity.WARNING for f in findings)
+        noun = "file" if files == 1 else "files"
+        if not findings:
+            return f"no findings in {files} {noun}\n"
+        count = f"{len(findings)} finding{'s' if len(findings) != 1 else ''}"
+        summary = (
+            f"{count} ({errors} error{'s' if errors != 1 else ''}, "
+            f"{warnings} warning{'s' if warnings != 1 else ''}) in {files} {noun}"
+        )
+        return "\n".join([*lines, "", summary]) + "\n"
+
+
+class GccFormatter(Formatter):
+    """``file:line:col: severity: message [RULE]``, the format editors and compilers share."""
+
+    name = "gcc"
+
+    def render(self, findings: list[LintFinding], files: int) -> str:
+        level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+        return "".join(
+            f"{f.file}:{f.line}:{f.column}: {level[f.severity]}: {f.message} [{f.rule}]\n" for f in findings
+        )
+
+
+class JsonFormatter(Formatter):
+    """``{"version": 1, "files": n, "findings": [...]}``; fields are only ever added."""
+
+    name = "json"
+
+    def render(self, findings: list[LintFinding], files: int) -> str:
+        items = [
+            {
+                "rule": f.rule,
+                "severity": f.severity.value,
+                "file": f.file,
+                "line": f.line,
+                "column": f.column,
+                "message": f.message,
+                "fix": f.fix,
+            }
+            for f in findings
+        ]
+        return json.dumps({"version": 1, "files": files, "findings": items}, indent=2) + "\n"
+
+
+class SarifFormatter(Formatter):
+    """SARIF 2.1.0: one run, the rules that fired in ``tool.driver.rules``, one result per finding."""
+
+    name = "sarif"
+    SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+    def render(self, findings: list[LintFinding], files: int) -> str:
+        from advisor.catalog import load_catalog
+
+        catalog = load_catalog()
+        rule_ids = sorted({f.rule for f in findings})
+        rules: list[dict[str, Any]] = []
+        for rule_id in rule_ids:
+            doc = catalog.get(rule_id)
+            entry: dict[str, Any] = {"id": rule_id}
+            if doc is not None:
+                entry.update(
+                    name=doc.name,
+                    shortDescription={"text": doc.title},
+                    fullDescription={"text": doc.what.strip()},
+                    help={"text": doc.fix.strip()},
+                    defaultConfiguration={"level": _LEVEL[doc.severity]},
+                )
+            rules.append(entry)
+        results = [
+            {
+                "ruleId": f.rule,
+                "ruleIndex": rule_ids.index(f.rule),
+                "level": _LEVEL[f.severity],
+                "message": {"text": f"{f.message}. Fix: {f.fix}"},
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": f.file.replace("\\", "/")},
+                            "region": {"startLine": f.line, "startColumn": f.column},
+                        }
+                    }
+                ],
+                "partialFingerprints": {"advisorFinding/v1": _fingerprint(f)},
+            }
+            for f in findings
+        ]
+        driver = {
+            "name": "advisor",
+            "version": __version__,
+            "rules": rules,
+        }
+        sarif: dict[str, Any] = {
+            "$schema": self.SCHEMA,
+            "version": "2.1.0",
+            "runs": [{"tool": {"driver": driver}, "results": results}],
+        }
+        return json.dumps(sarif, indent=2) + "\n"
+
+
+class GithubFormatter(Formatter):
+    """GitHub Actions workflow commands: each finding becomes an annotation on the pull request."""
+
+    name = "github"
+
+    def render(self, findings: list[LintFinding], files: int) -> str:
+        level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+        return "".join(
+            f"::{level[f.severity]} file={_escape_property(f.file)},line={f.line},col={f.column},"
+            f"title={f.rule}::{_escape_data(f'{f.message}. Fix: {f.fix}')}\n"
+            for f in findings
+        )
+
+
+class GitlabFormatter(Formatter):
+    """GitLab Code Quality report (a JSON array), for ``artifacts:reports:codequality``."""
+
+    name = "gitlab"
+    _SEVERITY: ClassVar[dict[Severity, str]] = {
+        Severity.ERROR: "critical",
+        Severity.WARNING: "major",
+        Severity.INFO: "info",
+    }
+
+    def render(self, findings: list[LintFinding], files: int) -> str:
+        items = [
+            {
+                "description": f"{f.rule}: {f.message}",
+                "check_name": f.rule,
+                "fingerprint": _fingerprint(f),
+                "severity": self._SEVERITY[f.severity],
+                "location": {"path": f.file, "lines": {"begin": f.line}},
+            }
+            for f in findings
+        ]
+        return json.dumps(items, indent=2) + "\n"
+
+
+def _fingerprint(f: LintFinding) -> str:
+    """Stable across runs for the same finding at the same place."""
+    return hashlib.sha256(f"{f.rule}:{f.file}:{f.line}:{f.column}:{f.message}".encode()).hexdigest()[:32]
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+FORMATTERS: dict[str, type[Formatter]] = {
+    cls.name: cls
+    for cls in (TextFormatter, GccFormatter, JsonFormatter, SarifFormatter, GithubFormatter, GitlabFormatter)
+}

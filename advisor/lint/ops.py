@@ -1,0 +1,336 @@
+"""The neutral operation model: what a migration statement does, whatever the dialect said it in.
+
+Front ends (:mod:`advisor.lint.postgres`, :mod:`advisor.lint.generic`) turn statements into these
+records; rules read only them and the schema state replaying them builds. Every operation carries the
+place it came from, so a finding points at the exact line and column.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
+
+_CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
+
+
+@cache
+def snake(name: str) -> str:
+    """``CreateTable`` -> ``create_table``: handler names for operation and node types.
+
+    >>> snake("AlterTableStmt")
+    'alter_table_stmt'
+    """
+    return _CAMEL.sub("_", name).lower()
+
+
+@dataclass(frozen=True)
+class Loc:
+    """Where an operation is: file, 1-based line and column, and the statement's index in its file."""
+
+    file: str
+    line: int
+    column: int = 1
+    statement: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class TypeRef:
+    """A column type by canonical lowercase name and its numeric arguments.
+
+    >>> str(TypeRef("varchar", (255,))), str(TypeRef("integer", array=True))
+    ('varchar(255)', 'integer[]')
+    """
+
+    name: str
+    args: tuple[int, ...] = ()
+    array: bool = False
+    values: tuple[str, ...] = ()
+    """The members of a MySQL ENUM or SET."""
+
+    def __str__(self) -> str:
+        inner = [str(arg) for arg in self.args] or [repr(value) for value in self.values]
+        text = self.name + (f"({', '.join(inner)})" if inner else "")
+        return text + ("[]" if self.array else "")
+
+
+@dataclass(frozen=True)
+class Default:
+    """A column default: ``volatile`` names a function whose value differs per row (``random()``),
+    ``constant`` says whether it is a plain literal."""
+
+    volatile: str | None = None
+    constant: bool = True
+
+
+class ConstraintKind(StrEnum):
+    PRIMARY_KEY = "primary key"
+    UNIQUE = "unique"
+    FOREIGN_KEY = "foreign key"
+    CHECK = "check"
+    EXCLUDE = "exclude"
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """A table constraint; ``not_null_of`` names the column of a ``CHECK (col IS NOT NULL)``."""
+
+    kind: ConstraintKind
+    name: str | None = None
+    columns: tuple[str, ...] = ()
+    ref_table: str | None = None
+    ref_columns: tuple[str, ...] = ()
+    using_index: str | None = None
+    not_valid: bool = False
+    not_null_of: str | None = None
+
+
+@dataclass(frozen=True)
+class ColumnDef:
+    name: str
+    type: TypeRef | None
+    loc: Loc
+    not_null: bool = False
+    default: Default | None = None
+    primary_key: bool = False
+    unique: bool = False
+    references: Constraint | None = None
+    identity: bool = False
+    generated_stored: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class Op:
+    """Base of every operation."""
+
+    loc: Loc
+
+
+@dataclass(frozen=True, kw_only=True)
+class CreateTable(Op):
+    table: str
+    columns: tuple[ColumnDef, ...] = ()
+    constraints: tuple[Constraint, ...] = ()
+    if_not_exists: bool = False
+    temporary: bool = False
+    partition_of: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class AddColumn(Op):
+    table: str
+    column: ColumnDef
+
+
+@dataclass(frozen=True, kw_only=True)
+class CreateIndex(Op):
+    table: str
+    name: str | None
+    columns: tuple[str | None, ...]
+    """Key columns in order; ``None`` for an expression key."""
+    unique: bool = False
+    concurrently: bool = False
+    partial: bool = False
+    method: str = "btree"
+
+
+@dataclass(frozen=True, kw_only=True)
+class DropIndex(Op):
+    names: tuple[str, ...]
+    concurrently: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class AddConstraint(Op):
+    table: str
+    constraint: Constraint
+
+
+@dataclass(frozen=True, kw_only=True)
+class ValidateConstraint(Op):
+    table: str
+    name: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class DropConstraint(Op):
+    table: str
+    name: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class AlterColumnType(Op):
+    table: str
+    column: str
+    type: TypeRef | None
+    using: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class SetNotNull(Op):
+    table: str
+    column: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class DropNotNull(Op):
+    table: str
+    column: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class SetDefault(Op):
+    table: str
+    column: str
+    default: Default | None
+    """``None`` for DROP DEFAULT."""
+
+
+class RenameKind(StrEnum):
+    TABLE = "table"
+    COLUMN = "column"
+    INDEX = "index"
+    CONSTRAINT = "constraint"
+    OTHER = "other"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Rename(Op):
+    kind: RenameKind
+    table: str | None
+    old: str
+    new: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Drop(Op):
+    """DROP of a whole object: ``kind`` is ``table``, ``schema``, ``database``, ``view``, ``type``..."""
+
+    kind: str
+    names: tuple[str, ...]
+    cascade: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class DropColumn(Op):
+    table: str
+    column: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Truncate(Op):
+    tables: tuple[str, ...]
+
+
+class TxKind(StrEnum):
+    BEGIN = "begin"
+    COMMIT = "commit"
+    ROLLBACK = "rollback"
+    OTHER = "other"
+    """SAVEPOINT, RELEASE, ROLLBACK TO, PREPARE: no change of nesting."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Transaction(Op):
+    kind: TxKind
+
+
+@dataclass(frozen=True, kw_only=True)
+class SetSetting(Op):
+    name: str
+    value: str
+    local: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class Vacuum(Op):
+    full: bool
+    tables: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Reindex(Op):
+    target: str
+    """``index``, ``table``, ``schema``, ``database`` or ``system``."""
+    name: str | None
+    concurrently: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class Cluster(Op):
+    table: str | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Write(Op):
+    """UPDATE or DELETE; ``where`` says whether it has a WHERE clause."""
+
+    kind: str
+    table: str
+    where: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class AlterEnum(Op):
+    type_name: str
+    action: str
+    """``add`` or ``rename`` a value."""
+    value: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class DetachPartition(Op):
+    table: str
+    partition: str
+    concurrently: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class TableOptions(Op):
+    """MySQL's ``ALGORITHM=`` and ``LOCK=`` clauses of an ALTER TABLE (upper case, as written)."""
+
+    table: str
+    algorithm: str | None = None
+    lock: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class LongIdentifier(Op):
+    """An identifier longer than the server keeps (PostgreSQL's parser truncates it silently)."""
+
+    name: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Other(Op):
+    """A statement that parsed but changes nothing the rules look at (INSERT, GRANT, functions...)."""
+
+    kind: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Unparseable(Op):
+    message: str
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One statement of a file: where it starts, the line it ends on, and what it does."""
+
+    loc: Loc
+    end_line: int
+    ops: tuple[Op, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class EndOfFile(Op):
+    """Not a statement: the linter emits it after each file's last one (open transactions...)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class EndOfRun(Op):
+    """Not a statement: emitted once after the last file, for rules on the final schema."""

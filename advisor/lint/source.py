@@ -1,0 +1,107 @@
+"""Migration files as the linter reads them: which files, in which order, and positions in their text."""
+
+from __future__ import annotations
+
+import bisect
+import glob
+from dataclasses import dataclass
+from pathlib import Path
+
+from advisor.errors import AdvisorError, Location
+from advisor.spec.migrations import is_undo_migration, natural_key, up_section
+
+
+@dataclass(frozen=True)
+class Source:
+    """One migration's text and the name findings use for it."""
+
+    name: str
+    text: str
+
+
+class Positions:
+    """Turns UTF-8 byte offsets (what libpg_query reports) or character offsets into line and column.
+
+    >>> p = Positions("ab\\nçd\\n")
+    >>> p.from_byte(4), p.from_char(4)
+    ((2, 2), (2, 2))
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.data = text.encode("utf-8")
+        self._byte_starts = [0]
+        self._char_starts = [0]
+        index = 0
+        for line in text.splitlines(keepends=True):
+            index += len(line)
+            self._char_starts.append(index)
+        offset = self.data.find(b"\n")
+        while offset != -1:
+            self._byte_starts.append(offset + 1)
+            offset = self.data.find(b"\n", offset + 1)
+
+    def from_byte(self, offset: int) -> tuple[int, int]:
+        """Line and column (1-based, the column counted in characters) of a byte offset."""
+        offset = max(0, min(offset, len(self.data)))
+        row = bisect.bisect_right(self._byte_starts, offset) - 1
+        start = self._byte_starts[row]
+        column = len(self.data[start:offset].decode("utf-8", errors="replace")) + 1
+        return row + 1, column
+
+    def from_char(self, offset: int) -> tuple[int, int]:
+        """Line and column (1-based) of a character offset."""
+        row = bisect.bisect_right(self._char_starts, offset) - 1
+        return row + 1, offset - self._char_starts[row] + 1
+
+
+def sort_key(path: Path) -> tuple[tuple[tuple[int, int, str], ...], ...]:
+    """Migration order: each path component compared naturally (``V2`` before ``V10``).
+
+    >>> sorted([Path("m/V10__b.sql"), Path("m/V2__a.sql")], key=sort_key)
+    [PosixPath('m/V2__a.sql'), PosixPath('m/V10__b.sql')]
+    """
+    return tuple(natural_key(part) for part in path.parts)
+
+
+def expand_paths(arguments: list[str]) -> list[Path]:
+    """Files for the command-line arguments: files as given, folders searched for ``*.sql`` (undo
+    migrations left out), globs expanded; all in migration order, without repeats."""
+    found: dict[Path, None] = {}
+    for argument in arguments:
+        # glob.glob, not Path.glob: the pattern may be absolute or start with ../
+        matches = sorted(glob.glob(argument, recursive=True)) if glob.has_magic(argument) else [argument]  # noqa: PTH207
+        if not matches:
+            raise AdvisorError(f"no file matches {argument!r}")
+        for match in matches:
+            path = Path(match)
+            if path.is_dir():
+                for item in path.rglob("*.sql"):
+                    if item.is_file() and not is_undo_migration(item.name):
+                        found[item] = None
+            elif path.exists():
+                # a glob, like a folder, leaves out undo migrations; a file named outright is linted
+                if match == argument or not is_undo_migration(path.name):
+                    found[path] = None
+            else:
+                raise AdvisorError("no such file or folder", Location(path))
+    return sorted(found, key=sort_key)
+
+
+def read_source(path: Path) -> Source:
+    """The up-migration part of a file, decoded; an unreadable file is an input error."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise AdvisorError(f"cannot read the file: {exc.strerror or exc}", Location(path)) from None
+    return decode(str(path), raw)
+
+
+def decode(name: str, raw: bytes) -> Source:
+    """UTF-8 text (a BOM is dropped) cut before a ``-- migrate:down`` marker."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise AdvisorError("the file is not valid UTF-8", Location(Path(name), line)) from None
+    return Source(name, up_section(text))

@@ -1,0 +1,2 @@
+-- an undo migration: never linted
+DROP TABLE accounts;

@@ -1,0 +1,71 @@
+"""Runs every case in ``tests/lint/cases/<RULE>.yml`` through the real linter.
+
+A case file names its ``rule``, optionally a ``dialect``, and lists ``cases``. Each case gives
+``sql`` (one file) or ``files`` (name to SQL, linted in migration order), optional ``schema`` (DDL
+for the starting schema) and ``options`` (``assume_in_transaction``, ``target_version``,
+``select``), and says whether the rule must ``fire`` or ``pass``. A firing case lists the exact
+``lines`` it fires on: numbers for ``sql``, ``"name:line"`` strings for ``files``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from advisor.lint.baseline import load_schema_files
+from advisor.lint.config import parse_version
+from advisor.lint.engine import Options, lint
+from advisor.lint.source import read_source, sort_key
+
+CASES = Path(__file__).parent / "cases"
+
+
+def _load_cases() -> list[Any]:
+    params = []
+    for path in sorted(CASES.glob("*.yml")):
+        doc = yaml.safe_load(path.read_text())
+        for case in doc["cases"]:
+            params.append(pytest.param(doc, case, id=f"{doc['rule']}-{case['name']}"))
+    return params
+
+
+def _options(doc: dict[str, Any], case: dict[str, Any]) -> Options:
+    given = case.get("options", {})
+    version = given.get("target_version")
+    return Options(
+        dialect=case.get("dialect", doc.get("dialect", "postgres")),
+        assume_in_transaction=given.get("assume_in_transaction", False),
+        target_version=parse_version(str(version)) if version is not None else None,
+        select=frozenset(given.get("select", [doc["rule"]])),
+    )
+
+
+@pytest.mark.parametrize(("doc", "case"), _load_cases())
+def test_lint_case(doc: dict[str, Any], case: dict[str, Any], tmp_path: Path) -> None:
+    rule = doc["rule"]
+    options = _options(doc, case)
+    files = case["files"] if "files" in case else {"m.sql": case["sql"]}
+    paths = []
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        paths.append(tmp_path / name)
+    schema = None
+    if "schema" in case:
+        (tmp_path / "schema.ddl").write_text(case["schema"], encoding="utf-8")
+        schema = load_schema_files([tmp_path / "schema.ddl"], options.dialect)
+    findings = lint([read_source(p) for p in sorted(paths, key=sort_key)], options, schema)
+    hits = [f for f in findings if f.rule == rule]
+    if "files" in case:
+        got: list[Any] = [f"{Path(f.file).name}:{f.line}" for f in hits]
+    else:
+        got = [f.line for f in hits]
+    if case["expect"] == "fire":
+        assert got == case["lines"], [f"{f.line}:{f.column} {f.message}" for f in hits]
+        for f in hits:
+            assert f.message and f.fix and f.message != f.fix
+    else:
+        assert case["expect"] == "pass"
+        assert got == [], [f"{f.line}:{f.column} {f.message}" for f in hits]
