@@ -90,6 +90,15 @@ def recommend(
 @app.command()
 def ddl(
     file: SpecFile,
+    dialect: Annotated[
+        str | None,
+        typer.Option(
+            "--dialect",
+            "-d",
+            help="Target engine: postgres, mysql (MySQL 8 and MariaDB), mariadb (re-runnable index "
+            "statements), sqlite; other sqlglot dialects are accepted but untested. Default: the file's dialect.",
+        ),
+    ] = None,
     changes_only: Annotated[
         bool, typer.Option("--changes-only", help="Only the recommended CREATE / DROP INDEX statements.")
     ] = False,
@@ -101,17 +110,20 @@ def ddl(
     ] = False,
     output: Output = None,
 ) -> None:
-    """Print DDL for the file's dialect: with --changes-only, a migration of the recommended changes."""
-    if not changes_only:
-        raise AdvisorError(
-            "full-schema DDL is not available yet; use --changes-only for the recommended changes"
-        )
-    from advisor.emit.migration import changes_migration
-    from advisor.recommend import recommend as run
+    """Print DDL: the full schema (tables in dependency order, existing and recommended indexes), or
+    with --changes-only a migration of the recommended changes."""
+    from advisor.emit.changes import planned_changes
+    from advisor.emit.migration import ddl_text
+    from advisor.emit.target import resolve_target
     from advisor.spec.load import load_spec
 
     spec = load_spec(file)
-    _emit(changes_migration(spec, run(spec), concurrently=not no_concurrently), output, file)
+    try:
+        target = resolve_target(dialect or spec.dialect)
+    except ValueError as exc:
+        raise AdvisorError(f"--dialect: {exc}") from None
+    _, changes = planned_changes(spec)
+    _emit(ddl_text(spec, changes, target, changes_only, not no_concurrently), output, file)
 
 
 @app.command()

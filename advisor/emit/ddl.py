@@ -15,6 +15,7 @@ from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 
 from advisor.cost.design import IndexDesign
+from advisor.emit.names import column_ref, identifier, table_ref
 
 NAME_LIMITS = {"postgres": 63, "mysql": 64, "sqlite": 128, "tsql": 128}
 
@@ -51,19 +52,21 @@ def create_index(
 ) -> exp.Create:
     """The CREATE INDEX expression for ``design`` in ``dialect``."""
     keys = [
-        exp.Ordered(this=exp.column(k.column), nulls_first=_nulls_first(dialect, k.descending))
+        exp.Ordered(this=column_ref(k.column, dialect), nulls_first=_nulls_first(dialect, k.descending))
         if not k.descending
-        else exp.Ordered(this=exp.column(k.column), desc=True, nulls_first=_nulls_first(dialect, True))
+        else exp.Ordered(
+            this=column_ref(k.column, dialect), desc=True, nulls_first=_nulls_first(dialect, True)
+        )
         for k in design.keys
     ]
     params = exp.IndexParameters(columns=keys)
     if design.include:
-        params.set("include", [exp.to_identifier(c) for c in design.include])
+        params.set("include", [identifier(c, dialect) for c in design.include])
     if design.where is not None:
         params.set("where", exp.Where(this=sqlglot.parse_one(design.where.sql, read=dialect)))
     index = exp.Index(
-        this=exp.to_identifier(name or index_name(design, dialect)),
-        table=exp.to_table(design.table),
+        this=identifier(name or index_name(design, dialect), dialect),
+        table=table_ref(design.table, dialect),
         unique=design.unique,
         params=params,
     )
@@ -80,11 +83,11 @@ def create_index(
 def drop_index(design: IndexDesign, dialect: str, concurrently: bool = True) -> exp.Drop:
     """The DROP INDEX expression for an existing index (MySQL names its table)."""
     assert design.name is not None
-    drop = exp.Drop(tables=[exp.to_table(design.name)], kind="INDEX", exists=dialect != "mysql")
+    drop = exp.Drop(tables=[table_ref(design.name, dialect)], kind="INDEX", exists=dialect != "mysql")
     if dialect == "postgres":
         drop.set("concurrently", concurrently)
     if dialect == "mysql":
-        drop.set("cluster", exp.OnProperty(this=exp.to_table(design.table)))
+        drop.set("cluster", exp.OnProperty(this=table_ref(design.table, dialect)))
     return drop
 
 

@@ -151,14 +151,20 @@ class TableMerger:
             target_table, target_column = parse_reference(text)
         except ValueError as exc:
             raise AdvisorError(str(exc), where) from None
+        replaced = [fk for fk in table.foreign_keys if key in fk.columns]
+        same = next((fk for fk in replaced if fk.columns == [key] and fk.target_table == target_table), None)
         table.foreign_keys = [fk for fk in table.foreign_keys if key not in fk.columns]
         table.foreign_keys.append(
             ForeignKeyDraft(
-                name=default_constraint_name(table.key, [key], "fkey"),
+                name=same.name if same else default_constraint_name(table.key, [key], "fkey"),
                 columns=[key],
                 target_table=target_table,
                 target_columns=[target_column],
                 origin=where,
+                on_delete=same.on_delete if same else None,
+                on_update=same.on_update if same else None,
+                # A table of the DDL keeps the constraints its DDL declares; YAML only adds join hints.
+                constraint=same is not None or table.origin.file == self.path,
             )
         )
 
