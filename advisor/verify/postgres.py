@@ -1,0 +1,107 @@
+"""PostgreSQL through psycopg 3: a throwaway database, EXPLAIN (FORMAT JSON) costs, and HypoPG's
+what-if indexes when the extension can be created."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from advisor.emit.target import resolve_target
+from advisor.verify.engine import Engine, Explained, missing_driver, throwaway_name, unreachable
+
+
+def _walk(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    yield node
+    for child in node.get("Plans", []):
+        yield from _walk(child)
+
+
+def _describe(node: dict[str, Any]) -> str:
+    text = str(node.get("Node Type", "?"))
+    if "Index Name" in node:
+        text += f" using {node['Index Name']}"
+    if "Relation Name" in node:
+        text += f" on {node['Relation Name']}"
+    return text
+
+
+class PostgresEngine(Engine):
+    cost_unit = "PostgreSQL cost units"
+
+    def __init__(self, url: str) -> None:
+        try:
+            import psycopg
+        except ImportError:
+            raise missing_driver("PostgreSQL", "psycopg") from None
+        self.target = resolve_target("postgres")
+        self.url = url
+        self.name = throwaway_name()
+        try:
+            self.admin = psycopg.connect(url, autocommit=True, connect_timeout=5)
+        except psycopg.Error as exc:
+            raise unreachable("PostgreSQL", url, exc) from None
+        self.admin.execute(f"CREATE DATABASE {self.name}")
+        conninfo = psycopg.conninfo.make_conninfo(url, dbname=self.name)
+        self.db = psycopg.connect(conninfo, autocommit=True)
+        self.hypothetical = self._hypopg()
+        self.hypo_names: dict[str, str] = {}
+
+    def _hypopg(self) -> bool:
+        import psycopg
+
+        try:
+            self.db.execute("CREATE EXTENSION IF NOT EXISTS hypopg")
+        except psycopg.Error:
+            return False
+        return True
+
+    def execute(self, sql: str) -> None:
+        self.db.execute(sql)
+
+    def insert(self, table: str, columns: Sequence[str], rows: Sequence[tuple[object, ...]]) -> None:
+        names = ", ".join(self.quote(c) for c in columns)
+        with self.db.cursor() as cur, cur.copy(f"COPY {self.quote(table)} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
+    def analyze(self, tables: Sequence[str]) -> None:
+        self.db.execute("ANALYZE")
+
+    def explain(self, sql: str) -> Explained:
+        row = self.db.execute(f"EXPLAIN (FORMAT JSON) {sql}").fetchone()
+        data = row[0] if row else []
+        if isinstance(data, str):
+            data = json.loads(data)
+        top = data[0]["Plan"]
+        nodes = list(_walk(top))
+        indexes = frozenset(
+            self.hypo_names.get(str(n["Index Name"]), str(n["Index Name"])).lower()
+            for n in nodes
+            if "Index Name" in n
+        )
+        return Explained(float(top["Total Cost"]), indexes, " > ".join(_describe(n) for n in nodes))
+
+    def create_hypothetical(self, create_sql: str) -> str:
+        row = self.db.execute("SELECT indexname FROM hypopg_create_index(%s)", (create_sql,)).fetchone()
+        return str(row[0]) if row else ""
+
+    def hide_index(self, name: str) -> bool:
+        row = self.db.execute(
+            "SELECT hypopg_hide_index(c.oid) FROM pg_class c WHERE c.relname = %s AND c.relkind = 'i'",
+            (name.lower(),),
+        ).fetchone()
+        return bool(row and row[0])
+
+    def reset_hypothetical(self) -> None:
+        if self.hypothetical:
+            self.db.execute("SELECT hypopg_reset()")
+            self.db.execute("SELECT hypopg_unhide_all_indexes()")
+            self.hypo_names.clear()
+
+    def close(self) -> None:
+        self.db.close()
+        try:
+            self.admin.execute(f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)")
+        finally:
+            self.admin.close()
