@@ -68,6 +68,7 @@ class Engine(ABC):
 
     def reset_hypothetical(self) -> None:
         """Forget every what-if index and hidden index."""
+        return None
 
     @abstractmethod
     def close(self) -> None:
