@@ -126,6 +126,52 @@ def ddl(
     _emit(ddl_text(spec, changes, target, changes_only, not no_concurrently), output, file)
 
 
+class VerifyFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+@app.command()
+def verify(
+    file: SpecFile,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="Database to check on: postgresql://user@host:port/db, mysql://... or mariadb://... "
+            "(a throwaway database is created there and dropped after). Default: in-memory SQLite.",
+        ),
+    ] = None,
+    rows: Annotated[
+        int, typer.Option("--rows", help="Rows in the largest table; the others keep their share.")
+    ] = 10_000,
+    format: Annotated[
+        VerifyFormat, typer.Option("--format", "-f", help="Report format.")
+    ] = VerifyFormat.text,
+    output: Output = None,
+) -> None:
+    """Check the recommended indexes against a real planner: load synthetic rows from the stats,
+    EXPLAIN every pattern before and after; exit 1 if the planner ignores a recommendation."""
+    from contextlib import nullcontext
+
+    from advisor.spec.load import load_spec
+    from advisor.verify.report import FORMATTERS
+    from advisor.verify.run import verify as run
+
+    spec = load_spec(file)
+    if sys.stderr.isatty() and "NO_COLOR" not in os.environ:
+        from advisor.verify.progress import BarProgress
+
+        bar: BarProgress | None = BarProgress()
+    else:
+        bar = None
+    with bar if bar is not None else nullcontext():
+        result = run(spec, db, rows, bar)
+    _emit(FORMATTERS[format.value]().render(result), output, file)
+    if not result.ok:
+        raise typer.Exit(1)
+
+
 @app.command()
 def rules(rule_id: Annotated[str | None, typer.Argument(help="A rule id (IDX001) or name.")] = None) -> None:
     """List the rule catalog, or print one rule's full documentation."""

@@ -55,7 +55,7 @@ class NameBook:
         return fitted
 
 
-def _nulls_first(dialect: str, descending: bool) -> bool:
+def nulls_first(dialect: str, descending: bool) -> bool:
     """The engine's default null placement, so that no NULLS FIRST/LAST clause is written."""
     ordering = Dialect.get_or_raise(dialect).NULL_ORDERING
     if ordering == "nulls_are_large":
@@ -91,7 +91,7 @@ def create_index(
         where = None
     columns = key_columns([k.column for k in keys], types, target)
     ordered = [
-        exp.Ordered(this=col, desc=k.descending or None, nulls_first=_nulls_first(dialect, k.descending))
+        exp.Ordered(this=col, desc=k.descending or None, nulls_first=nulls_first(dialect, k.descending))
         for col, k in zip(columns, keys, strict=True)
     ]
     params = exp.IndexParameters(columns=ordered)

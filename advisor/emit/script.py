@@ -112,20 +112,26 @@ def change_statements(
         design = change.design
         note = f"#{change.number} {', '.join(change.rules)}: {change.label}"
         if change.action == "create":
-            spec_ = IndexSpec(
-                book.claim(index_name(design, target.dialect), design.table),
-                _display_table(spec, design.table),
-                design.keys,
-                design.include,
-                design.where.sql if design.where is not None else None,
-                design.unique,
-            )
+            spec_ = recommended_index(spec, change, target, book)
             built = create_index(spec_, target, spec.dialect, types[design.table], concurrently)
             section.statements.append(Statement(built.sql, (note, *built.notes)))
         elif drops and design.name is not None:
             built = drop_index(design.name, _display_table(spec, design.table), target, concurrently)
             section.statements.append(Statement(built.sql, (note,)))
     return section
+
+
+def recommended_index(spec: Spec, change: Change, target: Target, book: NameBook) -> IndexSpec:
+    """The index a ``create`` change builds, named for ``target``."""
+    design = change.design
+    return IndexSpec(
+        book.claim(index_name(design, target.dialect), design.table),
+        _display_table(spec, design.table),
+        design.keys,
+        design.include,
+        design.where.sql if design.where is not None else None,
+        design.unique,
+    )
 
 
 def _display_table(spec: Spec, key: str) -> str:

@@ -58,8 +58,12 @@ class Engine(ABC):
     def explain(self, sql: str) -> Explained:
         """The plan for ``sql`` (which is not run, or run and rolled back)."""
 
-    def create_hypothetical(self, create_sql: str) -> str:
-        """Create a what-if index; returns the name plans will show for it."""
+    @abstractmethod
+    def describe(self) -> str:
+        """The engine and its version, for the report: ``PostgreSQL 15.4``."""
+
+    def create_hypothetical(self, create_sql: str, name: str) -> str:
+        """Create a what-if index; plans will show it as ``name`` (returned lower-cased)."""
         raise NotImplementedError
 
     def hide_index(self, name: str) -> bool:
@@ -69,6 +73,10 @@ class Engine(ABC):
     def reset_hypothetical(self) -> None:
         """Forget every what-if index and hidden index."""
         return None
+
+    def build_real(self) -> None:
+        """Stop imagining indexes: later changes build real ones."""
+        self.hypothetical = False
 
     @abstractmethod
     def close(self) -> None:

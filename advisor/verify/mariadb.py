@@ -51,6 +51,7 @@ class MariaDBEngine(Engine):
         with self.db.cursor() as cur:
             cur.execute(f"CREATE DATABASE {self.name} CHARACTER SET utf8mb4")
             cur.execute(f"USE {self.name}")
+            cur.execute("SET time_zone = '+00:00'")
 
     def execute(self, sql: str) -> None:
         with self.db.cursor() as cur:
@@ -90,6 +91,14 @@ class MariaDBEngine(Engine):
             for t in tables
         )
         return Explained(cost, indexes, plan)
+
+    def describe(self) -> str:
+        with self.db.cursor() as cur:
+            cur.execute("SELECT VERSION()")
+            row = cur.fetchone()
+        version = str(row[0]) if row else ""
+        engine = "MariaDB" if "mariadb" in version.lower() else "MySQL"
+        return f"{engine} {version.split('-')[0]}"
 
     def close(self) -> None:
         try:

@@ -44,6 +44,8 @@ class PostgresEngine(Engine):
         self.admin.execute(f"CREATE DATABASE {self.name}")
         conninfo = psycopg.conninfo.make_conninfo(url, dbname=self.name)
         self.db = psycopg.connect(conninfo, autocommit=True)
+        # rows carry UTC timestamps; time functions in patterns are fixed to UTC literals as well
+        self.db.execute("SET TimeZone = 'UTC'")
         self.hypothetical = self._hypopg()
         self.hypo_names: dict[str, str] = {}
 
@@ -80,24 +82,43 @@ class PostgresEngine(Engine):
             for n in nodes
             if "Index Name" in n
         )
-        return Explained(float(top["Total Cost"]), indexes, " > ".join(_describe(n) for n in nodes))
+        plan = " > ".join(_describe(n) for n in nodes)
+        for hypo, name in self.hypo_names.items():
+            plan = plan.replace(hypo, f"{name} (what-if)")
+        return Explained(float(top["Total Cost"]), indexes, plan)
 
-    def create_hypothetical(self, create_sql: str) -> str:
+    def describe(self) -> str:
+        row = self.db.execute("SHOW server_version").fetchone()
+        return f"PostgreSQL {str(row[0]).split()[0] if row else ''}".strip()
+
+    def create_hypothetical(self, create_sql: str, name: str) -> str:
         row = self.db.execute("SELECT indexname FROM hypopg_create_index(%s)", (create_sql,)).fetchone()
-        return str(row[0]) if row else ""
+        if row:
+            self.hypo_names[str(row[0])] = name.lower()
+        return name.lower()
 
     def hide_index(self, name: str) -> bool:
-        row = self.db.execute(
-            "SELECT hypopg_hide_index(c.oid) FROM pg_class c WHERE c.relname = %s AND c.relkind = 'i'",
-            (name.lower(),),
-        ).fetchone()
+        """HypoPG 1.4 hides an index; older versions cannot (the caller drops it instead)."""
+        import psycopg
+
+        try:
+            row = self.db.execute(
+                "SELECT hypopg_hide_index(c.oid) FROM pg_class c WHERE c.relname = %s AND c.relkind = 'i'",
+                (name.lower(),),
+            ).fetchone()
+        except psycopg.errors.UndefinedFunction:
+            return False
         return bool(row and row[0])
 
     def reset_hypothetical(self) -> None:
         if self.hypothetical:
             self.db.execute("SELECT hypopg_reset()")
-            self.db.execute("SELECT hypopg_unhide_all_indexes()")
             self.hypo_names.clear()
+
+    def build_real(self) -> None:
+        """From now on build real indexes, as without HypoPG."""
+        self.reset_hypothetical()
+        self.hypothetical = False
 
     def close(self) -> None:
         self.db.close()

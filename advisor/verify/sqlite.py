@@ -6,13 +6,23 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Sequence
+from datetime import date, datetime
 
 from advisor.emit.target import resolve_target
 from advisor.verify.engine import Engine, Explained
 
 _USING = re.compile(r"USING (?:COVERING )?INDEX (\S+)")
-_STEP = 100
+_STEP = 1
 """The progress handler runs every this many VM instructions."""
+
+
+def _stored(value: object) -> object:
+    """Timestamps as SQLite's own CURRENT_TIMESTAMP text, so that they compare with it."""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
 
 
 class SqliteEngine(Engine):
@@ -30,7 +40,10 @@ class SqliteEngine(Engine):
         names = ", ".join(self.quote(c) for c in columns)
         marks = ", ".join("?" for _ in columns)
         self.db.execute("BEGIN")
-        self.db.executemany(f"INSERT INTO {self.quote(table)} ({names}) VALUES ({marks})", rows)
+        self.db.executemany(
+            f"INSERT INTO {self.quote(table)} ({names}) VALUES ({marks})",
+            [tuple(map(_stored, r)) for r in rows],
+        )
         self.db.execute("COMMIT")
 
     def analyze(self, tables: Sequence[str]) -> None:
@@ -60,6 +73,9 @@ class SqliteEngine(Engine):
             self.db.execute("ROLLBACK TO advisor_explain")
             self.db.execute("RELEASE advisor_explain")
         return float(steps)
+
+    def describe(self) -> str:
+        return f"SQLite {sqlite3.sqlite_version} (in-memory)"
 
     def close(self) -> None:
         self.db.close()
