@@ -1,7 +1,7 @@
 """Synthetic rows from the spec's statistics, scaled down to a cap, for a planner to look at.
 
-What is kept: each table's share of the largest table (no table smaller than a tenth of the cap,
-so that none is a handful of rows), each column's rows per distinct value, capped at the square
+What is kept: each table's share of the largest table (no table smaller than a tenth of the cap
+or 1,000 rows, so that none is a handful of rows), each column's rows per distinct value, capped at the square
 root of the scaled rows so that one value still selects a small share (scaling the ratio of distinct
 values to rows instead would leave 9 billion order lines over 1 million products with one product
 in 10,000 rows), declared value frequencies, uniqueness of keys, and realistic physical order: time columns and the foreign keys
@@ -23,7 +23,7 @@ from datetime import UTC, datetime, timedelta
 from sqlglot import exp
 
 from advisor.cost.selectivity import column_ndv
-from advisor.emit.types import parse_type
+from advisor.emit.types import target_type
 from advisor.spec.model import Column, Spec, Table
 
 DT = exp.DataType.Type
@@ -48,9 +48,13 @@ def now_utc() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
 
+SMALL_TABLE_ROWS = 1000
+"""No table gets fewer rows than this (or the cap, if smaller): below it planners scan anything."""
+
+
 def scaled_rows(spec: Spec, cap: int) -> dict[str, int]:
     """Rows to load per table key: the largest table gets ``cap``, the others their share of it,
-    at least a tenth of the cap (never more than the table has).
+    at least a tenth of the cap or 1,000 rows (never more than the cap or the table has).
 
     >>> from advisor.spec.model import Column, Table, Spec
     >>> from pathlib import Path
@@ -60,7 +64,7 @@ def scaled_rows(spec: Spec, cap: int) -> dict[str, int]:
     """
     declared = {t.name.lower(): t.rows or cap for t in spec.tables}
     largest = max(declared.values(), default=1)
-    floor = max(1, cap // 10)
+    floor = max(1, min(cap, max(cap // 10, SMALL_TABLE_ROWS)))
     out = {}
     for key, rows in declared.items():
         share = round(rows * cap / largest)
@@ -72,7 +76,9 @@ class _Generator:
     def __init__(self, spec: Spec, cap: int, now: datetime):
         self.spec = spec
         self.types = {
-            t.name.lower(): {c.name.lower(): parse_type(c.type, spec.dialect) for c in t.columns}
+            t.name.lower(): {
+                c.name.lower(): target_type(c.type, spec.dialect, spec.dialect) for c in t.columns
+            }
             for t in spec.tables
         }
         self.sizes = scaled_rows(spec, cap)
@@ -107,7 +113,7 @@ class _Generator:
                 return [None] * n
         if col.frequencies:
             return self._frequent(table, col, dtype, max(k, len(col.frequencies)), n, rnd)
-        if dtype.is_type(*exp.DataType.TEMPORAL_TYPES):
+        if _kind(dtype)[0] in ("date", "time"):
             return [self._value(table, col, dtype, r * k // n, k) for r in range(n)]
         picks = [r % k for r in range(n)]
         rnd.shuffle(picks)
@@ -145,25 +151,24 @@ class _Generator:
 
     def _value(self, table: Table, col: Column, dtype: exp.DataType, i: int, k: int) -> object:
         """The ``i``-th of ``k`` distinct values of the column's type, in increasing order."""
-        if dtype.is_type(*exp.DataType.INTEGER_TYPES):
+        kind, length = _kind(dtype)
+        if kind == "int":
             return i + 1
-        if dtype.is_type(*exp.DataType.REAL_TYPES):
+        if kind == "real":
             return i + 0.5
-        if dtype.is_type(DT.BOOLEAN):
+        if kind == "bool":
             return i % 2 == 1
-        if dtype.is_type(*exp.DataType.TEMPORAL_TYPES):
+        if kind in ("date", "time"):
             span = timedelta(days=DEFAULT_SPAN_DAYS)
             if table.growth_per_day and table.rows:
                 span = timedelta(days=max(1.0, table.rows / table.growth_per_day))
             moment = self.now - span + span * ((i + 0.5) / max(k, 1))
-            if dtype.is_type(DT.DATE):
-                return moment.date()
-            return moment.replace(microsecond=0)
-        if dtype.is_type(DT.JSON, DT.JSONB):
+            return moment.date() if kind == "date" else moment.replace(microsecond=0)
+        if kind == "json":
             return f'{{"n": {i}}}'
-        if dtype.is_type(DT.UUID):
+        if kind == "uuid":
             return f"00000000-0000-0000-0000-{i:012x}"
-        return _text(col.name, i, _length(dtype))
+        return _text(col.name, i, length)
 
     def _unique_keys(self, table: Table, rows: list[tuple[object, ...]]) -> list[tuple[object, ...]]:
         """Composite primary and unique keys made unique by numbering rows within their prefix."""
@@ -187,6 +192,35 @@ class _Generator:
                 fixed.append(tuple(values))
             rows = fixed
         return rows
+
+
+_KINDS: dict[tuple[object, ...], tuple[str, int | None]] = {}
+
+
+def _kind(dtype: exp.DataType) -> tuple[str, int | None]:
+    """The kind of values a type holds, and a text type's length; cached, as sqlglot's type tests
+    are slow next to making a value."""
+    key = (dtype.this, *(e.name for e in dtype.expressions))
+    known = _KINDS.get(key)
+    if known is not None:
+        return known
+    kind = "text"
+    if dtype.is_type(*exp.DataType.INTEGER_TYPES):
+        kind = "int"
+    elif dtype.is_type(*exp.DataType.REAL_TYPES):
+        kind = "real"
+    elif dtype.is_type(DT.BOOLEAN):
+        kind = "bool"
+    elif dtype.is_type(DT.DATE):
+        kind = "date"
+    elif dtype.is_type(*exp.DataType.TEMPORAL_TYPES):
+        kind = "time"
+    elif dtype.is_type(DT.JSON, DT.JSONB):
+        kind = "json"
+    elif dtype.is_type(DT.UUID):
+        kind = "uuid"
+    _KINDS[key] = (kind, _length(dtype))
+    return _KINDS[key]
 
 
 def _length(dtype: exp.DataType) -> int | None:

@@ -25,7 +25,7 @@ def test_the_largest_table_gets_the_cap_and_no_table_is_tiny(rows: dict[str, Tab
     sizes = {name: len(d.rows) for name, d in rows.items()}
     assert sizes["order_items"] == 4000
     assert sizes["orders"] == round(4000 * 3_650_000_000 / 9_000_000_000)
-    assert sizes["products"] == 400  # its share would be 0.4 rows: a tenth of the cap instead
+    assert sizes["products"] == 1000  # its share would be 0.4 rows: the 1,000-row floor instead
 
 
 def test_declared_frequencies_are_kept(rows: dict[str, TableData]) -> None:
