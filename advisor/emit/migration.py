@@ -10,8 +10,8 @@ from advisor.spec.model import Spec
 
 
 def ddl_text(
-    spec: Spec, changes: tuple[Change, ...], target: Target, changes_only_: bool, concurrently: bool
+    spec: Spec, changes: tuple[Change, ...], target: Target, only_changes: bool, concurrently: bool
 ) -> str:
-    """The full schema, or with ``changes_only_`` only the recommended changes, as SQL text."""
-    build = changes_only if changes_only_ else full_schema
+    """The full schema, or with ``only_changes`` only the recommended changes, as SQL text."""
+    build = changes_only if only_changes else full_schema
     return build(spec, changes, target, concurrently).render()

@@ -44,6 +44,8 @@ class Script:
         for section in self.sections:
             lines.append("")
             lines.append(f"-- {section.heading}")
+            if not section.statements and section.heading != "no changes recommended":
+                lines.append("-- (none)")
             for number, statement in enumerate(section.statements):
                 if section.spaced and number:
                     lines.append("")
@@ -168,9 +170,7 @@ def full_schema(spec: Spec, changes: Sequence[Change], target: Target, concurren
     if skipped:
         existing.heading += "\n-- " + "\n-- ".join(skipped)
     header = _header(spec, target, "full schema with the recommended indexes", concurrently)
-    return Script(
-        target, header, [s for s in (tables, existing, recommended) if s.statements or s is existing]
-    )
+    return Script(target, header, [tables, existing, recommended])
 
 
 def changes_only(spec: Spec, changes: Sequence[Change], target: Target, concurrently: bool) -> Script:

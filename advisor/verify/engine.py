@@ -156,3 +156,11 @@ def split_sql(text: str, dialect: str) -> list[str]:
 
     tokens = Dialect.get_or_raise(dialect).tokenize(text)
     return [text[chunk[0].start : chunk[-1].end + 1] for chunk in split_statements(tokens)]
+
+
+def no_room(engine: str, url: str, exc: Exception) -> AdvisorError:
+    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return AdvisorError(
+        f"--db: cannot create a throwaway database on {engine} at {redact(url)}: {reason} "
+        "(verify needs to create and drop a database or schema of its own)"
+    )

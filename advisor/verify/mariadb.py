@@ -9,7 +9,14 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from advisor.emit.target import resolve_target
-from advisor.verify.engine import Engine, Explained, missing_driver, throwaway_name, unreachable
+from advisor.verify.engine import (
+    Engine,
+    Explained,
+    missing_driver,
+    no_room,
+    throwaway_name,
+    unreachable,
+)
 
 
 def _tables(node: object) -> Iterator[dict[str, Any]]:
@@ -49,9 +56,17 @@ class MariaDBEngine(Engine):
         except pymysql.Error as exc:
             raise unreachable("MariaDB/MySQL", url, exc) from None
         with self.db.cursor() as cur:
-            cur.execute(f"CREATE DATABASE {self.name} CHARACTER SET utf8mb4")
+            try:
+                cur.execute(f"CREATE DATABASE {self.name} CHARACTER SET utf8mb4")
+            except pymysql.Error as exc:
+                self.db.close()
+                raise no_room("MariaDB/MySQL", url, exc) from None
             cur.execute(f"USE {self.name}")
             cur.execute("SET time_zone = '+00:00'")
+            cur.execute("SELECT VERSION()")
+            row = cur.fetchone()
+        self.version = str(row[0]) if row else ""
+        self.mariadb = "mariadb" in self.version.lower()
 
     def execute(self, sql: str) -> None:
         with self.db.cursor() as cur:
@@ -69,9 +84,11 @@ class MariaDBEngine(Engine):
             cur.execute("SET FOREIGN_KEY_CHECKS = 1")
 
     def analyze(self, tables: Sequence[str]) -> None:
+        # MariaDB's engine-independent statistics (value distributions); MySQL has no such clause
+        extra = " PERSISTENT FOR ALL" if self.mariadb else ""
         with self.db.cursor() as cur:
             for table in tables:
-                cur.execute(f"ANALYZE TABLE {self.quote(table)} PERSISTENT FOR ALL")
+                cur.execute(f"ANALYZE TABLE {self.quote(table)}{extra}")
                 cur.fetchall()
 
     def explain(self, sql: str) -> Explained:
@@ -93,12 +110,8 @@ class MariaDBEngine(Engine):
         return Explained(cost, indexes, plan)
 
     def describe(self) -> str:
-        with self.db.cursor() as cur:
-            cur.execute("SELECT VERSION()")
-            row = cur.fetchone()
-        version = str(row[0]) if row else ""
-        engine = "MariaDB" if "mariadb" in version.lower() else "MySQL"
-        return f"{engine} {version.split('-')[0]}"
+        engine = "MariaDB" if self.mariadb else "MySQL"
+        return f"{engine} {self.version.split('-')[0]} (throwaway database)"
 
     def close(self) -> None:
         try:

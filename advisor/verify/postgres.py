@@ -8,7 +8,14 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from advisor.emit.target import resolve_target
-from advisor.verify.engine import Engine, Explained, missing_driver, throwaway_name, unreachable
+from advisor.verify.engine import (
+    Engine,
+    Explained,
+    missing_driver,
+    no_room,
+    throwaway_name,
+    unreachable,
+)
 
 
 def _walk(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -41,17 +48,36 @@ class PostgresEngine(Engine):
             self.admin = psycopg.connect(url, autocommit=True, connect_timeout=5)
         except psycopg.Error as exc:
             raise unreachable("PostgreSQL", url, exc) from None
-        self.admin.execute(f"CREATE DATABASE {self.name}")
-        conninfo = psycopg.conninfo.make_conninfo(url, dbname=self.name)
-        self.db = psycopg.connect(conninfo, autocommit=True)
+        self.schema: str | None = None
+        try:
+            self.admin.execute(f"CREATE DATABASE {self.name}")
+        except psycopg.errors.InsufficientPrivilege:
+            # no CREATEDB: a throwaway schema in the given database instead
+            self.schema = self.name
+        if self.schema is None:
+            conninfo = psycopg.conninfo.make_conninfo(url, dbname=self.name)
+            self.db = psycopg.connect(conninfo, autocommit=True)
+        else:
+            self.db = self.admin
+            try:
+                self.db.execute(f"CREATE SCHEMA {self.schema}")
+            except psycopg.Error as exc:
+                self.admin.close()
+                raise no_room("PostgreSQL", url, exc) from None
+            self.db.execute(f"SET search_path TO {self.schema}")
         # rows carry UTC timestamps; time functions in patterns are fixed to UTC literals as well
         self.db.execute("SET TimeZone = 'UTC'")
         self.hypothetical = self._hypopg()
         self.hypo_names: dict[str, str] = {}
 
     def _hypopg(self) -> bool:
+        """Whether HypoPG can be used: created in the throwaway database, or, in a throwaway
+        schema, only if the database has it already (nothing of the user's is changed)."""
         import psycopg
 
+        if self.schema is not None:
+            row = self.db.execute("SELECT 1 FROM pg_extension WHERE extname = 'hypopg'").fetchone()
+            return row is not None
         try:
             self.db.execute("CREATE EXTENSION IF NOT EXISTS hypopg")
         except psycopg.Error:
@@ -68,7 +94,7 @@ class PostgresEngine(Engine):
                 copy.write_row(row)
 
     def analyze(self, tables: Sequence[str]) -> None:
-        self.db.execute("ANALYZE")
+        self.db.execute(f"ANALYZE {', '.join(self.quote(t) for t in tables)}")
 
     def explain(self, sql: str) -> Explained:
         row = self.db.execute(f"EXPLAIN (FORMAT JSON) {sql}").fetchone()
@@ -89,7 +115,8 @@ class PostgresEngine(Engine):
 
     def describe(self) -> str:
         row = self.db.execute("SHOW server_version").fetchone()
-        return f"PostgreSQL {str(row[0]).split()[0] if row else ''}".strip()
+        where = "throwaway schema" if self.schema is not None else "throwaway database"
+        return f"PostgreSQL {str(row[0]).split()[0] if row else ''} ({where})"
 
     def create_hypothetical(self, create_sql: str, name: str) -> str:
         row = self.db.execute("SELECT indexname FROM hypopg_create_index(%s)", (create_sql,)).fetchone()
@@ -121,6 +148,12 @@ class PostgresEngine(Engine):
         self.hypothetical = False
 
     def close(self) -> None:
+        if self.schema is not None:
+            try:
+                self.db.execute(f"DROP SCHEMA IF EXISTS {self.schema} CASCADE")
+            finally:
+                self.admin.close()
+            return
         self.db.close()
         try:
             self.admin.execute(f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)")

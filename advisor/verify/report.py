@@ -77,6 +77,8 @@ class TextVerifyFormatter(VerifyFormatter):
                 f"IGNORED by the planner: {names}. The plan it chose is shown above; the advice "
                 "for those patterns does not hold on this engine at this scale."
             )
+        if not result.recommendations:
+            return "Nothing to verify: the advice recommends no index changes."
         tail = (
             f" ({expected} expected exception{'s' if expected != 1 else ''}, explained above)"
             if expected

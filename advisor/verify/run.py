@@ -80,8 +80,8 @@ class _Run:
         data = generate(spec, self.cap, self.now, order)
         self.progress.start("loading rows", len(data))
         for table_data in data:
-            self.progress.advance(f"loading {table_data.table.name}")
             db.insert(table_data.table.name, table_data.columns, table_data.rows)
+            self.progress.advance(f"loaded {table_data.table.name}")
         names = [t.name for t in order]
         db.analyze(names)
         binder = Binder(spec.dialect, {d.table.name.lower(): d for d in data}, self.now)
@@ -172,7 +172,6 @@ class _Run:
         self.progress.start(label, len(statements))
         out = {}
         for name, sql in statements.items():
-            self.progress.advance()
             try:
                 out[name] = self.db.explain(sql)
             except Exception as exc:
@@ -183,6 +182,8 @@ class _Run:
                 raise AdvisorError(
                     f"pattern {name!r}: {self.target.label} cannot explain {sql!r}: {reason}"
                 ) from None
+            finally:
+                self.progress.advance()
         return out
 
     def _apply_changes(self) -> dict[int, str]:

@@ -110,3 +110,32 @@ def test_an_index_the_planner_ignores_fails_with_the_plan_it_chose() -> None:
     assert "IGNORED" in done.stdout
     assert "after:  " in done.stdout and "Seq Scan on" in done.stdout
     assert "IGNORED by the planner: #" in done.stdout
+
+
+def test_without_createdb_a_throwaway_schema_is_used_and_dropped() -> None:
+    url = require("postgres")
+    import secrets
+    from urllib.parse import urlsplit
+
+    import psycopg
+
+    from tests.cli.conftest import run_advisor
+
+    role = f"advisor_test_{secrets.token_hex(4)}"
+    parts = urlsplit(url)
+    database = parts.path.lstrip("/") or "postgres"
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(f"CREATE ROLE {role} LOGIN")
+        admin.execute(f"GRANT CREATE ON DATABASE {database} TO {role}")
+        try:
+            as_role = parts._replace(netloc=f"{role}@{parts.hostname}:{parts.port or 5432}").geturl()
+            done = run_advisor("verify", str(SPECS[-1]), "--db", as_role, "--rows", "500")
+            assert done.returncode == 0, done.stdout + done.stderr
+            assert "(throwaway schema)" in done.stdout
+            left = admin.execute(
+                "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'advisor_verify_%'"
+            ).fetchall()
+            assert left == []
+        finally:
+            admin.execute(f"REVOKE CREATE ON DATABASE {database} FROM {role}")
+            admin.execute(f"DROP ROLE {role}")
