@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlglot import exp
 
 from advisor.emit.names import column_ref, fit_name, identifier, table_ref
 from advisor.emit.target import Target
 from advisor.emit.types import default_value, is_serial, is_text_like, target_type, translate
+from advisor.errors import AdvisorError, Location
 from advisor.spec.model import Column, ForeignKey, Table
 
 MYSQL_KEY_PREFIX_BYTES = 3072
@@ -59,9 +61,18 @@ class TableDDL:
     notes: tuple[str, ...]
 
 
-def column_types(table: Table, source: str, target: Target) -> dict[str, exp.DataType]:
-    """Column key -> type on the target."""
-    return {c.name.lower(): target_type(c.type, source, target.dialect) for c in table.columns}
+def column_types(
+    table: Table, source: str, target: Target, path: Path | None = None
+) -> dict[str, exp.DataType]:
+    """Column key -> type on the target; an unreadable type is an error at its line of ``path``."""
+    out = {}
+    for col in table.columns:
+        try:
+            out[col.name.lower()] = target_type(col.type, source, target.dialect)
+        except AdvisorError as exc:
+            where = Location(path, col.line, f"tables.{table.name}.columns.{col.name}.type") if path else None
+            raise AdvisorError(str(exc), where) from None
+    return out
 
 
 def key_columns(columns: Sequence[str], types: dict[str, exp.DataType], target: Target) -> list[exp.Expr]:
@@ -79,10 +90,12 @@ def key_columns(columns: Sequence[str], types: dict[str, exp.DataType], target: 
     return out
 
 
-def create_table(table: Table, source: str, target: Target, created: set[str]) -> TableDDL:
+def create_table(
+    table: Table, source: str, target: Target, created: set[str], path: Path | None = None
+) -> TableDDL:
     """CREATE TABLE IF NOT EXISTS for ``table``; ``created`` holds the keys of the tables made before."""
     dialect = target.dialect
-    types = column_types(table, source, target)
+    types = column_types(table, source, target, path)
     items: list[exp.Expr] = [_column(table, col, types, source, target) for col in table.columns]
     if table.primary_key and not _inline_rowid(table, types, target):
         items.append(exp.PrimaryKey(expressions=key_columns(table.primary_key, types, target)))

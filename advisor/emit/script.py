@@ -55,7 +55,7 @@ class Script:
 
 
 def _types(spec: Spec, target: Target) -> dict[str, dict[str, exp.DataType]]:
-    return {t.name.lower(): column_types(t, spec.dialect, target) for t in spec.tables}
+    return {t.name.lower(): column_types(t, spec.dialect, target, spec.path) for t in spec.tables}
 
 
 def table_statements(spec: Spec, target: Target, book: NameBook) -> Section:
@@ -64,7 +64,7 @@ def table_statements(spec: Spec, target: Target, book: NameBook) -> Section:
     later: list[Statement] = []
     created: set[str] = set()
     for table in dependency_order(spec.tables):
-        ddl = create_table(table, spec.dialect, target, created)
+        ddl = create_table(table, spec.dialect, target, created, spec.path)
         created.add(table.name.lower())
         section.statements.append(Statement(ddl.create, ddl.notes))
         later.extend(Statement(alter, (_CYCLE_NOTE,)) for alter in ddl.later)

@@ -27,7 +27,8 @@ _TEXT_LIKE |= {DT.TINYBLOB, DT.JSON}
 def parse_type(text: str, dialect: str) -> exp.DataType:
     """The type ``text`` of ``dialect`` as a sqlglot type; an unknown one is an ``AdvisorError``."""
     try:
-        return exp.DataType.build(text, dialect=dialect)
+        # a name sqlglot does not know is a user-defined type (an enum, a domain): kept as written
+        return exp.DataType.build(text, dialect=dialect, udt=True)
     except (ParseError, TokenError, ValueError) as exc:
         raise AdvisorError(f"cannot read the column type {text!r}: {exc}") from None
 

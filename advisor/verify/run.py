@@ -72,15 +72,21 @@ class _Run:
     def run(self) -> Verification:
         spec, db = self.spec, self.db
         for statement in table_statements(spec, self.target, self.book).statements:
-            db.execute(statement.sql.sql(dialect=self.target.dialect))
+            self._ddl(statement.sql.sql(dialect=self.target.dialect))
         existing, _ = existing_index_statements(spec, self.target, self.book, False, {})
         for statement in existing.statements:
-            db.execute(statement.sql.sql(dialect=self.target.dialect))
+            self._ddl(statement.sql.sql(dialect=self.target.dialect))
         order = dependency_order(spec.tables)
         data = generate(spec, self.cap, self.now, order)
         self.progress.start("loading rows", len(data))
         for table_data in data:
-            db.insert(table_data.table.name, table_data.columns, table_data.rows)
+            try:
+                db.insert(table_data.table.name, table_data.columns, table_data.rows)
+            except Exception as exc:
+                raise AdvisorError(
+                    f"{self.target.label} refused the synthetic rows for {table_data.table.name}: "
+                    f"{_first_line(exc)}"
+                ) from None
             self.progress.advance(f"loaded {table_data.table.name}")
         names = [t.name for t in order]
         db.analyze(names)
@@ -147,6 +153,13 @@ class _Run:
         table_statements(self.spec, self.target, self.book)
         existing_index_statements(self.spec, self.target, self.book, False, {})
 
+    def _ddl(self, sql: str) -> None:
+        """Run generated DDL; the engine refusing it is an error that names the statement."""
+        try:
+            self.db.execute(sql)
+        except Exception as exc:
+            raise AdvisorError(f"{self.target.label} refused {sql[:200]!r}: {_first_line(exc)}") from None
+
     def _engine_label(self) -> str:
         return self.db.describe()
 
@@ -203,14 +216,14 @@ class _Run:
                     statement.sql.sql(dialect=self.target.dialect), index.name
                 )
             else:
-                self.db.execute(sql)
+                self._ddl(sql)
                 created[change.number] = index.name.lower()
         for change in self.changes:
             if change.action != "drop" or not change.design.name:
                 continue
             if not (self.db.hypothetical and self.db.hide_index(change.design.name)):
                 drop = drop_index(change.design.name, change.design.table, self.target, False)
-                self.db.execute(drop.sql.sql(dialect=self.target.dialect))
+                self._ddl(drop.sql.sql(dialect=self.target.dialect))
         return created
 
     def _check(
@@ -267,3 +280,8 @@ def _fallback_path(fallbacks: dict[str, Change], after: Explained, engine: str) 
                 "opens a path the advice did not plan for, and the planner takes it"
             )
     return None
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from tests.cli.conftest import run_advisor
 
@@ -77,3 +78,11 @@ def test_a_missing_driver_is_one_clear_line() -> None:
         "advisor: error: PostgreSQL needs the psycopg driver, which is not installed: "
         "pip install 'advisor[db]'\n"
     )
+
+
+def test_verify_output_file_is_rewritten_on_the_next_run(tmp_path: Path) -> None:
+    out = tmp_path / "verify.txt"
+    for _ in range(2):
+        done = run_advisor("verify", ECOMMERCE, "--rows", "1000", "--output", str(out))
+        assert done.returncode == 0, done.stderr
+    assert out.read_text().startswith("advisor verify ")

@@ -139,3 +139,26 @@ def test_without_createdb_a_throwaway_schema_is_used_and_dropped() -> None:
         finally:
             admin.execute(f"REVOKE CREATE ON DATABASE {database} FROM {role}")
             admin.execute(f"DROP ROLE {role}")
+
+
+def test_the_engine_refusing_the_schema_is_one_line_naming_the_statement(tmp_path: Path) -> None:
+    url = require("postgres")
+    from tests.cli.conftest import run_advisor
+
+    spec = tmp_path / "patterns.yaml"
+    spec.write_text(
+        "dialect: postgres\n"
+        "tables:\n"
+        "  t:\n"
+        "    rows: 1000\n"
+        "    columns:\n"
+        "      id: { type: bigint, primary_key: true }\n"
+        "      v: { type: mood }\n"  # an enum the input never creates
+        "patterns:\n"
+        "  - { name: q, sql: 'SELECT id FROM t WHERE v = :v', per_sec: 10 }\n"
+    )
+    done = run_advisor("verify", str(spec), "--db", url)
+    assert done.returncode == 2
+    assert done.stderr.startswith("advisor: error: PostgreSQL refused 'CREATE TABLE IF NOT EXISTS t (")
+    assert done.stderr.endswith(': type "mood" does not exist\n')
+    assert done.stderr.count("\n") == 1
