@@ -137,3 +137,52 @@ def test_ddl_output_rewrites_its_own_file_but_never_the_schema(tmp_path: Path) -
     assert refused.returncode == 2
     assert "is not an earlier advisor report" in refused.stderr
     assert schema.read_text() == before
+
+
+def _spec(tmp_path: Path, columns: str) -> Path:
+    path = tmp_path / "patterns.yaml"
+    path.write_text(
+        "dialect: postgres\n"
+        "tables:\n"
+        "  parent:\n"
+        "    columns:\n"
+        "      id: { type: bigint, primary_key: true }\n"
+        "  child:\n"
+        "    columns:\n"
+        "      id: { type: bigint, primary_key: true }\n" + columns + "patterns: []\n"
+    )
+    return path
+
+
+def test_yaml_gives_defaults_checks_and_reference_actions(tmp_path: Path) -> None:
+    path = _spec(
+        tmp_path,
+        "      parent_id: { type: bigint, references: parent.id, on_delete: Set Null }\n"
+        "      state: { type: text, default: \"'new'\", check: \"state <> ''\" }\n"
+        "      made_at: { type: timestamp, default: now() }\n"
+        "      tries: { type: integer, default: 0 }\n",
+    )
+    spec = load_spec(path)
+    text = full_schema(spec, (), resolve_target("mysql"), True).render()
+    assert "state TEXT DEFAULT 'new'" in text
+    assert "CHECK (state <> '')" in text
+    assert "made_at DATETIME DEFAULT CURRENT_TIMESTAMP" in text
+    assert "tries INT DEFAULT 0" in text
+    assert "REFERENCES parent (id) ON DELETE SET NULL" in text
+
+
+def test_a_default_that_is_not_sql_names_its_line(tmp_path: Path) -> None:
+    path = _spec(tmp_path, '      state: { type: text, default: "\'unclosed" }\n')
+    done = run_advisor("ddl", str(path))
+    assert done.returncode == 2
+    assert done.stderr.startswith(f"advisor: error: {path}:9: tables.child.columns.state.default: not a SQL")
+
+
+def test_a_reference_action_needs_a_reference(tmp_path: Path) -> None:
+    path = _spec(tmp_path, "      parent_id: { type: bigint, on_delete: cascade }\n")
+    done = run_advisor("ddl", str(path))
+    assert done.returncode == 2
+    assert done.stderr == (
+        f"advisor: error: {path}:9: tables.child.columns.parent_id.on_delete: needs a foreign key: "
+        "give references: table.column\n"
+    )
