@@ -49,6 +49,8 @@ def target_type(text: str, source: str, target: str) -> exp.DataType:
     'TEXT'
     >>> target_type("bigserial", "postgres", "mysql").sql("mysql")
     'BIGINT'
+    >>> target_type("numeric(12,2)", "postgres", "sqlite").sql("sqlite")
+    'NUMERIC(12, 2)'
     """
     dtype = parse_type(text, source)
     kind = dtype.this
@@ -61,6 +63,10 @@ def target_type(text: str, source: str, target: str) -> exp.DataType:
         return exp.DataType(this=kind)
     if target == "mysql" and kind in (DT.VARCHAR, DT.NVARCHAR) and not dtype.expressions:
         return exp.DataType(this=DT.TEXT)
+    if target == "sqlite" and kind in (DT.DECIMAL, DT.BIGDECIMAL, DT.MONEY):
+        # sqlglot writes REAL, a float; NUMERIC affinity keeps exact values (SQLite's own advice)
+        params = ", ".join(e.name for e in dtype.expressions)
+        return exp.DataType(this=DT.USERDEFINED, kind=f"NUMERIC({params})" if params else "NUMERIC")
     return dtype
 
 
