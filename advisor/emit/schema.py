@@ -77,9 +77,11 @@ def column_types(
 
 def key_columns(columns: Sequence[str], types: dict[str, exp.DataType], target: Target) -> list[exp.Expr]:
     """Key columns; on MySQL a TEXT/BLOB key gets a prefix length that keeps the whole key in
-    InnoDB's limit (4 bytes per character in utf8mb4)."""
+    InnoDB's limit (4 bytes per character in utf8mb4). Columns missing from ``types`` get none."""
     dialect = target.dialect
-    text_keys = [c for c in columns if target.key_prefixes and is_text_like(types[c.lower()])]
+    text_keys = [
+        c for c in columns if target.key_prefixes and c.lower() in types and is_text_like(types[c.lower()])
+    ]
     prefix = min(255, MYSQL_KEY_PREFIX_BYTES // 4 // max(1, len(text_keys)))
     out: list[exp.Expr] = []
     for name in columns:
