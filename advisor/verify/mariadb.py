@@ -32,7 +32,7 @@ def _tables(node: object) -> Iterator[dict[str, Any]]:
 
 
 class MariaDBEngine(Engine):
-    cost_unit = "optimizer cost (Last_query_cost)"
+    cost_unit = "optimizer cost units (Last_query_cost)"
 
     def __init__(self, url: str) -> None:
         try:
