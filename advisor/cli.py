@@ -90,6 +90,15 @@ def recommend(
 @app.command()
 def ddl(
     file: SpecFile,
+    dialect: Annotated[
+        str | None,
+        typer.Option(
+            "--dialect",
+            "-d",
+            help="Target engine: postgres, mysql (MySQL 8 and MariaDB), mariadb (re-runnable index "
+            "statements), sqlite; other sqlglot dialects are accepted but untested. Default: the file's dialect.",
+        ),
+    ] = None,
     changes_only: Annotated[
         bool, typer.Option("--changes-only", help="Only the recommended CREATE / DROP INDEX statements.")
     ] = False,
@@ -101,17 +110,66 @@ def ddl(
     ] = False,
     output: Output = None,
 ) -> None:
-    """Print DDL for the file's dialect: with --changes-only, a migration of the recommended changes."""
-    if not changes_only:
-        raise AdvisorError(
-            "full-schema DDL is not available yet; use --changes-only for the recommended changes"
-        )
-    from advisor.emit.migration import changes_migration
-    from advisor.recommend import recommend as run
+    """Print DDL: the full schema (tables in dependency order, existing and recommended indexes), or
+    with --changes-only a migration of the recommended changes."""
+    from advisor.emit.changes import planned_changes
+    from advisor.emit.migration import ddl_text
+    from advisor.emit.target import resolve_target
     from advisor.spec.load import load_spec
 
     spec = load_spec(file)
-    _emit(changes_migration(spec, run(spec), concurrently=not no_concurrently), output, file)
+    try:
+        target = resolve_target(dialect or spec.dialect)
+    except ValueError as exc:
+        raise AdvisorError(f"--dialect: {exc}") from None
+    _, changes = planned_changes(spec)
+    _emit(ddl_text(spec, changes, target, changes_only, not no_concurrently), output, file)
+
+
+class VerifyFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+@app.command()
+def verify(
+    file: SpecFile,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="Database to check on: postgresql://user@host:port/db, mysql://... or mariadb://... "
+            "(a throwaway database is created there and dropped after). Default: in-memory SQLite.",
+        ),
+    ] = None,
+    rows: Annotated[
+        int, typer.Option("--rows", help="Rows in the largest table; the others keep their share.")
+    ] = 10_000,
+    format: Annotated[
+        VerifyFormat, typer.Option("--format", "-f", help="Report format.")
+    ] = VerifyFormat.text,
+    output: Output = None,
+) -> None:
+    """Check the recommended indexes against a real planner: load synthetic rows from the stats,
+    EXPLAIN every pattern before and after; exit 1 if the planner ignores a recommendation."""
+    from contextlib import nullcontext
+
+    from advisor.spec.load import load_spec
+    from advisor.verify.report import FORMATTERS
+    from advisor.verify.run import verify as run
+
+    spec = load_spec(file)
+    if sys.stderr.isatty() and "NO_COLOR" not in os.environ:
+        from advisor.verify.progress import BarProgress
+
+        bar: BarProgress | None = BarProgress()
+    else:
+        bar = None
+    with bar if bar is not None else nullcontext():
+        result = run(spec, db, rows, bar)
+    _emit(FORMATTERS[format.value]().render(result), output, file)
+    if not result.ok:
+        raise typer.Exit(1)
 
 
 @app.command()

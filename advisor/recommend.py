@@ -129,11 +129,16 @@ def plan_indexes(ctx: Context) -> tuple[Output, Plan]:
     return out, select(ctx, candidates, out.drops)
 
 
-def recommend(spec: Spec) -> Result:
-    """The explained index plan for ``spec``."""
+def prepare(spec: Spec) -> Context:
+    """Everything the rules read: the patterns analyzed, weights turned into rates, the models."""
     load_rules()
     shapes = analyze_patterns(spec)
-    ctx = build_context(rate_weights(spec, shapes), shapes)
+    return build_context(rate_weights(spec, shapes), shapes)
+
+
+def recommend(spec: Spec) -> Result:
+    """The explained index plan for ``spec``."""
+    ctx = prepare(spec)
     out, plan = plan_indexes(ctx)
     findings = [*out.findings, *review(ctx, plan)]
     for rule in DESIGN_RULES.values():

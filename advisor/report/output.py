@@ -14,7 +14,8 @@ from pathlib import Path
 
 from advisor.errors import AdvisorError, Location
 
-OWN_MARKERS = ("advisor recommend ", "# Index plan for ", '{\n  "version": ', "-- advisor ")
+OWN_MARKERS: tuple[str, ...] = ("advisor recommend ", "# Index plan for ", '{\n  "version": ', "-- advisor ")
+OWN_MARKERS += ("-- advisor: ", "advisor verify ")
 
 
 def _is_own_report(path: Path) -> bool:

@@ -26,6 +26,7 @@ from sqlglot.tokenizer_core import Token, TokenType
 
 from advisor.errors import AdvisorError, Location
 from advisor.spec.draft import (
+    CheckDraft,
     ColumnDraft,
     ForeignKeyDraft,
     IndexDraft,
@@ -218,6 +219,14 @@ class _Replay:
                 self._add_unique(table, [key], label, where)
             elif isinstance(kind, exp.Reference):
                 self._add_foreign_key(table, [key], kind, label, where)
+            elif isinstance(kind, exp.DefaultColumnConstraint) and kind.this is not None:
+                column.default = kind.this.sql(dialect=self.dialect)
+            elif isinstance(
+                kind, exp.AutoIncrementColumnConstraint | exp.GeneratedAsIdentityColumnConstraint
+            ):
+                column.identity = True
+            elif isinstance(kind, exp.CheckColumnConstraint):
+                self._add_check(table, kind, label)
 
     def _type_text(self, definition: exp.ColumnDef) -> str:
         """The column's type as lower-case SQL of the dialect (``text`` for SQLite's untyped columns)."""
@@ -248,6 +257,18 @@ class _Replay:
                 self._add_foreign_key(table, columns, reference, label, where)
         elif isinstance(item, exp.IndexColumnConstraint):
             self._inline_index(table, item, where)
+        elif isinstance(item, exp.CheckColumnConstraint):
+            self._add_check(table, item, label)
+
+    def _add_check(self, table: TableDraft, item: exp.CheckColumnConstraint, label: str | None) -> None:
+        """A CHECK constraint, kept as SQL with the columns it reads; one of the same name is replaced."""
+        condition = item.this
+        if not isinstance(condition, exp.Expr):
+            return
+        if label:
+            table.checks = [c for c in table.checks if (c.name or "").lower() != label.lower()]
+        columns = sorted({key_of(c.name) for c in condition.find_all(exp.Column)})
+        table.checks.append(CheckDraft(label, condition.sql(dialect=self.dialect), columns))
 
     def _named_constraint(self, table: TableDraft, item: exp.Constraint, where: Location) -> None:
         """``CONSTRAINT name ...``: the parts get the name."""
@@ -304,6 +325,7 @@ class _Replay:
             return
         name = label or default_constraint_name(table.key, columns, "fkey")
         table.foreign_keys = [fk for fk in table.foreign_keys if fk.name.lower() != name.lower()]
+        actions = _reference_actions(reference)
         table.foreign_keys.append(
             ForeignKeyDraft(
                 name=name,
@@ -311,6 +333,8 @@ class _Replay:
                 target_table=key_of(target.name),
                 target_columns=target_columns,
                 origin=where,
+                on_delete=actions.get("DELETE"),
+                on_update=actions.get("UPDATE"),
             )
         )
 
@@ -425,10 +449,14 @@ class _Replay:
         return table
 
     def _rename_column(self, table: TableDraft, old: str, new: str) -> None:
-        """Rename everywhere, partial-index predicates included (the engines rewrite those too)."""
+        """Rename everywhere, partial-index predicates and checks included (the engines rewrite those too)."""
         table.rename_column(old, new)
         rename_column_references(self.tables, table.key, old, new)
         old_key = key_of(old)
+        for check in table.checks:
+            if old_key in check.columns:
+                check.sql = self._renamed_predicate(check.sql, old_key, new)
+                check.columns = sorted({key_of(new) if c == old_key else c for c in check.columns})
         for index in table.indexes.values():
             if index.where is not None and old_key in index.predicate_columns:
                 index.where = self._renamed_predicate(index.where, old_key, new)
@@ -483,6 +511,11 @@ class _Replay:
             column.type = dtype.sql(dialect=self.dialect).lower()
         if action.args.get("allow_null") is not None:
             column.nullable = bool(action.args.get("allow_null"))
+        default = action.args.get("default")
+        if isinstance(default, exp.Expr):
+            column.default = default.sql(dialect=self.dialect)
+        elif action.args.get("drop") and dtype is None:
+            column.default = None
 
     def _modify_column(self, table: TableDraft, action: exp.ModifyColumn, where: Location) -> None:
         """MySQL's MODIFY / CHANGE COLUMN: a new definition, keeping the column's indexes."""
@@ -501,6 +534,10 @@ class _Replay:
             and not c.args["kind"].args.get("allow_null")
             for c in definition.constraints
         )
+        kinds = [c.args.get("kind") for c in definition.constraints]
+        default = next((k.this for k in kinds if isinstance(k, exp.DefaultColumnConstraint)), None)
+        column.default = default.sql(dialect=self.dialect) if isinstance(default, exp.Expr) else None
+        column.identity = any(isinstance(k, exp.AutoIncrementColumnConstraint) for k in kinds)
 
     def _alter_index(self, statement: exp.Alter) -> None:
         """ALTER INDEX ... RENAME TO."""
@@ -555,6 +592,16 @@ class _Replay:
                 table = self.tables.get(key_of(old))
                 if table is not None:
                     self._rename_table(table, new)
+
+
+def _reference_actions(reference: exp.Reference) -> dict[str, str]:
+    """``{"DELETE": "CASCADE", "UPDATE": "SET NULL"}`` from a REFERENCES clause's options."""
+    actions = {}
+    for option in reference.args.get("options") or []:
+        words = str(option).upper().split()
+        if len(words) > 2 and words[0] == "ON" and words[1] in ("DELETE", "UPDATE"):
+            actions[words[1]] = " ".join(words[2:])
+    return actions
 
 
 def split_on(tokens: list[Token], separator: TokenType) -> list[list[Token]]:

@@ -30,6 +30,8 @@ class ColumnDraft:
     ndv: int | None = None
     frequencies: tuple[tuple[str, float], ...] = ()
     yaml_line: int | None = None
+    default: str | None = None
+    identity: bool = False
 
 
 @dataclass
@@ -50,6 +52,18 @@ class ForeignKeyDraft:
     target_columns: list[str] | None
     """``None`` when the DDL left them out: the referenced table's primary key."""
     origin: Location
+    on_delete: str | None = None
+    on_update: str | None = None
+    constraint: bool = True
+    """False for a ``references:`` that YAML adds to a table of the DDL: a join hint, not a constraint."""
+
+
+@dataclass
+class CheckDraft:
+    name: str | None
+    sql: str
+    columns: list[str]
+    """Column keys the condition uses: dropping one drops the check, as the engines do."""
 
 
 @dataclass
@@ -81,6 +95,7 @@ class TableDraft:
     consistency: str | None = None
     functional_dependencies: list[tuple[list[str], list[str], Location]] = field(default_factory=list)
     yaml_line: int | None = None
+    checks: list[CheckDraft] = field(default_factory=list)
 
     @property
     def key(self) -> str:
@@ -97,6 +112,7 @@ class TableDraft:
             self.primary_key = None
         self.uniques = [u for u in self.uniques if col not in u.columns]
         self.foreign_keys = [fk for fk in self.foreign_keys if col not in fk.columns]
+        self.checks = [ck for ck in self.checks if col not in ck.columns]
         self.indexes = {
             name: ix
             for name, ix in self.indexes.items()
@@ -122,12 +138,13 @@ class TableDraft:
             ix.include = [new_key if c == old_key else c for c in ix.include]
 
     def drop_constraint(self, name: str) -> None:
-        """Drop the primary key, unique or foreign key called ``name``; others (CHECK...) are not kept."""
+        """Drop the primary key, unique, foreign key or check called ``name``."""
         wanted = name.lower()
         if self.primary_key is not None and self.primary_key.name.lower() == wanted:
             self.primary_key = None
         self.uniques = [u for u in self.uniques if u.name.lower() != wanted]
         self.foreign_keys = [fk for fk in self.foreign_keys if fk.name.lower() != wanted]
+        self.checks = [ck for ck in self.checks if (ck.name or "").lower() != wanted]
 
     def fresh_index_name(self, base: str) -> str:
         """``base``, or ``base1``, ``base2``... whichever no index of this table uses yet."""

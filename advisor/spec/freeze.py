@@ -10,7 +10,16 @@ from pathlib import Path
 
 from advisor.errors import AdvisorError, Location
 from advisor.spec.draft import ForeignKeyDraft, IndexDraft, KeyDraft, TableDraft
-from advisor.spec.model import Column, Consistency, FunctionalDependency, Index, IndexKey, Table
+from advisor.spec.model import (
+    Check,
+    Column,
+    Consistency,
+    ForeignKey,
+    FunctionalDependency,
+    Index,
+    IndexKey,
+    Table,
+)
 
 
 def freeze_tables(tables: dict[str, TableDraft], yaml_path: Path | None = None) -> tuple[Table, ...]:
@@ -19,10 +28,15 @@ def freeze_tables(tables: dict[str, TableDraft], yaml_path: Path | None = None) 
     ``line`` fields are lines of ``yaml_path`` (the input file); things defined only by DDL have none.
     """
     references = {key: _resolve_foreign_keys(table, tables) for key, table in tables.items()}
-    return tuple(_freeze_table(table, references[key], yaml_path) for key, table in tables.items())
+    return tuple(_freeze_table(table, references[key], yaml_path, tables) for key, table in tables.items())
 
 
-def _freeze_table(table: TableDraft, references: dict[str, tuple[str, str]], yaml_path: Path | None) -> Table:
+def _freeze_table(
+    table: TableDraft,
+    references: dict[str, tuple[str, str]],
+    yaml_path: Path | None,
+    tables: dict[str, TableDraft],
+) -> Table:
     """One frozen table, its implied indexes added."""
     if not table.columns:
         raise AdvisorError(f"table {table.name!r} needs at least one column", table.origin)
@@ -41,6 +55,8 @@ def _freeze_table(table: TableDraft, references: dict[str, tuple[str, str]], yam
             frequencies=col.frequencies,
             references=references.get(key),
             line=col.yaml_line,
+            default=col.default,
+            identity=col.identity,
         )
         for key, col in table.columns.items()
     )
@@ -62,6 +78,24 @@ def _freeze_table(table: TableDraft, references: dict[str, tuple[str, str]], yam
             for lhs, rhs, origin in table.functional_dependencies
         ),
         line=table.yaml_line,
+        foreign_keys=tuple(_foreign_key(table, fk, tables) for fk in table.foreign_keys),
+        checks=tuple(
+            Check(ck.name, ck.sql) for ck in table.checks if all(c in table.columns for c in ck.columns)
+        ),
+    )
+
+
+def _foreign_key(table: TableDraft, fk: ForeignKeyDraft, tables: dict[str, TableDraft]) -> ForeignKey:
+    """The frozen foreign key, with names as written (checked by ``_resolve_foreign_keys`` already)."""
+    target = tables[fk.target_table]
+    return ForeignKey(
+        name=fk.name,
+        columns=tuple(table.columns[c].name for c in fk.columns),
+        ref_table=target.name,
+        ref_columns=tuple(target.columns[c].name for c in _target_columns(fk, tables)),
+        on_delete=fk.on_delete,
+        on_update=fk.on_update,
+        constraint=fk.constraint,
     )
 
 

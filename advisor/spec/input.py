@@ -18,6 +18,8 @@ from pydantic import (
     Field,
     PlainValidator,
     StrictBool,
+    StrictFloat,
+    StrictInt,
     field_validator,
     model_validator,
 )
@@ -166,6 +168,9 @@ class InputModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, populate_by_name=False)
 
 
+ReferenceAction = Literal["cascade", "set null", "set default", "restrict", "no action"]
+
+
 class ColumnIn(InputModel):
     type: Name | None = None
     ndv: PositiveInt | None = None
@@ -175,6 +180,17 @@ class ColumnIn(InputModel):
     nullable: StrictBool | None = None
     references: Name | None = None
     description: Text | None = None
+    default: Name | StrictInt | StrictFloat | StrictBool | None = None
+    """A SQL expression in the file's dialect: ``0``, ``now()``, ``"'pending'"`` for a string."""
+    check: Name | None = None
+    """A SQL condition in the file's dialect: ``"quantity > 0"``."""
+    on_delete: ReferenceAction | None = None
+    on_update: ReferenceAction | None = None
+
+    @field_validator("on_delete", "on_update", mode="before")
+    @classmethod
+    def _action_case(cls, value: Any) -> Any:
+        return " ".join(value.lower().split()) if isinstance(value, str) else value
 
     @model_validator(mode="before")
     @classmethod

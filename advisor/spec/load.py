@@ -57,7 +57,7 @@ def _load(path: Path) -> Spec:
     if given.schema_files:
         where = Location(path, line_at(raw, ("schema",)), "schema")
         replay_files(schema_files(given.schema_files, path.parent, where), given.dialect, tables)
-    TableMerger(tables, raw, path).apply(given.tables or {})
+    TableMerger(tables, raw, path, given.dialect).apply(given.tables or {})
     return Spec(
         path=path,
         dialect=given.dialect,

@@ -9,8 +9,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import ParseError, TokenError
+
 from advisor.errors import AdvisorError, Location
 from advisor.spec.draft import (
+    CheckDraft,
     ColumnDraft,
     ForeignKeyDraft,
     IndexDraft,
@@ -56,10 +61,13 @@ def parse_reference(text: str) -> tuple[str, str]:
 class TableMerger:
     """Applies the validated ``tables:`` mapping to the drafts, naming YAML positions in errors."""
 
-    def __init__(self, tables: dict[str, TableDraft], raw: LineDict, path: Path) -> None:
+    def __init__(
+        self, tables: dict[str, TableDraft], raw: LineDict, path: Path, dialect: str = "postgres"
+    ) -> None:
         self.tables = tables
         self.raw = raw
         self.path = path
+        self.dialect = dialect
 
     def at(self, *parts: PathPart) -> Location:
         """The location of the YAML element at ``parts``."""
@@ -143,6 +151,41 @@ class TableMerger:
                 table.uniques.append(KeyDraft(name=name_, columns=[key], origin=self.at(*path, "unique")))
         if given.references is not None:
             self._apply_reference(table, key, path, given.references)
+        if given.default is not None:
+            column.default = self._expression(given.default, (*path, "default")).sql(dialect=self.dialect)
+        if given.check is not None:
+            condition = self._expression(given.check, (*path, "check"))
+            columns = sorted({key_of(c.name) for c in condition.find_all(exp.Column)})
+            table.checks.append(CheckDraft(None, condition.sql(dialect=self.dialect), columns))
+        if given.on_delete is not None or given.on_update is not None:
+            self._apply_actions(table, key, path, given)
+
+    def _expression(self, value: str | int | float | bool, path: tuple[PathPart, ...]) -> exp.Expr:
+        """A SQL expression of the file's dialect given in YAML; one that does not parse is an error."""
+        if isinstance(value, bool):
+            return exp.Boolean(this=value)
+        if isinstance(value, int | float):
+            return exp.Literal.number(value)
+        try:
+            return sqlglot.parse_one(value, read=self.dialect)
+        except (ParseError, TokenError) as exc:
+            detail = exc.errors[0].get("description") if isinstance(exc, ParseError) and exc.errors else exc
+            raise AdvisorError(
+                f"not a SQL expression ({detail}); quote strings: \"'text'\"", self.at(*path)
+            ) from None
+
+    def _apply_actions(
+        self, table: TableDraft, key: str, path: tuple[PathPart, ...], given: ColumnIn
+    ) -> None:
+        """``on_delete`` / ``on_update`` for the column's foreign key."""
+        fk = next((f for f in table.foreign_keys if f.columns == [key]), None)
+        if fk is None:
+            field = "on_delete" if given.on_delete is not None else "on_update"
+            raise AdvisorError("needs a foreign key: give references: table.column", self.at(*path, field))
+        if given.on_delete is not None:
+            fk.on_delete = given.on_delete.upper()
+        if given.on_update is not None:
+            fk.on_update = given.on_update.upper()
 
     def _apply_reference(self, table: TableDraft, key: str, path: tuple[PathPart, ...], text: str) -> None:
         """``references: table.column``: replaces any foreign key on the column."""
@@ -151,14 +194,20 @@ class TableMerger:
             target_table, target_column = parse_reference(text)
         except ValueError as exc:
             raise AdvisorError(str(exc), where) from None
+        replaced = [fk for fk in table.foreign_keys if key in fk.columns]
+        same = next((fk for fk in replaced if fk.columns == [key] and fk.target_table == target_table), None)
         table.foreign_keys = [fk for fk in table.foreign_keys if key not in fk.columns]
         table.foreign_keys.append(
             ForeignKeyDraft(
-                name=default_constraint_name(table.key, [key], "fkey"),
+                name=same.name if same else default_constraint_name(table.key, [key], "fkey"),
                 columns=[key],
                 target_table=target_table,
                 target_columns=[target_column],
                 origin=where,
+                on_delete=same.on_delete if same else None,
+                on_update=same.on_update if same else None,
+                # A table of the DDL keeps the constraints its DDL declares; YAML only adds join hints.
+                constraint=same is not None or table.origin.file == self.path,
             )
         )
 

@@ -40,6 +40,10 @@ class Column:
     references: tuple[str, str] | None = None
     """``(table, column)`` this column points to, lower-cased."""
     line: int | None = None
+    default: str | None = None
+    """The DEFAULT expression as SQL of the spec's dialect, when the DDL gives one."""
+    identity: bool = False
+    """Values come from the engine (AUTO_INCREMENT, IDENTITY, SERIAL)."""
 
     def frequency_of(self, value: object) -> float | None:
         """The declared share of rows holding ``value``, compared as text.
@@ -81,6 +85,28 @@ class Index:
 
 
 @dataclass(frozen=True)
+class ForeignKey:
+    """A foreign key as declared: column names as written, actions as SQL (``CASCADE``) if given."""
+
+    name: str
+    columns: tuple[str, ...]
+    ref_table: str
+    ref_columns: tuple[str, ...]
+    on_delete: str | None = None
+    on_update: str | None = None
+    constraint: bool = True
+    """False when only YAML's ``references:`` names it for a table whose DDL has no such constraint."""
+
+
+@dataclass(frozen=True)
+class Check:
+    """A CHECK constraint; ``sql`` is its condition in the spec's dialect."""
+
+    name: str | None
+    sql: str
+
+
+@dataclass(frozen=True)
 class FunctionalDependency:
     lhs: tuple[str, ...]
     rhs: tuple[str, ...]
@@ -97,6 +123,8 @@ class Table:
     indexes: tuple[Index, ...] = ()
     functional_dependencies: tuple[FunctionalDependency, ...] = ()
     line: int | None = None
+    foreign_keys: tuple[ForeignKey, ...] = ()
+    checks: tuple[Check, ...] = ()
 
     def column(self, name: str) -> Column | None:
         """The column called ``name`` (case-insensitive), or ``None``."""

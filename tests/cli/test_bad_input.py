@@ -80,10 +80,12 @@ def test_unknown_option_is_a_usage_error() -> None:
     assert "Traceback" not in done.stderr
 
 
-def test_full_schema_ddl_is_refused_not_faked() -> None:
-    done = run_advisor("ddl", "samples/ecommerce/patterns.yaml")
+def test_ddl_unknown_dialect_is_one_line_with_a_suggestion() -> None:
+    done = run_advisor("ddl", "samples/ecommerce/patterns.yaml", "--dialect", "postgress")
     assert done.returncode == 2
-    assert "--changes-only" in done.stderr
+    assert (
+        done.stderr == "advisor: error: --dialect: unknown dialect 'postgress' (did you mean 'postgres'?)\n"
+    )
 
 
 def test_output_never_overwrites_the_input(tmp_path: Path) -> None:

@@ -12,8 +12,7 @@ import pytest
 
 from advisor.cost.access import model_index
 from advisor.cost.workload import cost_added, cost_shape, shortcut
-from advisor.recommend import analyze_patterns, build_context, plan_indexes
-from advisor.rules.base import load_rules
+from advisor.recommend import plan_indexes, prepare
 from advisor.spec.load import load_spec
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,9 +32,7 @@ def test_shortcut_equals_costing_again(tmp_path: Path, dialect: str) -> None:
     scale = _scale()
     path = tmp_path / "patterns.yaml"
     scale.write_spec(scale.generate_spec(12, 240, seed=5, dialect=dialect), path)
-    load_rules()
-    spec = load_spec(path)
-    ctx = build_context(spec, analyze_patterns(spec))
+    ctx = prepare(load_spec(path))
     out, plan = plan_indexes(ctx)
     designs = {c.design for c in out.candidates} | {c.candidate.design for c in plan.chosen}
     checked = 0

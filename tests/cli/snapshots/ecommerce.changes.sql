@@ -1,6 +1,7 @@
 -- advisor: recommended index changes for patterns.yaml (postgres)
 -- CONCURRENTLY cannot run inside a transaction block: run these statements one by one.
 
+-- recommended indexes
 -- #1 COV001, IDX001, IDX002, IDX003: orders (user_id, created_at DESC) INCLUDE (order_id, status, total_amount)
 CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_orders_user_id_created_at ON orders(user_id, created_at DESC) INCLUDE (order_id, status, total_amount);
 

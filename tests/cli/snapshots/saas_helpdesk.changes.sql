@@ -1,5 +1,7 @@
 -- advisor: recommended index changes for patterns.yaml (mysql)
+-- MySQL 8 has no CREATE INDEX IF NOT EXISTS: index statements fail if run twice (--dialect mariadb writes them re-runnable for MariaDB).
 
+-- recommended indexes
 -- #1 IDX001, IDX003: ticket_events (ticket_id)
 CREATE INDEX ix_ticket_events_ticket_id ON ticket_events(ticket_id);
 

@@ -1,0 +1,45 @@
+"""The recommended index changes with the designs behind them, for writing DDL in any dialect."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from advisor.cost.design import IndexDesign
+from advisor.report.result import Result
+from advisor.spec.model import Spec
+
+
+@dataclass(frozen=True)
+class Change:
+    number: int
+    action: str
+    """``create`` or ``drop``."""
+    rules: tuple[str, ...]
+    label: str
+    design: IndexDesign
+    serves: tuple[str, ...]
+    """Patterns the recommendation claims to serve."""
+
+
+def planned_changes(spec: Spec) -> tuple[Result, tuple[Change, ...]]:
+    """The recommend pipeline's result, and each recommendation with its index design."""
+    from advisor.recommend import plan_indexes, prepare
+    from advisor.report.build import build_result
+
+    ctx = prepare(spec)
+    out, plan = plan_indexes(ctx)
+    result = build_result(ctx, plan, out.rejections, ())
+    designs = {c.candidate.design.label(): c.candidate.design for c in plan.chosen}
+    designs |= {d.design.label(): d.design for d in plan.dropped}
+    changes = tuple(
+        Change(
+            rec.number,
+            rec.action,
+            rec.rules,
+            rec.index,
+            designs[rec.index],
+            tuple(s.pattern for s in rec.serves),
+        )
+        for rec in result.recommendations
+    )
+    return result, changes

@@ -1,0 +1,327 @@
+"""Identifiers for generated DDL: quoted only where the engine needs it, within its length limit."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect
+
+_PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+# PostgreSQL's reserved key words (the "reserved" column of its key word appendix).
+_POSTGRES_RESERVED = frozenset(
+    [
+        "all",
+        "analyse",
+        "analyze",
+        "and",
+        "any",
+        "array",
+        "as",
+        "asc",
+        "asymmetric",
+        "authorization",
+        "binary",
+        "both",
+        "case",
+        "cast",
+        "check",
+        "collate",
+        "collation",
+        "column",
+        "concurrently",
+        "constraint",
+        "create",
+        "cross",
+        "current_catalog",
+        "current_date",
+        "current_role",
+        "current_schema",
+        "current_time",
+        "current_timestamp",
+        "current_user",
+        "default",
+        "deferrable",
+        "desc",
+        "distinct",
+        "do",
+        "else",
+        "end",
+        "except",
+        "false",
+        "fetch",
+        "for",
+        "foreign",
+        "freeze",
+        "from",
+        "full",
+        "grant",
+        "group",
+        "having",
+        "ilike",
+        "in",
+        "initially",
+        "inner",
+        "intersect",
+        "into",
+        "is",
+        "isnull",
+        "join",
+        "lateral",
+        "leading",
+        "left",
+        "like",
+        "limit",
+        "localtime",
+        "localtimestamp",
+        "natural",
+        "not",
+        "notnull",
+        "null",
+        "offset",
+        "on",
+        "only",
+        "or",
+        "order",
+        "outer",
+        "overlaps",
+        "placing",
+        "primary",
+        "references",
+        "returning",
+        "right",
+        "select",
+        "session_user",
+        "similar",
+        "some",
+        "symmetric",
+        "system_user",
+        "table",
+        "tablesample",
+        "then",
+        "to",
+        "trailing",
+        "true",
+        "union",
+        "unique",
+        "user",
+        "using",
+        "variadic",
+        "verbose",
+        "when",
+        "where",
+        "window",
+        "with",
+    ]
+)
+# SQLite's key words that its parser does not take back as names in every position.
+_SQLITE_RESERVED = frozenset(
+    [
+        "abort",
+        "action",
+        "add",
+        "after",
+        "all",
+        "alter",
+        "always",
+        "analyze",
+        "and",
+        "as",
+        "asc",
+        "attach",
+        "autoincrement",
+        "before",
+        "begin",
+        "between",
+        "by",
+        "cascade",
+        "case",
+        "cast",
+        "check",
+        "collate",
+        "column",
+        "commit",
+        "conflict",
+        "constraint",
+        "create",
+        "cross",
+        "current",
+        "current_date",
+        "current_time",
+        "current_timestamp",
+        "database",
+        "default",
+        "deferrable",
+        "deferred",
+        "delete",
+        "desc",
+        "detach",
+        "distinct",
+        "do",
+        "drop",
+        "each",
+        "else",
+        "end",
+        "escape",
+        "except",
+        "exclude",
+        "exclusive",
+        "exists",
+        "explain",
+        "fail",
+        "filter",
+        "first",
+        "following",
+        "for",
+        "foreign",
+        "from",
+        "full",
+        "generated",
+        "glob",
+        "group",
+        "groups",
+        "having",
+        "if",
+        "ignore",
+        "immediate",
+        "in",
+        "index",
+        "indexed",
+        "initially",
+        "inner",
+        "insert",
+        "instead",
+        "intersect",
+        "into",
+        "is",
+        "isnull",
+        "join",
+        "key",
+        "last",
+        "left",
+        "like",
+        "limit",
+        "match",
+        "materialized",
+        "natural",
+        "no",
+        "not",
+        "nothing",
+        "notnull",
+        "null",
+        "nulls",
+        "of",
+        "offset",
+        "on",
+        "or",
+        "order",
+        "others",
+        "outer",
+        "over",
+        "partition",
+        "plan",
+        "pragma",
+        "preceding",
+        "primary",
+        "query",
+        "raise",
+        "range",
+        "recursive",
+        "references",
+        "regexp",
+        "reindex",
+        "release",
+        "rename",
+        "replace",
+        "restrict",
+        "returning",
+        "right",
+        "rollback",
+        "row",
+        "rows",
+        "savepoint",
+        "select",
+        "set",
+        "table",
+        "temp",
+        "temporary",
+        "then",
+        "ties",
+        "to",
+        "transaction",
+        "trigger",
+        "unbounded",
+        "union",
+        "unique",
+        "update",
+        "using",
+        "vacuum",
+        "values",
+        "view",
+        "virtual",
+        "when",
+        "where",
+        "window",
+        "with",
+        "without",
+    ]
+)
+
+
+def _reserved(dialect: str) -> frozenset[str]:
+    if dialect == "sqlite":
+        return _SQLITE_RESERVED
+    if dialect == "postgres":
+        return _POSTGRES_RESERVED
+    words: set[str] = getattr(Dialect.get_or_raise(dialect).generator_class, "RESERVED_KEYWORDS", set())
+    return frozenset(w.lower() for w in words) | _POSTGRES_RESERVED
+
+
+def needs_quotes(name: str, dialect: str) -> bool:
+    """Whether ``name`` must be quoted: not a plain word, or a reserved key word of the engine.
+
+    >>> needs_quotes("order", "postgres"), needs_quotes("orders", "postgres"), needs_quotes("a b", "mysql")
+    (True, False, True)
+    """
+    return _PLAIN.match(name) is None or name.lower() in _reserved(dialect)
+
+
+def identifier(name: str, dialect: str) -> exp.Identifier:
+    """``name`` as an identifier, quoted where needed.
+
+    Names are case-insensitive in the spec and the patterns are written unquoted, so a quoted name
+    on PostgreSQL is spelled as PostgreSQL folds unquoted names: lower case.
+
+    >>> identifier("User", "postgres").sql("postgres"), identifier("Users", "postgres").sql("postgres")
+    ('"user"', 'Users')
+    """
+    if not needs_quotes(name, dialect):
+        return exp.to_identifier(name)
+    return exp.to_identifier(name.lower() if dialect == "postgres" else name, quoted=True)
+
+
+def table_ref(name: str, dialect: str) -> exp.Table:
+    return exp.Table(this=identifier(name, dialect))
+
+
+def column_ref(name: str, dialect: str) -> exp.Column:
+    return exp.Column(this=identifier(name, dialect))
+
+
+def fit_name(name: str, limit: int, salt: str = "", force_hash: bool = False) -> str:
+    """``name`` if it fits in ``limit`` bytes; otherwise cut and given a stable 8-hex hash suffix of
+    ``salt`` (by default the whole name), so two long names that share a prefix stay distinct.
+
+    >>> fit_name("ix_orders_user_id", 63)
+    'ix_orders_user_id'
+    >>> fit_name("ix_" + "x" * 70, 63)
+    'ix_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx_c9dd958c'
+    """
+    raw = name.encode()
+    if len(raw) <= limit and not force_hash:
+        return name
+    digest = hashlib.sha1((salt or name).encode()).hexdigest()[:8]
+    head = raw[: limit - 9].decode(errors="ignore")
+    return f"{head}_{digest}"

@@ -1,0 +1,188 @@
+"""DDL scripts: the full schema (tables in dependency order, then indexes) or only the recommended
+changes, for any target engine. Every statement is a sqlglot expression; only comments are text."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlglot import exp
+
+from advisor.emit.changes import Change
+from advisor.emit.ddl import index_name
+from advisor.emit.indexes import IndexSpec, NameBook, Statement, create_index, drop_index
+from advisor.emit.schema import column_types, create_table, dependency_order
+from advisor.emit.target import Target
+from advisor.spec.model import Spec, Table
+
+_CYCLE_NOTE = (
+    "a reference cycle: added once both tables exist (there is no ADD CONSTRAINT IF NOT EXISTS, "
+    "so this statement fails when the script runs a second time)"
+)
+
+
+@dataclass
+class Section:
+    heading: str
+    statements: list[Statement] = field(default_factory=list)
+    spaced: bool = False
+    """A blank line between statements (each has its own explanation)."""
+
+
+@dataclass
+class Script:
+    target: Target
+    header: list[str]
+    sections: list[Section]
+
+    def statements(self) -> list[str]:
+        """Each statement's SQL, in order, without comments or the final semicolon."""
+        return [s.sql.sql(dialect=self.target.dialect) for sec in self.sections for s in sec.statements]
+
+    def render(self) -> str:
+        lines = [f"-- {line}" for line in self.header]
+        for section in self.sections:
+            lines.append("")
+            lines.append(f"-- {section.heading}")
+            if not section.statements and section.heading != "no changes recommended":
+                lines.append("-- (none)")
+            for number, statement in enumerate(section.statements):
+                if section.spaced and number:
+                    lines.append("")
+                lines.extend(f"-- {note}" for note in statement.notes)
+                lines.append(statement.sql.sql(dialect=self.target.dialect) + ";")
+        return "\n".join(lines) + "\n"
+
+
+def _types(spec: Spec, target: Target) -> dict[str, dict[str, exp.DataType]]:
+    return {t.name.lower(): column_types(t, spec.dialect, target, spec.path) for t in spec.tables}
+
+
+def table_statements(spec: Spec, target: Target, book: NameBook) -> Section:
+    """CREATE TABLE for every table, referenced ones first; cycles closed by ALTER TABLE."""
+    section = Section("tables, each after the tables it references")
+    later: list[Statement] = []
+    created: set[str] = set()
+    for table in dependency_order(spec.tables):
+        ddl = create_table(table, spec.dialect, target, created, spec.path)
+        created.add(table.name.lower())
+        section.statements.append(Statement(ddl.create, ddl.notes))
+        later.extend(Statement(alter, (_CYCLE_NOTE,)) for alter in ddl.later)
+        for index in table.indexes:
+            if index.origin in ("unique", "primary_key"):
+                book.claim(index.name, table.name)
+    section.statements.extend(later)
+    return section
+
+
+def existing_index_statements(
+    spec: Spec, target: Target, book: NameBook, concurrently: bool, leave_out: dict[str, str]
+) -> tuple[Section, list[str]]:
+    """CREATE INDEX for the declared indexes; ``leave_out`` maps names to the reason (a recommended
+    drop) they are not created. Returns the section and a comment line per left-out index."""
+    section = Section("indexes that exist today")
+    skipped: list[str] = []
+    types = _types(spec, target)
+    for table in spec.tables:
+        for index in table.indexes:
+            if index.origin != "declared":
+                continue
+            if index.name.lower() in leave_out:
+                skipped.append(f"{index.name} on {table.name} is left out: {leave_out[index.name.lower()]}")
+                continue
+            spec_ = IndexSpec(
+                book.claim(index.name, table.name),
+                table.name,
+                index.keys,
+                index.include,
+                index.where,
+                index.unique,
+            )
+            section.statements.append(
+                create_index(spec_, target, spec.dialect, types[table.name.lower()], concurrently)
+            )
+    return section, skipped
+
+
+def change_statements(
+    spec: Spec, changes: Sequence[Change], target: Target, book: NameBook, concurrently: bool, drops: bool
+) -> Section:
+    """The recommended CREATE INDEX statements, then (with ``drops``) the DROP INDEX ones."""
+    section = Section("recommended indexes", spaced=True)
+    types = _types(spec, target)
+    for change in changes:
+        design = change.design
+        note = f"#{change.number} {', '.join(change.rules)}: {change.label}"
+        if change.action == "create":
+            spec_ = recommended_index(spec, change, target, book)
+            built = create_index(spec_, target, spec.dialect, types[design.table], concurrently)
+            section.statements.append(Statement(built.sql, (note, *built.notes)))
+        elif drops and design.name is not None:
+            built = drop_index(design.name, _display_table(spec, design.table), target, concurrently)
+            section.statements.append(Statement(built.sql, (note,)))
+    return section
+
+
+def recommended_index(spec: Spec, change: Change, target: Target, book: NameBook) -> IndexSpec:
+    """The index a ``create`` change builds, named for ``target``."""
+    design = change.design
+    return IndexSpec(
+        book.claim(index_name(design, target.dialect), design.table),
+        _display_table(spec, design.table),
+        design.keys,
+        design.include,
+        design.where.sql if design.where is not None else None,
+        design.unique,
+    )
+
+
+def _display_table(spec: Spec, key: str) -> str:
+    table: Table | None = spec.table(key)
+    return table.name if table is not None else key
+
+
+def _header(spec: Spec, target: Target, what: str, concurrently: bool) -> list[str]:
+    source = "" if target.name == spec.dialect else f"; input dialect {spec.dialect}"
+    lines = [f"advisor: {what} for {spec.path.name} ({target.name}{source})"]
+    if not target.tested:
+        lines.append(f"{target.label}: generated by sqlglot but untested on a real engine; review it first")
+    if target.concurrently and concurrently:
+        lines.append("CONCURRENTLY cannot run inside a transaction block: run these statements one by one.")
+    if target.dialect == "mysql" and not target.index_if_not_exists:
+        lines.append(
+            "MySQL 8 has no CREATE INDEX IF NOT EXISTS: index statements fail if run twice "
+            "(--dialect mariadb writes them re-runnable for MariaDB)."
+        )
+    return lines
+
+
+def full_schema(spec: Spec, changes: Sequence[Change], target: Target, concurrently: bool) -> Script:
+    """Tables, the indexes that exist (less those the plan drops), then the recommended ones."""
+    book = NameBook(target)
+    tables = table_statements(spec, target, book)
+    dropped = {
+        c.design.name.lower(): f"#{c.number} {', '.join(c.rules)} recommends dropping it"
+        for c in changes
+        if c.action == "drop" and c.design.name
+    }
+    existing, skipped = existing_index_statements(spec, target, book, concurrently, dropped)
+    recommended = change_statements(spec, changes, target, book, concurrently, drops=False)
+    if skipped:
+        existing.heading += "\n-- " + "\n-- ".join(skipped)
+    header = _header(spec, target, "full schema with the recommended indexes", concurrently)
+    return Script(target, header, [tables, existing, recommended])
+
+
+def changes_only(spec: Spec, changes: Sequence[Change], target: Target, concurrently: bool) -> Script:
+    """A migration of the recommended changes: creates first, then the drops they make redundant,
+    so that no query loses its index in between."""
+    book = NameBook(target)
+    for table in spec.tables:
+        for index in table.indexes:
+            book.claim(index.name, table.name)
+    ordered = [c for c in changes if c.action == "create"] + [c for c in changes if c.action == "drop"]
+    section = change_statements(spec, ordered, target, book, concurrently, drops=True)
+    header = _header(spec, target, "recommended index changes", concurrently)
+    if not section.statements:
+        section.heading = "no changes recommended"
+    return Script(target, header, [section])

@@ -1,0 +1,1 @@
+"""``advisor verify``: the recommended indexes checked against a real engine's planner."""

@@ -1,0 +1,161 @@
+"""PostgreSQL through psycopg 3: a throwaway database, EXPLAIN (FORMAT JSON) costs, and HypoPG's
+what-if indexes when the extension can be created."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from advisor.emit.target import resolve_target
+from advisor.verify.engine import (
+    Engine,
+    Explained,
+    missing_driver,
+    no_room,
+    throwaway_name,
+    unreachable,
+)
+
+
+def _walk(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    yield node
+    for child in node.get("Plans", []):
+        yield from _walk(child)
+
+
+def _describe(node: dict[str, Any]) -> str:
+    text = str(node.get("Node Type", "?"))
+    if "Index Name" in node:
+        text += f" using {node['Index Name']}"
+    if "Relation Name" in node:
+        text += f" on {node['Relation Name']}"
+    return text
+
+
+class PostgresEngine(Engine):
+    cost_unit = "PostgreSQL cost units"
+
+    def __init__(self, url: str) -> None:
+        try:
+            import psycopg
+        except ImportError:
+            raise missing_driver("PostgreSQL", "psycopg") from None
+        self.target = resolve_target("postgres")
+        self.url = url
+        self.name = throwaway_name()
+        try:
+            self.admin = psycopg.connect(url, autocommit=True, connect_timeout=5)
+        except psycopg.Error as exc:
+            raise unreachable("PostgreSQL", url, exc) from None
+        self.schema: str | None = None
+        try:
+            self.admin.execute(f"CREATE DATABASE {self.name}")
+        except psycopg.errors.InsufficientPrivilege:
+            # no CREATEDB: a throwaway schema in the given database instead
+            self.schema = self.name
+        if self.schema is None:
+            conninfo = psycopg.conninfo.make_conninfo(url, dbname=self.name)
+            self.db = psycopg.connect(conninfo, autocommit=True)
+        else:
+            self.db = self.admin
+            try:
+                self.db.execute(f"CREATE SCHEMA {self.schema}")
+            except psycopg.Error as exc:
+                self.admin.close()
+                raise no_room("PostgreSQL", url, exc) from None
+            self.db.execute(f"SET search_path TO {self.schema}")
+        # rows carry UTC timestamps; time functions in patterns are fixed to UTC literals as well
+        self.db.execute("SET TimeZone = 'UTC'")
+        self.hypothetical = self._hypopg()
+        self.hypo_names: dict[str, str] = {}
+
+    def _hypopg(self) -> bool:
+        """Whether HypoPG can be used: created in the throwaway database, or, in a throwaway
+        schema, only if the database has it already (nothing of the user's is changed)."""
+        import psycopg
+
+        if self.schema is not None:
+            row = self.db.execute("SELECT 1 FROM pg_extension WHERE extname = 'hypopg'").fetchone()
+            return row is not None
+        try:
+            self.db.execute("CREATE EXTENSION IF NOT EXISTS hypopg")
+        except psycopg.Error:
+            return False
+        return True
+
+    def execute(self, sql: str) -> None:
+        self.db.execute(sql)
+
+    def insert(self, table: str, columns: Sequence[str], rows: Sequence[tuple[object, ...]]) -> None:
+        names = ", ".join(self.quote(c) for c in columns)
+        with self.db.cursor() as cur, cur.copy(f"COPY {self.quote(table)} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
+    def analyze(self, tables: Sequence[str]) -> None:
+        self.db.execute(f"ANALYZE {', '.join(self.quote(t) for t in tables)}")
+
+    def explain(self, sql: str) -> Explained:
+        row = self.db.execute(f"EXPLAIN (FORMAT JSON) {sql}").fetchone()
+        data = row[0] if row else []
+        if isinstance(data, str):
+            data = json.loads(data)
+        top = data[0]["Plan"]
+        nodes = list(_walk(top))
+        indexes = frozenset(
+            self.hypo_names.get(str(n["Index Name"]), str(n["Index Name"])).lower()
+            for n in nodes
+            if "Index Name" in n
+        )
+        plan = " > ".join(_describe(n) for n in nodes)
+        for hypo, name in self.hypo_names.items():
+            plan = plan.replace(hypo, f"{name} (what-if)")
+        return Explained(float(top["Total Cost"]), indexes, plan)
+
+    def describe(self) -> str:
+        row = self.db.execute("SHOW server_version").fetchone()
+        where = "throwaway schema" if self.schema is not None else "throwaway database"
+        return f"PostgreSQL {str(row[0]).split()[0] if row else ''} ({where})"
+
+    def create_hypothetical(self, create_sql: str, name: str) -> str:
+        row = self.db.execute("SELECT indexname FROM hypopg_create_index(%s)", (create_sql,)).fetchone()
+        if row:
+            self.hypo_names[str(row[0])] = name.lower()
+        return name.lower()
+
+    def hide_index(self, name: str) -> bool:
+        """HypoPG 1.4 hides an index; older versions cannot (the caller drops it instead)."""
+        import psycopg
+
+        try:
+            row = self.db.execute(
+                "SELECT hypopg_hide_index(c.oid) FROM pg_class c WHERE c.relname = %s AND c.relkind = 'i'",
+                (name.lower(),),
+            ).fetchone()
+        except psycopg.errors.UndefinedFunction:
+            return False
+        return bool(row and row[0])
+
+    def reset_hypothetical(self) -> None:
+        if self.hypothetical:
+            self.db.execute("SELECT hypopg_reset()")
+            self.hypo_names.clear()
+
+    def build_real(self) -> None:
+        """From now on build real indexes, as without HypoPG."""
+        self.reset_hypothetical()
+        self.hypothetical = False
+
+    def close(self) -> None:
+        if self.schema is not None:
+            try:
+                self.db.execute(f"DROP SCHEMA IF EXISTS {self.schema} CASCADE")
+            finally:
+                self.admin.close()
+            return
+        self.db.close()
+        try:
+            self.admin.execute(f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)")
+        finally:
+            self.admin.close()

@@ -1,0 +1,98 @@
+"""``advisor verify`` output: one formatter base class, one subclass per format."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from typing import Any
+
+from advisor.verify.result import PatternCheck, RecommendationCheck, Verification
+
+
+class VerifyFormatter:
+    """Renders a ``Verification``; subclasses pick the format."""
+
+    def render(self, result: Verification) -> str:
+        raise NotImplementedError
+
+
+def _cost(value: float | None) -> str:
+    if value is None:
+        return "n/a"
+    return f"{value:,.0f}" if value >= 1000 or value == int(value) else f"{value:,.2f}"
+
+
+def _status(rec: RecommendationCheck, check: PatternCheck) -> str:
+    if rec.action == "drop":
+        return "ok" if check.used else "NO INDEX"
+    if not check.claimed:
+        return "also"
+    if check.used:
+        return "used"
+    return "expected" if check.expected else "IGNORED"
+
+
+class TextVerifyFormatter(VerifyFormatter):
+    def render(self, result: Verification) -> str:
+        loaded = " · ".join(f"{table} {rows:,}" for table, rows in result.rows_loaded.items())
+        lines = [
+            f"advisor verify {result.file}",
+            f"engine: {result.engine} · {result.what_if} · costs in {result.cost_unit}",
+            f"rows: {loaded} (cap {result.rows_cap:,})",
+        ]
+        for rec in result.recommendations:
+            lines.append("")
+            lines.append(f"#{rec.number} {rec.action} {rec.index}  [{rec.name}]")
+            if not rec.checks:
+                lines.append("   not checked: none of its patterns could be explained on this engine")
+            for check in rec.checks:
+                lines.extend(self._check(rec, check))
+        if result.skipped:
+            lines.append("")
+            lines.append("Not explained:")
+            lines.extend(f"  {reason}" for reason in result.skipped)
+        lines.append("")
+        lines.append(self._verdict(result))
+        return "\n".join(lines) + "\n"
+
+    def _check(self, rec: RecommendationCheck, check: PatternCheck) -> list[str]:
+        status = _status(rec, check)
+        out = [
+            f"   {status:<9}{check.pattern:<32} cost {_cost(check.cost_before)} → {_cost(check.cost_after)}",
+            f"   {'':<9}before: {check.plan_before}",
+            f"   {'':<9}after:  {check.plan_after}",
+        ]
+        if check.expected:
+            out.append(f"   {'':<9}expected: {check.expected}")
+        if check.note:
+            out.append(f"   {'':<9}note: {check.note}")
+        return out
+
+    def _verdict(self, result: Verification) -> str:
+        ignored = [r for r in result.recommendations if r.ignored]
+        expected = sum(1 for r in result.recommendations for c in r.checks if c.expected)
+        if ignored:
+            names = ", ".join(f"#{r.number} ({', '.join(c.pattern for c in r.ignored)})" for r in ignored)
+            return (
+                f"IGNORED by the planner: {names}. The plan it chose is shown above; the advice "
+                "for those patterns does not hold on this engine at this scale."
+            )
+        if not result.recommendations:
+            return "Nothing to verify: the advice recommends no index changes."
+        tail = (
+            f" ({expected} expected exception{'s' if expected != 1 else ''}, explained above)"
+            if expected
+            else ""
+        )
+        return f"Verified: the planner uses every recommended index for the patterns it claims{tail}."
+
+
+class JsonVerifyFormatter(VerifyFormatter):
+    def render(self, result: Verification) -> str:
+        data: dict[str, Any] = {"version": result.version, **asdict(result), "ok": result.ok}
+        for rec, out in zip(result.recommendations, data["recommendations"], strict=True):
+            out["ignored"] = [c.pattern for c in rec.ignored]
+        return json.dumps(data, indent=2) + "\n"
+
+
+FORMATTERS: dict[str, type[VerifyFormatter]] = {"text": TextVerifyFormatter, "json": JsonVerifyFormatter}

@@ -1,0 +1,317 @@
+"""The verify pass: schema, synthetic rows, ANALYZE, then each pattern's plan before and after the
+recommended changes, on one engine."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Protocol
+
+from advisor.analysis.parse import parse_statement
+from advisor.emit.changes import Change, planned_changes
+from advisor.emit.indexes import IndexSpec, NameBook, create_index, drop_index
+from advisor.emit.schema import column_types, dependency_order
+from advisor.emit.script import existing_index_statements, recommended_index, table_statements
+from advisor.errors import AdvisorError
+from advisor.spec.model import Spec
+from advisor.verify.bind import Binder
+from advisor.verify.data import generate, now_utc
+from advisor.verify.engine import Engine, Explained, open_engine
+from advisor.verify.result import PatternCheck, RecommendationCheck, Verification
+
+DEFAULT_ROWS = 10_000
+
+
+class Progress(Protocol):
+    def start(self, label: str, total: int) -> None: ...
+
+    def advance(self, label: str | None = None) -> None: ...
+
+
+class NoProgress:
+    def start(self, label: str, total: int) -> None:
+        return None
+
+    def advance(self, label: str | None = None) -> None:
+        return None
+
+
+def expected_exception(change: Change, engine: Engine) -> str | None:
+    """Why the planner may rightly ignore ``change`` on ``engine``, when the reason is known."""
+    if change.design.where is not None and not engine.target.partial:
+        return (
+            f"{engine.target.label} has no partial indexes: the full index that stands in for "
+            f"WHERE {change.design.where.sql} holds every row, so it is not the cheap path it is elsewhere"
+        )
+    return None
+
+
+def verify(
+    spec: Spec, url: str | None, rows: int = DEFAULT_ROWS, progress: Progress | None = None
+) -> Verification:
+    """Run the recommended changes of ``spec`` past the planner of the engine at ``url``."""
+    if rows < 1:
+        raise AdvisorError("--rows must be at least 1")
+    progress = progress or NoProgress()
+    _, changes = planned_changes(spec)
+    with open_engine(url) as db:
+        return _Run(spec, changes, db, rows, progress).run()
+
+
+class _Run:
+    def __init__(self, spec: Spec, changes: tuple[Change, ...], db: Engine, cap: int, progress: Progress):
+        # CHECK constraints do not steer index choice, and synthetic rows need not satisfy them.
+        self.spec = replace(spec, tables=tuple(replace(t, checks=()) for t in spec.tables))
+        self.changes = changes
+        self.db = db
+        self.cap = cap
+        self.progress = progress
+        self.target = db.target
+        self.book = NameBook(self.target)
+        self.now = now_utc()
+
+    def run(self) -> Verification:
+        spec, db = self.spec, self.db
+        for statement in table_statements(spec, self.target, self.book).statements:
+            self._ddl(statement.sql.sql(dialect=self.target.dialect))
+        existing, _ = existing_index_statements(spec, self.target, self.book, False, {})
+        for statement in existing.statements:
+            self._ddl(statement.sql.sql(dialect=self.target.dialect))
+        order = dependency_order(spec.tables)
+        data = generate(spec, self.cap, self.now, order)
+        self.progress.start("loading rows", len(data))
+        for table_data in data:
+            try:
+                db.insert(table_data.table.name, table_data.columns, table_data.rows)
+            except Exception as exc:
+                raise AdvisorError(
+                    f"{self.target.label} refused the synthetic rows for {table_data.table.name}: "
+                    f"{_first_line(exc)}"
+                ) from None
+            self.progress.advance(f"loaded {table_data.table.name}")
+        names = [t.name for t in order]
+        db.analyze(names)
+        binder = Binder(spec.dialect, {d.table.name.lower(): d for d in data}, self.now)
+        statements, skipped = self._statements(binder)
+        before = self._explain_all(statements, "explaining (before)", skipped)
+        statements = {name: sql for name, sql in statements.items() if name in before}
+        what_if = db.hypothetical
+        created = self._apply_changes()
+        if not db.hypothetical:
+            db.analyze(names)
+        after = self._explain_all(statements, "explaining (after)")
+        checks = tuple(self._check(c, created, before, after) for c in self.changes)
+        if what_if and any(c.ignored for c in checks):
+            checks = self._confirm_with_real_indexes(checks, statements, before, after, names)
+        return Verification(
+            str(spec.path),
+            self._engine_label(),
+            "HypoPG what-if indexes" if what_if else "real indexes",
+            db.cost_unit,
+            self.cap,
+            {d.table.name: len(d.rows) for d in data},
+            checks,
+            tuple(skipped),
+        )
+
+    def _confirm_with_real_indexes(
+        self,
+        checks: tuple[RecommendationCheck, ...],
+        statements: dict[str, str],
+        before: dict[str, Explained],
+        what_if: dict[str, Explained],
+        names: list[str],
+    ) -> tuple[RecommendationCheck, ...]:
+        """HypoPG's estimates are not the planner's own for every index (partial ones with IN lists,
+        for one): before calling a recommendation ignored, build the real indexes and look again."""
+        self.db.build_real()
+        self.book = NameBook(self.target)
+        self._reclaim_names()
+        created = self._apply_changes()
+        self.db.analyze(names)
+        real = self._explain_all(statements, "explaining (real indexes)")
+        out = []
+        for change, check in zip(self.changes, checks, strict=True):
+            if not check.ignored:
+                out.append(check)
+                continue
+            again = self._check(change, created, before, real)
+            notes = {
+                c.pattern: f"HypoPG's what-if plan did not use it ({what_if[c.pattern].plan}, cost "
+                f"{what_if[c.pattern].cost}); the figures are with the index built"
+                for c in check.ignored
+            }
+            out.append(
+                replace(
+                    again,
+                    checks=tuple(replace(c, note=notes.get(c.pattern)) for c in again.checks),
+                )
+            )
+        return tuple(out)
+
+    def _reclaim_names(self) -> None:
+        """Take the names of the tables' own indexes again, as the first pass did."""
+        table_statements(self.spec, self.target, self.book)
+        existing_index_statements(self.spec, self.target, self.book, False, {})
+
+    def _ddl(self, sql: str) -> None:
+        """Run generated DDL; the engine refusing it is an error that names the statement."""
+        try:
+            self.db.execute(sql)
+        except Exception as exc:
+            raise AdvisorError(f"{self.target.label} refused {sql[:200]!r}: {_first_line(exc)}") from None
+
+    def _engine_label(self) -> str:
+        return self.db.describe()
+
+    def _statements(self, binder: Binder) -> tuple[dict[str, str], list[str]]:
+        out: dict[str, str] = {}
+        skipped: list[str] = []
+        for pattern in self.spec.patterns:
+            kind = type(parse_statement(pattern.sql, self.spec.dialect)).__name__.lower()
+            if kind == "insert":
+                skipped.append(f"{pattern.name}: an INSERT, which no index serves")
+                continue
+            try:
+                out[pattern.name] = binder.bind(pattern.sql, self.target.dialect)
+            except Exception as exc:  # a pattern sqlglot cannot carry over is reported, not fatal
+                skipped.append(f"{pattern.name}: cannot be written for {self.target.label} ({exc})")
+        return out, skipped
+
+    def _explain_all(
+        self, statements: dict[str, str], label: str, skipped: list[str] | None = None
+    ) -> dict[str, Explained]:
+        """Each statement's plan. In the first pass (``skipped`` given) a statement the engine
+        cannot run (MySQL's DELETE ... LIMIT on PostgreSQL) is skipped with the reason."""
+        self.progress.start(label, len(statements))
+        out = {}
+        for name, sql in statements.items():
+            try:
+                out[name] = self.db.explain(sql)
+            except Exception as exc:
+                reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                if skipped is not None:
+                    skipped.append(f"{name}: {self.target.label} cannot run it as written ({reason})")
+                    continue
+                raise AdvisorError(
+                    f"pattern {name!r}: {self.target.label} cannot explain {sql!r}: {reason}"
+                ) from None
+            finally:
+                self.progress.advance()
+        return out
+
+    def _apply_changes(self) -> dict[int, str]:
+        """Build (or imagine) the recommended indexes and drop (or hide) the redundant ones;
+        returns each create's index name as plans show it."""
+        types = {t.name.lower(): column_types(t, self.spec.dialect, self.target) for t in self.spec.tables}
+        created: dict[int, str] = {}
+        for change in self.changes:
+            if change.action != "create":
+                continue
+            index: IndexSpec = recommended_index(self.spec, change, self.target, self.book)
+            statement = create_index(index, self.target, self.spec.dialect, types[change.design.table], False)
+            sql = statement.sql.sql(dialect=self.target.dialect)
+            if self.db.hypothetical:
+                statement.sql.set("exists", False)
+                created[change.number] = self.db.create_hypothetical(
+                    statement.sql.sql(dialect=self.target.dialect), index.name
+                )
+            else:
+                self._ddl(sql)
+                created[change.number] = index.name.lower()
+        for change in self.changes:
+            if change.action != "drop" or not change.design.name:
+                continue
+            if not (self.db.hypothetical and self.db.hide_index(change.design.name)):
+                drop = drop_index(change.design.name, change.design.table, self.target, False)
+                self._ddl(drop.sql.sql(dialect=self.target.dialect))
+        return created
+
+    def _grouped_path(self, sql: str, after: Explained) -> str | None:
+        """SQLite has no hash aggregate: for a GROUP BY it prefers an index that returns the rows
+        already grouped, a cost the advice does not weigh on the engines that hash instead."""
+        if self.target.dialect != "sqlite" or self.spec.dialect == "sqlite" or not after.indexes:
+            return None
+        if "TEMP B-TREE FOR GROUP BY" in after.plan.upper() or not _groups(sql, self.spec.dialect):
+            return None
+        return (
+            f"SQLite has no hash aggregate: it reads {', '.join(sorted(after.indexes))}, which returns the "
+            f"rows already grouped, rather than sort them; the advice, made for {self.spec.dialect}, counts "
+            "on a hash aggregate there"
+        )
+
+    def _check(
+        self,
+        change: Change,
+        created: dict[int, str],
+        before: dict[str, Explained],
+        after: dict[str, Explained],
+    ) -> RecommendationCheck:
+        name = created.get(change.number, (change.design.name or "").lower())
+        checks = []
+        expected = expected_exception(change, self.db)
+        fallbacks = {
+            created[c.number]: c
+            for c in self.changes
+            if c.number in created and c.design.where is not None and not self.target.partial
+        }
+        for pattern in self.spec.patterns:
+            if pattern.name not in after:
+                continue
+            b, a = before[pattern.name], after[pattern.name]
+            claimed = pattern.name in change.serves
+            if change.action == "create":
+                used = name.lower() in a.indexes
+                if not claimed and not used:
+                    continue
+            else:
+                # a drop is sound when the patterns that read the old index still read an index
+                if name.lower() not in b.indexes:
+                    continue
+                claimed, used = True, bool(a.indexes)
+            why = (
+                expected
+                or _fallback_path(fallbacks, a, self.target.label)
+                or self._grouped_path(pattern.sql, a)
+            )
+            checks.append(
+                PatternCheck(
+                    pattern.name,
+                    used,
+                    b.cost,
+                    a.cost,
+                    b.plan,
+                    a.plan,
+                    claimed,
+                    why if claimed and not used else None,
+                )
+            )
+        return RecommendationCheck(change.number, change.action, change.label, name, tuple(checks))
+
+
+def _groups(sql: str, dialect: str) -> bool:
+    """Whether the statement has a GROUP BY (or a SELECT DISTINCT) anywhere."""
+    from sqlglot import exp
+
+    from advisor.analysis.errors import AnalysisError
+
+    try:
+        tree = parse_statement(sql, dialect)
+    except AnalysisError:
+        return False
+    return tree.find(exp.Group) is not None or any(s.args.get("distinct") for s in tree.find_all(exp.Select))
+
+
+def _fallback_path(fallbacks: dict[str, Change], after: Explained, engine: str) -> str | None:
+    """The plan took another path through the full index that stands in for a partial one."""
+    for name, change in fallbacks.items():
+        if name in after.indexes:
+            return (
+                f"{engine} has no partial indexes: #{change.number}'s full stand-in index {name} "
+                "opens a path the advice did not plan for, and the planner takes it"
+            )
+    return None
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

@@ -1,0 +1,52 @@
+"""Real database servers for the tests: reachable, or a skip with the reason, or, when
+ADVISOR_REQUIRE_DB=1 (CI), a failure."""
+
+from __future__ import annotations
+
+import os
+import sqlite3  # noqa: F401  (SQLite is always there: the standard library)
+
+import pytest
+
+POSTGRES_URL = os.environ.get("ADVISOR_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+MARIADB_URL = os.environ.get("ADVISOR_TEST_MARIADB_URL", "mariadb://root@127.0.0.1:3306/")
+ENGINE_URLS = {"sqlite": "sqlite://", "postgres": POSTGRES_URL, "mariadb": MARIADB_URL}
+
+
+def _reachable(engine: str) -> str | None:
+    """``None`` if the engine can be used, else why not."""
+    url = ENGINE_URLS[engine]
+    try:
+        if engine == "postgres":
+            import psycopg
+
+            psycopg.connect(url, connect_timeout=3).close()
+        elif engine == "mariadb":
+            from urllib.parse import urlsplit
+
+            import pymysql
+
+            parts = urlsplit(url)
+            pymysql.connect(
+                host=parts.hostname, port=parts.port or 3306, user=parts.username, connect_timeout=3
+            ).close()
+    except ImportError as exc:
+        return f"driver missing ({exc.name}): pip install 'advisor[db]'"
+    except Exception as exc:
+        return f"no {engine} server at {url}: {str(exc).strip().splitlines()[0] if str(exc).strip() else exc}"
+    return None
+
+
+_CHECKED: dict[str, str | None] = {}
+
+
+def require(engine: str) -> str:
+    """The URL of ``engine``; skips (fails under ADVISOR_REQUIRE_DB=1) when it is not reachable."""
+    if engine not in _CHECKED:
+        _CHECKED[engine] = None if engine == "sqlite" else _reachable(engine)
+    reason = _CHECKED[engine]
+    if reason is not None:
+        if os.environ.get("ADVISOR_REQUIRE_DB") == "1":
+            pytest.fail(f"ADVISOR_REQUIRE_DB=1 but {reason}")
+        pytest.skip(reason)
+    return ENGINE_URLS[engine]
