@@ -186,3 +186,16 @@ def test_a_reference_action_needs_a_reference(tmp_path: Path) -> None:
         f"advisor: error: {path}:9: tables.child.columns.parent_id.on_delete: needs a foreign key: "
         "give references: table.column\n"
     )
+
+
+def test_a_primary_key_keeps_the_name_its_ddl_chose(tmp_path: Path) -> None:
+    (tmp_path / "s.sql").write_text(
+        "CREATE TABLE o (id int, CONSTRAINT o_pk PRIMARY KEY (id)); CREATE TABLE p (id int PRIMARY KEY);"
+    )
+    (tmp_path / "p.yaml").write_text("dialect: postgres\nschema: s.sql\npatterns: []\n")
+    spec = load_spec(tmp_path / "p.yaml")
+    pg = full_schema(spec, (), resolve_target("postgres"), True).statements()
+    assert pg[0].endswith("CONSTRAINT o_pk PRIMARY KEY (id))")
+    assert pg[1].endswith(", PRIMARY KEY (id))")  # PostgreSQL's default name needs no spelling out
+    my = full_schema(spec, (), resolve_target("mysql"), True).statements()
+    assert my[0].endswith("(id INT NOT NULL, PRIMARY KEY (id))")  # MySQL calls every one PRIMARY
