@@ -12,6 +12,7 @@ from sqlglot import exp
 from advisor.emit.changes import Change, planned_changes
 from advisor.emit.script import changes_only, full_schema
 from advisor.emit.target import resolve_target
+from advisor.spec.dialects import known_dialects
 from advisor.spec.load import load_spec
 from advisor.spec.model import Spec
 from tests.cli.conftest import run_advisor
@@ -199,3 +200,14 @@ def test_a_primary_key_keeps_the_name_its_ddl_chose(tmp_path: Path) -> None:
     assert pg[1].endswith(", PRIMARY KEY (id))")  # PostgreSQL's default name needs no spelling out
     my = full_schema(spec, (), resolve_target("mysql"), True).statements()
     assert my[0].endswith("(id INT NOT NULL, PRIMARY KEY (id))")  # MySQL calls every one PRIMARY
+
+
+@pytest.mark.parametrize("dialect", known_dialects())
+def test_every_sqlglot_dialect_gets_a_script_marked_as_tested_or_not(planned: Planned, dialect: str) -> None:
+    spec, changes = planned
+    target = resolve_target(dialect)
+    text = (
+        full_schema(spec, changes, target, True).render() + changes_only(spec, changes, target, True).render()
+    )
+    assert text.count("CREATE TABLE") == len(spec.tables)
+    assert ("untested on a real engine" in text) is (dialect not in ("postgres", "mysql", "sqlite"))
