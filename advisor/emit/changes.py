@@ -22,7 +22,10 @@ class Change:
 
 
 def planned_changes(spec: Spec) -> tuple[Result, tuple[Change, ...]]:
-    """The recommend pipeline's result, and each recommendation with its index design."""
+    """The recommend pipeline's result, and each recommendation with its index design.
+
+    Runs the stages of ``advisor.recommend.recommend`` up to the chosen plan (the design rules'
+    findings do not change it); a test keeps the two in step on every sample."""
     from advisor.recommend import analyze_patterns, build_context, plan_indexes
     from advisor.report.build import build_result
     from advisor.rules.base import load_rules

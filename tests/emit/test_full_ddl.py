@@ -211,3 +211,20 @@ def test_every_sqlglot_dialect_gets_a_script_marked_as_tested_or_not(planned: Pl
     )
     assert text.count("CREATE TABLE") == len(spec.tables)
     assert ("untested on a real engine" in text) is (dialect not in ("postgres", "mysql", "sqlite"))
+
+
+@pytest.mark.parametrize("path", ["samples/ecommerce/patterns.yaml", "samples/saas_helpdesk/patterns.yaml"])
+def test_ddl_writes_exactly_what_recommend_reports(path: str) -> None:
+    from advisor.recommend import recommend
+
+    spec = load_spec(Path(path))
+    reported = recommend(spec).recommendations
+    _, changes = planned_changes(spec)
+    assert [(r.number, r.action, r.index, r.rules) for r in reported] == [
+        (c.number, c.action, c.label, c.rules) for c in changes
+    ]
+    assert [r.ddl for r in reported if r.action == "create"] == [
+        s.sql.sql(dialect=spec.dialect) + ";"
+        for s in changes_only(spec, changes, resolve_target(spec.dialect), True).sections[0].statements
+        if s.sql.key == "create"
+    ]
