@@ -22,7 +22,10 @@ class Change:
 
 
 def planned_changes(spec: Spec) -> tuple[Result, tuple[Change, ...]]:
-    """The recommend pipeline's result, and each recommendation with its index design."""
+    """The recommend pipeline's result, and each recommendation with its index design.
+
+    Runs the stages of ``advisor.recommend.recommend`` up to the chosen plan (the design rules'
+    findings do not change it); a test keeps the two in step on every sample."""
     from advisor.recommend import plan_indexes, prepare
     from advisor.report.build import build_result
 

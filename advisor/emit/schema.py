@@ -100,7 +100,11 @@ def create_table(
     types = column_types(table, source, target, path)
     items: list[exp.Expr] = [_column(table, col, types, source, target) for col in table.columns]
     if table.primary_key and not _inline_rowid(table, types, target):
-        items.append(exp.PrimaryKey(expressions=key_columns(table.primary_key, types, target)))
+        key = exp.PrimaryKey(expressions=key_columns(table.primary_key, types, target))
+        pk_name = next((ix.name for ix in table.indexes if ix.origin == "primary_key"), None)
+        # MySQL always calls it PRIMARY; elsewhere keep a name the DDL chose
+        named = pk_name and target.dialect != "mysql" and pk_name.lower() != f"{table.name.lower()}_pkey"
+        items.append(_named(pk_name, key, target) if named else key)
     for index in table.indexes:
         if index.origin == "unique":
             unique = exp.UniqueColumnConstraint(

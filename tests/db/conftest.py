@@ -4,7 +4,6 @@ ADVISOR_REQUIRE_DB=1 (CI), a failure."""
 from __future__ import annotations
 
 import os
-import sqlite3  # noqa: F401  (SQLite is always there: the standard library)
 
 import pytest
 

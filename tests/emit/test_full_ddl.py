@@ -12,6 +12,7 @@ from sqlglot import exp
 from advisor.emit.changes import Change, planned_changes
 from advisor.emit.script import changes_only, full_schema
 from advisor.emit.target import resolve_target
+from advisor.spec.dialects import known_dialects
 from advisor.spec.load import load_spec
 from advisor.spec.model import Spec
 from tests.cli.conftest import run_advisor
@@ -186,3 +187,44 @@ def test_a_reference_action_needs_a_reference(tmp_path: Path) -> None:
         f"advisor: error: {path}:9: tables.child.columns.parent_id.on_delete: needs a foreign key: "
         "give references: table.column\n"
     )
+
+
+def test_a_primary_key_keeps_the_name_its_ddl_chose(tmp_path: Path) -> None:
+    (tmp_path / "s.sql").write_text(
+        "CREATE TABLE o (id int, CONSTRAINT o_pk PRIMARY KEY (id)); CREATE TABLE p (id int PRIMARY KEY);"
+    )
+    (tmp_path / "p.yaml").write_text("dialect: postgres\nschema: s.sql\npatterns: []\n")
+    spec = load_spec(tmp_path / "p.yaml")
+    pg = full_schema(spec, (), resolve_target("postgres"), True).statements()
+    assert pg[0].endswith("CONSTRAINT o_pk PRIMARY KEY (id))")
+    assert pg[1].endswith(", PRIMARY KEY (id))")  # PostgreSQL's default name needs no spelling out
+    my = full_schema(spec, (), resolve_target("mysql"), True).statements()
+    assert my[0].endswith("(id INT NOT NULL, PRIMARY KEY (id))")  # MySQL calls every one PRIMARY
+
+
+@pytest.mark.parametrize("dialect", known_dialects())
+def test_every_sqlglot_dialect_gets_a_script_marked_as_tested_or_not(planned: Planned, dialect: str) -> None:
+    spec, changes = planned
+    target = resolve_target(dialect)
+    text = (
+        full_schema(spec, changes, target, True).render() + changes_only(spec, changes, target, True).render()
+    )
+    assert text.count("CREATE TABLE") == len(spec.tables)
+    assert ("untested on a real engine" in text) is (dialect not in ("postgres", "mysql", "sqlite"))
+
+
+@pytest.mark.parametrize("path", ["samples/ecommerce/patterns.yaml", "samples/saas_helpdesk/patterns.yaml"])
+def test_ddl_writes_exactly_what_recommend_reports(path: str) -> None:
+    from advisor.recommend import recommend
+
+    spec = load_spec(Path(path))
+    reported = recommend(spec).recommendations
+    _, changes = planned_changes(spec)
+    assert [(r.number, r.action, r.index, r.rules) for r in reported] == [
+        (c.number, c.action, c.label, c.rules) for c in changes
+    ]
+    assert [r.ddl for r in reported if r.action == "create"] == [
+        s.sql.sql(dialect=spec.dialect) + ";"
+        for s in changes_only(spec, changes, resolve_target(spec.dialect), True).sections[0].statements
+        if s.sql.key == "create"
+    ]
