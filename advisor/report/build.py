@@ -12,6 +12,7 @@ from advisor.cost.select import Plan
 from advisor.cost.selectivity import TWO_SIDED_RANGE, estimate, range_share
 from advisor.cost.workload import cost_shape
 from advisor.emit.ddl import create_index, drop_index, index_name, to_sql
+from advisor.report.capacity import capacity
 from advisor.report.result import Recommendation, Rejected, Result, Served, Totals
 from advisor.rules.base import Finding, Rejection
 from advisor.rules.context import Context
@@ -204,4 +205,5 @@ def build_result(
         _rejected(rejections, plan),
         assumptions(ctx),
         totals,
+        capacity=capacity(ctx, plan),
     )

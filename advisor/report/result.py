@@ -65,6 +65,29 @@ class Totals:
 
 
 @dataclass(frozen=True)
+class TableCapacity:
+    """A table's estimated size now and after one and three years of its declared growth, with
+    the indexes it has once the plan is applied, and the storage structure its traffic suits."""
+
+    table: str
+    rows: float
+    row_width: int
+    """Bytes per row: column widths by type plus the engine's row overhead."""
+    growth_per_day: int
+    table_bytes: float
+    index_bytes: float
+    index_share: float
+    """Index bytes / table bytes, against the usual 0.3."""
+    table_bytes_1y: float
+    index_bytes_1y: float
+    table_bytes_3y: float
+    index_bytes_3y: float
+    storage: str
+    """``b-tree`` or ``lsm``."""
+    storage_reason: str
+
+
+@dataclass(frozen=True)
 class Result:
     file: str
     dialect: str
@@ -76,3 +99,4 @@ class Result:
     assumptions: tuple[str, ...]
     totals: Totals
     version: int = RESULT_VERSION
+    capacity: tuple[TableCapacity, ...] = ()

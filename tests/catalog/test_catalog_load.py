@@ -26,6 +26,18 @@ EXPECTED: dict[str, tuple[Severity, dict[str, float]]] = {
     "IDX008": (Severity.INFO, {"min_writes_per_sec": 1}),
     "COV001": (Severity.INFO, {"max_table_share": 0.2, "max_extra_columns": 4}),
     "PAR001": (Severity.INFO, {"max_share": 0.1}),
+    "CAP001": (Severity.INFO, {"min_total_bytes": 50e9, "usual_index_share": 0.3}),
+    "CAP002": (
+        Severity.INFO,
+        {"min_table_bytes": 100e9, "max_partition_bytes": 100e9, "min_filtering_patterns": 1},
+    ),
+    "CAP003": (Severity.INFO, {"min_table_bytes": 1e12, "min_ndv": 10000, "min_traffic_share": 0.5}),
+    "CAP004": (Severity.INFO, {"min_read_write_ratio": 10, "min_reads_per_sec": 1000}),
+    "CAP005": (
+        Severity.INFO,
+        {"min_per_sec": 100, "min_reads_per_row_per_hour": 1, "min_read_write_ratio": 10},
+    ),
+    "CAP006": (Severity.INFO, {"min_write_share": 0.5, "min_rows_per_sec": 500}),
 }
 
 NAMES = {
@@ -39,6 +51,12 @@ NAMES = {
     "IDX008": "unused-index",
     "COV001": "covering-index",
     "PAR001": "partial-index",
+    "CAP001": "size-and-growth",
+    "CAP002": "partition-by-time",
+    "CAP003": "shard-key",
+    "CAP004": "read-replicas",
+    "CAP005": "cache-candidate",
+    "CAP006": "lsm-storage",
 }
 
 
@@ -54,7 +72,9 @@ def test_ids_are_exactly_the_implemented_set(catalog: Catalog) -> None:
 
 def test_catalog_order_is_family_then_id(catalog: Catalog) -> None:
     assert catalog.ids[:8] == tuple(f"IDX00{n}" for n in range(1, 9))
-    assert catalog.ids[8:] == ("COV001", "PAR001")
+    assert catalog.ids[8:10] == ("COV001", "PAR001")
+    cap = [i for i in catalog.ids if i.startswith("CAP")]
+    assert cap == sorted(cap) and catalog.ids.index(cap[0]) > catalog.ids.index("PAR001")
 
 
 @pytest.mark.parametrize("rule_id", sorted(EXPECTED))
@@ -78,7 +98,8 @@ def test_rule_fields(catalog: Catalog, rule_id: str) -> None:
 @pytest.mark.parametrize("rule_id", sorted(EXPECTED))
 def test_index_examples_show_ddl(catalog: Catalog, rule_id: str) -> None:
     good = catalog[rule_id].example.good.upper()
-    if rule_id != "IDX004":  # the point of IDX004 is that no DDL is needed
+    # the point of IDX004 is that no DDL is needed; capacity advice is often a setting, not DDL
+    if rule_id != "IDX004" and rule_id[:3] in ("IDX", "COV", "PAR"):
         assert "CREATE" in good or "DROP" in good
 
 
