@@ -99,6 +99,7 @@ RULE_MODULES = (
     "advisor.rules.review",
     "advisor.rules.capacity",
     "advisor.rules.layout",
+    "advisor.rules.integrity",
 )
 """The modules whose import registers the recommend pipeline's rules, in running order."""
 

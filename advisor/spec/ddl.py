@@ -26,6 +26,7 @@ from sqlglot.tokenizer_core import Token, TokenType
 
 from advisor.errors import AdvisorError, Location
 from advisor.spec.draft import (
+    CheckDraft,
     ColumnDraft,
     ForeignKeyDraft,
     IndexDraft,
@@ -180,7 +181,7 @@ class _Replay:
         name = schema.this.name
         if key_of(name) in self.tables and statement.args.get("exists"):
             return
-        table = TableDraft(name=name, origin=where)
+        table = TableDraft(name=name, origin=where, from_ddl=True)
         for item in schema.expressions:
             if isinstance(item, exp.ColumnDef):
                 self._add_column(table, item, where)
@@ -218,6 +219,8 @@ class _Replay:
                 self._add_unique(table, [key], label, where)
             elif isinstance(kind, exp.Reference):
                 self._add_foreign_key(table, [key], kind, label, where)
+            elif isinstance(kind, exp.CheckColumnConstraint):
+                self._add_check(table, kind, label, where)
 
     def _type_text(self, definition: exp.ColumnDef) -> str:
         """The column's type as lower-case SQL of the dialect (``text`` for SQLite's untyped columns)."""
@@ -248,6 +251,18 @@ class _Replay:
                 self._add_foreign_key(table, columns, reference, label, where)
         elif isinstance(item, exp.IndexColumnConstraint):
             self._inline_index(table, item, where)
+        elif isinstance(item, exp.CheckColumnConstraint):
+            self._add_check(table, item, label, where)
+
+    def _add_check(
+        self, table: TableDraft, item: exp.CheckColumnConstraint, label: str | None, where: Location
+    ) -> None:
+        """A CHECK constraint, remembered with the columns its condition uses."""
+        condition = item.this
+        if not isinstance(condition, exp.Expr):
+            return
+        columns = list(dict.fromkeys(key_of(c.name) for c in condition.find_all(exp.Column)))
+        table.checks.append(CheckDraft(label, condition.sql(dialect=self.dialect), columns, where))
 
     def _named_constraint(self, table: TableDraft, item: exp.Constraint, where: Location) -> None:
         """``CONSTRAINT name ...``: the parts get the name."""

@@ -30,6 +30,7 @@ class ColumnDraft:
     ndv: int | None = None
     frequencies: tuple[tuple[str, float], ...] = ()
     yaml_line: int | None = None
+    null_frac: float | None = None
 
 
 @dataclass
@@ -49,6 +50,18 @@ class ForeignKeyDraft:
     """Key of the referenced table."""
     target_columns: list[str] | None
     """``None`` when the DDL left them out: the referenced table's primary key."""
+    origin: Location
+    enforced: bool = True
+    """A constraint of the DDL; ``references:`` in YAML only declares the relationship."""
+
+
+@dataclass
+class CheckDraft:
+    """A CHECK constraint: its condition as SQL and the column keys it uses."""
+
+    name: str | None
+    sql: str
+    columns: list[str]
     origin: Location
 
 
@@ -74,6 +87,7 @@ class TableDraft:
     primary_key: KeyDraft | None = None
     uniques: list[KeyDraft] = field(default_factory=list)
     foreign_keys: list[ForeignKeyDraft] = field(default_factory=list)
+    checks: list[CheckDraft] = field(default_factory=list)
     indexes: dict[str, IndexDraft] = field(default_factory=dict)
     """By lower-cased index name."""
     rows: int | None = None
@@ -81,6 +95,8 @@ class TableDraft:
     consistency: str | None = None
     functional_dependencies: list[tuple[list[str], list[str], Location]] = field(default_factory=list)
     yaml_line: int | None = None
+    sensitive: bool = False
+    from_ddl: bool = False
 
     @property
     def key(self) -> str:
@@ -97,6 +113,7 @@ class TableDraft:
             self.primary_key = None
         self.uniques = [u for u in self.uniques if col not in u.columns]
         self.foreign_keys = [fk for fk in self.foreign_keys if col not in fk.columns]
+        self.checks = [c for c in self.checks if col not in c.columns]
         self.indexes = {
             name: ix
             for name, ix in self.indexes.items()
@@ -117,17 +134,20 @@ class TableDraft:
             key.columns = [new_key if c == old_key else c for c in key.columns]
         for fk in self.foreign_keys:
             fk.columns = [new_key if c == old_key else c for c in fk.columns]
+        for check in self.checks:
+            check.columns = [new_key if c == old_key else c for c in check.columns]
         for ix in self.indexes.values():
             ix.keys = [(new_key if c == old_key else c, desc) for c, desc in ix.keys]
             ix.include = [new_key if c == old_key else c for c in ix.include]
 
     def drop_constraint(self, name: str) -> None:
-        """Drop the primary key, unique or foreign key called ``name``; others (CHECK...) are not kept."""
+        """Drop the primary key, unique, foreign key or CHECK constraint called ``name``."""
         wanted = name.lower()
         if self.primary_key is not None and self.primary_key.name.lower() == wanted:
             self.primary_key = None
         self.uniques = [u for u in self.uniques if u.name.lower() != wanted]
         self.foreign_keys = [fk for fk in self.foreign_keys if fk.name.lower() != wanted]
+        self.checks = [c for c in self.checks if (c.name or "").lower() != wanted]
 
     def fresh_index_name(self, base: str) -> str:
         """``base``, or ``base1``, ``base2``... whichever no index of this table uses yet."""

@@ -41,6 +41,9 @@ def _freeze_table(table: TableDraft, references: dict[str, tuple[str, str]], yam
             frequencies=col.frequencies,
             references=references.get(key),
             line=col.yaml_line,
+            null_frac=col.null_frac,
+            checks=tuple(c.sql for c in table.checks if key in c.columns),
+            foreign_key=any(fk.enforced and key in fk.columns for fk in table.foreign_keys),
         )
         for key, col in table.columns.items()
     )
@@ -62,6 +65,8 @@ def _freeze_table(table: TableDraft, references: dict[str, tuple[str, str]], yam
             for lhs, rhs, origin in table.functional_dependencies
         ),
         line=table.yaml_line,
+        sensitive=table.sensitive,
+        from_ddl=table.from_ddl,
     )
 
 

@@ -175,6 +175,8 @@ class ColumnIn(InputModel):
     nullable: StrictBool | None = None
     references: Name | None = None
     description: Text | None = None
+    null_frac: Share | None = None
+    check: Name | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -259,6 +261,7 @@ class TableIn(InputModel):
     indexes: list[IndexIn] | None = None
     functional_dependencies: list[Name] | None = None
     description: Text | None = None
+    sensitive: StrictBool | None = None
 
     _key_list = field_validator("primary_key", "functional_dependencies", mode="before")(_name_list)
 

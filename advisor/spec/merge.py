@@ -11,6 +11,7 @@ from pathlib import Path
 
 from advisor.errors import AdvisorError, Location
 from advisor.spec.draft import (
+    CheckDraft,
     ColumnDraft,
     ForeignKeyDraft,
     IndexDraft,
@@ -94,6 +95,8 @@ class TableMerger:
             table.growth_per_day = given.growth_per_day
         if given.consistency is not None:
             table.consistency = given.consistency.value
+        if given.sensitive is not None:
+            table.sensitive = given.sensitive
         columns = given.columns or {}
         seen: dict[str, str] = {}
         for column_name, column_in in columns.items():
@@ -136,6 +139,10 @@ class TableMerger:
             column.ndv = given.ndv
         if given.frequencies is not None:
             column.frequencies = tuple(given.frequencies.items())
+        if given.null_frac is not None:
+            column.null_frac = given.null_frac
+        if given.check is not None:
+            table.checks.append(CheckDraft(None, given.check, [key], self.at(*path, "check")))
         if given.unique is not None:
             table.uniques = [u for u in table.uniques if u.columns != [key]]
             if given.unique:
@@ -151,6 +158,15 @@ class TableMerger:
             target_table, target_column = parse_reference(text)
         except ValueError as exc:
             raise AdvisorError(str(exc), where) from None
+        kept = [fk for fk in table.foreign_keys if key in fk.columns]
+        # the DDL's constraint on the same column and target stays a constraint
+        enforced = any(
+            fk.enforced
+            and fk.columns == [key]
+            and fk.target_table == target_table
+            and fk.target_columns in (None, [target_column])
+            for fk in kept
+        )
         table.foreign_keys = [fk for fk in table.foreign_keys if key not in fk.columns]
         table.foreign_keys.append(
             ForeignKeyDraft(
@@ -159,6 +175,7 @@ class TableMerger:
                 target_table=target_table,
                 target_columns=[target_column],
                 origin=where,
+                enforced=enforced,
             )
         )
 
@@ -181,6 +198,18 @@ class TableMerger:
                     f"lists {len(given.frequencies)} values but ndv is {column.ndv}",
                     self.at(*path, "frequencies"),
                 )
+        key = key_of(str(path[-1]))
+        if given.null_frac and table.primary_key is not None and key in table.primary_key.columns:
+            raise AdvisorError(
+                f"a primary key column has no NULLs, but null_frac says {given.null_frac:g}",
+                self.at(*path, "null_frac"),
+            )
+        if given.null_frac and not column.nullable:
+            field = "null_frac" if given.nullable is None else "nullable"
+            raise AdvisorError(
+                f"the column is NOT NULL but null_frac says {given.null_frac:g} of its rows are NULL",
+                self.at(*path, field),
+            )
         if (
             given.nullable
             and table.primary_key is not None

@@ -40,6 +40,13 @@ class Column:
     references: tuple[str, str] | None = None
     """``(table, column)`` this column points to, lower-cased."""
     line: int | None = None
+    null_frac: float | None = None
+    """Share of rows where the column is NULL, when the statistics give it."""
+    checks: tuple[str, ...] = ()
+    """CHECK conditions that involve the column, as SQL text (from the DDL or ``check:``)."""
+    foreign_key: bool = False
+    """``references`` is enforced by a FOREIGN KEY constraint of the DDL (a ``references:`` given
+    only in YAML on a table from the DDL is not)."""
 
     def frequency_of(self, value: object) -> float | None:
         """The declared share of rows holding ``value``, compared as text.
@@ -97,6 +104,10 @@ class Table:
     indexes: tuple[Index, ...] = ()
     functional_dependencies: tuple[FunctionalDependency, ...] = ()
     line: int | None = None
+    sensitive: bool = False
+    """Declared to hold sensitive data (personal, financial): changes deserve an audit trail."""
+    from_ddl: bool = False
+    """Defined by the ``schema:`` DDL (``tables:`` may still add statistics to it)."""
 
     def column(self, name: str) -> Column | None:
         """The column called ``name`` (case-insensitive), or ``None``."""

@@ -38,6 +38,14 @@ EXPECTED: dict[str, tuple[Severity, dict[str, float]]] = {
         {"min_per_sec": 100, "min_reads_per_row_per_hour": 1, "min_read_write_ratio": 10},
     ),
     "CAP006": (Severity.INFO, {"min_write_share": 0.5, "min_rows_per_sec": 500}),
+    "INT001": (Severity.WARNING, {}),
+    "INT002": (Severity.INFO, {}),
+    "INT003": (Severity.INFO, {}),
+    "INT004": (Severity.INFO, {}),
+    "INT005": (Severity.INFO, {"min_rows": 1000}),
+    "INT006": (Severity.ERROR, {}),
+    "INT007": (Severity.WARNING, {}),
+    "INT008": (Severity.INFO, {}),
 }
 
 NAMES = {
@@ -57,6 +65,14 @@ NAMES = {
     "CAP004": "read-replicas",
     "CAP005": "cache-candidate",
     "CAP006": "lsm-storage",
+    "INT001": "missing-primary-key",
+    "INT002": "reference-without-foreign-key",
+    "INT003": "non-negative-check",
+    "INT004": "not-null-from-stats",
+    "INT005": "unique-natural-key",
+    "INT006": "money-in-float",
+    "INT007": "optimistic-locking",
+    "INT008": "audit-trail",
 }
 
 
