@@ -49,7 +49,12 @@ def index_name(design: IndexDesign, dialect: str) -> str:
 def create_index(
     design: IndexDesign, dialect: str, name: str | None = None, concurrently: bool = True
 ) -> exp.Create:
-    """The CREATE INDEX expression for ``design`` in ``dialect``."""
+    """The CREATE INDEX expression for ``design`` in ``dialect``.
+
+    >>> from advisor.spec.model import IndexKey
+    >>> to_sql(create_index(IndexDesign("users", (IndexKey("email"),), unique=True), "mysql"), "mysql")
+    'CREATE UNIQUE INDEX ix_users_email ON users(email);'
+    """
     keys = [
         exp.Ordered(this=exp.column(k.column), nulls_first=_nulls_first(dialect, k.descending))
         if not k.descending
@@ -64,7 +69,6 @@ def create_index(
     index = exp.Index(
         this=exp.to_identifier(name or index_name(design, dialect)),
         table=exp.to_table(design.table),
-        unique=design.unique,
         params=params,
     )
     pg = dialect == "postgres"
