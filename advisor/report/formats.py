@@ -47,6 +47,9 @@ def serves_text(rec: Recommendation) -> str:
     return ", ".join(s.pattern for s in rec.serves) or "-"
 
 
+CHECK_MARKS = {"ok": "✅", "todo": "⚠️", "unknown": "❓"}
+"""How the Markdown checklist marks each status."""
+
 CAPACITY_HEADER = ("table", "rows", "row", "table size", "indexes", "in 1 year", "in 3 years", "storage")
 
 
@@ -162,6 +165,18 @@ class MarkdownFormatter(Formatter):
         if result.assumptions:
             lines += ["", "## Assumptions", ""]
             lines += [f"- {a}" for a in result.assumptions]
+        if result.checklist:
+            lines += [
+                "",
+                "## Architect's checklist",
+                "",
+                "| item | status | detail | declared by |",
+                "|---|---|---|---|",
+            ]
+            lines += [
+                f"| {c.item} | {CHECK_MARKS[c.status]} {c.status} | {c.detail.replace('|', '/')} | `{c.key}` |"
+                for c in result.checklist
+            ]
         return "\n".join(lines) + "\n"
 
 
@@ -251,6 +266,12 @@ class TextFormatter(Formatter):
             console.print("\n[bold]Assumed[/]")
             for a in result.assumptions:
                 console.print(f"  {e(a)}")
+        if result.checklist:
+            console.print("\n[bold]Architect's checklist[/]")
+            for c in result.checklist:
+                mark = {"ok": "[green]ok[/]", "todo": "[yellow]todo[/]"}.get(c.status, "[red]unknown[/]")
+                pad = " " * (7 - len(c.status))
+                console.print(f"  {mark}{pad} {c.item}: {e(c.detail)} [dim]({e(c.key)})[/]")
         return buf.getvalue()
 
 

@@ -88,6 +88,21 @@ class TableCapacity:
 
 
 @dataclass(frozen=True)
+class ChecklistItem:
+    """One line of the architect's checklist that ends every report."""
+
+    item: str
+    status: str
+    """``ok`` (in place or nothing to do), ``todo`` (findings or the spec call for work) or
+    ``unknown`` (the spec does not say; ``key`` names what to declare)."""
+    detail: str
+    key: str
+    """The spec key that declares this fact (``operations.backups``)."""
+    rules: tuple[str, ...] = ()
+    """Rules whose findings decided the status."""
+
+
+@dataclass(frozen=True)
 class Result:
     file: str
     dialect: str
@@ -100,3 +115,4 @@ class Result:
     totals: Totals
     version: int = RESULT_VERSION
     capacity: tuple[TableCapacity, ...] = ()
+    checklist: tuple[ChecklistItem, ...] = ()

@@ -146,6 +146,23 @@ class Workload:
     writes_per_sec: float | None = None
 
 
+Fact = bool | str | None
+"""An operational fact: ``None`` not declared, ``False`` declared absent, ``True`` or a
+description when it is in place."""
+
+
+@dataclass(frozen=True)
+class Operations:
+    monitoring: Fact = None
+    backups: Fact = None
+    replication: Fact = None
+    partitioning: Fact = None
+    connection_pooling: Fact = None
+    explain_review: Fact = None
+    migration_plan: Fact = None
+    disaster_recovery: Fact = None
+
+
 @dataclass(frozen=True)
 class Spec:
     path: Path
@@ -154,6 +171,7 @@ class Spec:
     patterns: tuple[Pattern, ...]
     budget: Budget = field(default_factory=Budget)
     workload: Workload = field(default_factory=Workload)
+    operations: Operations = field(default_factory=Operations)
 
     def table(self, name: str) -> Table | None:
         """The table called ``name`` (case-insensitive, schema prefix ignored), or ``None``."""
