@@ -15,6 +15,7 @@ from advisor.emit.ddl import create_index, drop_index, index_name, to_sql
 from advisor.report.capacity import capacity
 from advisor.report.checklist import checklist
 from advisor.report.result import Recommendation, Rejected, Result, Served, Totals
+from advisor.report.schema import schema_tables
 from advisor.rules.base import Finding, Rejection
 from advisor.rules.context import Context
 from advisor.spec.model import FrequencySource
@@ -209,4 +210,5 @@ def build_result(
         totals,
         capacity=sizes,
         checklist=checklist(ctx.spec, numbered, findings, sizes),
+        schema=schema_tables(ctx, plan, numbered),
     )

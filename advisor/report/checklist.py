@@ -143,7 +143,7 @@ def checklist(
             "operations.connection_pooling",
             "connection pooling",
             f"say what pools connections for the {rate:,.0f} statements/s of the patterns",
-            f"put a pool ({'PgBouncer in transaction mode' if pg else 'ProxySQL or the drivers pools'}) in "
+            f"put a pool ({'PgBouncer in transaction mode' if pg else 'ProxySQL or a driver-side pool'}) in "
             f"front of the {rate:,.0f} statements/s of the patterns",
         ),
         _declared(

@@ -138,6 +138,23 @@ class MarkdownFormatter(Formatter):
                 rec.ddl,
                 "```",
             ]
+        if result.schema:
+            from advisor.report.mermaid import er_diagram
+
+            lines += [
+                "",
+                "## Schema",
+                "",
+                "Tables, keys and references, with the indexes this plan creates.",
+                "",
+            ]
+            lines += er_diagram(result.schema)
+            lines += [""] + [
+                f"- `{t.name}`: "
+                + ", ".join(f"`{ix}`" + (" (new)" if ix in t.recommended else "") for ix in t.indexes)
+                for t in result.schema
+                if t.indexes
+            ]
         if result.capacity:
             lines += [
                 "",

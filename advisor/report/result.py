@@ -103,6 +103,33 @@ class ChecklistItem:
 
 
 @dataclass(frozen=True)
+class SchemaColumn:
+    name: str
+    type: str
+    primary_key: bool
+    """Part of the primary key."""
+    unique: bool
+    """Unique on its own (a unique constraint, or the whole primary key)."""
+    nullable: bool
+    references: str | None
+    """``table.column`` it points to."""
+
+
+@dataclass(frozen=True)
+class SchemaTable:
+    """A table as the report draws it: columns with key markers and its indexes after the plan."""
+
+    name: str
+    columns: tuple[SchemaColumn, ...]
+    indexes: tuple[str, ...]
+    """Labels of the indexes it has once the plan is applied (constraint indexes included)."""
+    recommended: tuple[str, ...]
+    """Labels of the indexes the plan creates on it."""
+    recommended_names: tuple[str, ...] = ()
+    """Their names, in the same order."""
+
+
+@dataclass(frozen=True)
 class Result:
     file: str
     dialect: str
@@ -116,3 +143,4 @@ class Result:
     version: int = RESULT_VERSION
     capacity: tuple[TableCapacity, ...] = ()
     checklist: tuple[ChecklistItem, ...] = ()
+    schema: tuple[SchemaTable, ...] = ()
