@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from advisor.report.formats import human_bytes
 from advisor.report.result import ChecklistItem, Recommendation, TableCapacity
 from advisor.rules.base import Finding
-from advisor.spec.model import Fact, Spec
+from advisor.spec.model import Fact, FrequencySource, Spec
 
 
 def _declared(fact: Fact, key: str, item: str, ask: str, todo: str = "") -> ChecklistItem:
@@ -84,6 +84,13 @@ def _with_rule(
     return _declared(fact, key, item, advice)
 
 
+def _growth(now: float, later: float) -> str:
+    """How the data's size changes over three years, in words."""
+    if round(later / 1e8) <= round(now / 1e8):
+        return f"the data stays at about {human_bytes(now)}"
+    return f"the data grows from {human_bytes(now)} to {human_bytes(later)} in three years"
+
+
 def checklist(
     spec: Spec,
     recs: Sequence[Recommendation],
@@ -92,9 +99,17 @@ def checklist(
 ) -> tuple[ChecklistItem, ...]:
     ops = spec.operations
     pg = spec.dialect in ("postgres", "postgresql")
+    my = spec.dialect in ("mysql", "mariadb")
+    stats = (
+        "pg_stat_statements" if pg else "the slow query log and performance_schema" if my else "query timings"
+    )
+    log = "WAL" if pg else "binlog" if my else "log"
+    pool = "PgBouncer in transaction mode" if pg else "ProxySQL or a driver-side pool"
     total = sum(c.table_bytes + c.index_bytes for c in capacity)
     three = sum(c.table_bytes_3y + c.index_bytes_3y for c in capacity)
     rate = sum(p.per_sec for p in spec.patterns)
+    weighted = any(p.source is FrequencySource.WEIGHT for p in spec.patterns)
+    load = "the application's connections" if weighted else f"the {rate:,.0f} statements/s of the patterns"
     changes = len(recs) + sum(1 for f in findings if f.ddl)
     served = sorted({s.pattern for r in recs for s in r.serves})
     return (
@@ -105,22 +120,18 @@ def checklist(
             "operations.monitoring",
             "monitoring",
             "say what watches slow queries, locks, replication lag and disk growth ("
-            + ("pg_stat_statements" if pg else "the slow query log and performance_schema")
-            + f"; the data grows from {human_bytes(total)} to {human_bytes(three)} in three years)",
+            + f"{stats}; {_growth(total, three)})",
             "collect slow queries, locks, replication lag and disk growth ("
-            + ("pg_stat_statements" if pg else "the slow query log and performance_schema")
-            + f"); the data grows from {human_bytes(total)} to {human_bytes(three)} in three years",
+            + f"{stats}); {_growth(total, three)}",
         ),
         _declared(
             ops.backups,
             "operations.backups",
             "backups",
-            f"say how {human_bytes(total)} of data is backed up (full backups plus "
-            + ("WAL" if pg else "binlog")
-            + " archiving for point-in-time recovery) and when a restore was last tested",
-            f"set up full backups of the {human_bytes(total)} plus "
-            + ("WAL" if pg else "binlog")
-            + " archiving for point-in-time recovery, and test a restore",
+            f"say how {human_bytes(total)} of data is backed up (full backups plus {log} archiving for "
+            "point-in-time recovery) and when a restore was last tested",
+            f"set up full backups of the {human_bytes(total)} plus {log} archiving for point-in-time "
+            "recovery, and test a restore",
         ),
         _with_rule(
             "replication",
@@ -142,9 +153,8 @@ def checklist(
             ops.connection_pooling,
             "operations.connection_pooling",
             "connection pooling",
-            f"say what pools connections for the {rate:,.0f} statements/s of the patterns",
-            f"put a pool ({'PgBouncer in transaction mode' if pg else 'ProxySQL or a driver-side pool'}) in "
-            f"front of the {rate:,.0f} statements/s of the patterns",
+            f"say what pools connections for {load}",
+            f"put a pool ({pool}) in front of {load}",
         ),
         _declared(
             ops.explain_review,
@@ -159,10 +169,10 @@ def checklist(
             ops.migration_plan,
             "operations.migration_plan",
             "migration plan",
-            f"say how schema changes ship; this report proposes {changes} DDL changes that need online "
-            "DDL, lock timeouts and a rollback path",
-            f"plan how the {changes} DDL changes of this report ship: online DDL, lock timeouts, a "
-            "rollback path",
+            "say how schema changes ship (online DDL, lock timeouts, a rollback path)"
+            + (f"; this report proposes {changes} DDL changes" if changes else ""),
+            "plan how schema changes ship: online DDL, lock timeouts, a rollback path"
+            + (f", starting with the {changes} DDL changes of this report" if changes else ""),
         ),
         _declared(
             ops.disaster_recovery,

@@ -68,6 +68,19 @@ def is_quantity(col: Column) -> bool:
     return bool(words & QUANTITY_WORDS) and not words & SIGNED_WORDS
 
 
+def _rebuild(ctx: Context) -> str:
+    """What SQLite users do instead of the ALTER the other dialects get."""
+    if ctx.spec.dialect != "sqlite":
+        return ""
+    return "; SQLite cannot change constraints or types in place: create the new table, copy, drop, rename"
+
+
+def _altering(ctx: Context, ddl: str) -> str | None:
+    """``ddl`` unless the dialect cannot alter constraints or types in place (SQLite rebuilds the
+    table instead, which the catalog's fix describes)."""
+    return None if ctx.spec.dialect == "sqlite" else ddl
+
+
 def _tables(ctx: Context) -> list[Table]:
     return [tm.table for tm in ctx.models.values()]
 
@@ -83,7 +96,7 @@ def missing_primary_key(ctx: Context, plan: Plan) -> list[Finding]:
             f"declare {candidate.name} as the primary key (it is NOT NULL and unique)"
             if candidate is not None
             else "add a surrogate key (a bigint identity column) or declare the natural key as primary key"
-        )
+        ) + _rebuild(ctx)
         out.append(
             Finding(
                 "INT001",
@@ -94,7 +107,9 @@ def missing_primary_key(ctx: Context, plan: Plan) -> list[Finding]:
                 fix,
                 (("rows", f"{table.rows or 0:,}"),),
                 line=table.line,
-                ddl=add_primary_key(table.name, (candidate.name,), ctx.spec.dialect) if candidate else None,
+                ddl=_altering(ctx, add_primary_key(table.name, (candidate.name,), ctx.spec.dialect))
+                if candidate
+                else None,
             )
         )
     return out
@@ -131,13 +146,22 @@ def unenforced_references(ctx: Context, plan: Plan) -> list[Finding]:
                         else ""
                     )
                     + f"; if {parent} rows are soft-deleted or archived on purpose, keep it out and check "
-                    "orphans in a scheduled job instead",
+                    "orphans in a scheduled job instead" + _rebuild(ctx),
                     (("references", f"{parent}.{pcol}"),),
                     line=col.line,
-                    ddl=add_foreign_key(table.name, name, col.name, parent, pcol, ctx.spec.dialect),
+                    ddl=_altering(
+                        ctx, add_foreign_key(table.name, name, col.name, parent, pcol, ctx.spec.dialect)
+                    ),
                 )
             )
     return out
+
+
+def _subject(table: Table, cols: list[Column]) -> str:
+    """``t.a holds`` or ``t.{a, b} hold``: columns of one table as the subject of a sentence."""
+    if len(cols) == 1:
+        return f"{table.name}.{cols[0].name} holds"
+    return f"{table.name}.{{{', '.join(c.name for c in cols)}}} hold"
 
 
 def _kinds(cols: list[Column]) -> str:
@@ -176,23 +200,23 @@ def non_negative_checks(ctx: Context, plan: Plan) -> list[Finding]:
             )
             for c in cols
         )
-        names = ", ".join(c.name for c in cols)
         out.append(
             Finding(
                 "INT003",
                 ctx.severity("INT003"),
                 table.name,
-                f"{table.name}.{{{names}}} hold {_kinds(cols)} that nothing keeps from going negative: a "
+                f"{_subject(table, cols)} {_kinds(cols)} that nothing keeps from going negative: a "
                 "bug, a bad import or a race writes a negative value without an error",
                 f"add CHECK ({cols[0].name} >= 0) and the like for each"
                 + (
                     " (NOT VALID, then VALIDATE CONSTRAINT)"
                     if ctx.spec.dialect in ("postgres", "postgresql")
                     else ""
-                ),
+                )
+                + _rebuild(ctx),
                 tuple((c.name, c.type) for c in cols),
                 line=table.line,
-                ddl=ddl,
+                ddl=_altering(ctx, ddl),
             )
         )
     return out
@@ -205,20 +229,23 @@ def not_null_from_stats(ctx: Context, plan: Plan) -> list[Finding]:
         cols = [c for c in table.columns if c.nullable and c.null_frac == 0 and not c.primary_key]
         if not cols:
             continue
-        names = ", ".join(c.name for c in cols)
         out.append(
             Finding(
                 "INT004",
                 ctx.severity("INT004"),
                 table.name,
-                f"{table.name}.{{{names}}} hold no NULLs (null_frac 0) but are declared nullable: the schema "
-                "does not say what the data does, and every reader must handle NULL anyway",
+                f"{_subject(table, cols)} no NULLs (null_frac 0) yet {'is' if len(cols) == 1 else 'are'} "
+                "declared nullable: the schema does not say what the data does, and every reader must "
+                "handle NULL anyway",
                 "declare them NOT NULL (PostgreSQL 12+ skips the table scan when a validated "
-                "CHECK (col IS NOT NULL) exists)",
+                "CHECK (col IS NOT NULL) exists)" + _rebuild(ctx),
                 tuple((c.name, "null_frac 0") for c in cols),
                 line=table.line,
-                ddl="\n".join(
-                    set_column(table.name, c.name, c.type, False, ctx.spec.dialect, False) for c in cols
+                ddl=_altering(
+                    ctx,
+                    "\n".join(
+                        set_column(table.name, c.name, c.type, False, ctx.spec.dialect, False) for c in cols
+                    ),
                 ),
             )
         )
@@ -253,7 +280,7 @@ def unique_natural_key(ctx: Context, plan: Plan) -> list[Finding]:
                     f"{table.name}.{col.name}",
                     f"{table.name}.{col.name} has as many distinct values as the table has rows "
                     f"({rows:,}): it looks like a natural key, yet nothing stops a duplicate",
-                    f"if {col.name} identifies a {table.name} row, declare it UNIQUE (and NOT NULL); if two "
+                    f"if {col.name} identifies a row of {table.name}, declare it UNIQUE (and NOT NULL); if two "
                     "rows may share it, give its real ndv instead",
                     (("ndv", f"{col.ndv:,}"), ("rows", f"{rows:,}")),
                     line=col.line,
@@ -278,15 +305,23 @@ def money_in_float(ctx: Context, plan: Plan) -> list[Finding]:
                     f"{table.name}.{col.name} holds money as {col.type}: binary floating point cannot "
                     "represent 0.10 exactly, so sums and comparisons drift by fractions of a cent",
                     "store it as numeric(19,4) (or the currency's minor unit in a bigint); convert the "
-                    "column in a migration and round existing values once",
+                    "column in a migration and round existing values once" + _rebuild(ctx),
                     (("type", col.type),),
                     line=col.line,
-                    ddl=set_column(
-                        table.name, col.name, "numeric(19,4)", col.nullable, ctx.spec.dialect, True
+                    ddl=_altering(
+                        ctx,
+                        set_column(
+                            table.name, col.name, "numeric(19,4)", col.nullable, ctx.spec.dialect, True
+                        ),
                     ),
                 )
             )
     return out
+
+
+def _names(patterns: list[str]) -> str:
+    """``a reads`` / ``a, b read``."""
+    return f"{', '.join(patterns)} {'reads' if len(patterns) == 1 else 'read'}"
 
 
 VERSION_COLUMNS = ("version", "lock_version", "row_version", "revision", "etag", "xmin")
@@ -340,7 +375,7 @@ def optimistic_locking(ctx: Context, plan: Plan) -> list[Finding]:
                     "INT007",
                     ctx.severity("INT007"),
                     p.name,
-                    f"{', '.join(read_back)} reads a {tbl.name} row that {p.name} then overwrites "
+                    f"{_names(read_back)} a row of {tbl.name} that {p.name} then overwrites "
                     f"({', '.join(sorted(overwritten))}) by {', '.join(sorted(key))} alone: two writers "
                     "that read the same version both succeed and the first update is lost",
                     (

@@ -13,8 +13,8 @@ from advisor.report.formats import human_bytes
 from advisor.rules.base import Finding, design_rule
 from advisor.rules.capacity import indexes_after
 from advisor.rules.context import Context
-from advisor.rules.traffic import equality_columns, table_traffic
-from advisor.spec.model import Consistency
+from advisor.rules.traffic import equality_columns, rates_known, table_traffic
+from advisor.spec.model import Consistency, FrequencySource
 
 
 @dataclass(frozen=True)
@@ -142,6 +142,8 @@ def workload_rates(ctx: Context) -> tuple[float, float, str]:
     w = ctx.spec.workload
     if w.reads_per_sec is not None and w.writes_per_sec is not None:
         return w.reads_per_sec, w.writes_per_sec, "workload.reads_per_sec / writes_per_sec"
+    if not rates_known(ctx):
+        return 0.0, 0.0, "pattern weights (relative, not rates)"
     reads = sum(
         p.per_sec for p in ctx.spec.patterns if p.name in ctx.shapes and not ctx.shapes[p.name].kind.writes
     )
@@ -208,6 +210,8 @@ def cache_candidates(ctx: Context, plan: Plan) -> list[Finding]:
         shape = ctx.shapes.get(p.name)
         if shape is None or shape.kind is not StatementKind.SELECT or p.per_sec < min_rate:
             continue
+        if p.source is FrequencySource.WEIGHT:
+            continue  # a weight is no rate: nothing to say about reads per row per hour
         if len(shape.accesses) != 1 or shape.subqueries:
             continue
         table = shape.accesses[0].table
@@ -268,7 +272,8 @@ def storage_choice(ctx: Context, table: str) -> tuple[str, str]:
     share = ctx.threshold("CAP006", "min_write_share")
     rate = ctx.threshold("CAP006", "min_rows_per_sec")
     figures = f"{t.rows_written:,.1f} rows written/s, {t.reads:,.1f} reads/s, write share {t.write_share:.0%}"
-    if t.append_only and t.write_share >= share and t.rows_written >= rate:
+    fast = t.rows_written >= rate or not rates_known(ctx)  # with weights only the shape and share count
+    if t.append_only and t.write_share >= share and fast:
         return "lsm", f"append-only and write-heavy ({figures})"
     if not t.rows_written and not t.reads:
         return "b-tree", "no pattern reads or writes it"
@@ -277,7 +282,7 @@ def storage_choice(ctx: Context, table: str) -> tuple[str, str]:
         why.append("updated or deleted in place" if t.rows_written else "read only")
     if t.write_share < share:
         why.append(f"reads dominate ({figures})")
-    elif t.rows_written < rate:
+    elif not fast:
         why.append(f"write rate below {rate:,.0f} rows/s ({figures})")
     return "b-tree", "; ".join(why) or figures
 
@@ -295,8 +300,9 @@ def lsm_storage(ctx: Context, plan: Plan) -> list[Finding]:
                 "CAP006",
                 ctx.severity("CAP006"),
                 table,
-                f"{table} is {reason}: a B-tree writes each new row into a random leaf page of each of "
-                f"its {indexes} indexes, while an LSM tree batches writes sequentially",
+                f"{table} is {reason}: a B-tree writes each new row into a random leaf page of "
+                + ("its only index" if indexes == 1 else f"each of its {indexes} indexes")
+                + ", while an LSM tree batches writes sequentially",
                 _lsm_fix(ctx.spec.dialect, table),
                 (
                     ("storage", "LSM"),
@@ -316,8 +322,12 @@ def _lsm_fix(dialect: str, table: str) -> str:
             f"store {table} in an LSM engine (MyRocks: ALTER TABLE {table} ENGINE=ROCKSDB on MariaDB or "
             "Percona Server), or keep InnoDB with the fewest secondary indexes and an AUTO_INCREMENT key"
         )
+    if dialect in ("postgres", "postgresql"):
+        return (
+            f"PostgreSQL has no LSM engine: keep {table} append-friendly (an ever-increasing key, few "
+            "secondary indexes, BRIN instead of B-tree on the time column) or move it to an LSM-based store"
+        )
     return (
-        f"{dialect} has no LSM engine built in: keep {table} append-friendly (an ever-increasing key, few "
-        "secondary indexes, BRIN instead of B-tree on the time column on PostgreSQL) or move it to an "
-        "LSM-based store"
+        f"{dialect} has no LSM engine: keep {table} append-friendly (an ever-increasing key, few secondary "
+        "indexes) or move it to an LSM-based store"
     )

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from advisor.analysis.shape import PredicateKind, StatementKind
 from advisor.rules.context import Context
+from advisor.spec.model import FrequencySource
 
 TIME_TYPES = ("timestamp", "timestamptz", "datetime", "date")
 
@@ -61,6 +62,11 @@ def purge_column(ctx: Context, name: str, table: str) -> str | None:
         if pred.kind is PredicateKind.RANGE and col is not None and is_time_type(col.type):
             return col.name.lower()
     return None
+
+
+def rates_known(ctx: Context) -> bool:
+    """Whether pattern frequencies are rates; relative ``weight`` s say nothing about load."""
+    return all(p.source is not FrequencySource.WEIGHT for p in ctx.spec.patterns)
 
 
 def is_time_type(sql_type: str) -> bool:
