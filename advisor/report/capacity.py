@@ -7,14 +7,16 @@ from advisor.report.result import TableCapacity
 from advisor.rules.capacity import footprints
 from advisor.rules.context import Context
 from advisor.rules.layout import storage_choice
+from advisor.rules.traffic import rates_known
 
 
 def capacity(ctx: Context, plan: Plan) -> tuple[TableCapacity, ...]:
     """One row per table, largest first at three years."""
     rows = []
+    rates = rates_known(ctx)
     for table, tm in ctx.models.items():
         now, year, three = footprints(ctx, plan, table)
-        storage, reason = storage_choice(ctx, table)
+        storage, reason = storage_choice(ctx, table, rates)
         rows.append(
             TableCapacity(
                 tm.table.name,

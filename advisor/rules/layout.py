@@ -266,13 +266,14 @@ def _single_row_key(ctx: Context, name: str, table: str) -> str | None:
     return None
 
 
-def storage_choice(ctx: Context, table: str) -> tuple[str, str]:
-    """``("lsm", reason)`` or ``("b-tree", reason)`` from the table's write share and shape."""
+def storage_choice(ctx: Context, table: str, rates: bool = True) -> tuple[str, str]:
+    """``("lsm", reason)`` or ``("b-tree", reason)`` from the table's write share and shape;
+    ``rates`` says whether the frequencies are rates (see ``rates_known``)."""
     t = table_traffic(ctx, table)
     share = ctx.threshold("CAP006", "min_write_share")
     rate = ctx.threshold("CAP006", "min_rows_per_sec")
     figures = f"{t.rows_written:,.1f} rows written/s, {t.reads:,.1f} reads/s, write share {t.write_share:.0%}"
-    fast = t.rows_written >= rate or not rates_known(ctx)  # with weights only the shape and share count
+    fast = t.rows_written >= rate or not rates  # with weights only the shape and share count
     if t.append_only and t.write_share >= share and fast:
         return "lsm", f"append-only and write-heavy ({figures})"
     if not t.rows_written and not t.reads:
@@ -290,8 +291,9 @@ def storage_choice(ctx: Context, table: str) -> tuple[str, str]:
 @design_rule("CAP006")
 def lsm_storage(ctx: Context, plan: Plan) -> list[Finding]:
     out = []
+    rates = rates_known(ctx)
     for table, tm in ctx.models.items():
-        kind, reason = storage_choice(ctx, table)
+        kind, reason = storage_choice(ctx, table, rates)
         if kind != "lsm":
             continue
         indexes = len(indexes_after(plan, table))
