@@ -134,3 +134,23 @@ def test_spec_with_spaces_in_names(tmp_path: Path) -> None:
 def test_diagram_only_in_markdown(fmt: str) -> None:
     done = run_advisor("recommend", "samples/ecommerce/patterns.yaml", "--format", fmt)
     assert "erDiagram" not in done.stdout
+
+
+def test_json_carries_the_schema() -> None:
+    import json
+
+    done = run_advisor("recommend", "samples/ecommerce/patterns.yaml", "--format", "json")
+    data = json.loads(done.stdout)
+    orders = next(t for t in data["schema"] if t["name"] == "orders")
+    user_id = next(c for c in orders["columns"] if c["name"] == "user_id")
+    assert user_id == {
+        "name": "user_id",
+        "type": "bigint",
+        "primary_key": False,
+        "unique": False,
+        "nullable": False,
+        "references": "users.user_id",
+    }
+    assert "ix_orders_user_id_created_at" in orders["recommended_names"]
+    assert len(orders["recommended"]) == len(orders["recommended_names"]) == 3
+    assert "orders (user_id)" not in orders["indexes"]  # dropped by the plan
