@@ -8,13 +8,15 @@ rebuilds the table. Other dialects get no DDL: the caller says so.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
 from sqlglot import exp
 from sqlglot.errors import ParseError
 
-from advisor.emit.ddl import to_sql
+from advisor.cost.design import IndexDesign
+from advisor.emit.ddl import create_index, to_sql
 from advisor.spec.model import Table
 
 
@@ -85,9 +87,18 @@ def bounds(first: date, period: Period, count: int) -> list[tuple[date, date]]:
     return out
 
 
-def partition_ddl(table: Table, column: str, period: Period, dialect: str, count: int = 2) -> str | None:
+def partition_ddl(
+    table: Table,
+    column: str,
+    period: Period,
+    dialect: str,
+    count: int = 2,
+    indexes: Sequence[IndexDesign] = (),
+) -> str | None:
     """Statements that partition ``table`` by RANGE on ``column``, with ``count`` partitions from
-    today's; ``None`` for a dialect sqlglot cannot express it in.
+    today's; ``None`` for a dialect sqlglot cannot express it in. On PostgreSQL the new table
+    also gets ``indexes`` (an index on a partitioned table is created on every partition);
+    MySQL's ALTER keeps the table's own.
 
     >>> from advisor.spec.model import Column
     >>> t = Table("events", (Column("id", "bigint", nullable=False), Column("at", "timestamp")),
@@ -98,7 +109,16 @@ def partition_ddl(table: Table, column: str, period: Period, dialect: str, count
     """
     parts = bounds(today(), period, count)
     if dialect in ("postgres", "postgresql"):
-        return "\n".join(to_sql(e, dialect) for e in _postgres(table, column, period, parts, dialect))
+        statements = _postgres(table, column, period, parts, dialect)
+        statements += [
+            create_index(
+                replace(d, table=f"{table.name}_partitioned", name=None, origin="proposed"),
+                dialect,
+                concurrently=False,  # not supported on a partitioned table; the new table is empty
+            )
+            for d in partitionable(indexes, column)
+        ]
+        return "\n".join(to_sql(e, dialect) for e in statements)
     if dialect in ("mysql", "mariadb"):
         statements = [_mysql(table, column, period, parts)]
         if table.primary_key and column not in table.primary_key:
@@ -115,6 +135,18 @@ def _mysql_key(table: Table, column: str) -> exp.Alter:
         kind="TABLE",
         actions=[exp.DropPrimaryKey(), exp.AddConstraint(expressions=[key])],
     )
+
+
+def partitionable(indexes: Sequence[IndexDesign], column: str) -> list[IndexDesign]:
+    """The indexes a partitioned table can have: not the primary key (declared with the table),
+    and no unique index without the partition column (the engines cannot enforce it).
+
+    >>> from advisor.spec.model import IndexKey
+    >>> ix = [IndexDesign("t", (IndexKey("a"),), unique=True), IndexDesign("t", (IndexKey("b"),))]
+    >>> [d.columns for d in partitionable(ix, "at")]
+    [('b',)]
+    """
+    return [d for d in indexes if d.origin != "primary_key" and not (d.unique and column not in d.columns)]
 
 
 def _data_type(sql_type: str, dialect: str) -> exp.DataType:

@@ -223,7 +223,9 @@ def partition_by_time(ctx: Context, plan: Plan) -> list[Finding]:
         pruning = _pruning(ctx, table, column, period, count)
         pruned = [p for p in pruning if p.prunes]
         whole = [p for p in pruning if not p.prunes]
-        ddl = partition_ddl(tm.table, column, period, ctx.spec.dialect)
+        indexes = indexes_after(plan, table)
+        ddl = partition_ddl(tm.table, column, period, ctx.spec.dialect, indexes=indexes)
+        lost = [d for d in indexes if d.unique and d.origin != "primary_key" and column not in d.columns]
         key = list(tm.table.primary_key)
         pk_note = (
             f"; the primary key must include {column}: ({', '.join([*key, column])})"
@@ -236,6 +238,11 @@ def partition_by_time(ctx: Context, plan: Plan) -> list[Finding]:
             if whole
             else ""
         )
+        if lost:
+            pk_note += (
+                f"; {', '.join(d.label() for d in lost)} cannot stay unique without {column}: enforce it "
+                "another way (a lookup table) or add the column"
+            )
         if ctx.spec.dialect in ("mysql", "mariadb") and any(c.references for c in tm.table.columns):
             pk_note += "; InnoDB cannot partition a table with foreign keys: drop them first"
         out.append(
