@@ -174,6 +174,8 @@ class MarkdownFormatter(Formatter):
             lines += ["", "## Findings", ""]
             for f in result.findings:
                 lines.append(f"- **{f.rule}** ({f.severity.value}) {f.subject}: {f.message}. Fix: {f.fix}.")
+                if f.evidence:
+                    lines.append("  - evidence: " + " · ".join(f"{k}: {v}" for k, v in f.evidence))
                 if f.ddl:
                     lines += ["", "  ```sql", *(f"  {line}" for line in f.ddl.splitlines()), "  ```"]
         if result.rejected:
