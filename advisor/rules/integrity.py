@@ -42,6 +42,12 @@ SIGNED_WORDS = frozenset(
     {"balance", "delta", "diff", "change", "adjustment", "net", "profit", "margin", "offset"}
 )
 """Money columns that may rightly go negative."""
+NOT_AMOUNT_WORDS = frozenset(
+    {"rate", "ratio", "pct", "percent", "percentage", "score", "count", "weight", "avg", "mean", "factor"}
+)
+"""``tax_rate``, ``total_count``: numbers about money or totals that are not amounts."""
+AMBIGUOUS_MONEY = frozenset({"total", "discount", "tip", "paid"})
+"""Money words that also name other things; alone they do not make a float column money."""
 _FLOAT = re.compile(r"^(float|real|double|float4|float8|double precision)\b")
 _NUMBER = re.compile(
     r"^(numeric|decimal|number|money|smallmoney|float|real|double|tinyint|smallint|mediumint|int|integer|bigint|int2|int4|int8)\b"
@@ -59,13 +65,35 @@ def _words(name: str) -> set[str]:
 
 
 def is_money(col: Column) -> bool:
+    """An amount of money that cannot be negative, by its name.
+
+    >>> [is_money(Column(n)) for n in ("total_amount", "tax_rate", "balance", "price_at_purchase")]
+    [True, False, False, True]
+    """
     words = _words(col.name)
-    return bool(words & MONEY_WORDS) and not words & SIGNED_WORDS
+    return bool(words & MONEY_WORDS) and not words & (SIGNED_WORDS | NOT_AMOUNT_WORDS)
 
 
 def is_quantity(col: Column) -> bool:
+    """A count of goods that cannot be negative, by its name.
+
+    >>> [is_quantity(Column(n)) for n in ("quantity", "stock", "stock_delta")]
+    [True, True, False]
+    """
     words = _words(col.name)
-    return bool(words & QUANTITY_WORDS) and not words & SIGNED_WORDS
+    return bool(words & QUANTITY_WORDS) and not words & (SIGNED_WORDS | NOT_AMOUNT_WORDS)
+
+
+def is_float_money(col: Column) -> bool:
+    """Money in a binary floating-point type: a money word that is not ambiguous, or a balance.
+
+    >>> [is_float_money(Column(n, t)) for n, t in (("amount", "double"), ("total_score", "float"),
+    ...                                            ("balance", "real"), ("amount", "numeric(12,2)"))]
+    [True, False, True, False]
+    """
+    words = _words(col.name)
+    money = (words & (MONEY_WORDS - AMBIGUOUS_MONEY)) or "balance" in words
+    return bool(money) and not words & NOT_AMOUNT_WORDS and bool(_FLOAT.match(col.type))
 
 
 def _rebuild(ctx: Context) -> str:
@@ -295,7 +323,7 @@ def money_in_float(ctx: Context, plan: Plan) -> list[Finding]:
     out = []
     for table in _tables(ctx):
         for col in table.columns:
-            if not (is_money(col) or _words(col.name) & {"balance"}) or not _FLOAT.match(col.type):
+            if not is_float_money(col):
                 continue
             out.append(
                 Finding(
