@@ -36,29 +36,36 @@ def _routes(ctx: Context, name: str, table: str) -> set[str]:
     return equality_columns(ctx, name, table)
 
 
-def shard_key(ctx: Context, table: str) -> ShardKey | None:
-    """The column with at least ``min_ndv`` values that pins the most traffic, if it pins at least
-    ``min_traffic_share`` of it."""
+def shard_candidates(ctx: Context, table: str) -> list[ShardKey]:
+    """Columns with at least ``min_ndv`` values that pin some of the table's traffic to one value,
+    most traffic first (ties by name)."""
     tm = ctx.models[table]
     patterns = ctx.patterns_on.get(table, ())
     total = sum(p.per_sec for p in patterns)
     if not total:
-        return None
+        return []
     routes = {p.name: _routes(ctx, p.name, table) for p in patterns}
-    best: ShardKey | None = None
+    out = []
     for col in tm.table.columns:
         name = col.name.lower()
         ndv, _ = column_ndv(tm.table, col)
-        if ndv < ctx.threshold("CAP003", "min_ndv"):
-            continue
         local = tuple(p.name for p in patterns if name in routes[p.name])
+        # an INSERT supplies every column: only a read, update or delete that names one makes it a key
+        named = [p for p in local if ctx.shapes[p].kind is not StatementKind.INSERT]
+        if ndv < ctx.threshold("CAP003", "min_ndv") or not named:
+            continue
         share = sum(p.per_sec for p in patterns if p.name in local) / total
-        if best is None or share > best.share:
-            scattered = tuple(p.name for p in patterns if p.name not in local)
-            best = ShardKey(table, name, ndv, share, local, scattered)
-    if best is None or best.share < ctx.threshold("CAP003", "min_traffic_share"):
+        scattered = tuple(p.name for p in patterns if p.name not in local)
+        out.append(ShardKey(table, name, ndv, share, local, scattered))
+    return sorted(out, key=lambda k: (-k.share, k.column))
+
+
+def shard_key(ctx: Context, table: str) -> ShardKey | None:
+    """The best candidate, if it pins at least ``min_traffic_share`` of the table's traffic."""
+    candidates = shard_candidates(ctx, table)
+    if not candidates or candidates[0].share < ctx.threshold("CAP003", "min_traffic_share"):
         return None
-    return best
+    return candidates[0]
 
 
 def _large(ctx: Context, plan: Plan, table: str) -> bool:
@@ -127,6 +134,10 @@ def shard_keys(ctx: Context, plan: Plan) -> list[Finding]:
                 (
                     ("ndv", f"{key.ndv:,}"),
                     ("traffic pinned", f"{key.share:.1%}"),
+                    (
+                        "candidates",
+                        ", ".join(f"{k.column} {k.share:.1%}" for k in shard_candidates(ctx, table)),
+                    ),
                     ("single-shard", ", ".join(key.local)),
                     ("cross-shard", ", ".join(key.scattered) or "none"),
                 ),
