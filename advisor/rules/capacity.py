@@ -88,7 +88,12 @@ def size_and_growth(ctx: Context, plan: Plan) -> list[Finding]:
                 f"{table} takes {human_bytes(now.table_bytes)} ({now.rows:,.0f} rows x {tm.row_width} bytes "
                 f"at {ctx.engine.page_size // 1024} KiB pages) plus {human_bytes(now.index_bytes)} of indexes, "
                 f"{share:.0%} of the table, {compared} the usual {usual:.0%}{grows}",
-                "provision disk for the three-year figure plus room for index rebuilds and VACUUM; "
+                "provision disk for the three-year figure plus room for index rebuilds and "
+                + (
+                    "table rebuilds (OPTIMIZE TABLE, online ALTER copies); "
+                    if ctx.engine.name == "mysql"
+                    else "VACUUM; "
+                )
                 + (
                     "review whether every index earns its space"
                     if share > usual
