@@ -352,6 +352,10 @@ def _names(patterns: list[str]) -> str:
     return f"{', '.join(patterns)} {'reads' if len(patterns) == 1 else 'read'}"
 
 
+_ROW_LOCK = re.compile(r"\bfor\s+(?:no\s+key\s+)?(?:update|share)\b|\block\s+in\s+share\s+mode\b", re.I)
+"""A read that locks its rows (pessimistic locking) cannot lose the update that follows; the
+analysis summary does not record row locks, so the SQL text is checked."""
+
 VERSION_COLUMNS = ("version", "lock_version", "row_version", "revision", "etag", "xmin")
 
 
@@ -371,7 +375,9 @@ def optimistic_locking(ctx: Context, plan: Plan) -> list[Finding]:
         readers = [
             p.name
             for p in ctx.patterns_on.get(table, ())
-            if not ctx.shapes[p.name].kind.writes and key <= equality_columns(ctx, p.name, table)
+            if not ctx.shapes[p.name].kind.writes
+            and key <= equality_columns(ctx, p.name, table)
+            and not _ROW_LOCK.search(p.sql)
         ]
         for p in ctx.patterns_on.get(table, ()):
             shape = ctx.shapes[p.name]

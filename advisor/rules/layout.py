@@ -184,16 +184,22 @@ def read_replicas(ctx: Context, plan: Plan) -> list[Finding]:
         ]
         (primary if strict else safe).append(p.name)
     ratio_text = "no writes" if writes == 0 else f"{ratio:,.1f} reads per write"
+    declared = ctx.spec.operations.replication not in (None, False)
     return [
         Finding(
             "CAP004",
             ctx.severity("CAP004"),
             "workload",
             f"reads dominate: {reads:,.0f} reads/s against {writes:,.0f} writes/s ({ratio_text}, from "
-            f"{source}) all land on the primary",
-            "add read replicas and route "
+            f"{source})"
+            + (
+                ", and replication is declared: the primary need not serve them all"
+                if declared
+                else ", and all land on the primary (no operations.replication declared)"
+            ),
+            ("route " if declared else "add read replicas and route ")
             + (", ".join(safe) if safe else "the reads that tolerate lag")
-            + " to them"
+            + " to the replicas"
             + (
                 f"; keep {', '.join(primary)} on the primary (they read tables declared consistency: strict) "
                 "or use synchronous replicas"
