@@ -71,19 +71,26 @@ def add_primary_key(table: str, columns: tuple[str, ...], dialect: str) -> str:
 def set_column(table: str, column: str, sql_type: str, nullable: bool, dialect: str, retype: bool) -> str:
     """Make ``column`` NOT NULL (``nullable`` False) and / or change its type (``retype``).
 
-    PostgreSQL and the other dialects with ``ALTER COLUMN`` change one property per action;
-    MySQL and MariaDB restate the whole column with ``MODIFY COLUMN``.
+    PostgreSQL and the other dialects with ``ALTER COLUMN ... SET`` change one property per action;
+    MySQL and MariaDB restate the whole column with ``MODIFY COLUMN``, SQL Server with
+    ``ALTER COLUMN``.
 
     >>> set_column("orders", "total", "numeric(12,2)", True, "postgres", True)
     'ALTER TABLE orders ALTER COLUMN total SET DATA TYPE DECIMAL(12, 2);'
     >>> set_column("orders", "note", "text", False, "mysql", False)
     'ALTER TABLE orders MODIFY COLUMN note TEXT NOT NULL;'
+    >>> set_column("orders", "placed", "date", False, "tsql", False)
+    'ALTER TABLE orders ALTER COLUMN placed DATE NOT NULL;'
     """
     dtype = data_type(sql_type, dialect)
     if dialect in ("mysql", "mariadb"):
         constraints = [] if nullable else [exp.ColumnConstraint(kind=exp.NotNullColumnConstraint())]
         definition = exp.ColumnDef(this=exp.to_identifier(column), kind=dtype, constraints=constraints)
         return to_sql(_alter(table, [exp.ModifyColumn(this=definition)]), dialect)
+    if dialect == "tsql":
+        # SQL Server restates type and nullability in one ALTER COLUMN
+        action = exp.AlterColumn(this=exp.to_identifier(column), dtype=dtype, allow_null=nullable)
+        return to_sql(_alter(table, [action]), dialect)
     actions: list[exp.Expression] = []
     if retype:
         actions.append(exp.AlterColumn(this=exp.to_identifier(column), dtype=dtype))

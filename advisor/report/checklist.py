@@ -86,7 +86,7 @@ def _with_rule(
 
 def _growth(now: float, later: float) -> str:
     """How the data's size changes over three years, in words."""
-    if round(later / 1e8) <= round(now / 1e8):
+    if later <= now * 1.01:
         return f"the data stays at about {human_bytes(now)}"
     return f"the data grows from {human_bytes(now)} to {human_bytes(later)} in three years"
 

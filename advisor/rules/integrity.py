@@ -265,8 +265,13 @@ def not_null_from_stats(ctx: Context, plan: Plan) -> list[Finding]:
                 f"{_subject(table, cols)} no NULLs (null_frac 0) yet {'is' if len(cols) == 1 else 'are'} "
                 "declared nullable: the schema does not say what the data does, and every reader must "
                 "handle NULL anyway",
-                "declare them NOT NULL (PostgreSQL 12+ skips the table scan when a validated "
-                "CHECK (col IS NOT NULL) exists)" + _rebuild(ctx),
+                f"declare {'it' if len(cols) == 1 else 'them'} NOT NULL"
+                + (
+                    " (PostgreSQL 12+ skips the table scan when a validated CHECK (col IS NOT NULL) exists)"
+                    if ctx.spec.dialect in ("postgres", "postgresql")
+                    else ""
+                )
+                + _rebuild(ctx),
                 tuple((c.name, "null_frac 0") for c in cols),
                 line=table.line,
                 ddl=_altering(
