@@ -63,7 +63,13 @@ def _value_share(table: Table, column: Column, value: object) -> float:
 
 
 def estimate(table: Table, predicate: Predicate) -> Estimate:
-    """The share of ``table``'s rows that satisfy ``predicate``."""
+    """The share of ``table``'s rows that satisfy ``predicate``; ``IS NULL`` keeps the column's
+    ``null_frac`` when given.
+
+    >>> t = Table("t", (Column("a", null_frac=0.25),), rows=100)
+    >>> estimate(t, Predicate("t", "a", PredicateKind.EQ, (None,))).share
+    0.25
+    """
     column = table.column(predicate.column)
     if column is None:
         return Estimate(1.0)
@@ -72,7 +78,13 @@ def estimate(table: Table, predicate: Predicate) -> Estimate:
     kind = predicate.kind
     if kind is PredicateKind.EQ:
         if predicate.values == (None,):
-            return Estimate(0.0 if not column.nullable else NULL_SHARE)
+            if not column.nullable:
+                return Estimate(0.0)
+            if column.null_frac is not None:
+                return Estimate(column.null_frac)
+            return Estimate(
+                NULL_SHARE, f"{table.name}.{column.name} NULL share (no null_frac given; assumed 5%)"
+            )
         if predicate.constant:
             return Estimate(_value_share(table, column, predicate.values[0]), note)
         return Estimate(1.0 / ndv, note)
