@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from advisor.errors import AdvisorError, Location
+from advisor.spec.checks import check_conditions
 from advisor.spec.ddl import replay_files
 from advisor.spec.dialects import normalize_dialect
 from advisor.spec.draft import TableDraft
@@ -58,6 +59,7 @@ def _load(path: Path) -> Spec:
         where = Location(path, line_at(raw, ("schema",)), "schema")
         replay_files(schema_files(given.schema_files, path.parent, where), given.dialect, tables)
     TableMerger(tables, raw, path).apply(given.tables or {})
+    check_conditions(tables, given.dialect, path)
     return Spec(
         path=path,
         dialect=given.dialect,

@@ -123,3 +123,10 @@ def test_dropped_check_constraint_is_gone(write: Write) -> None:
     assert items is not None
     qty = items.column("qty")
     assert qty is not None and qty.checks == ()
+
+
+def test_check_must_be_a_condition(write: Write, error_of: ErrorOf) -> None:
+    path = write("p.yaml", SPEC.replace('check: "balance >= -1000"', 'check: "balance >= ("'))
+    assert error_of(path) == (
+        f"{path}:7: tables.accounts.columns.balance.check: 'balance >= (' is not a SQL condition in postgres"
+    )
