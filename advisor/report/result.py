@@ -122,7 +122,8 @@ class SchemaTable:
     name: str
     columns: tuple[SchemaColumn, ...]
     indexes: tuple[str, ...]
-    """Labels of the indexes it has once the plan is applied (constraint indexes included)."""
+    """Labels of the indexes it has once the plan is applied (constraint indexes included,
+    ``UNIQUE `` before the unique ones)."""
     recommended: tuple[str, ...]
     """Labels of the indexes the plan creates on it."""
     recommended_names: tuple[str, ...] = ()

@@ -29,7 +29,10 @@ def schema_tables(ctx: Context, plan: Plan, recs: Sequence[Recommendation]) -> t
             SchemaTable(
                 table.name,
                 columns,
-                tuple(im.design.label() for im in plan.config.get(key, ())),
+                tuple(
+                    ("UNIQUE " if im.design.unique else "") + im.design.label()
+                    for im in plan.config.get(key, ())
+                ),
                 tuple(r.index for r in recs if r.action == "create" and r.table == key),
                 tuple(r.name for r in recs if r.action == "create" and r.table == key),
             )
