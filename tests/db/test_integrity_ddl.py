@@ -84,3 +84,21 @@ def test_mariadb_accepts_every_integrity_fix(mariadb: Run, tmp_path: Path) -> No
         "AND table_name = 'tickets' AND column_name = 'total_amount';"
     )
     assert kind.strip() == "decimal"
+
+
+def test_reserved_names_are_quoted_for_postgres(postgres: Run) -> None:
+    from sqlglot import exp
+
+    from advisor.cost.design import IndexDesign
+    from advisor.emit.constraints import add_check, set_column
+    from advisor.emit.ddl import create_index, to_sql
+    from advisor.spec.model import IndexKey
+
+    postgres('CREATE TABLE "order" (id bigint PRIMARY KEY, "user" bigint, amount numeric(12,2));')
+    postgres(add_check("order", "order_amount_nonnegative", exp.column("amount") >= 0, "postgres"))
+    postgres(set_column("order", "user", "bigint", False, "postgres", False))
+    postgres(to_sql(create_index(IndexDesign("order", (IndexKey("user"),)), "postgres"), "postgres"))
+    nullable = postgres(
+        "SELECT is_nullable FROM information_schema.columns WHERE table_name = 'order' AND column_name = 'user';"
+    )
+    assert nullable.strip() == "NO"
