@@ -8,7 +8,7 @@ from advisor.analysis.shape import PredicateKind, StatementKind
 from advisor.rules.context import Context
 from advisor.spec.model import FrequencySource
 
-TIME_TYPES = ("timestamp", "timestamptz", "datetime", "date")
+TIME_TYPES = ("timestamp", "timestamptz", "datetime", "date", "datetime2", "datetimeoffset", "smalldatetime")
 
 
 @dataclass(frozen=True)
