@@ -134,6 +134,7 @@ def shard_keys(ctx: Context, plan: Plan) -> list[Finding]:
                 (
                     ("ndv", f"{key.ndv:,}"),
                     ("traffic pinned", f"{key.share:.1%}"),
+                    ("patterns pinned", f"{len(key.local)} of {len(key.local) + len(key.scattered)}"),
                     (
                         "candidates",
                         ", ".join(f"{k.column} {k.share:.1%}" for k in shard_candidates(ctx, table)),
