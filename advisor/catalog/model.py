@@ -21,6 +21,7 @@ class Family(StrEnum):
     NRM = "NRM"
     QRY = "QRY"
     CAP = "CAP"
+    INT = "INT"
     MIG = "MIG"
 
     @property
@@ -40,6 +41,7 @@ _FAMILY_LABELS = {
     Family.NRM: "normalization",
     Family.QRY: "query anti-patterns",
     Family.CAP: "capacity and layout",
+    Family.INT: "integrity",
     Family.MIG: "migrations",
 }
 

@@ -63,7 +63,13 @@ def _value_share(table: Table, column: Column, value: object) -> float:
 
 
 def estimate(table: Table, predicate: Predicate) -> Estimate:
-    """The share of ``table``'s rows that satisfy ``predicate``."""
+    """The share of ``table``'s rows that satisfy ``predicate``; ``IS NULL`` keeps the column's
+    ``null_frac`` when given.
+
+    >>> t = Table("t", (Column("a", null_frac=0.25),), rows=100)
+    >>> estimate(t, Predicate("t", "a", PredicateKind.EQ, (None,))).share
+    0.25
+    """
     column = table.column(predicate.column)
     if column is None:
         return Estimate(1.0)
@@ -72,7 +78,13 @@ def estimate(table: Table, predicate: Predicate) -> Estimate:
     kind = predicate.kind
     if kind is PredicateKind.EQ:
         if predicate.values == (None,):
-            return Estimate(0.0 if not column.nullable else NULL_SHARE)
+            if not column.nullable:
+                return Estimate(0.0)
+            if column.null_frac is not None:
+                return Estimate(column.null_frac)
+            return Estimate(
+                NULL_SHARE, f"{table.name}.{column.name} NULL share (no null_frac given; assumed 5%)"
+            )
         if predicate.constant:
             return Estimate(_value_share(table, column, predicate.values[0]), note)
         return Estimate(1.0 / ndv, note)
@@ -104,25 +116,39 @@ def range_share(table: Table, predicate: Predicate) -> float:
     two_sided = (
         " between " in predicate.sql.lower() or predicate.sql.count("<") + predicate.sql.count(">") > 1
     )
-    if _NOW.search(predicate.sql) and table.growth_per_day and table.rows:
-        interval = _INTERVAL.search(predicate.sql)
-        days = 1.0
-        if interval is not None:
-            days = int(interval.group(1)) * _UNIT_DAYS[interval.group(2).lower()]
+    days = window_days(predicate)
+    if days is not None and table.growth_per_day and table.rows:
         window = min(1.0, days * table.growth_per_day / table.rows)
-        return 1.0 - window if _older_than(predicate) else window
+        return 1.0 - window if older_than(predicate) else window
     return TWO_SIDED_RANGE if two_sided else ONE_SIDED_RANGE
+
+
+def window_days(predicate: Predicate) -> float | None:
+    """The length in days of a range against the current time (``>= now() - interval '7 days'``;
+    ``>= CURRENT_DATE`` is one day), or ``None`` when the range does not involve the current time.
+
+    >>> window_days(Predicate("t", "at", PredicateKind.RANGE, sql="at >= now() - INTERVAL '7 days'"))
+    7.0
+    >>> window_days(Predicate("t", "at", PredicateKind.RANGE, sql="at >= :since")) is None
+    True
+    """
+    if not _NOW.search(predicate.sql):
+        return None
+    interval = _INTERVAL.search(predicate.sql)
+    if interval is None:
+        return 1.0
+    return float(int(interval.group(1)) * _UNIT_DAYS[interval.group(2).lower()])
 
 
 _COMPARE = re.compile(r"(<=|>=|<|>)")
 
 
-def _older_than(predicate: Predicate) -> bool:
+def older_than(predicate: Predicate) -> bool:
     """Whether a range against the current time keeps the rows *before* the window
     (``created_at < now() - interval '90 days'``) rather than those inside it.
 
     >>> p = Predicate("t", "at", PredicateKind.RANGE, sql="at < NOW() - INTERVAL '90' DAY")
-    >>> _older_than(p), _older_than(Predicate("t", "at", PredicateKind.RANGE, sql="NOW() > at"))
+    >>> older_than(p), older_than(Predicate("t", "at", PredicateKind.RANGE, sql="NOW() > at"))
     (True, True)
     """
     text = predicate.sql.strip()

@@ -54,4 +54,12 @@ def drop_index(design: IndexDesign, dialect: str, concurrently: bool = True) -> 
 
 
 def to_sql(expression: exp.Expr, dialect: str) -> str:
-    return expression.sql(dialect=dialect) + ";"
+    """One statement for ``dialect``, reserved words among its names quoted.
+
+    >>> from advisor.spec.model import IndexKey
+    >>> to_sql(create_index(IndexDesign("order", (IndexKey("user"),)), "postgres"), "postgres")
+    'CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_order_user ON "order"("user");'
+    """
+    from advisor.emit.reserved import quote_reserved
+
+    return quote_reserved(expression, dialect).sql(dialect=dialect) + ";"

@@ -102,7 +102,6 @@ def create_index(
     node = exp.Index(
         this=identifier(index.name, dialect),
         table=table_ref(index.table, dialect),
-        unique=index.unique,
         params=params,
     )
     create = exp.Create(

@@ -12,7 +12,10 @@ from advisor.cost.select import Plan
 from advisor.cost.selectivity import TWO_SIDED_RANGE, estimate, range_share
 from advisor.cost.workload import cost_shape
 from advisor.emit.ddl import create_index, drop_index, index_name, to_sql
+from advisor.report.capacity import capacity
+from advisor.report.checklist import checklist
 from advisor.report.result import Recommendation, Rejected, Result, Served, Totals
+from advisor.report.schema import schema_tables
 from advisor.rules.base import Finding, Rejection
 from advisor.rules.context import Context
 from advisor.spec.model import FrequencySource
@@ -221,6 +224,7 @@ def build_result(
         sum(r.size_bytes for r in numbered),
         sum(freq[p] * (plan.after[p].write - plan.before[p].write) for p in plan.before),
     )
+    sizes = capacity(ctx, plan)
     return Result(
         str(ctx.spec.path),
         ctx.spec.dialect,
@@ -231,4 +235,7 @@ def build_result(
         _rejected(rejections, plan),
         assumptions(ctx),
         totals,
+        capacity=sizes,
+        checklist=checklist(ctx.spec, numbered, findings, sizes),
+        schema=schema_tables(ctx, plan, numbered),
     )

@@ -9,7 +9,7 @@ from abc import ABC, abstractmethod
 from enum import Enum
 from typing import Any, ClassVar
 
-from advisor.report.result import Recommendation, Result
+from advisor.report.result import Recommendation, Result, TableCapacity
 
 
 def human_bytes(n: float) -> str:
@@ -45,6 +45,26 @@ def percent(share: float) -> str:
 
 def serves_text(rec: Recommendation) -> str:
     return ", ".join(s.pattern for s in rec.serves) or "-"
+
+
+CHECK_MARKS = {"ok": "✅", "todo": "⚠️", "unknown": "❓"}
+"""How the Markdown checklist marks each status."""
+
+CAPACITY_HEADER = ("table", "rows", "row", "table size", "indexes", "in 1 year", "in 3 years", "storage")
+
+
+def capacity_cells(row: TableCapacity) -> tuple[str, ...]:
+    """One capacity row as text cells; the yearly figures are table + indexes."""
+    return (
+        row.table,
+        f"{row.rows:,.0f}",
+        f"{row.row_width} B",
+        human_bytes(row.table_bytes),
+        f"{human_bytes(row.index_bytes)} ({percent(row.index_share)})",
+        human_bytes(row.table_bytes_1y + row.index_bytes_1y),
+        human_bytes(row.table_bytes_3y + row.index_bytes_3y),
+        row.storage,
+    )
 
 
 class Formatter(ABC):
@@ -118,18 +138,64 @@ class MarkdownFormatter(Formatter):
                 rec.ddl,
                 "```",
             ]
+        if result.schema:
+            from advisor.report.mermaid import er_diagram
+
+            lines += [
+                "",
+                "## Schema",
+                "",
+                "Tables, keys and references, with the indexes this plan creates.",
+                "",
+            ]
+            lines += er_diagram(result.schema)
+            lines += [""] + [
+                f"- `{t.name}`: "
+                + ", ".join(f"`{ix}`" + (" (new)" if ix in t.recommended else "") for ix in t.indexes)
+                for t in result.schema
+                if t.indexes
+            ]
+        if result.capacity:
+            lines += [
+                "",
+                "## Capacity",
+                "",
+                "Sizes with the recommended indexes; the yearly figures are table plus indexes at the "
+                "declared `growth_per_day`.",
+                "",
+                "| " + " | ".join(CAPACITY_HEADER) + " |",
+                "|" + "---|" * len(CAPACITY_HEADER),
+            ]
+            lines += ["| " + " | ".join(capacity_cells(row)) + " |" for row in result.capacity]
+            lines += [""] + [
+                f"- `{row.table}`: {row.storage}, {row.storage_reason}" for row in result.capacity
+            ]
         if result.findings:
             lines += ["", "## Findings", ""]
-            lines += [
-                f"- **{f.rule}** ({f.severity.value}) {f.subject}: {f.message}. Fix: {f.fix}."
-                for f in result.findings
-            ]
+            for f in result.findings:
+                lines.append(f"- **{f.rule}** ({f.severity.value}) {f.subject}: {f.message}. Fix: {f.fix}.")
+                if f.evidence:
+                    lines.append("  - evidence: " + " · ".join(f"{k}: {v}" for k, v in f.evidence))
+                if f.ddl:
+                    lines += ["", "  ```sql", *(f"  {line}" for line in f.ddl.splitlines()), "  ```"]
         if result.rejected:
             lines += ["", "## Considered and rejected", ""]
             lines += [f"- `{r.index}` ({r.rule}): {r.reason}" for r in result.rejected]
         if result.assumptions:
             lines += ["", "## Assumptions", ""]
             lines += [f"- {a}" for a in result.assumptions]
+        if result.checklist:
+            lines += [
+                "",
+                "## Architect's checklist",
+                "",
+                "| item | status | detail | declared by |",
+                "|---|---|---|---|",
+            ]
+            lines += [
+                f"| {c.item} | {CHECK_MARKS[c.status]} {c.status} | {c.detail.replace('|', '/')} | `{c.key}` |"
+                for c in result.checklist
+            ]
         return "\n".join(lines) + "\n"
 
 
@@ -191,10 +257,26 @@ class TextFormatter(Formatter):
                 )
             console.print(f"   size {human_bytes(rec.size_bytes)}; writes: {e(rec.write_note)}")
             console.print(f"   [green]{e(rec.ddl)}[/]")
+        if result.capacity:
+            console.print(
+                "\n[bold]Capacity[/] (with the recommended indexes; yearly figures: table + indexes)"
+            )
+            cap = Table(box=None, pad_edge=False, header_style="bold")
+            for col in CAPACITY_HEADER:
+                cap.add_column(
+                    col, overflow="fold", justify="left" if col in ("table", "storage") else "right"
+                )
+            for row in result.capacity:
+                cap.add_row(*(e(cell) for cell in capacity_cells(row)))
+            console.print(cap)
+            for row in result.capacity:
+                console.print(f"  {e(row.table)}: {row.storage}, {e(row.storage_reason)}")
         if result.findings:
             console.print("\n[bold]Findings[/]")
             for f in result.findings:
                 console.print(f"  {f.rule} {f.severity.value}: {e(f.message)}. [dim]Fix: {e(f.fix)}.[/]")
+                for line in (f.ddl or "").splitlines():
+                    console.print(f"   [green]{e(line)}[/]")
         if result.rejected:
             console.print("\n[bold]Considered and rejected[/]")
             for r in result.rejected:
@@ -203,6 +285,12 @@ class TextFormatter(Formatter):
             console.print("\n[bold]Assumed[/]")
             for a in result.assumptions:
                 console.print(f"  {e(a)}")
+        if result.checklist:
+            console.print("\n[bold]Architect's checklist[/]")
+            for c in result.checklist:
+                mark = {"ok": "[green]ok[/]", "todo": "[yellow]todo[/]"}.get(c.status, "[red]unknown[/]")
+                pad = " " * (7 - len(c.status))
+                console.print(f"  {mark}{pad} {c.item}: {e(c.detail)} [dim]({e(c.key)})[/]")
         return buf.getvalue()
 
 

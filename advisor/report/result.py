@@ -65,6 +65,72 @@ class Totals:
 
 
 @dataclass(frozen=True)
+class TableCapacity:
+    """A table's estimated size now and after one and three years of its declared growth, with
+    the indexes it has once the plan is applied, and the storage structure its traffic suits."""
+
+    table: str
+    rows: float
+    row_width: int
+    """Bytes per row: column widths by type plus the engine's row overhead."""
+    growth_per_day: int
+    table_bytes: float
+    index_bytes: float
+    index_share: float
+    """Index bytes / table bytes, against the usual 0.3."""
+    table_bytes_1y: float
+    index_bytes_1y: float
+    table_bytes_3y: float
+    index_bytes_3y: float
+    storage: str
+    """``b-tree`` or ``lsm``."""
+    storage_reason: str
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    """One line of the architect's checklist that ends every report."""
+
+    item: str
+    status: str
+    """``ok`` (in place or nothing to do), ``todo`` (findings or the spec call for work) or
+    ``unknown`` (the spec does not say; ``key`` names what to declare)."""
+    detail: str
+    key: str
+    """The spec key that declares this fact (``operations.backups``)."""
+    rules: tuple[str, ...] = ()
+    """Rules whose findings decided the status."""
+
+
+@dataclass(frozen=True)
+class SchemaColumn:
+    name: str
+    type: str
+    primary_key: bool
+    """Part of the primary key."""
+    unique: bool
+    """Unique on its own (a unique constraint, or the whole primary key)."""
+    nullable: bool
+    references: str | None
+    """``table.column`` it points to."""
+
+
+@dataclass(frozen=True)
+class SchemaTable:
+    """A table as the report draws it: columns with key markers and its indexes after the plan."""
+
+    name: str
+    columns: tuple[SchemaColumn, ...]
+    indexes: tuple[str, ...]
+    """Labels of the indexes it has once the plan is applied (constraint indexes included,
+    ``UNIQUE `` before the unique ones)."""
+    recommended: tuple[str, ...]
+    """Labels of the indexes the plan creates on it."""
+    recommended_names: tuple[str, ...] = ()
+    """Their names, in the same order."""
+
+
+@dataclass(frozen=True)
 class Result:
     file: str
     dialect: str
@@ -76,3 +142,6 @@ class Result:
     assumptions: tuple[str, ...]
     totals: Totals
     version: int = RESULT_VERSION
+    capacity: tuple[TableCapacity, ...] = ()
+    checklist: tuple[ChecklistItem, ...] = ()
+    schema: tuple[SchemaTable, ...] = ()

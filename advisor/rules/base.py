@@ -97,6 +97,9 @@ REVIEW_IDS: set[str] = set()
 RULE_MODULES = (
     "advisor.rules.indexes",
     "advisor.rules.review",
+    "advisor.rules.capacity",
+    "advisor.rules.layout",
+    "advisor.rules.integrity",
 )
 """The modules whose import registers the recommend pipeline's rules, in running order."""
 

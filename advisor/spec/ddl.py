@@ -181,7 +181,7 @@ class _Replay:
         name = schema.this.name
         if key_of(name) in self.tables and statement.args.get("exists"):
             return
-        table = TableDraft(name=name, origin=where)
+        table = TableDraft(name=name, origin=where, from_ddl=True)
         for item in schema.expressions:
             if isinstance(item, exp.ColumnDef):
                 self._add_column(table, item, where)
@@ -226,7 +226,7 @@ class _Replay:
             ):
                 column.identity = True
             elif isinstance(kind, exp.CheckColumnConstraint):
-                self._add_check(table, kind, label)
+                self._add_check(table, kind, label, where)
 
     def _type_text(self, definition: exp.ColumnDef) -> str:
         """The column's type as lower-case SQL of the dialect (``text`` for SQLite's untyped columns)."""
@@ -258,9 +258,11 @@ class _Replay:
         elif isinstance(item, exp.IndexColumnConstraint):
             self._inline_index(table, item, where)
         elif isinstance(item, exp.CheckColumnConstraint):
-            self._add_check(table, item, label)
+            self._add_check(table, item, label, where)
 
-    def _add_check(self, table: TableDraft, item: exp.CheckColumnConstraint, label: str | None) -> None:
+    def _add_check(
+        self, table: TableDraft, item: exp.CheckColumnConstraint, label: str | None, where: Location
+    ) -> None:
         """A CHECK constraint, kept as SQL with the columns it reads; one of the same name is replaced."""
         condition = item.this
         if not isinstance(condition, exp.Expr):
@@ -268,7 +270,7 @@ class _Replay:
         if label:
             table.checks = [c for c in table.checks if (c.name or "").lower() != label.lower()]
         columns = sorted({key_of(c.name) for c in condition.find_all(exp.Column)})
-        table.checks.append(CheckDraft(label, condition.sql(dialect=self.dialect), columns))
+        table.checks.append(CheckDraft(label, condition.sql(dialect=self.dialect), columns, where))
 
     def _named_constraint(self, table: TableDraft, item: exp.Constraint, where: Location) -> None:
         """``CONSTRAINT name ...``: the parts get the name."""

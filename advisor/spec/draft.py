@@ -32,6 +32,7 @@ class ColumnDraft:
     yaml_line: int | None = None
     default: str | None = None
     identity: bool = False
+    null_frac: float | None = None
 
 
 @dataclass
@@ -60,10 +61,13 @@ class ForeignKeyDraft:
 
 @dataclass
 class CheckDraft:
+    """A CHECK constraint: its condition as SQL and the column keys it uses."""
+
     name: str | None
     sql: str
     columns: list[str]
     """Column keys the condition uses: dropping one drops the check, as the engines do."""
+    origin: Location | None = None
 
 
 @dataclass
@@ -88,6 +92,7 @@ class TableDraft:
     primary_key: KeyDraft | None = None
     uniques: list[KeyDraft] = field(default_factory=list)
     foreign_keys: list[ForeignKeyDraft] = field(default_factory=list)
+    checks: list[CheckDraft] = field(default_factory=list)
     indexes: dict[str, IndexDraft] = field(default_factory=dict)
     """By lower-cased index name."""
     rows: int | None = None
@@ -95,7 +100,8 @@ class TableDraft:
     consistency: str | None = None
     functional_dependencies: list[tuple[list[str], list[str], Location]] = field(default_factory=list)
     yaml_line: int | None = None
-    checks: list[CheckDraft] = field(default_factory=list)
+    sensitive: bool = False
+    from_ddl: bool = False
 
     @property
     def key(self) -> str:

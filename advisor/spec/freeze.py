@@ -57,6 +57,9 @@ def _freeze_table(
             line=col.yaml_line,
             default=col.default,
             identity=col.identity,
+            null_frac=col.null_frac,
+            checks=tuple(c.sql for c in table.checks if key in c.columns),
+            foreign_key=any(fk.constraint and key in fk.columns for fk in table.foreign_keys),
         )
         for key, col in table.columns.items()
     )
@@ -82,6 +85,8 @@ def _freeze_table(
         checks=tuple(
             Check(ck.name, ck.sql) for ck in table.checks if all(c in table.columns for c in ck.columns)
         ),
+        sensitive=table.sensitive,
+        from_ddl=table.from_ddl,
     )
 
 

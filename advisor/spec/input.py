@@ -186,6 +186,7 @@ class ColumnIn(InputModel):
     """A SQL condition in the file's dialect: ``"quantity > 0"``."""
     on_delete: ReferenceAction | None = None
     on_update: ReferenceAction | None = None
+    null_frac: Share | None = None
 
     @field_validator("on_delete", "on_update", mode="before")
     @classmethod
@@ -275,6 +276,7 @@ class TableIn(InputModel):
     indexes: list[IndexIn] | None = None
     functional_dependencies: list[Name] | None = None
     description: Text | None = None
+    sensitive: StrictBool | None = None
 
     _key_list = field_validator("primary_key", "functional_dependencies", mode="before")(_name_list)
 
@@ -311,6 +313,35 @@ class BudgetIn(InputModel):
     max_write_overhead: NonNegativeNumber | None = None
 
 
+def operational_fact(value: object) -> bool | str:
+    """``true`` / ``false``, or a non-empty description of what is in place.
+
+    >>> operational_fact("nightly base backup + WAL archiving"), operational_fact(False)
+    ('nightly base backup + WAL archiving', False)
+    """
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    raise PydanticCustomError("fact", "must be true, false or a description of what is in place")
+
+
+Fact = Annotated[bool | str, PlainValidator(operational_fact)]
+
+
+class OperationsIn(InputModel):
+    """What runs around the database; the architect's checklist reads it."""
+
+    monitoring: Fact | None = None
+    backups: Fact | None = None
+    replication: Fact | None = None
+    partitioning: Fact | None = None
+    connection_pooling: Fact | None = None
+    explain_review: Fact | None = None
+    migration_plan: Fact | None = None
+    disaster_recovery: Fact | None = None
+
+
 class SpecIn(InputModel):
     dialect: Name = DEFAULT_DIALECT
     # ``schema`` is a deprecated BaseModel method name, hence the alias.
@@ -319,6 +350,7 @@ class SpecIn(InputModel):
     budget: BudgetIn | None = None
     tables: dict[str, TableIn | None] | None = None
     patterns: list[PatternIn] | None = None
+    operations: OperationsIn | None = None
 
     _schema_list = field_validator("schema_files", mode="before")(_name_list)
 

@@ -20,7 +20,7 @@ from advisor.spec.freeze import freeze_tables
 from advisor.spec.input import BudgetIn, WorkloadIn
 from advisor.spec.merge import TableMerger
 from advisor.spec.migrations import schema_files
-from advisor.spec.model import Budget, Spec, Table, Workload
+from advisor.spec.model import Budget, Operations, Spec, Table, Workload
 from advisor.spec.patterns import build_patterns
 from advisor.spec.validate import validate_input
 from advisor.spec.yamlsource import line_at, read_yaml
@@ -65,6 +65,7 @@ def _load(path: Path) -> Spec:
         patterns=build_patterns(given.patterns or [], raw, path),
         budget=_budget(given.budget),
         workload=_workload(given.workload, raw),
+        operations=Operations(**given.operations.model_dump()) if given.operations else Operations(),
     )
 
 

@@ -102,6 +102,8 @@ class TableMerger:
             table.growth_per_day = given.growth_per_day
         if given.consistency is not None:
             table.consistency = given.consistency.value
+        if given.sensitive is not None:
+            table.sensitive = given.sensitive
         columns = given.columns or {}
         seen: dict[str, str] = {}
         for column_name, column_in in columns.items():
@@ -144,6 +146,8 @@ class TableMerger:
             column.ndv = given.ndv
         if given.frequencies is not None:
             column.frequencies = tuple(given.frequencies.items())
+        if given.null_frac is not None:
+            column.null_frac = given.null_frac
         if given.unique is not None:
             table.uniques = [u for u in table.uniques if u.columns != [key]]
             if given.unique:
@@ -156,7 +160,9 @@ class TableMerger:
         if given.check is not None:
             condition = self._expression(given.check, (*path, "check"))
             columns = sorted({key_of(c.name) for c in condition.find_all(exp.Column)})
-            table.checks.append(CheckDraft(None, condition.sql(dialect=self.dialect), columns))
+            table.checks.append(
+                CheckDraft(None, condition.sql(dialect=self.dialect), columns, self.at(*path, "check"))
+            )
         if given.on_delete is not None or given.on_update is not None:
             self._apply_actions(table, key, path, given)
 
@@ -230,6 +236,18 @@ class TableMerger:
                     f"lists {len(given.frequencies)} values but ndv is {column.ndv}",
                     self.at(*path, "frequencies"),
                 )
+        key = key_of(str(path[-1]))
+        if given.null_frac and table.primary_key is not None and key in table.primary_key.columns:
+            raise AdvisorError(
+                f"a primary key column has no NULLs, but null_frac says {given.null_frac:g}",
+                self.at(*path, "null_frac"),
+            )
+        if given.null_frac and not column.nullable:
+            field = "null_frac" if given.nullable is None else "nullable"
+            raise AdvisorError(
+                f"the column is NOT NULL but null_frac says {given.null_frac:g} of its rows are NULL",
+                self.at(*path, field),
+            )
         if (
             given.nullable
             and table.primary_key is not None

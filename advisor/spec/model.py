@@ -44,6 +44,13 @@ class Column:
     """The DEFAULT expression as SQL of the spec's dialect, when the DDL gives one."""
     identity: bool = False
     """Values come from the engine (AUTO_INCREMENT, IDENTITY, SERIAL)."""
+    null_frac: float | None = None
+    """Share of rows where the column is NULL, when the statistics give it."""
+    checks: tuple[str, ...] = ()
+    """CHECK conditions that involve the column, as SQL text (from the DDL or ``check:``)."""
+    foreign_key: bool = False
+    """``references`` is enforced by a FOREIGN KEY constraint of the DDL (a ``references:`` given
+    only in YAML on a table from the DDL is not)."""
 
     def frequency_of(self, value: object) -> float | None:
         """The declared share of rows holding ``value``, compared as text.
@@ -125,6 +132,10 @@ class Table:
     line: int | None = None
     foreign_keys: tuple[ForeignKey, ...] = ()
     checks: tuple[Check, ...] = ()
+    sensitive: bool = False
+    """Declared to hold sensitive data (personal, financial): changes deserve an audit trail."""
+    from_ddl: bool = False
+    """Defined by the ``schema:`` DDL (``tables:`` may still add statistics to it)."""
 
     def column(self, name: str) -> Column | None:
         """The column called ``name`` (case-insensitive), or ``None``."""
@@ -170,6 +181,23 @@ class Workload:
     writes_line: int | None = None
 
 
+Fact = bool | str | None
+"""An operational fact: ``None`` not declared, ``False`` declared absent, ``True`` or a
+description when it is in place."""
+
+
+@dataclass(frozen=True)
+class Operations:
+    monitoring: Fact = None
+    backups: Fact = None
+    replication: Fact = None
+    partitioning: Fact = None
+    connection_pooling: Fact = None
+    explain_review: Fact = None
+    migration_plan: Fact = None
+    disaster_recovery: Fact = None
+
+
 @dataclass(frozen=True)
 class Spec:
     path: Path
@@ -178,6 +206,7 @@ class Spec:
     patterns: tuple[Pattern, ...]
     budget: Budget = field(default_factory=Budget)
     workload: Workload = field(default_factory=Workload)
+    operations: Operations = field(default_factory=Operations)
 
     def table(self, name: str) -> Table | None:
         """The table called ``name`` (case-insensitive, schema prefix ignored), or ``None``."""

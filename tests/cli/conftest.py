@@ -12,7 +12,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def run_advisor(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     """The real command, as a user runs it: a fresh interpreter, no colour, fixed width."""
-    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "120"}
+    # SOURCE_DATE_EPOCH fixes "today" for the dated partition DDL in the snapshots
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "120", "SOURCE_DATE_EPOCH": "1764000000"}
     return subprocess.run(
         [sys.executable, "-m", "advisor", *args],
         cwd=cwd,

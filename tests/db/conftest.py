@@ -4,6 +4,10 @@ ADVISOR_REQUIRE_DB=1 (CI), a failure."""
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import uuid
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -49,3 +53,64 @@ def require(engine: str) -> str:
             pytest.fail(f"ADVISOR_REQUIRE_DB=1 but {reason}")
         pytest.skip(reason)
     return ENGINE_URLS[engine]
+
+
+# Engines through their command-line clients: a throwaway database per test, dropped after.
+Run = Callable[[str], str]
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("ADVISOR_REQUIRE_DB") == "1":
+        pytest.fail(f"ADVISOR_REQUIRE_DB=1 but {reason}")
+    pytest.skip(reason)
+
+
+def _client(argv: list[str]) -> Run:
+    def run(sql: str) -> str:
+        done = subprocess.run(argv, input=sql, capture_output=True, text=True, timeout=60)
+        if done.returncode != 0:
+            raise AssertionError(f"{argv[0]} failed: {done.stderr.strip()}\n--- SQL ---\n{sql}")
+        return done.stdout
+
+    return run
+
+
+@pytest.fixture
+def postgres() -> Iterator[Run]:
+    if shutil.which("psql") is None:
+        _unavailable("psql is not installed")
+    admin = _client(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "test", "-v", "ON_ERROR_STOP=1", "-qAt"]
+    )
+    try:
+        admin("SELECT 1;")
+    except (AssertionError, subprocess.TimeoutExpired) as exc:
+        _unavailable(f"PostgreSQL at 127.0.0.1:5432 is not reachable ({exc})")
+    name = f"advisor_{uuid.uuid4().hex[:12]}"
+    admin(f"CREATE DATABASE {name};")
+    try:
+        yield _client(
+            ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", name, "-v", "ON_ERROR_STOP=1", "-qAt"]
+        )
+    finally:
+        admin(f"DROP DATABASE IF EXISTS {name};")
+
+
+@pytest.fixture
+def mariadb() -> Iterator[Run]:
+    client = shutil.which("mariadb") or shutil.which("mysql")
+    if client is None:
+        _unavailable("no mariadb or mysql client is installed")
+    assert client is not None
+    base = [client, "-h", "127.0.0.1", "-P", "3306", "-u", "root", "--batch", "--skip-column-names"]
+    admin = _client(base)
+    try:
+        admin("SELECT 1;")
+    except (AssertionError, subprocess.TimeoutExpired) as exc:
+        _unavailable(f"MariaDB at 127.0.0.1:3306 is not reachable ({exc})")
+    name = f"advisor_{uuid.uuid4().hex[:12]}"
+    admin(f"CREATE DATABASE {name};")
+    try:
+        yield _client([*base, name])
+    finally:
+        admin(f"DROP DATABASE IF EXISTS {name};")

@@ -4,7 +4,9 @@ A case file has a ``base`` spec (the contract format) and named ``cases``; each 
 overrides top-level keys (``tables`` are merged table by table) and says whether the rule must
 ``fire`` or ``pass``, or that it must ``reject`` a candidate (turn it down, with the reason, and
 recommend nothing under that label). Optional ``index`` names the exact index a firing case must
-recommend, create or drop, or a rejecting case must turn down, as the report labels it.
+recommend, create or drop, or a rejecting case must turn down, as the report labels it. A ``ddl``
+key (in the base or a case) is written to ``schema.sql`` next to the spec and read through
+``schema:``, for rules about DDL-defined tables.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ def _load_cases() -> list[Any]:
 def _merge(base: dict[str, Any], case: dict[str, Any]) -> dict[str, Any]:
     spec = copy.deepcopy(base)
     for key, value in case.items():
-        if key in ("name", "expect", "index", "description"):
+        if key in ("name", "expect", "index", "description", "ddl"):
             continue
         if key == "tables":
             spec.setdefault("tables", {}).update(copy.deepcopy(value))
@@ -59,7 +61,12 @@ def fired(result: Result, rule: str) -> list[str]:
 @pytest.mark.parametrize(("rule", "base", "case"), _load_cases())
 def test_rule_case(rule: str, base: dict[str, Any], case: dict[str, Any], tmp_path: Path) -> None:
     spec_file = tmp_path / "patterns.yaml"
-    spec_file.write_text(yaml.safe_dump(_merge(base, case), sort_keys=False))
+    spec = _merge(base, case)
+    ddl = case.get("ddl", spec.pop("ddl", None))
+    if ddl is not None:
+        (tmp_path / "schema.sql").write_text(ddl)
+        spec["schema"] = "schema.sql"
+    spec_file.write_text(yaml.safe_dump(spec, sort_keys=False))
     result = recommend(load_spec(spec_file))
     hits = fired(result, rule)
     if case["expect"] == "reject":

@@ -1,0 +1,40 @@
+"""The schema as the report draws it: tables, columns with their keys, indexes after the plan."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from advisor.cost.select import Plan
+from advisor.report.result import Recommendation, SchemaColumn, SchemaTable
+from advisor.rules.context import Context
+
+
+def schema_tables(ctx: Context, plan: Plan, recs: Sequence[Recommendation]) -> tuple[SchemaTable, ...]:
+    out = []
+    for table in ctx.spec.tables:
+        key = table.name.lower()
+        pk = {c.lower() for c in table.primary_key}
+        columns = tuple(
+            SchemaColumn(
+                col.name,
+                col.type,
+                col.name.lower() in pk,
+                col.unique or pk == {col.name.lower()},
+                col.nullable,
+                f"{col.references[0]}.{col.references[1]}" if col.references else None,
+            )
+            for col in table.columns
+        )
+        out.append(
+            SchemaTable(
+                table.name,
+                columns,
+                tuple(
+                    ("UNIQUE " if im.design.unique else "") + im.design.label()
+                    for im in plan.config.get(key, ())
+                ),
+                tuple(r.index for r in recs if r.action == "create" and r.table == key),
+                tuple(r.name for r in recs if r.action == "create" and r.table == key),
+            )
+        )
+    return tuple(out)
