@@ -214,7 +214,10 @@ def candidate_keys(
             if not any(k <= candidate for k in keys):
                 keys.append(reduce_to_key(candidate, rel, fds, order))
         i += 1
-    return tuple(sorted(set(keys), key=lambda k: (len(k), ordered(k, order))))
+    rank = {name: i for i, name in enumerate(order)}
+    return tuple(
+        sorted(set(keys), key=lambda k: (len(k), sorted(rank.get(a, len(rank)) for a in k), sorted(k)))
+    )
 
 
 def prime_attributes(keys: Iterable[Attributes]) -> Attributes:

@@ -97,6 +97,7 @@ REVIEW_IDS: set[str] = set()
 RULE_MODULES = (
     "advisor.rules.indexes",
     "advisor.rules.review",
+    "advisor.rules.normalization",
 )
 """The modules whose import registers the recommend pipeline's rules, in running order."""
 

@@ -26,6 +26,10 @@ EXPECTED: dict[str, tuple[Severity, dict[str, float]]] = {
     "IDX008": (Severity.INFO, {"min_writes_per_sec": 1}),
     "COV001": (Severity.INFO, {"max_table_share": 0.2, "max_extra_columns": 4}),
     "PAR001": (Severity.INFO, {"max_share": 0.1}),
+    "NRM001": (Severity.WARNING, {}),
+    "NRM002": (Severity.INFO, {}),
+    "NRM003": (Severity.INFO, {}),
+    "NRM004": (Severity.INFO, {"min_read_write_ratio": 100, "max_join_depth": 3, "min_per_sec": 1}),
 }
 
 NAMES = {
@@ -39,6 +43,10 @@ NAMES = {
     "IDX008": "unused-index",
     "COV001": "covering-index",
     "PAR001": "partial-index",
+    "NRM001": "below-third-normal-form",
+    "NRM002": "not-boyce-codd",
+    "NRM003": "duplicated-column",
+    "NRM004": "denormalize-hot-join",
 }
 
 
@@ -54,7 +62,8 @@ def test_ids_are_exactly_the_implemented_set(catalog: Catalog) -> None:
 
 def test_catalog_order_is_family_then_id(catalog: Catalog) -> None:
     assert catalog.ids[:8] == tuple(f"IDX00{n}" for n in range(1, 9))
-    assert catalog.ids[8:] == ("COV001", "PAR001")
+    assert catalog.ids[8:10] == ("COV001", "PAR001")
+    assert catalog.ids[10:14] == ("NRM001", "NRM002", "NRM003", "NRM004")
 
 
 @pytest.mark.parametrize("rule_id", sorted(EXPECTED))
@@ -78,8 +87,9 @@ def test_rule_fields(catalog: Catalog, rule_id: str) -> None:
 @pytest.mark.parametrize("rule_id", sorted(EXPECTED))
 def test_index_examples_show_ddl(catalog: Catalog, rule_id: str) -> None:
     good = catalog[rule_id].example.good.upper()
-    if rule_id != "IDX004":  # the point of IDX004 is that no DDL is needed
+    if rule_id[:3] in ("IDX", "COV", "PAR") and rule_id != "IDX004":  # IDX004: no DDL is needed
         assert "CREATE" in good or "DROP" in good
+    assert good != catalog[rule_id].example.bad.upper()
 
 
 def test_lookup_by_id_or_name(catalog: Catalog) -> None:

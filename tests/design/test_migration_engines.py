@@ -1,0 +1,119 @@
+"""The NRM001 migration runs on real engines: SQLite (always), PostgreSQL and MariaDB (through
+their command-line clients; skipped when no server answers, failing under ADVISOR_REQUIRE_DB=1).
+Afterwards the new table holds one row per department and the old table lost the column."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from advisor.recommend import recommend
+from advisor.spec.load import load_spec
+
+ROWS = [(1, 10, "Sales", 100), (2, 10, "Sales", 200), (3, 20, "Support", 300)]
+SEED = "INSERT INTO employees VALUES " + ", ".join(f"({e}, {d}, '{n}', {s})" for e, d, n, s in ROWS) + ";"
+
+
+def migration(dialect: str, tmp_path: Path) -> str:
+    spec: dict[str, Any] = {
+        "dialect": dialect,
+        "tables": {
+            "employees": {
+                "rows": 3,
+                "primary_key": ["emp_id"],
+                "columns": {
+                    "emp_id": {"type": "bigint"},
+                    "dept_id": {"type": "integer", "nullable": False},
+                    "dept_name": {"type": "varchar(100)", "nullable": False},
+                    "salary": {"type": "integer"},
+                },
+                "functional_dependencies": ["dept_id -> dept_name"],
+            }
+        },
+        "patterns": [{"name": "p", "sql": "SELECT salary FROM employees WHERE emp_id = 1", "per_sec": 1}],
+    }
+    path = tmp_path / "patterns.yaml"
+    path.write_text(yaml.safe_dump(spec))
+    (finding,) = [f for f in recommend(load_spec(path)).findings if f.rule == "NRM001"]
+    assert finding.ddl is not None
+    return finding.ddl
+
+
+CREATE = (
+    "CREATE TABLE employees (emp_id bigint PRIMARY KEY, dept_id integer NOT NULL, "
+    "dept_name varchar(100) NOT NULL, salary integer);"
+)
+
+
+def unreachable(what: str) -> None:
+    if os.environ.get("ADVISOR_REQUIRE_DB") == "1":
+        pytest.fail(f"{what} is not reachable and ADVISOR_REQUIRE_DB=1")
+    pytest.skip(f"{what} is not reachable")
+
+
+def test_sqlite(tmp_path: Path) -> None:
+    db = sqlite3.connect(tmp_path / "t.db")
+    db.executescript(CREATE + SEED + migration("sqlite", tmp_path))
+    assert db.execute("SELECT dept_id, dept_name FROM dept ORDER BY dept_id").fetchall() == [
+        (10, "Sales"),
+        (20, "Support"),
+    ]
+    assert [row[1] for row in db.execute("PRAGMA table_info(employees)")] == ["emp_id", "dept_id", "salary"]
+
+
+def _psql(args: list[str], sql: str) -> str:
+    out = subprocess.run(args, input=sql, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    return out.stdout
+
+
+def test_postgres(tmp_path: Path) -> None:
+    base = ["psql", "-X", "-q", "-h", "127.0.0.1", "-U", "postgres", "-v", "ON_ERROR_STOP=1", "-At"]
+    if (
+        not shutil.which("psql")
+        or subprocess.run([*base, "-d", "test", "-c", "SELECT 1"], capture_output=True).returncode
+    ):
+        unreachable("PostgreSQL at 127.0.0.1:5432")
+    name = f"advisor_nrm_{uuid.uuid4().hex[:8]}"
+    _psql([*base, "-d", "test"], f"CREATE DATABASE {name};")
+    try:
+        out = _psql(
+            [*base, "-d", name],
+            CREATE
+            + SEED
+            + migration("postgres", tmp_path)
+            + "\nSELECT dept_id, dept_name FROM dept ORDER BY 1;"
+            "\nSELECT conname FROM pg_constraint WHERE contype = 'f' AND conrelid = 'employees'::regclass;",
+        )
+        assert out.splitlines() == ["10|Sales", "20|Support", "employees_dept_id_fkey"]
+    finally:
+        _psql([*base, "-d", "test"], f"DROP DATABASE IF EXISTS {name};")
+
+
+def test_mariadb(tmp_path: Path) -> None:
+    base = ["mariadb", "-h", "127.0.0.1", "-P", "3306", "-u", "root", "-N", "-B"]
+    if (
+        not shutil.which("mariadb")
+        or subprocess.run([*base, "-e", "SELECT 1"], capture_output=True).returncode
+    ):
+        unreachable("MariaDB at 127.0.0.1:3306")
+    name = f"advisor_nrm_{uuid.uuid4().hex[:8]}"
+    _psql(base, f"CREATE DATABASE {name};")
+    try:
+        out = _psql(
+            [*base, name],
+            CREATE + SEED + migration("mysql", tmp_path) + "\nSELECT dept_id, dept_name FROM dept ORDER BY 1;"
+            "\nSELECT COUNT(*) FROM information_schema.referential_constraints "
+            f"WHERE constraint_schema = '{name}' AND table_name = 'employees';",
+        )
+        assert out.splitlines() == ["10\tSales", "20\tSupport", "1"]
+    finally:
+        _psql(base, f"DROP DATABASE IF EXISTS {name};")
