@@ -98,6 +98,7 @@ RULE_MODULES = (
     "advisor.rules.indexes",
     "advisor.rules.review",
     "advisor.rules.normalization",
+    "advisor.rules.queries",
 )
 """The modules whose import registers the recommend pipeline's rules, in running order."""
 
