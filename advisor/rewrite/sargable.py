@@ -5,9 +5,9 @@ comparison: ``DATE(created_at) = :d`` becomes the half-open range
 
 >>> from advisor.rewrite.render import render
 >>> render(unwrap(exp.condition("DATE(created_at) = :d", dialect="postgres")), "postgres")
-"created_at >= :d AND created_at < (:d + INTERVAL '1 DAY')"
+"created_at >= :d AND created_at < (CAST(:d AS DATE) + INTERVAL '1 DAY')"
 >>> render(unwrap(exp.condition("DATE(created_at) = :d", dialect="mysql")), "mysql")
-'created_at >= :d AND created_at < DATE_ADD(:d, INTERVAL 1 DAY)'
+'created_at >= :d AND created_at < DATE_ADD(CAST(:d AS DATE), INTERVAL 1 DAY)'
 >>> unwrap(exp.condition("LOWER(email) = :e")) is None
 True
 """
@@ -54,7 +54,12 @@ def _year_of(node: exp.Expr) -> exp.Column | None:
 
 
 def _next_day(value: exp.Expr) -> exp.Expr:
-    return exp.DateAdd(this=value.copy(), expression=exp.Literal.number(1), unit=exp.Var(this="DAY"))
+    """The day after ``value``; cast to DATE first, since PostgreSQL cannot add an interval to an
+    untyped literal or a text parameter."""
+    day = value.copy()
+    if not (isinstance(day, exp.Cast) and day.to.is_type(exp.DataType.Type.DATE)):
+        day = exp.Cast(this=day, to=exp.DataType.build("date"))
+    return exp.DateAdd(this=day, expression=exp.Literal.number(1), unit=exp.Var(this="DAY"))
 
 
 def _range(column: exp.Column, low: exp.Expr | None, high: exp.Expr | None) -> exp.Expr:
@@ -129,7 +134,7 @@ def unwrap(condition: exp.Expr) -> exp.Expr | None:
     >>> render(unwrap(exp.condition("total + 10 > :x")), "mysql")
     'total > :x - 10'
     >>> render(unwrap(exp.condition(":d < DATE(created_at)")), "postgres")
-    "created_at >= (:d + INTERVAL '1 DAY')"
+    "created_at >= (CAST(:d AS DATE) + INTERVAL '1 DAY')"
     """
     while isinstance(condition, exp.Paren):
         condition = condition.this
