@@ -120,10 +120,10 @@ class MarkdownFormatter(Formatter):
             ]
         if result.findings:
             lines += ["", "## Findings", ""]
-            lines += [
-                f"- **{f.rule}** ({f.severity.value}) {f.subject}: {f.message}. Fix: {f.fix}."
-                for f in result.findings
-            ]
+            for f in result.findings:
+                lines.append(f"- **{f.rule}** ({f.severity.value}) {f.subject}: {f.message}. Fix: {f.fix}.")
+                if f.ddl:
+                    lines += ["", "  ```sql", *(f"  {line}" for line in f.ddl.splitlines()), "  ```"]
         if result.rejected:
             lines += ["", "## Considered and rejected", ""]
             lines += [f"- `{r.index}` ({r.rule}): {r.reason}" for r in result.rejected]
@@ -195,6 +195,8 @@ class TextFormatter(Formatter):
             console.print("\n[bold]Findings[/]")
             for f in result.findings:
                 console.print(f"  {f.rule} {f.severity.value}: {e(f.message)}. [dim]Fix: {e(f.fix)}.[/]")
+                for line in (f.ddl or "").splitlines():
+                    console.print(f"    [green]{e(line)}[/]")
         if result.rejected:
             console.print("\n[bold]Considered and rejected[/]")
             for r in result.rejected:
