@@ -190,23 +190,28 @@ def migration(
     kept = next(p for p in placements if p.kind == "keep")
     statements: list[exp.Expr] = []
     new_keys: list[tuple[str, tuple[str, ...]]] = []
+    fresh = [p for p in placements if p.kind == "new"]
+    links = {p.name: _links(p, fresh) for p in fresh}
+    for p in _creation_order(fresh, links):
+        fks = [
+            ForeignKeySpec((c,), col.references[0], (col.references[1],))
+            for c in p.relation.attributes
+            if (col := table.column(c)) is not None and col.references is not None
+        ]
+        fks += [ForeignKeySpec(q.relation.key, q.name, q.relation.key) for q in links[p.name]]
+        attrs = p.relation.attributes
+        others = tuple(
+            ordered(k, attrs)
+            for k in candidate_keys(attrs, project(fds, attrs), attrs)
+            if set(k) != set(p.relation.key)
+        )
+        new = NewTable(p.name, _specs(table, attrs), p.relation.key, tuple(fks), others)
+        statements.append(create_table(new, dialect))
+        statements.append(_fill(p.name, table, p.relation))
+        new_keys.append((p.name, p.relation.key))
     for p in placements:
         if p.kind == "new":
-            fks = [
-                ForeignKeySpec((c,), col.references[0], (col.references[1],))
-                for c in p.relation.attributes
-                if (col := table.column(c)) is not None and col.references is not None
-            ]
-            attrs = p.relation.attributes
-            others = tuple(
-                ordered(k, attrs)
-                for k in candidate_keys(attrs, project(fds, attrs), attrs)
-                if set(k) != set(p.relation.key)
-            )
-            new = NewTable(p.name, _specs(table, attrs), p.relation.key, tuple(fks), others)
-            statements.append(create_table(new, dialect))
-            statements.append(_fill(p.name, table, p.relation))
-            new_keys.append((p.name, p.relation.key))
+            continue
         elif p.kind == "parent":
             parent = spec.table(p.name)
             for column in _specs(table, p.relation.attributes):
@@ -227,6 +232,32 @@ def migration(
     return statements
 
 
+def _links(p: Placement, fresh: Sequence[Placement]) -> list[Placement]:
+    """The new tables ``p`` should reference: those whose key it holds. Of two tables holding
+    each other's key (a one-to-one), only the later one references the earlier."""
+    attrs = set(p.relation.attributes)
+    out = []
+    for i, q in enumerate(fresh):
+        if q is p or not set(q.relation.key) <= attrs or set(q.relation.key) == set(p.relation.key):
+            continue
+        mutual = set(p.relation.key) <= set(q.relation.attributes)
+        if mutual and i > fresh.index(p):
+            continue
+        out.append(q)
+    return out
+
+
+def _creation_order(fresh: Sequence[Placement], links: dict[str, list[Placement]]) -> list[Placement]:
+    """Referenced tables first."""
+    done: list[Placement] = []
+    pending = list(fresh)
+    while pending:
+        ready = [p for p in pending if all(q in done for q in links[p.name])] or pending[:1]
+        done += ready
+        pending = [p for p in pending if p not in ready]
+    return done
+
+
 def _specs(table: Table, names: Sequence[str]) -> tuple[ColumnSpec, ...]:
     out = []
     for n in names:
@@ -244,5 +275,7 @@ def _fill(target: str, source: Table, relation: Relation) -> exp.Insert:
     select = exp.select(*columns).from_(source.name.lower()).distinct()
     nullable = [k for k in relation.key if _nullable(source, k)]
     if nullable:
-        select = select.where(exp.and_(*(exp.column(k).is_(exp.null()).not_() for k in nullable)))
+        select = select.where(
+            exp.and_(*(exp.Is(this=exp.column(k), expression=exp.null(), negate=True) for k in nullable))
+        )
     return exp.insert(select, target, columns=columns)

@@ -5,6 +5,8 @@
 {'o': 'orders'}
 >>> render(tree, "postgres")
 'SELECT o.order_id FROM orders AS o WHERE o.user_id = :uid'
+>>> render(parse("SELECT 1 FROM t WHERE a = ? AND b = $2", "mysql"), "mysql")
+'SELECT 1 FROM t WHERE a = ? AND b = ?'
 """
 
 from __future__ import annotations
@@ -32,7 +34,8 @@ def render(tree: exp.Expr, dialect: str) -> str:
 
     def spell(node: exp.Expr) -> exp.Expr:
         if isinstance(node, exp.Placeholder):
-            return exp.Var(this=f":{node.name}" if node.name else "?")
+            named = node.name not in ("", "?")
+            return exp.Var(this=f":{node.name}" if named else "?")
         return node
 
     return tree.transform(spell).sql(dialect=dialect)

@@ -151,6 +151,7 @@ def not_boyce_codd(ctx: Context, plan: Plan) -> list[Finding]:
         evidence = _evidence(table, result, ctx.models[name].rows)
         evidence.append(("BCNF decomposition", relations_text(split.relations)))
         head = f"{name} is in 3NF, not BCNF: {result.explain()}"
+        violation = result.violation.text(attrs) if result.violation else ""
         if split.lost:
             lost = "; ".join(fd.text(attrs) for fd in split.lost)
             evidence.append(("dependencies lost", lost))
@@ -161,8 +162,9 @@ def not_boyce_codd(ctx: Context, plan: Plan) -> list[Finding]:
                     name,
                     f"{head}; decomposing into {relations_text(split.relations)} would lose {lost}, "
                     f"which no single table could enforce then",
-                    f"stay in 3NF: keep {name} whole so that its keys enforce {lost}, and have writes of "
-                    f"{key_text(result.violation.lhs if result.violation else (), attrs)} keep the dependent value consistent",
+                    f"stay in 3NF: keep {name} whole so that its keys enforce {lost}; the redundancy of "
+                    f"{violation} stays, so writes that set {key_text(result.violation.lhs if result.violation else (), attrs)} "
+                    f"must keep it consistent",
                     tuple(evidence),
                     line=table.line,
                 )

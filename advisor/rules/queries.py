@@ -611,9 +611,13 @@ def order_by_random(ctx: Context, plan: Plan) -> list[Finding]:
 
 
 def _estimated_rows(ctx: Context, shape: QueryShape) -> tuple[str, float] | None:
+    """(first table, rows it returns per run); None when a condition's selectivity is unknown
+    (an OR, or one no index serves: the cost model counts those as keeping every row)."""
     if not shape.accesses:
         return None
     acc = shape.accesses[0]
+    if acc.has_or or any(p.kind is PredicateKind.NOT_SARGABLE for p in acc.predicates):
+        return None
     model = ctx.models.get(acc.table)
     if model is None:
         return None

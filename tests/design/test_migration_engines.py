@@ -117,3 +117,60 @@ def test_mariadb(tmp_path: Path) -> None:
         assert out.splitlines() == ["10\tSales", "20\tSupport", "1"]
     finally:
         _psql(base, f"DROP DATABASE IF EXISTS {name};")
+
+
+def textbook_migration(dialect: str, tmp_path: Path) -> str:
+    """R(a, b, c, d) with a -> b, b -> c and no declared key: synthesis gives (a, b), (b, c), (a, d)."""
+    spec: dict[str, Any] = {
+        "dialect": dialect,
+        "tables": {
+            "r": {
+                "rows": 4,
+                "columns": {n: {"type": "integer"} for n in "abcd"},
+                "functional_dependencies": ["a -> b", "b -> c"],
+            }
+        },
+        "patterns": [{"name": "p", "sql": "SELECT d FROM r WHERE a = 1", "per_sec": 1}],
+    }
+    path = tmp_path / "textbook.yaml"
+    path.write_text(yaml.safe_dump(spec))
+    (finding,) = [f for f in recommend(load_spec(path)).findings if f.rule == "NRM001"]
+    assert finding.ddl is not None
+    return finding.ddl
+
+
+TEXTBOOK = (
+    "CREATE TABLE r (a integer, b integer, c integer, d integer);"
+    "INSERT INTO r VALUES (1, 10, 100, 7), (1, 10, 100, 8), (2, 10, 100, 7), (3, 20, 200, 9);"
+)
+
+
+def test_textbook_synthesis_on_sqlite(tmp_path: Path) -> None:
+    db = sqlite3.connect(tmp_path / "r.db")
+    db.executescript(TEXTBOOK + textbook_migration("sqlite", tmp_path))
+    assert db.execute("SELECT a, b FROM r_a ORDER BY a").fetchall() == [(1, 10), (2, 10), (3, 20)]
+    assert db.execute("SELECT b, c FROM r_b ORDER BY b").fetchall() == [(10, 100), (20, 200)]
+    assert db.execute("SELECT a, d FROM r ORDER BY a, d").fetchall() == [(1, 7), (1, 8), (2, 7), (3, 9)]
+
+
+def test_textbook_synthesis_on_postgres(tmp_path: Path) -> None:
+    base = ["psql", "-X", "-q", "-h", "127.0.0.1", "-U", "postgres", "-v", "ON_ERROR_STOP=1", "-At"]
+    if (
+        not shutil.which("psql")
+        or subprocess.run([*base, "-d", "test", "-c", "SELECT 1"], capture_output=True).returncode
+    ):
+        unreachable("PostgreSQL at 127.0.0.1:5432")
+    name = f"advisor_nrm_{uuid.uuid4().hex[:8]}"
+    _psql([*base, "-d", "test"], f"CREATE DATABASE {name};")
+    try:
+        out = _psql(
+            [*base, "-d", name],
+            TEXTBOOK
+            + textbook_migration("postgres", tmp_path)
+            + "\nSELECT string_agg(a || ':' || b, ',' ORDER BY a) FROM r_a;"
+            "\nSELECT string_agg(b || ':' || c, ',' ORDER BY b) FROM r_b;"
+            "\nSELECT count(*) FROM pg_constraint WHERE contype = 'f';",
+        )
+        assert out.splitlines() == ["1:10,2:10,3:20", "10:100,20:200", "2"]
+    finally:
+        _psql([*base, "-d", "test"], f"DROP DATABASE IF EXISTS {name};")
