@@ -686,19 +686,23 @@ def _lookup_key(ctx: Context, shape: QueryShape) -> tuple[str, str] | None:
     return None
 
 
-def _returns(ctx: Context, shape: QueryShape, table: str, key: str) -> tuple[str, str] | None:
-    """(table, column) of a projected column of the statement's top block that holds ``table.key``."""
-    for acc in shape.accesses:
-        spec_table = ctx.spec.table(acc.table)
-        if spec_table is None:
+def _holders(ctx: Context) -> dict[tuple[str, str], list[tuple[Pattern, QueryShape, tuple[str, str]]]]:
+    """Referenced (table, column) to the SELECT patterns whose top block returns a column that
+    references it, with that column: one pass over the workload, so the rule stays linear."""
+    columns = {name: {c.name.lower(): c for c in tm.table.columns} for name, tm in ctx.models.items()}
+    out: dict[tuple[str, str], list[tuple[Pattern, QueryShape, tuple[str, str]]]] = {}
+    for pattern, shape in _top(ctx):
+        if shape.kind is not StatementKind.SELECT:
             continue
-        for name in sorted(acc.projected):
-            column = spec_table.column(name)
-            if column is None:
-                continue
-            if (acc.table, name) == (table, key) or column.references == (table, key):
-                return acc.table, name
-    return None
+        seen: set[tuple[str, str]] = set()
+        for acc in shape.accesses:
+            for name in sorted(acc.projected):
+                column = columns.get(acc.table, {}).get(name)
+                if column is None or column.references is None or column.references in seen:
+                    continue
+                seen.add(column.references)
+                out.setdefault(column.references, []).append((pattern, shape, (acc.table, name)))
+    return out
 
 
 @design_rule("QRY010")
@@ -706,22 +710,22 @@ def n_plus_one(ctx: Context, plan: Plan) -> list[Finding]:
     """A single-row lookup run once per row another pattern returns: fetch both with one join."""
     multiple = ctx.threshold("QRY010", "min_multiple")
     share = ctx.threshold("QRY010", "min_rows_share")
+    holders = _holders(ctx)
     out = []
     for lookup, shape in _top(ctx):
         target = _lookup_key(ctx, shape)
-        if target is None:
+        if target is None or target not in holders:
             continue
         table, key = target
-        for listing, other in _top(ctx):
-            if listing.name == lookup.name or other.kind is not StatementKind.SELECT:
-                continue
-            held = _returns(ctx, other, table, key)
-            if held is None or held[0] == table:
+        for listing, other, held in holders[target]:
+            if listing.name == lookup.name or held[0] == table:
                 continue
             ratio = lookup.per_sec / listing.per_sec
+            if ratio < multiple:
+                continue
             estimate = _estimated_rows(ctx, other)
             rows = estimate[1] if estimate is not None else 0.0
-            if ratio < multiple or ratio < rows * share or ratio > max(rows, 1.0) * 2:
+            if ratio < rows * share or ratio > max(rows, 1.0) * 2:
                 continue
             out.append(_n_plus_one(ctx, lookup, shape, listing, held, table, key, ratio, rows))
             break
