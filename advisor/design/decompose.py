@@ -25,6 +25,7 @@ from advisor.design.dependencies import (
     minimal_cover,
     ordered,
     parse_dependencies,
+    reduce_to_key,
 )
 
 __all__ = [
@@ -91,7 +92,7 @@ def synthesize_3nf(
 
 def project(fds: Sequence[Dependency], attributes: Iterable[str]) -> tuple[Dependency, ...]:
     """A cover of the dependencies ``fds`` imply among ``attributes`` (exponential in the number
-    of attributes that appear on some left side: used on small relations and in tests).
+    of attributes that appear on some left side: callers check ``projectable`` first).
 
     >>> [fd.text() for fd in project(parse_dependencies(["A -> B", "B -> C"]), "AC")]
     ['A -> C']
@@ -105,6 +106,12 @@ def project(fds: Sequence[Dependency], attributes: Iterable[str]) -> tuple[Depen
             if found:
                 out.append(Dependency(frozenset(lhs), found))
     return minimal_cover(out, ordered(attrs))
+
+
+def projectable(fds: Sequence[Dependency], attributes: Iterable[str]) -> bool:
+    """Whether ``project`` stays cheap: at most ``MAX_DETERMINANT_SEARCH`` determinant attributes."""
+    lhs = frozenset().union(*(fd.lhs for fd in fds)) if fds else frozenset()
+    return len(lhs & frozenset(attributes)) <= MAX_DETERMINANT_SEARCH
 
 
 def decompose_bcnf(
@@ -134,8 +141,9 @@ def decompose_bcnf(
     unique = [
         r for i, r in enumerate(done) if not any(r < o or (r == o and j < i) for j, o in enumerate(done))
     ]
+    # X is a key of r exactly when the closure of X under all of F holds r: no projection needed.
     relations = tuple(
-        Relation(ordered(r, rel), ordered(candidate_keys(r, project(cover, r), rel)[0], rel)) for r in unique
+        Relation(ordered(r, rel), ordered(reduce_to_key(r, r, cover, rel), rel)) for r in unique
     )
     return Decomposition(relations, lost_dependencies(given, [r.attributes for r in relations]))
 

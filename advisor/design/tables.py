@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
-from advisor.design.decompose import Relation, project
+from advisor.design.decompose import Relation, project, projectable
 from advisor.design.dependencies import Dependency, candidate_keys, ordered
 from advisor.emit.tables import (
     ColumnSpec,
@@ -200,11 +200,9 @@ def migration(
         ]
         fks += [ForeignKeySpec(q.relation.key, q.name, q.relation.key) for q in links[p.name]]
         attrs = p.relation.attributes
-        others = tuple(
-            ordered(k, attrs)
-            for k in candidate_keys(attrs, project(fds, attrs), attrs)
-            if set(k) != set(p.relation.key)
-        )
+        # Other candidate keys become UNIQUE constraints (skipped when projecting would be costly).
+        keys = candidate_keys(attrs, project(fds, attrs), attrs) if projectable(fds, attrs) else ()
+        others = tuple(ordered(k, attrs) for k in keys if set(k) != set(p.relation.key))
         new = NewTable(p.name, _specs(table, attrs), p.relation.key, tuple(fks), others)
         statements.append(create_table(new, dialect))
         statements.append(_fill(p.name, table, p.relation))
