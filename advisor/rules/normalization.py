@@ -42,6 +42,20 @@ def _analyzed(ctx: Context) -> list[tuple[Table, NormalFormResult, list[Copy]]]:
     return out
 
 
+def _provenance(table: Table, dependency: Dependency | None) -> str:
+    """`` (approximate: found in rows.csv, ...)`` when ``dependency`` comes from a sample, else ""."""
+    if dependency is None:
+        return ""
+    for fd in table.functional_dependencies:
+        lhs = {c.lower() for c in fd.lhs}
+        if fd.source is not None and lhs == dependency.lhs and dependency.rhs <= {c.lower() for c in fd.rhs}:
+            if fd.error == 0:
+                return f" (found in {fd.source}: it holds in all {fd.sample_rows:,} sampled rows)"
+            held = 1.0 - fd.error
+            return f" (approximate: found in {fd.source}, it holds for {held:.1%} of {fd.sample_rows:,} sampled rows)"
+    return ""
+
+
 def _readers(ctx: Context, table: str) -> list[tuple[str, frozenset[str]]]:
     """(pattern, columns of ``table`` one of its blocks reads) for each reading block."""
     out = []
@@ -114,7 +128,8 @@ def below_third_normal_form(ctx: Context, plan: Plan) -> list[Finding]:
                 "NRM001",
                 ctx.severity("NRM001"),
                 name,
-                f"{name} is in {result.form.value} only, not 3NF: {result.explain()}; every copy of the "
+                f"{name} is in {result.form.value} only, not 3NF: {result.explain()}"
+                f"{_provenance(table, result.violation)}; every copy of the "
                 f"dependent value must be updated together, or rows start to disagree",
                 f"split it by 3NF synthesis (lossless, keeps every dependency): {layout}"
                 + (
@@ -150,7 +165,7 @@ def not_boyce_codd(ctx: Context, plan: Plan) -> list[Finding]:
         split = decompose_bcnf(attrs, result.cover, attrs)
         evidence = _evidence(table, result, ctx.models[name].rows)
         evidence.append(("BCNF decomposition", relations_text(split.relations)))
-        head = f"{name} is in 3NF, not BCNF: {result.explain()}"
+        head = f"{name} is in 3NF, not BCNF: {result.explain()}{_provenance(table, result.violation)}"
         violation = result.violation.text(attrs) if result.violation else ""
         if split.lost:
             lost = "; ".join(fd.text(attrs) for fd in split.lost)
@@ -229,7 +244,8 @@ def _copy_finding(ctx: Context, table: Table, copy: Copy) -> Finding:
     where = f"{copy.table}.{copy.column}"
     source = f"{copy.parent}.{copy.parent_column}"
     message = (
-        f"{where} copies {source} (declared {copy.dependency.text(attributes(table))}): every change of "
+        f"{where} copies {source} (declared {copy.dependency.text(attributes(table))}"
+        f"{_provenance(table, copy.dependency)}): every change of "
         f"{source} must update about {fan_out:,.1f} {copy.table} rows; the patterns change it "
         f"{parent_writes:,.2f} times/s, {maintenance:,.1f} {copy.table} rows/s"
     )
