@@ -172,8 +172,11 @@ def not_exists(tree: exp.Expr, schema: Schema) -> exp.Expr | None:
     >>> tree = parse("SELECT id FROM users WHERE id NOT IN (SELECT user_id FROM bans)", "postgres")
     >>> render(not_exists(tree, {"users": {"id"}, "bans": {"user_id"}}), "postgres")
     'SELECT id FROM users WHERE NOT EXISTS(SELECT 1 FROM bans WHERE bans.user_id = users.id)'
+    >>> tree = parse("DELETE FROM users WHERE id NOT IN (SELECT user_id FROM bans)", "postgres")
+    >>> render(not_exists(tree, {"users": {"id"}, "bans": {"user_id"}}), "postgres")
+    'DELETE FROM users WHERE NOT EXISTS(SELECT 1 FROM bans WHERE bans.user_id = users.id)'
     """
-    if not isinstance(tree, exp.Select):
+    if not isinstance(tree, (exp.Select, exp.Update, exp.Delete)):
         return None
     out = tree.copy()
     changed = False

@@ -42,9 +42,16 @@ def render(tree: exp.Expr, dialect: str) -> str:
 
 
 def sources(select: exp.Expr) -> dict[str, str]:
-    """Alias (or name) to table name, lower-cased, for the tables in this block's FROM and JOINs."""
+    """Alias (or name) to table name, lower-cased, for the tables in this block's FROM and JOINs
+    (and the target of an UPDATE or DELETE).
+
+    >>> sources(parse("DELETE FROM events AS e WHERE e.kind = 'x'", "postgres"))
+    {'e': 'events'}
+    """
     out: dict[str, str] = {}
     items: list[exp.Expr] = []
+    if isinstance(select, (exp.Update, exp.Delete)) and isinstance(select.this, exp.Table):
+        items.append(select.this)
     from_ = select.args.get("from_")
     if isinstance(from_, exp.From):
         items.append(from_.this)

@@ -25,7 +25,7 @@ from advisor.rewrite.queries import (
     random_pick,
     retype_literals,
 )
-from advisor.rewrite.render import column_table, conjuncts, parse, render, sources, where_of, with_where
+from advisor.rewrite.render import column_table, conjuncts, parse, render, sources, where_of
 from advisor.rewrite.sargable import unwrap
 from advisor.rules.base import Finding, design_rule
 from advisor.rules.context import Context
@@ -85,8 +85,18 @@ def _rows(ctx: Context, table: str) -> float:
     return model.rows if model is not None else 0.0
 
 
-def _rewrite_text(tree: exp.Expr | None, dialect: str) -> str:
-    return f"rewrite as: {render(tree, dialect)}" if tree is not None else ""
+def _positional(tree: exp.Expr | None) -> int:
+    return 0 if tree is None else sum(1 for p in tree.find_all(exp.Placeholder) if p.name in ("", "?"))
+
+
+def _rewrite_text(tree: exp.Expr | None, dialect: str, original: exp.Expr | None) -> str:
+    """``rewrite as: SQL``, warning when the rewrite repeats positional (``?``) parameters."""
+    if tree is None:
+        return ""
+    text = f"rewrite as: {render(tree, dialect)}"
+    if _positional(tree) > _positional(original):
+        text += " (it repeats positional parameters: bind their values in the new order, or name them)"
+    return text
 
 
 def _single_key(table: Table | None) -> str | None:
@@ -184,7 +194,7 @@ def function_on_column(ctx: Context, plan: Plan) -> list[Finding]:
             rewritten, ddl = _sargable(ctx, tree, table, pred)
             where = f"the index {index}" if index else f"any index on {table}.{pred.column}"
             fix = (
-                f"compare the bare column instead; {_rewrite_text(rewritten, ctx.spec.dialect)}"
+                f"compare the bare column instead; {_rewrite_text(rewritten, ctx.spec.dialect, tree)}"
                 if rewritten is not None
                 else "no equivalent range exists: index the expression itself"
                 if ddl
@@ -213,22 +223,32 @@ def function_on_column(ctx: Context, plan: Plan) -> list[Finding]:
 def _sargable(
     ctx: Context, tree: exp.Expr | None, table: str, pred: Predicate
 ) -> tuple[exp.Expr | None, str | None]:
-    """The statement with the condition rewritten as a range; or, when none exists, the DDL of
-    an expression index on engines that have them."""
+    """The statement with the condition rewritten as a range (in whichever query block holds
+    it); or, when no range exists, the DDL of an expression index on engines that have them."""
     if tree is None:
         return None, None
     schema = _schema(ctx)
-    for node in conjuncts(where_of(tree)):
-        columns = list(node.find_all(exp.Column))
-        if not any(c.name.lower() == pred.column and column_table(c, tree, schema) == table for c in columns):
+    out = tree.copy()
+    for where in list(out.find_all(exp.Where)):
+        block = where.parent
+        if block is None:
             continue
-        replacement = unwrap(node)
-        if replacement is not None:
-            parts = [replacement if part is node else part for part in conjuncts(where_of(tree))]
-            return with_where(tree, parts), None
-        function = node.this if isinstance(node, exp.Binary) else None
-        if isinstance(function, exp.Func) and ctx.spec.dialect in ("postgres", "sqlite", "mysql"):
-            return None, _expression_index(ctx, table, function)
+        for node in conjuncts(where.this):
+            columns = list(node.find_all(exp.Column))
+            if not any(
+                c.name.lower() == pred.column and column_table(c, block, schema) == table for c in columns
+            ):
+                continue
+            replacement = unwrap(node)
+            if replacement is not None:
+                if node is where.this:
+                    where.set("this", replacement)
+                else:
+                    node.replace(replacement)
+                return out, None
+            function = node.this if isinstance(node, exp.Binary) else None
+            if isinstance(function, exp.Func) and ctx.spec.dialect in ("postgres", "sqlite", "mysql"):
+                return None, _expression_index(ctx, table, function)
     return None, None
 
 
@@ -323,7 +343,7 @@ def _conversion(
         f"{pattern.name}: {_sql(pred)} compares the {type_text} column {table}.{column} with a {literal} "
         f"({', '.join(repr(v) for v in wrong)})" + (f"; {effect}" if effect else ""),
         f"write the value as a {'number' if family == 'number' else 'string'}"
-        + (f"; {_rewrite_text(rewritten, dialect)}" if rewritten is not None else "")
+        + (f"; {_rewrite_text(rewritten, dialect, tree)}" if rewritten is not None else "")
         + "; bind parameters with the column's type",
         evidence=(("column type", type_text), ("literal", ", ".join(repr(v) for v in wrong))),
     )
@@ -436,7 +456,7 @@ def or_across_columns(ctx: Context, plan: Plan) -> list[Finding]:
                 f"scans {_rows(ctx, table):,.0f} rows or combines bitmaps of every branch",
                 (
                     "split the branches so each uses its own index; "
-                    + _rewrite_text(rewritten, ctx.spec.dialect)
+                    + _rewrite_text(rewritten, ctx.spec.dialect, tree)
                     if rewritten is not None
                     else "split the OR into a UNION ALL of one query per branch, each served by its own index"
                 ),
@@ -476,7 +496,7 @@ def deep_offset(ctx: Context, plan: Plan) -> list[Finding]:
                 f"before it, so page n costs n times page 1",
                 (
                     "paginate by key (keyset): remember the last row's ORDER BY values; "
-                    + _rewrite_text(rewritten, ctx.spec.dialect)
+                    + _rewrite_text(rewritten, ctx.spec.dialect, tree)
                     if rewritten is not None
                     else "paginate by key (keyset): ORDER BY a unique key and filter on the last value seen"
                 ),
@@ -545,10 +565,10 @@ def not_in_nullable(ctx: Context, plan: Plan) -> list[Finding]:
                 "QRY007",
                 pattern,
                 f"{pattern.name}: NOT IN over a subquery of the nullable column {table}.{column}: a single NULL there "
-                f"makes the NOT IN unknown for every row, and the query returns nothing",
+                f"makes the NOT IN unknown for every row, and the statement matches nothing",
                 (
                     "use NOT EXISTS, which ignores NULLs and plans as an anti-join; "
-                    + _rewrite_text(rewritten, ctx.spec.dialect)
+                    + _rewrite_text(rewritten, ctx.spec.dialect, tree)
                     if rewritten is not None
                     else f"use NOT EXISTS, or filter {column} IS NOT NULL in the subquery"
                 ),
@@ -596,7 +616,7 @@ def order_by_random(ctx: Context, plan: Plan) -> list[Finding]:
                 f"draws a number for each and sorts them to keep {shape.limit or 'a few'}",
                 (
                     f"seek to a random key drawn by the application between MIN({key}) and MAX({key}); "
-                    + _rewrite_text(rewritten, ctx.spec.dialect)
+                    + _rewrite_text(rewritten, ctx.spec.dialect, tree)
                     + (" (or TABLESAMPLE SYSTEM for a sample)" if ctx.spec.dialect == "postgres" else "")
                     if rewritten is not None
                     else "pick a random key in the application and seek to it through the primary key"
@@ -758,7 +778,8 @@ def _n_plus_one(
         f"{lookup.name} reads one {table} row by {key} {ratio:,.1f} times per run of {listing.name}, which returns "
         f"{held[0]}.{held[1]} for about {rows:,.0f} rows: one query per row (N+1), each a round trip",
         (
-            f"fetch the rows with {listing.name} in one query; " + _rewrite_text(rewritten, ctx.spec.dialect)
+            f"fetch the rows with {listing.name} in one query; "
+            + _rewrite_text(rewritten, ctx.spec.dialect, tree)
             if rewritten is not None
             else f"join {table} into {listing.name}, or look the keys up in one IN (...) query"
         ),
