@@ -268,3 +268,53 @@ def join_lookup(
     target = exp.to_table(table) if alias == table else exp.alias_(exp.to_table(table), alias, table=True)
     out = listing.copy().join(target, on=exp.EQ(this=exp.column(key, table=alias), expression=via.copy()))
     return out.select(*(exp.column(c, table=alias) for c in columns), copy=False)
+
+
+def materialize(tree: exp.Expr, name: str) -> exp.Create | None:
+    """A materialized view of a join pattern: its joins and constant conditions kept, the
+    conditions on parameters dropped and their columns added to the output (so the view is
+    filtered on them at read time), ORDER BY and LIMIT dropped, outputs named uniquely.
+
+    >>> from advisor.rewrite.render import parse, render
+    >>> tree = parse(
+    ...     "SELECT p.name, c.name FROM products AS p JOIN categories AS c ON c.id = p.category_id "
+    ...     "WHERE p.id = :id AND c.visible", "postgres")
+    >>> render(materialize(tree, "mv_product_page"), "postgres")
+    'CREATE MATERIALIZED VIEW mv_product_page AS SELECT p.name AS p_name, c.name AS c_name, p.id AS p_id FROM products AS p JOIN categories AS c ON c.id = p.category_id WHERE c.visible'
+    """
+    if not isinstance(tree, exp.Select) or not tree.args.get("joins"):
+        return None
+    if any(e.find(exp.AggFunc) for e in tree.expressions) or any(
+        isinstance(e, exp.Star) or (isinstance(e, exp.Column) and isinstance(e.this, exp.Star))
+        for e in tree.expressions
+    ):
+        return None
+    kept: list[exp.Expr] = []
+    dropped: list[exp.Expr] = []
+    for part in conjuncts(where_of(tree)):
+        (dropped if part.find(exp.Placeholder) else kept).append(part)
+    outputs: list[exp.Expr] = []
+    names: set[str] = set()
+    extra = [c for part in dropped for c in part.find_all(exp.Column)]
+    for item in [*tree.expressions, *extra]:
+        value = item.unalias()
+        if isinstance(item, exp.Alias):
+            label = item.alias
+        elif isinstance(value, exp.Column):
+            label = f"{value.table}_{value.name}" if value.table else value.name
+        else:
+            return None
+        if label.lower() in names:
+            continue
+        names.add(label.lower())
+        outputs.append(exp.alias_(value.copy(), label))
+    body = with_where(tree, kept)
+    body.set("expressions", outputs)
+    for key in ("order", "limit", "offset"):
+        body.set(key, None)
+    return exp.Create(
+        this=exp.to_table(name),
+        kind="VIEW",
+        expression=body,
+        properties=exp.Properties(expressions=[exp.MaterializedProperty()]),
+    )

@@ -22,7 +22,7 @@ from advisor.design.tables import (
 from advisor.emit.tables import ColumnSpec, add_column, drop_column, statements
 from advisor.rules.base import Finding, design_rule
 from advisor.rules.context import Context
-from advisor.spec.model import Consistency, Table
+from advisor.spec.model import Consistency, Pattern, Table
 
 
 def _analyzed(ctx: Context) -> list[tuple[Table, NormalFormResult, list[Copy]]]:
@@ -395,6 +395,10 @@ def denormalize_hot_join(ctx: Context, plan: Plan) -> list[Finding]:
                 f"per write and accept eventual consistency"
             )
             fix = f"copy the columns it reads into {_driving(block)} ({copied}), or serve it from a materialized view"
+            view = _materialized_view(ctx, pattern)
+            if view:
+                fix += f" refreshed on a schedule ({view[1]} in the DDL)"
+                copies_ddl = "\n".join(part for part in (copies_ddl, view[0]) if part)
         out.append(
             Finding(
                 "NRM004",
@@ -409,6 +413,19 @@ def denormalize_hot_join(ctx: Context, plan: Plan) -> list[Finding]:
             )
         )
     return out
+
+
+def _materialized_view(ctx: Context, pattern: Pattern) -> tuple[str, str] | None:
+    """(DDL, name) of a PostgreSQL materialized view serving the join pattern, if one can be built."""
+    if ctx.spec.dialect != "postgres":
+        return None
+    from advisor.rewrite.queries import materialize
+    from advisor.rewrite.render import parse, render
+
+    tree = parse(pattern.sql, ctx.spec.dialect)
+    name = f"mv_{pattern.name.lower()}"
+    view = materialize(tree, name) if tree is not None else None
+    return (render(view, ctx.spec.dialect) + ";", name) if view is not None else None
 
 
 def _driving(block: QueryShape) -> str:

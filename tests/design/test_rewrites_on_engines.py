@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from sqlglot import exp
 
-from advisor.rewrite.queries import keyset, not_exists, or_to_union, retype_literals
+from advisor.rewrite.queries import keyset, materialize, not_exists, or_to_union, retype_literals
 from advisor.rewrite.render import conjuncts, parse, render, where_of, with_where
 from advisor.rewrite.sargable import unwrap
 
@@ -166,3 +166,19 @@ def test_retyped_literal_matches(engine: tuple[str, Runner]) -> None:
     tree = retype_literals(parse(sql, dialect), "phone", numeric=False)  # type: ignore[arg-type]
     assert tree is not None
     assert run(render(tree, dialect)) == ["2", "3"]
+
+
+def test_materialized_view_serves_the_join(engine: tuple[str, Runner]) -> None:
+    dialect, run = engine
+    if dialect != "postgres":
+        pytest.skip("materialized views are PostgreSQL's")
+    sql = (
+        "SELECT o.order_id, u.referred_by FROM orders AS o JOIN users AS u ON u.user_id = o.user_id "
+        "WHERE o.user_id = :uid"
+    )
+    view = materialize(parse(sql, dialect), "mv_orders_referrer")  # type: ignore[arg-type]
+    assert view is not None
+    run(render(view, dialect) + ";")
+    bound = sql.replace(":uid", "30")
+    assert run("SELECT o_order_id, u_referred_by FROM mv_orders_referrer WHERE o_user_id = 30") == run(bound)
+    assert run(bound) == ["5|20", "6|20"]
