@@ -90,7 +90,7 @@ class Copy:
     dependency: Dependency
 
 
-def parent_column_for(column: str, via: str, parent: Table) -> str | None:
+def parent_column_for(column: str, via: str, parent: Table, same_table: bool = False) -> str | None:
     """The parent's column that ``column`` copies, by name: the same name, or the name after the
     reference's stem (``user_email`` through ``user_id`` is ``email``) or the parent's name.
 
@@ -104,9 +104,9 @@ def parent_column_for(column: str, via: str, parent: Table) -> str | None:
     stem = via[: -len("_id")] if via.endswith("_id") else via
     name = parent.name.lower()
     prefixes = {stem + "_", name + "_", name.rstrip("s") + "_"}
-    candidates = [column] + [
-        column[len(p) :] for p in prefixes if column.startswith(p) and len(column) > len(p)
-    ]
+    stripped = [column[len(p) :] for p in prefixes if column.startswith(p) and len(column) > len(p)]
+    # In a self-reference the column's own name is itself, not a copy.
+    candidates = stripped if same_table else [column, *stripped]
     pk = {c.lower() for c in parent.primary_key}
     for candidate in candidates:
         col = parent.column(candidate)
@@ -129,7 +129,8 @@ def copies(spec: Spec, table: Table) -> list[Copy]:
         if parent is None:
             continue
         for attr in ordered(fd.rhs, attributes(table)):
-            source = parent_column_for(attr, via, parent)
+            same = parent.name.lower() == table.name.lower()
+            source = parent_column_for(attr, via, parent, same_table=same)
             if source is not None:
                 out.append(Copy(table.name.lower(), attr, via, parent.name.lower(), source, fd))
     return out
@@ -167,7 +168,12 @@ def place(
             continue
         if len(rel.key) == 1:
             col = table.column(rel.key[0])
-            if col is not None and col.references is not None and spec.table(col.references[0]) is not None:
+            if (
+                col is not None
+                and col.references is not None
+                and col.references[0] != table.name.lower()  # a self-reference gets a table of its own
+                and spec.table(col.references[0]) is not None
+            ):
                 out.append(Placement(rel, col.references[0], "parent"))
                 continue
         key = ordered(rel.key, attrs)
@@ -227,7 +233,21 @@ def migration(
                 )
             )
     statements += [drop_column(name, c) for c in attributes(table) if c not in kept.relation.attributes]
-    return statements
+    return [_display(statement, spec, table) for statement in statements]
+
+
+def _display(statement: exp.Expr, spec: Spec, table: Table) -> exp.Expr:
+    """Names of the table, the tables of the spec and the table's columns as the user spells
+    them: identifiers are compared case-insensitively, but MySQL's table names are files."""
+    names = {t.name.lower(): t.name for t in spec.tables}
+    names.update({c.name.lower(): c.name for c in table.columns})
+
+    def spell(node: exp.Expr) -> exp.Expr:
+        if isinstance(node, exp.Identifier) and not node.quoted and node.name in names:
+            return exp.to_identifier(names[node.name])
+        return node
+
+    return statement.transform(spell)
 
 
 def _links(p: Placement, fresh: Sequence[Placement]) -> list[Placement]:

@@ -79,9 +79,8 @@ def foreign_key(fk: ForeignKeySpec) -> exp.ForeignKey:
 
 def create_table(table: NewTable, dialect: str) -> exp.Create:
     """CREATE TABLE with the primary key's columns NOT NULL, the key and the foreign keys."""
-    items: list[exp.Expr] = [
-        column_def(c, dialect, not_null=c.name in table.primary_key) for c in table.columns
-    ]
+    key = {k.lower() for k in table.primary_key}
+    items: list[exp.Expr] = [column_def(c, dialect, not_null=c.name.lower() in key) for c in table.columns]
     if table.primary_key:
         items.append(exp.PrimaryKey(expressions=_identifiers(table.primary_key)))
     items.extend(

@@ -174,3 +174,48 @@ def test_textbook_synthesis_on_postgres(tmp_path: Path) -> None:
         assert out.splitlines() == ["1:10,2:10,3:20", "10:100,20:200", "2"]
     finally:
         _psql([*base, "-d", "test"], f"DROP DATABASE IF EXISTS {name};")
+
+
+def test_mixed_case_names_and_a_self_reference_on_mariadb(tmp_path: Path) -> None:
+    """MariaDB on Linux compares table names case-sensitively: the DDL must spell them as declared."""
+    base = ["mariadb", "-h", "127.0.0.1", "-P", "3306", "-u", "root", "-N", "-B"]
+    if (
+        not shutil.which("mariadb")
+        or subprocess.run([*base, "-e", "SELECT 1"], capture_output=True).returncode
+    ):
+        unreachable("MariaDB at 127.0.0.1:3306")
+    spec: dict[str, Any] = {
+        "dialect": "mysql",
+        "tables": {
+            "Staff": {
+                "rows": 3,
+                "columns": {
+                    "Staff_ID": {"type": "bigint", "primary_key": True},
+                    "Manager_ID": {"type": "bigint", "references": "Staff.Staff_ID"},
+                    "Manager_Level": {"type": "smallint"},
+                },
+                "functional_dependencies": ["Manager_ID -> Manager_Level"],
+            }
+        },
+        "patterns": [
+            {"name": "p", "sql": "SELECT Manager_Level FROM Staff WHERE Staff_ID = 1", "per_sec": 1}
+        ],
+    }
+    path = tmp_path / "staff.yaml"
+    path.write_text(yaml.safe_dump(spec))
+    (finding,) = [f for f in recommend(load_spec(path)).findings if f.rule == "NRM001"]
+    assert finding.ddl is not None and "ALTER TABLE Staff " in finding.ddl
+    name = f"advisor_nrm_{uuid.uuid4().hex[:8]}"
+    _psql(base, f"CREATE DATABASE {name};")
+    try:
+        out = _psql(
+            [*base, name],
+            "CREATE TABLE Staff (Staff_ID bigint PRIMARY KEY, Manager_ID bigint, Manager_Level smallint,"
+            " FOREIGN KEY (Manager_ID) REFERENCES Staff (Staff_ID));"
+            "INSERT INTO Staff VALUES (1, NULL, NULL), (2, 1, 3), (3, 1, 3);"
+            + finding.ddl
+            + "\nSELECT Manager_ID, Manager_Level FROM manager;",
+        )
+        assert out.splitlines() == ["1\t3"]
+    finally:
+        _psql(base, f"DROP DATABASE IF EXISTS {name};")
