@@ -352,6 +352,23 @@ def _conversion(
 # -- QRY004 ------------------------------------------------------------------------------------
 
 
+def _leading_wildcard(pred: Predicate) -> bool:
+    """LIKE '%...' as the analysis classifies it, or ILIKE with a literal starting with a wildcard.
+
+    >>> reason = "ILIKE (case-insensitive match)"
+    >>> _leading_wildcard(Predicate("t", "c", PredicateKind.NOT_SARGABLE, ("%x",), reason=reason))
+    True
+    """
+    if pred.reason == "LIKE pattern starts with a wildcard":
+        return True
+    return (
+        pred.reason.startswith("ILIKE")
+        and bool(pred.values)
+        and isinstance(pred.values[0], str)
+        and pred.values[0].startswith(("%", "_"))
+    )
+
+
 @design_rule("QRY004")
 def leading_wildcard(ctx: Context, plan: Plan) -> list[Finding]:
     """LIKE '%...': no B-tree range; a trigram or full-text index per dialect."""
@@ -361,10 +378,7 @@ def leading_wildcard(ctx: Context, plan: Plan) -> list[Finding]:
         for block in shape.walk():
             for acc in block.accesses:
                 for pred in acc.predicates:
-                    if (
-                        pred.reason != "LIKE pattern starts with a wildcard"
-                        or _rows(ctx, acc.table) < min_rows
-                    ):
+                    if not _leading_wildcard(pred) or _rows(ctx, acc.table) < min_rows:
                         continue
                     ddl, advice = _text_search(ctx, acc.table, pred.column)
                     out.append(
