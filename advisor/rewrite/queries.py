@@ -253,20 +253,22 @@ def join_lookup(
     key: str,
     columns: Sequence[str],
 ) -> exp.Expr | None:
-    """The list query joined with the per-row lookup: ``JOIN table ON table.key = via``, the
-    lookup's columns added to the select list.
+    """The list query joined with the per-row lookup: ``LEFT JOIN table ON table.key = via``,
+    the lookup's columns added to the select list.
 
     >>> from advisor.rewrite.render import parse, render
     >>> listing = parse("SELECT o.order_id, o.user_id FROM orders AS o WHERE o.status = :s", "postgres")
     >>> via = exp.column("user_id", table="o")
     >>> render(join_lookup(listing, via, "users", "user_id", ["email"]), "postgres")
-    'SELECT o.order_id, o.user_id, users.email FROM orders AS o JOIN users ON users.user_id = o.user_id WHERE o.status = :s'
+    'SELECT o.order_id, o.user_id, users.email FROM orders AS o LEFT JOIN users ON users.user_id = o.user_id WHERE o.status = :s'
     """
     if not isinstance(listing, exp.Select):
         return None
     alias = table if table not in sources(listing) else f"{table}_1"
     target = exp.to_table(table) if alias == table else exp.alias_(exp.to_table(table), alias, table=True)
-    out = listing.copy().join(target, on=exp.EQ(this=exp.column(key, table=alias), expression=via.copy()))
+    # LEFT: a row whose key finds nothing (or is NULL) stays, as it did with one lookup per row.
+    on = exp.EQ(this=exp.column(key, table=alias), expression=via.copy())
+    out = listing.copy().join(target, on=on, join_type="left")
     return out.select(*(exp.column(c, table=alias) for c in columns), copy=False)
 
 

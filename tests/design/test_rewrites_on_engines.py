@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from sqlglot import exp
 
-from advisor.rewrite.queries import keyset, materialize, not_exists, or_to_union, retype_literals
+from advisor.rewrite.queries import join_lookup, keyset, materialize, not_exists, or_to_union, retype_literals
 from advisor.rewrite.render import conjuncts, parse, render, where_of, with_where
 from advisor.rewrite.sargable import unwrap
 
@@ -182,3 +182,16 @@ def test_materialized_view_serves_the_join(engine: tuple[str, Runner]) -> None:
     bound = sql.replace(":uid", "30")
     assert run("SELECT o_order_id, u_referred_by FROM mv_orders_referrer WHERE o_user_id = 30") == run(bound)
     assert run(bound) == ["5|20", "6|20"]
+
+
+def test_n_plus_one_join_keeps_every_listed_row(engine: tuple[str, Runner]) -> None:
+    dialect, run = engine
+    listing = "SELECT o.order_id, o.user_id FROM orders AS o WHERE o.total > 30"
+    tree = join_lookup(
+        parse(listing, dialect), exp.column("user_id", table="o"), "users", "user_id", ["referred_by"]
+    )  # type: ignore[arg-type]
+    assert tree is not None
+    joined = run(render(tree, dialect))
+    # Order 4 has no user: it stays, with an empty referrer, as the per-row lookup would leave it.
+    assert joined == ["1|10|", "2|10|", "3|20|10", "4||", "5|30|20"]
+    assert [row.rsplit("|", 1)[0] for row in joined] == run(listing)
