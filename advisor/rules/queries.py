@@ -493,7 +493,9 @@ def deep_offset(ctx: Context, plan: Plan) -> list[Finding]:
             continue
         tree = parse(pattern.sql, ctx.spec.dialect)
         rewritten = None
-        if tree is not None and isinstance(tree, exp.Select):
+        nullable: list[str] = []
+        # One table only: a tie-breaker from one of several joined tables would need qualifying.
+        if tree is not None and isinstance(tree, exp.Select) and len(sources(tree)) == 1:
             order = [k.column for k in shape.order_by]
             table = ctx.spec.table(shape.order_by[0].table) if shape.order_by else None
             key = [c.lower() for c in table.primary_key] if table is not None else []
@@ -501,6 +503,17 @@ def deep_offset(ctx: Context, plan: Plan) -> list[Finding]:
                 set(order) >= {c.lower() for c in ix.columns} for ix in table.indexes if ix.unique
             )
             rewritten = keyset(tree, order, [] if unique else key) if order else None
+            nullable = [
+                c
+                for c in order
+                if table is not None and (col := table.column(c)) is not None and col.nullable
+            ]
+        caveat = (
+            f" ({', '.join(nullable)} can be NULL and the comparison skips NULL rows: declare it NOT NULL or "
+            f"page those rows separately)"
+            if rewritten is not None and nullable
+            else ""
+        )
         out.append(
             _finding(
                 ctx,
@@ -511,6 +524,7 @@ def deep_offset(ctx: Context, plan: Plan) -> list[Finding]:
                 (
                     "paginate by key (keyset): remember the last row's ORDER BY values; "
                     + _rewrite_text(rewritten, ctx.spec.dialect, tree)
+                    + caveat
                     if rewritten is not None
                     else "paginate by key (keyset): ORDER BY a unique key and filter on the last value seen"
                 ),

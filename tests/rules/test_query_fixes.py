@@ -90,3 +90,11 @@ def test_repeated_positional_parameters_are_flagged(tmp_path: Path) -> None:
     assert "it repeats positional parameters" in fix
     named = fix_of(tmp_path, "sqlite", "SELECT event_id FROM events WHERE DATE(created_at) = :d", "QRY002")
     assert "repeats" not in named
+
+
+def test_keyset_on_a_nullable_column_warns_about_nulls(tmp_path: Path) -> None:
+    fix = fix_of(
+        tmp_path, "postgres", "SELECT event_id FROM events ORDER BY kind LIMIT 10 OFFSET 5000", "QRY006"
+    )
+    assert "WHERE (kind, event_id) > (:last_kind, :last_event_id)" in fix
+    assert "kind can be NULL and the comparison skips NULL rows" in fix
