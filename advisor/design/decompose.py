@@ -62,14 +62,20 @@ class Decomposition:
 
 
 def synthesize_3nf(
-    relation: Iterable[str], fds: Iterable[Dependency], order: Sequence[str] = ()
+    relation: Iterable[str],
+    fds: Iterable[Dependency],
+    order: Sequence[str] = (),
+    prefer_key: Iterable[str] = (),
 ) -> tuple[Relation, ...]:
     """Bernstein's synthesis: one relation per left side of a minimal cover (with everything it
-    determines in the cover), plus one candidate key when no relation holds one; relations
-    contained in another are dropped. The result is in 3NF, lossless and dependency preserving.
+    determines in the cover), plus one candidate key when no relation holds one (``prefer_key``,
+    a table's primary key, when it is a candidate key); relations contained in another are
+    dropped. The result is in 3NF, lossless and dependency preserving.
 
     >>> [r.text() for r in synthesize_3nf("ABC", parse_dependencies(["AB -> C", "C -> B"]))]
     ['(A, B, C) key A, B']
+    >>> [r.text() for r in synthesize_3nf("ABC", parse_dependencies(["A -> B", "B -> A"]), prefer_key="BC")]
+    ['(A, B) key A', '(B, C) key B, C']
     """
     rel = ordered(relation, order or sorted(set(relation)))
     cover = minimal_cover(fds, rel)
@@ -78,8 +84,10 @@ def synthesize_3nf(
         groups.setdefault(fd.lhs, set(fd.lhs)).update(fd.rhs)
     parts = [(frozenset(attrs), lhs) for lhs, attrs in groups.items()]
     keys = candidate_keys(rel, cover, rel)
-    if not any(keys[0] <= attrs or any(k <= attrs for k in keys) for attrs, _ in parts):
-        parts.append((keys[0], keys[0]))
+    preferred = frozenset(prefer_key)
+    if not any(k <= attrs for k in keys for attrs, _ in parts):
+        key = preferred if preferred in keys else keys[0]
+        parts.append((key, key))
     kept = [
         (attrs, key)
         for i, (attrs, key) in enumerate(parts)
@@ -115,11 +123,12 @@ def projectable(fds: Sequence[Dependency], attributes: Iterable[str]) -> bool:
 
 
 def decompose_bcnf(
-    relation: Iterable[str], fds: Iterable[Dependency], order: Sequence[str] = ()
+    relation: Iterable[str], fds: Iterable[Dependency], order: Sequence[str] = (), keep: Iterable[str] = ()
 ) -> Decomposition:
     """The textbook BCNF decomposition: split a relation on a determinant ``X`` that is not a
     key of it into ``X+`` (within it) and ``X`` plus the rest, until none is left. Always
-    lossless; ``lost`` lists the dependencies of ``fds`` it no longer preserves.
+    lossless; ``lost`` lists the dependencies of ``fds`` it no longer preserves. Splits that keep
+    the attributes ``keep`` (a table's primary key) together are preferred.
 
     >>> result = decompose_bcnf("ABCD", parse_dependencies(["A -> B", "B -> C"]))
     >>> [r.text() for r in result.relations], result.lost
@@ -132,7 +141,7 @@ def decompose_bcnf(
     done: list[frozenset[str]] = []
     while pending:
         current = pending.pop(0)
-        lhs = _bcnf_violation(current, cover, rel)
+        lhs = _bcnf_violation(current, cover, rel, frozenset(keep))
         if lhs is None:
             done.append(current)
             continue
@@ -149,10 +158,12 @@ def decompose_bcnf(
 
 
 def _bcnf_violation(
-    current: Attributes, cover: Sequence[Dependency], order: Sequence[str]
+    current: Attributes, cover: Sequence[Dependency], order: Sequence[str], keep: Attributes = frozenset()
 ) -> Attributes | None:
     """The smallest set of attributes of ``current`` that determines some other attribute of it
-    without determining all of it, or None when ``current`` is in BCNF."""
+    without determining all of it, or None when ``current`` is in BCNF. One whose split leaves
+    ``keep`` whole (nothing of it among the attributes split off) is preferred."""
+    fallback: Attributes | None = None
     lhs_attrs = frozenset().union(*(fd.lhs for fd in cover)) if cover else frozenset()
     determinants = ordered(current & lhs_attrs, order)
     if len(determinants) <= MAX_DETERMINANT_SEARCH:
@@ -165,8 +176,10 @@ def _bcnf_violation(
         lhs = frozenset(combo)
         reach = closure(lhs, cover) & current
         if reach != lhs and reach != current:
-            return lhs
-    return None
+            if not (reach - lhs) & keep:
+                return lhs
+            fallback = fallback or lhs
+    return fallback
 
 
 def preserved_closure(

@@ -151,14 +151,18 @@ class Placement:
 
 
 def place(
-    spec: Spec, table: Table, relations: Sequence[Relation], keys: Sequence[frozenset[str]]
+    spec: Spec,
+    table: Table,
+    relations: Sequence[Relation],
+    keys: Sequence[frozenset[str]],
+    fds: Sequence[Dependency] = (),
 ) -> list[Placement]:
     """Name each relation: the one holding the table's primary key (or else one of its candidate
     ``keys``) keeps the table's name; one keyed by a single ``references`` column moves into that
     parent; the others become new tables named after their key."""
     attrs = attributes(table)
     pk = frozenset(c.lower() for c in table.primary_key)
-    wanted = [pk] if pk else list(keys)
+    wanted = [pk, *keys] if pk else list(keys)
     main = next((r for k in wanted for r in relations if k <= set(r.attributes)), relations[0])
     taken = {t.name.lower() for t in spec.tables}
     out = []
@@ -166,6 +170,7 @@ def place(
         if rel is main:
             out.append(Placement(rel, table.name.lower(), "keep"))
             continue
+        rel = _keyed_for(rel, main, fds)
         if len(rel.key) == 1:
             col = table.column(rel.key[0])
             if (
@@ -248,6 +253,18 @@ def _display(statement: exp.Expr, spec: Spec, table: Table) -> exp.Expr:
         return node
 
     return statement.transform(spell)
+
+
+def _keyed_for(relation: Relation, kept: Relation, fds: Sequence[Dependency]) -> Relation:
+    """``relation`` with, as its primary key, a candidate key the narrowed table holds (so that
+    the table can reference it), when it has one."""
+    attrs = relation.attributes
+    if set(relation.key) <= set(kept.attributes) or not fds or not projectable(fds, attrs):
+        return relation
+    for key in candidate_keys(attrs, project(fds, attrs), attrs):
+        if key <= set(kept.attributes):
+            return Relation(attrs, ordered(key, attrs))
+    return relation
 
 
 def _links(p: Placement, fresh: Sequence[Placement]) -> list[Placement]:

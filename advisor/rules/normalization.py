@@ -78,7 +78,7 @@ def _proposal(
     ctx: Context, table: Table, relations: Sequence[Relation], result: NormalFormResult
 ) -> tuple[str, str, list[str]]:
     """(placement text, DDL, patterns needing a join) for a decomposition of ``table``."""
-    placements = place(ctx.spec, table, relations, result.keys)
+    placements = place(ctx.spec, table, relations, result.keys, result.cover)
     described = []
     for p in placements:
         cols = ", ".join(p.relation.attributes)
@@ -89,7 +89,16 @@ def _proposal(
             described.append(f"{moved} into {p.name} (keyed by {', '.join(p.relation.key)})")
         else:
             described.append(f"new table {p.name} ({cols}) key ({', '.join(p.relation.key)})")
-    ddl = statements(migration(ctx.spec, table, placements, result.cover), ctx.spec.dialect)
+    kept = next(p for p in placements if p.kind == "keep")
+    pk = {c.lower() for c in table.primary_key}
+    if not pk <= set(kept.relation.attributes):
+        # Dropping a primary key column would drop the key: that is a table rebuild, not a migration.
+        described.append(
+            f"this moves part of the primary key ({', '.join(table.primary_key)}): rebuild {table.name}"
+        )
+        ddl = ""
+    else:
+        ddl = statements(migration(ctx.spec, table, placements, result.cover), ctx.spec.dialect)
     return "; ".join(described), ddl, _needs_join(ctx, table.name.lower(), placements)
 
 
@@ -112,7 +121,8 @@ def below_third_normal_form(ctx: Context, plan: Plan) -> list[Finding]:
         if result.form.rank >= NormalForm.THIRD.rank:
             continue
         attrs = attributes(table)
-        relations = synthesize_3nf(attrs, result.cover, attrs)
+        pk = [c.lower() for c in table.primary_key]
+        relations = synthesize_3nf(attrs, result.cover, attrs, prefer_key=pk)
         layout, ddl, joins = _proposal(ctx, table, relations, result)
         name = table.name.lower()
         bcnf = all(
@@ -140,7 +150,7 @@ def below_third_normal_form(ctx: Context, plan: Plan) -> list[Finding]:
                 tuple(evidence),
                 patterns=tuple(joins),
                 line=table.line,
-                ddl=ddl,
+                ddl=ddl or None,
             )
         )
     return out
@@ -162,7 +172,7 @@ def not_boyce_codd(ctx: Context, plan: Plan) -> list[Finding]:
             continue
         attrs = attributes(table)
         name = table.name.lower()
-        split = decompose_bcnf(attrs, result.cover, attrs)
+        split = decompose_bcnf(attrs, result.cover, attrs, keep=[c.lower() for c in table.primary_key])
         evidence = _evidence(table, result, ctx.models[name].rows)
         evidence.append(("BCNF decomposition", relations_text(split.relations)))
         head = f"{name} is in 3NF, not BCNF: {result.explain()}{_provenance(table, result.violation)}"
@@ -199,7 +209,7 @@ def not_boyce_codd(ctx: Context, plan: Plan) -> list[Finding]:
                 tuple(evidence),
                 patterns=tuple(joins),
                 line=table.line,
-                ddl=ddl,
+                ddl=ddl or None,
             )
         )
     return out

@@ -130,3 +130,32 @@ def test_ecommerce_sample_reports_the_copied_email(tmp_path: Path) -> None:
     assert evidence["orders rows/s to update (writes x fan-out)"] == f"{20000 / 86400 * 36.5:,.1f}"
     assert finding.patterns == ("order_confirmation",)
     assert not [f for f in result.findings if f.rule in ("NRM001", "NRM002")]
+
+
+def test_decomposition_keeps_the_primary_key_in_the_narrowed_table(tmp_path: Path) -> None:
+    # Columns in this order make badge_no the first determinant tried; the split must still keep
+    # (emp_id, project_id), the primary key, together in assignments.
+    spec = {
+        "tables": {
+            "assignments": {
+                "rows": 5,
+                "primary_key": ["emp_id", "project_id"],
+                "columns": {
+                    "badge_no": {"type": "varchar(20)", "nullable": False},
+                    "emp_id": {"type": "bigint"},
+                    "project_id": {"type": "bigint"},
+                },
+                "functional_dependencies": ["emp_id -> badge_no", "badge_no -> emp_id"],
+            }
+        },
+        "patterns": [{"name": "p", "sql": "SELECT badge_no FROM assignments WHERE emp_id = 1", "per_sec": 1}],
+    }
+    (finding,) = findings(spec, tmp_path, "NRM002")
+    assert "assignments (emp_id, project_id)" in finding.fix
+    assert finding.ddl == (
+        "CREATE TABLE emp (badge_no VARCHAR(20) NOT NULL, emp_id BIGINT NOT NULL, PRIMARY KEY (emp_id), "
+        "UNIQUE (badge_no));\n"
+        "INSERT INTO emp (badge_no, emp_id) SELECT DISTINCT badge_no, emp_id FROM assignments;\n"
+        "ALTER TABLE assignments ADD FOREIGN KEY (emp_id) REFERENCES emp (emp_id);\n"
+        "ALTER TABLE assignments DROP COLUMN badge_no;"
+    )
