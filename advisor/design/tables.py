@@ -185,6 +185,9 @@ def place(
         name = key[0][: -len("_id")] if len(key) == 1 and key[0].endswith("_id") else ""
         if not name or name in taken:
             name = "_".join((table.name.lower(), *key))
+        base, number = name, 2
+        while name in taken:  # two relations with the same key (a one-to-one between keys)
+            name, number = f"{base}_{number}", number + 1
         taken.add(name)
         out.append(Placement(rel, name, "new"))
     return out
