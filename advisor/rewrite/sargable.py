@@ -93,14 +93,16 @@ def _year_bounds(value: exp.Expr) -> tuple[exp.Expr, exp.Expr] | None:
 
 
 def _arithmetic(op: type[exp.Expr], node: exp.Expr, value: exp.Expr) -> exp.Expr | None:
-    """``c + k op v`` to ``c op v - k`` (and -, and * or / by a positive number)."""
-    if not isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div)):
+    """``c + k op v`` to ``c op v - k``, likewise for ``-`` and for ``*`` by a positive number.
+    Division is left alone: on an integer column PostgreSQL and SQLite divide in integers, so
+    ``c / 2 > 45`` is not ``c > 90`` (91 passes the second only)."""
+    if not isinstance(node, (exp.Add, exp.Sub, exp.Mul)):
         return None
     left, right = node.this, node.expression
     if isinstance(left, exp.Column) and not _has_column(right):
         column, k = left, right
     elif isinstance(right, exp.Column) and not _has_column(left) and isinstance(node, (exp.Add, exp.Mul)):
-        # + and * commute; - and / are rewritten only with the column first
+        # + and * commute; - is rewritten only with the column first
         column, k = right, left
     else:
         return None
@@ -109,14 +111,11 @@ def _arithmetic(op: type[exp.Expr], node: exp.Expr, value: exp.Expr) -> exp.Expr
     elif isinstance(node, exp.Sub):
         bound = exp.Add(this=value.copy(), expression=k.copy())
     else:
-        # Dividing or multiplying by a negative or unknown number would flip the comparison.
+        # Multiplying by a negative or unknown number would flip the comparison; the division
+        # is generated as true division in every dialect (sqlglot casts where needed).
         if not (isinstance(k, exp.Literal) and not k.is_string and float(k.this) > 0):
             return None
-        bound = (
-            exp.Div(this=value.copy(), expression=k.copy())
-            if isinstance(node, exp.Mul)
-            else exp.Mul(this=value.copy(), expression=k.copy())
-        )
+        bound = exp.Div(this=value.copy(), expression=k.copy())
     if not isinstance(value, (exp.Literal, exp.Placeholder, exp.Column)):
         bound.set("this", exp.Paren(this=bound.this))
     return op(this=column.copy(), expression=bound)
