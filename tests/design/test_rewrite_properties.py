@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlglot import exp
 
-from advisor.rewrite.queries import or_to_union
+from advisor.rewrite.queries import keyset, or_to_union
 from advisor.rewrite.render import parse, render
 from advisor.rewrite.sargable import unwrap
 
@@ -68,3 +68,34 @@ def test_or_to_union_returns_the_same_rows(
     assert sorted(db.execute(render(tree, "sqlite")).fetchall(), key=repr) == sorted(
         db.execute(sql).fetchall(), key=repr
     )
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.integers(0, 4), min_size=0, max_size=30),
+    st.integers(1, 4),
+    st.booleans(),
+)
+def test_keyset_pages_walk_the_same_rows_as_offset_pages(
+    keys: list[int], size: int, descending: bool
+) -> None:
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, k INTEGER NOT NULL)")
+    db.executemany("INSERT INTO t VALUES (?, ?)", list(enumerate(keys)))
+    direction = " DESC" if descending else ""
+    offset_sql = f"SELECT id, k FROM t ORDER BY k{direction}, id{direction} LIMIT {size} OFFSET 1000"
+    tree = keyset(parse(offset_sql, "sqlite"), ["k"], ["id"])  # type: ignore[arg-type]
+    assert tree is not None
+    walked: list[tuple[int, int]] = db.execute(
+        f"SELECT id, k FROM t ORDER BY k{direction}, id{direction} LIMIT {size}"
+    ).fetchall()
+    page = walked
+    while len(page) == size:
+        last_id, last_k = page[-1]
+        values = {"last_k": last_k, "last_id": last_id}
+        bound = tree.copy()
+        for placeholder in list(bound.find_all(exp.Placeholder)):
+            placeholder.replace(exp.Literal.number(values[placeholder.name]))
+        page = db.execute(render(bound, "sqlite")).fetchall()
+        walked += page
+    assert walked == db.execute(f"SELECT id, k FROM t ORDER BY k{direction}, id{direction}").fetchall()
