@@ -98,7 +98,8 @@ RULE_MODULES = (
     "advisor.rules.indexes",
     "advisor.rules.review",
     "advisor.rules.normalization",
-    "advisor.rules.queries",
+    "advisor.rules.query_conditions",
+    "advisor.rules.query_results",
 )
 """The modules whose import registers the recommend pipeline's rules, in running order."""
 

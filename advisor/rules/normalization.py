@@ -347,7 +347,7 @@ def denormalize_hot_join(ctx: Context, plan: Plan) -> list[Finding]:
         rates = {t: _rates(ctx, t) for t in tables}
         ratios = [r / w if w else float("inf") for r, w in rates.values()]
         ratio = min(ratios)
-        declared = {t: ctx.spec.table(t).consistency if ctx.spec.table(t) else None for t in tables}  # type: ignore[union-attr]
+        declared = {t: ctx.models[t].table.consistency if t in ctx.models else None for t in tables}
         strict = [t for t, c in declared.items() if c is Consistency.STRICT]
         undeclared = [t for t, c in declared.items() if c is None]
         deep = depth > max_depth
