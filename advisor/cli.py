@@ -71,6 +71,17 @@ def recommend(
         ReportFormat, typer.Option("--format", "-f", help="Report format.")
     ] = ReportFormat.text,
     output: Output = None,
+    sample: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--sample",
+            help="TABLE=rows.csv: discover functional dependencies in sample rows (repeatable).",
+        ),
+    ] = None,
+    sample_tolerance: Annotated[
+        float,
+        typer.Option(help="Share of sample rows a discovered dependency may break (approximate)."),
+    ] = 0.01,
 ) -> None:
     """Analyze every pattern and print the explained index plan."""
     from advisor.recommend import recommend as run
@@ -78,6 +89,10 @@ def recommend(
     from advisor.spec.load import load_spec
 
     spec = load_spec(file)
+    if sample:
+        from advisor.design.discover import with_samples
+
+        spec = with_samples(spec, _samples(sample), sample_tolerance)
     result = run(spec)
     if format is ReportFormat.text:
         color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
@@ -85,6 +100,20 @@ def recommend(
     else:
         text = FORMATTERS[format.value]().render(result)
     _emit(text, output, file)
+
+
+def _samples(items: list[str]) -> dict[str, Path]:
+    """``TABLE=path`` pairs; a malformed one or a missing file is an input error."""
+    out: dict[str, Path] = {}
+    for item in items:
+        table, sep, path = item.partition("=")
+        if not sep or not table.strip() or not path.strip():
+            raise AdvisorError(f"--sample expects TABLE=rows.csv, not {item!r}")
+        file = Path(path.strip())
+        if not file.is_file():
+            raise AdvisorError(f"--sample {table.strip()}: no such file: {file}")
+        out[table.strip()] = file
+    return out
 
 
 @app.command()

@@ -22,13 +22,25 @@ TABLES = {
             "status": {"type": "varchar(20)", "ndv": 3, "frequencies": {"open": 0.1, "done": 0.85}},
             "created_at": {"type": "timestamp"},
         },
+        # exercises the normalization rules on every generated workload
+        "functional_dependencies": ["user_id -> status"],
     },
     "users": {
         "rows": 100_000,
         "columns": {"user_id": {"type": "bigint", "primary_key": True}, "email": {"type": "text"}},
     },
 }
-COLUMNS = ["order_id", "user_id", "status", "created_at", "o.user_id", "u.email", "nope"]
+COLUMNS = [
+    "order_id",
+    "user_id",
+    "status",
+    "created_at",
+    "o.user_id",
+    "u.email",
+    "nope",
+    "DATE(created_at)",
+    "user_id + 1",
+]
 VALUES = [
     ":p",
     "?",
@@ -40,8 +52,9 @@ VALUES = [
     "now()",
     "CURRENT_DATE - INTERVAL '3 days'",
     "(SELECT 1)",
+    "(SELECT email FROM users)",
 ]
-OPS = ["=", "<", ">=", "<>", "LIKE", "IN", "IS", "BETWEEN"]
+OPS = ["=", "<", ">=", "<>", "LIKE", "IN", "NOT IN", "IS", "BETWEEN"]
 
 
 @st.composite
@@ -49,6 +62,8 @@ def predicates(draw: st.DrawFn) -> str:
     col, op, val = draw(st.sampled_from(COLUMNS)), draw(st.sampled_from(OPS)), draw(st.sampled_from(VALUES))
     if op == "IN":
         return f"{col} IN ({val}, {draw(st.sampled_from(VALUES))})"
+    if op == "NOT IN":
+        return f"{col} NOT IN {val if val.startswith('(') else f'({val})'}"
     if op == "BETWEEN":
         return f"{col} BETWEEN {val} AND {draw(st.sampled_from(VALUES))}"
     return f"{col} {op} {val}"
@@ -61,7 +76,11 @@ def statements(draw: st.DrawFn) -> str:
     )
     kind = draw(st.sampled_from(["select", "join", "update", "delete", "insert", "junk"]))
     if kind == "select":
-        order = draw(st.sampled_from(["", " ORDER BY created_at DESC", " ORDER BY 1", " ORDER BY nope"]))
+        order = draw(
+            st.sampled_from(
+                ["", " ORDER BY created_at DESC", " ORDER BY 1", " ORDER BY nope", " ORDER BY random()"]
+            )
+        )
         limit = draw(st.sampled_from(["", " LIMIT 10", " LIMIT :n", " LIMIT 5 OFFSET 100000"]))
         return f"SELECT {draw(st.sampled_from(['*', 'order_id', 'count(*)', 'DISTINCT status']))} FROM orders WHERE {where}{order}{limit}"
     if kind == "join":

@@ -100,6 +100,9 @@ RULE_MODULES = (
     "advisor.rules.capacity",
     "advisor.rules.layout",
     "advisor.rules.integrity",
+    "advisor.rules.normalization",
+    "advisor.rules.query_conditions",
+    "advisor.rules.query_results",
 )
 """The modules whose import registers the recommend pipeline's rules, in running order."""
 

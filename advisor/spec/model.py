@@ -117,6 +117,11 @@ class Check:
 class FunctionalDependency:
     lhs: tuple[str, ...]
     rhs: tuple[str, ...]
+    source: str | None = None
+    """For a dependency discovered in sample rows (``--sample``): the file it came from."""
+    error: float = 0.0
+    """Share of the sample's rows that break it; declared dependencies hold exactly."""
+    sample_rows: int = 0
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,7 @@ def test_orders_row_width_and_sizes_match_the_hand_calculation(report: dict[str,
     columns = {
         "order_id bigint": 8,
         "user_id bigint": 8,
+        "user_email varchar(255)": 63 + 1,  # 255/4 = 63.75, rounded down
         "status varchar(20)": 8 + 1,  # 20/4 = 5, raised to the 8-byte minimum
         "created_at timestamp": 8,
         "total_amount numeric(12,2)": 3 + 2 * 3,
@@ -64,18 +65,19 @@ def test_orders_row_width_and_sizes_match_the_hand_calculation(report: dict[str,
         "updated_at timestamp": 8,
     }
     width = sum(columns.values()) + 28
-    assert width == 318
+    assert width == 382
     orders = _row(report, "orders")
     assert orders["row_width"] == width
-    rows_per_page = USABLE / width  # 25.69
+    rows_per_page = USABLE / width  # 21.38
     now = math.ceil(3_650_000_000 / rows_per_page) * PAGE
     assert orders["table_bytes"] == pytest.approx(now)
-    assert now == pytest.approx(1.164e12, rel=1e-3)  # 1.2 TB
+    assert now == pytest.approx(1.398e12, rel=1e-3)  # 1.4 TB
     year = _table_bytes(3_650_000_000 + 365 * 10_000_000, width)
     three = _table_bytes(3_650_000_000 + 3 * 365 * 10_000_000, width)
     assert orders["table_bytes_1y"] == pytest.approx(year)
     assert orders["table_bytes_3y"] == pytest.approx(three)
-    assert orders["index_share"] == pytest.approx(orders["index_bytes"] / orders["table_bytes"], rel=1e-6)
+    # the JSON rounds shares to six decimal places
+    assert orders["index_share"] == pytest.approx(orders["index_bytes"] / orders["table_bytes"], abs=1e-6)
 
 
 def test_order_items_sizes_with_its_three_bigint_indexes(report: dict[str, Any]) -> None:
@@ -97,24 +99,24 @@ def test_orders_partitioning_advice(report: dict[str, Any]) -> None:
     finding = next(f for f in report["findings"] if f["rule"] == "CAP002")
     assert finding["subject"] == "orders"
     evidence = dict(finding["evidence"])
-    # 1.16 TB / 3.65e9 rows = 319 bytes a row; 10M rows a day: 3.19 GB a day, 95.7 GB a month
-    per_day = _table_bytes(3_650_000_000, 318) / 3_650_000_000 * 10_000_000
-    assert per_day * 30 < 100e9 < per_day * 365  # a month fits under the 100 GB limit, a year does not
-    assert evidence["partition"].startswith("month")
-    assert evidence["partitions"] == "13 for 365 days of data"  # ceil(365 / 30)
-    assert evidence["pending_orders_today"] == "1 of 13 partitions"  # since midnight: one month
-    assert evidence["recent_buyers_of_product"] == "at most 2 of 13 partitions"  # 7 days may span two
-    assert evidence["recent_orders_of_user"] == "all 13 of 13 partitions"
+    # 1.40 TB / 3.65e9 rows = 383 bytes a row; 10M rows a day: 3.83 GB a day, 115 GB a month
+    per_day = _table_bytes(3_650_000_000, 382) / 3_650_000_000 * 10_000_000
+    assert per_day * 7 < 100e9 < per_day * 30  # a week fits under the 100 GB limit, a month does not
+    assert evidence["partition"].startswith("week")
+    assert evidence["partitions"] == "53 for 365 days of data"  # ceil(365 / 7)
+    assert evidence["pending_orders_today"] == "1 of 53 partitions"  # since midnight: one week
+    assert evidence["recent_buyers_of_product"] == "at most 2 of 53 partitions"  # 7 days may span two
+    assert evidence["recent_orders_of_user"] == "all 53 of 53 partitions"
     assert "(order_id, created_at)" in finding["fix"]
     ddl = finding["ddl"]
     assert "PARTITION BY RANGE(created_at)" in ddl
     assert "PRIMARY KEY (order_id, created_at)" in ddl
-    # SOURCE_DATE_EPOCH 1764000000 is 2025-11-24: this month's and next month's partitions
+    # SOURCE_DATE_EPOCH 1764000000 is Monday 2025-11-24: this week's and next week's partitions
     assert (
-        "orders_2025_11 PARTITION OF orders_partitioned FOR VALUES FROM ('2025-11-01') TO ('2025-12-01')"
+        "orders_2025_11_24 PARTITION OF orders_partitioned FOR VALUES FROM ('2025-11-24') TO ('2025-12-01')"
         in ddl
     )
     assert (
-        "orders_2025_12 PARTITION OF orders_partitioned FOR VALUES FROM ('2025-12-01') TO ('2026-01-01')"
+        "orders_2025_12_01 PARTITION OF orders_partitioned FOR VALUES FROM ('2025-12-01') TO ('2025-12-08')"
         in ddl
     )
