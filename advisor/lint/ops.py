@@ -87,6 +87,8 @@ class Constraint:
     using_index: str | None = None
     not_valid: bool = False
     not_null_of: str | None = None
+    loc: Loc | None = None
+    """Where it is written, when it is part of a CREATE TABLE."""
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,8 @@ class CreateTable(Op):
     if_not_exists: bool = False
     temporary: bool = False
     partition_of: str | None = None
+    copied: bool = False
+    """Columns come from elsewhere (LIKE, INHERITS, AS SELECT): the definition is not all here."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from advisor.lint.ops import (
@@ -490,9 +491,11 @@ class _Builder:
             elif "Constraint" in element:
                 con = constraint_of(element["Constraint"])
                 if con is not None:
-                    constraints.append(con)
+                    constraints.append(replace(con, loc=self.at(element["Constraint"].get("location"))))
         parents = body.get("inhRelations") or ()
         partition_of = _relname(parents[0].get("RangeVar")) if parents and body.get("partbound") else None
+        elements = body.get("tableElts") or ()
+        copied = any("TableLikeClause" in e for e in elements) or (bool(parents) and partition_of is None)
         relation = body.get("relation", {})
         yield CreateTable(
             loc=self.loc,
@@ -502,11 +505,12 @@ class _Builder:
             if_not_exists=bool(body.get("if_not_exists")),
             temporary=relation.get("relpersistence") == "t",
             partition_of=partition_of,
+            copied=copied,
         )
 
     def create_table_as_stmt(self, body: Node) -> Iterator[Op]:
         into = body.get("into", {})
-        yield CreateTable(loc=self.loc, table=_relname(into.get("rel")))
+        yield CreateTable(loc=self.loc, table=_relname(into.get("rel")), copied=True)
 
     def index_stmt(self, body: Node) -> Iterator[Op]:
         columns: list[str | None] = []

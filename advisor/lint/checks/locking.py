@@ -143,8 +143,21 @@ def validate_in_same_transaction(op: Op, ctx: Context) -> Iterator[Hit]:
     )
 
 
-@rule("MIG007", AddConstraint, dialects=POSTGRES)
-def unique_constraint_builds_index(op: AddConstraint, ctx: Context) -> Iterator[Hit]:
+@rule("MIG007", AddConstraint, AddColumn, dialects=POSTGRES)
+def unique_constraint_builds_index(op: AddConstraint | AddColumn, ctx: Context) -> Iterator[Hit]:
+    if isinstance(op, AddColumn):
+        column = op.column
+        if (column.primary_key or column.unique) and not ctx.is_new(op.table):
+            kind = "primary key" if column.primary_key else "unique"
+            yield Hit(
+                op.loc,
+                f"adding column {column.name} as a {kind} to existing table {op.table} builds its "
+                "index under an ACCESS EXCLUSIVE lock: no reads or writes until it is done",
+                "Add the column without the constraint, fill it, CREATE UNIQUE INDEX CONCURRENTLY, "
+                f"then ADD CONSTRAINT name {kind.upper()} USING INDEX index_name.",
+                op.table,
+            )
+        return
     con = op.constraint
     kinds = (ConstraintKind.UNIQUE, ConstraintKind.PRIMARY_KEY, ConstraintKind.EXCLUDE)
     if con.kind not in kinds or con.using_index or ctx.is_new(op.table):
