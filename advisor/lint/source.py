@@ -76,9 +76,10 @@ def expand_paths(arguments: list[str]) -> list[Path]:
         for match in matches:
             path = Path(match)
             if path.is_dir():
-                for item in path.rglob("*.sql"):
-                    if item.is_file() and not is_undo_migration(item.name):
-                        found[item] = None
+                inside = [i for i in path.rglob("*.sql") if i.is_file() and not is_undo_migration(i.name)]
+                if not inside:
+                    raise AdvisorError("no .sql migration files in this folder", Location(path))
+                found.update(dict.fromkeys(inside))
             elif path.exists():
                 # a glob, like a folder, leaves out undo migrations; a file named outright is linted
                 if match == argument or not is_undo_migration(path.name):
