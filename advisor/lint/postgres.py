@@ -24,6 +24,15 @@ _LONG_WORD = re.compile(rb'[^\s,;()."]{%d,}' % NAMEDATALEN)
 """A run of bytes long enough to be an identifier the server would truncate."""
 
 
+_META_COMMAND = re.compile(r"^[ \t]*\\.*$", re.MULTILINE)
+"""A psql meta-command line (``\\connect db``, ``\\set ON_ERROR_STOP on``): psql's, not the server's."""
+
+
+def _blank(match: re.Match[str]) -> str:
+    """The same number of UTF-8 bytes, as spaces, so every offset after it stays valid."""
+    return " " * len(match.group().encode("utf-8"))
+
+
 def parse_postgres(source: Source) -> list[Statement]:
     """The statements of one file, in order, each with its operations.
 
@@ -33,6 +42,8 @@ def parse_postgres(source: Source) -> list[Statement]:
     from pglast import parser
 
     positions = Positions(source.text)
+    if _META_COMMAND.search(source.text):
+        source = Source(source.name, _META_COMMAND.sub(_blank, source.text))
     try:
         parsed = json.loads(parser.parse_sql_json(source.text))
     except parser.ParseError:
