@@ -102,8 +102,21 @@ def concurrently_in_transaction(op: Op, ctx: Context) -> Iterator[Hit]:
     )
 
 
-@rule("MIG005", AddConstraint, dialects=POSTGRES)
-def constraint_without_not_valid(op: AddConstraint, ctx: Context) -> Iterator[Hit]:
+@rule("MIG005", AddConstraint, AddColumn, dialects=POSTGRES)
+def constraint_without_not_valid(op: AddConstraint | AddColumn, ctx: Context) -> Iterator[Hit]:
+    if isinstance(op, AddColumn):
+        ref = op.column.references
+        if ref is not None and not ctx.is_new(op.table):
+            yield Hit(
+                op.loc,
+                f"adding column {op.column.name} with REFERENCES {ref.ref_table} to existing table "
+                f"{op.table} checks every row while {op.table} is locked ACCESS EXCLUSIVE and "
+                f"{ref.ref_table} SHARE ROW EXCLUSIVE",
+                "Add the column without REFERENCES, then ADD CONSTRAINT ... FOREIGN KEY ... NOT VALID, "
+                "and VALIDATE CONSTRAINT in a later transaction.",
+                op.table,
+            )
+        return
     con = op.constraint
     if con.kind not in (ConstraintKind.FOREIGN_KEY, ConstraintKind.CHECK) or con.not_valid:
         return
