@@ -366,7 +366,8 @@ class _Builder:
                 elif kind == "INDEX":
                     yield DropIndex(loc=loc, names=(target.name,))
                 else:
-                    yield DropConstraint(loc=loc, table=table, name=target.name)
+                    fk = kind == "FOREIGN KEY"
+                    yield DropConstraint(loc=loc, table=table, name=target.name, foreign_key=fk)
         elif isinstance(action, exp.RenameColumn):
             old, new = action.this, action.args.get("to")
             yield Rename(loc=loc, kind=RenameKind.COLUMN, table=table, old=old.name, new=_name(new))

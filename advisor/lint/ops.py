@@ -164,6 +164,8 @@ class ValidateConstraint(Op):
 class DropConstraint(Op):
     table: str
     name: str
+    foreign_key: bool = False
+    """Said to be a foreign key by the statement itself (MySQL's DROP FOREIGN KEY)."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -7,7 +7,19 @@ from collections.abc import Iterator
 
 from advisor.catalog.model import Severity
 from advisor.lint.checks.base import POSTGRES, Context, Hit, rule
-from advisor.lint.ops import AlterEnum, Cluster, Drop, DropColumn, Rename, RenameKind, Truncate, Vacuum, Write
+from advisor.lint.ops import (
+    AlterEnum,
+    Cluster,
+    Drop,
+    DropColumn,
+    DropConstraint,
+    Rename,
+    RenameKind,
+    Truncate,
+    Vacuum,
+    Write,
+)
+from advisor.lint.state import key
 
 
 @rule("MIG012", Drop)
@@ -138,3 +150,18 @@ def enum_value_change(op: AlterEnum, ctx: Context) -> Iterator[Hit]:
             "PostgreSQL 12: the migration fails",
             "Run it in a migration of its own without a transaction, or upgrade to PostgreSQL 12+.",
         )
+
+
+@rule("MIG024", DropConstraint)
+def drop_foreign_key(op: DropConstraint, ctx: Context) -> Iterator[Hit]:
+    table = ctx.schema.table(op.table)
+    known = table is not None and any(key(fk.name or "") == key(op.name) for fk in table.foreign_keys)
+    if not (op.foreign_key or known) or ctx.is_new(op.table):
+        return
+    yield Hit(
+        op.loc,
+        f"dropping foreign key {op.name} on {op.table} removes a guarantee the data and the code rely "
+        "on: rows that point at nothing can appear, and cascades stop",
+        "Keep the constraint unless the relationship itself is going away; if it must be rebuilt, "
+        "add the new one NOT VALID and validate it before dropping the old one.",
+    )
