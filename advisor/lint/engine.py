@@ -18,6 +18,7 @@ from advisor.lint.checks.base import (
     load_lint_rules,
 )
 from advisor.lint.ops import (
+    AddConstraint,
     EndOfFile,
     EndOfRun,
     Loc,
@@ -176,6 +177,8 @@ class _Run:
                     ctx.transaction = self._new_tx() if ctx.assume_in_transaction else None
         elif isinstance(op, SetSetting):
             ctx.settings[op.name] = op.loc
+        elif isinstance(op, AddConstraint) and op.constraint.not_valid and op.constraint.name:
+            ctx.not_valid_tx[(key(op.table), key(op.constraint.name))] = ctx.transaction
         ctx.schema.apply(op)
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ErrorLevel, ParseError, TokenError
+from sqlglot.parser import Parser
 from sqlglot.tokenizer_core import Token
 
 from advisor.lint.ops import (
@@ -93,13 +94,13 @@ def parse_generic(source: Source, dialect: str) -> list[Statement]:
 
 
 def _statement(
-    chunk: list[Token], index: int, parser: object, source: Source, positions: Positions
+    chunk: list[Token], index: int, parser: Parser, source: Source, positions: Positions
 ) -> Statement:
     line, column = positions.from_char(chunk[0].start)
     end_line = positions.from_char(chunk[-1].end)[0]
     loc = Loc(source.name, line, column, index)
     try:
-        parsed = parser.parse(chunk, source.text)  # type: ignore[attr-defined]
+        parsed = parser.parse(chunk, source.text)
     except ParseError as exc:
         detail = exc.errors[0].get("description") if exc.errors else str(exc)
         return Statement(loc, end_line, (Unparseable(loc=loc, message=str(detail)),))

@@ -137,14 +137,9 @@ def constraint_without_not_valid(op: AddConstraint | AddColumn, ctx: Context) ->
     )
 
 
-@rule("MIG006", AddConstraint, ValidateConstraint, dialects=POSTGRES)
-def validate_in_same_transaction(op: Op, ctx: Context) -> Iterator[Hit]:
-    if isinstance(op, AddConstraint):
-        if op.constraint.not_valid and op.constraint.name:
-            ctx.not_valid_tx[(key(op.table), key(op.constraint.name))] = ctx.transaction
-        return
-    assert isinstance(op, ValidateConstraint)
-    added = ctx.not_valid_tx.pop((key(op.table), key(op.name)), -1)
+@rule("MIG006", ValidateConstraint, dialects=POSTGRES)
+def validate_in_same_transaction(op: ValidateConstraint, ctx: Context) -> Iterator[Hit]:
+    added = ctx.not_valid_tx.get((key(op.table), key(op.name)), -1)
     if added is None or added == -1 or added != ctx.transaction:
         return
     yield Hit(
