@@ -293,7 +293,7 @@ def column_type_change(op: AlterColumnType, ctx: Context) -> Iterator[Hit]:
     change = f"changing {op.table}.{op.column}" + (f" from {old}" if old else "") + f" to {op.type}"
     caveat = (
         ""
-        if old is not None
+        if old is not None or op.using
         else ", unless its current type (not shown by the linted files) converts without one, as a "
         "shorter varchar does"
     )
