@@ -272,6 +272,22 @@ class Cluster(Op):
 
 
 @dataclass(frozen=True, kw_only=True)
+class RewriteTable(Op):
+    """ALTER TABLE forms that write a new copy of the table: ``what`` is the clause, as written."""
+
+    table: str
+    what: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class RefreshView(Op):
+    """REFRESH MATERIALIZED VIEW."""
+
+    view: str
+    concurrently: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
 class Write(Op):
     """UPDATE or DELETE; ``where`` says whether it has a WHERE clause."""
 

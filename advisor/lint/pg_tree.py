@@ -32,9 +32,11 @@ from advisor.lint.ops import (
     Loc,
     Op,
     Other,
+    RefreshView,
     Reindex,
     Rename,
     RenameKind,
+    RewriteTable,
     SetDefault,
     SetNotNull,
     SetSetting,
@@ -100,6 +102,12 @@ _DROP_KINDS = {
     "OBJECT_TRIGGER": "trigger",
     "OBJECT_EXTENSION": "extension",
 }
+_REWRITES = {
+    "AT_SetLogged": "SET LOGGED",
+    "AT_SetUnLogged": "SET UNLOGGED",
+    "AT_SetTableSpace": "SET TABLESPACE",
+}
+"""ALTER TABLE sub-commands that copy the whole table."""
 _TX_KINDS = {
     "TRANS_STMT_BEGIN": TxKind.BEGIN,
     "TRANS_STMT_START": TxKind.BEGIN,
@@ -344,6 +352,9 @@ class Builder:
                 partition=_relname(part.get("name")),
                 concurrently=bool(part.get("concurrent")),
             )
+        elif subtype in _REWRITES and objtype == "OBJECT_TABLE":
+            what = _REWRITES[subtype] + (f" {name}" if name else "")
+            yield RewriteTable(loc=loc, table=table, what=what)
         else:
             yield Other(loc=loc, kind=f"{objtype}:{subtype}")
 
@@ -431,6 +442,10 @@ class Builder:
         target = str(body.get("kind", "")).removeprefix("REINDEX_OBJECT_").lower()
         name = _relname(body.get("relation")) or body.get("name")
         yield Reindex(loc=self.loc, target=target, name=name, concurrently="concurrently" in params)
+
+    def refresh_mat_view_stmt(self, body: Node) -> Iterator[Op]:
+        view = _relname(body.get("relation"))
+        yield RefreshView(loc=self.loc, view=view, concurrently=bool(body.get("concurrent")))
 
     def cluster_stmt(self, body: Node) -> Iterator[Op]:
         yield Cluster(loc=self.loc, table=_relname(body.get("relation")) or None)

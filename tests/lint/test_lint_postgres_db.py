@@ -97,10 +97,13 @@ LOCKS = [
     ("MIG011", "ALTER TABLE accounts ALTER COLUMN balance TYPE bigint", "AccessExclusiveLock"),
     ("MIG017", "TRUNCATE accounts", "AccessExclusiveLock"),
     ("MIG018", "CLUSTER accounts USING accounts_pkey", "AccessExclusiveLock"),
+    ("MIG018", "ALTER TABLE accounts SET UNLOGGED", "AccessExclusiveLock"),
 ]
 
 
-@pytest.mark.parametrize(("rule", "sql", "lock"), LOCKS, ids=[item[0] for item in LOCKS])
+@pytest.mark.parametrize(
+    ("rule", "sql", "lock"), LOCKS, ids=[f"{item[0]}-{n}" for n, item in enumerate(LOCKS)]
+)
 def test_locking_rules_name_the_lock_the_server_takes(database: str, rule: str, sql: str, lock: str) -> None:
     from advisor.catalog import load_catalog
 
