@@ -95,7 +95,7 @@ def directives(text: str) -> list[Directive]:
     found: list[Directive] = []
     if "advisor" not in text:
         return found
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):
         for match in _DIRECTIVE.finditer(line):
             names = match.group("rules")
             rules = (

@@ -32,10 +32,11 @@ class Positions:
         self.data = text.encode("utf-8")
         self._byte_starts = [0]
         self._char_starts = [0]
-        index = 0
-        for line in text.splitlines(keepends=True):
-            index += len(line)
-            self._char_starts.append(index)
+        # lines end at "\n" only, as editors and the parsers count them (not at \r or \x1e)
+        index = text.find("\n")
+        while index != -1:
+            self._char_starts.append(index + 1)
+            index = text.find("\n", index + 1)
         offset = self.data.find(b"\n")
         while offset != -1:
             self._byte_starts.append(offset + 1)
