@@ -56,13 +56,19 @@ class Positions:
         return row + 1, offset - self._char_starts[row] + 1
 
 
-def sort_key(path: Path) -> tuple[tuple[tuple[int, int, str], ...], ...]:
-    """Migration order: each path component compared naturally (``V2`` before ``V10``).
+_NOT_UP_FOLDERS = {"revert", "verify"}
+"""Sqitch keeps undo and check scripts in these folders beside ``deploy``."""
 
-    >>> sorted([Path("m/V10__b.sql"), Path("m/V2__a.sql")], key=sort_key)
-    [PosixPath('m/V2__a.sql'), PosixPath('m/V10__b.sql')]
+
+def sort_key(path: Path) -> tuple[tuple[tuple[int, int, str], ...], ...]:
+    """Migration order: each path component compared naturally (``V2`` before ``V10``), and
+    Flyway's repeatable migrations (``R__*.sql``) after the versioned ones, as Flyway runs them.
+
+    >>> sorted([Path("m/R__views.sql"), Path("m/V10__b.sql"), Path("m/V2__a.sql")], key=sort_key)
+    [PosixPath('m/V2__a.sql'), PosixPath('m/V10__b.sql'), PosixPath('m/R__views.sql')]
     """
-    return tuple(natural_key(part) for part in path.parts)
+    repeatable = ((1 if path.name.startswith("R__") else 0, 0, ""),)
+    return (*(natural_key(part) for part in path.parts[:-1]), repeatable + natural_key(path.name))
 
 
 def expand_paths(arguments: list[str]) -> list[Path]:
@@ -77,7 +83,13 @@ def expand_paths(arguments: list[str]) -> list[Path]:
         for match in matches:
             path = Path(match)
             if path.is_dir():
-                inside = [i for i in path.rglob("*.sql") if i.is_file() and not is_undo_migration(i.name)]
+                inside = [
+                    item
+                    for item in path.rglob("*.sql")
+                    if item.is_file()
+                    and not is_undo_migration(item.name)
+                    and not _NOT_UP_FOLDERS & set(item.relative_to(path).parts[:-1])
+                ]
                 if not inside:
                     raise AdvisorError("no .sql migration files in this folder", Location(path))
                 found.update(dict.fromkeys(inside))

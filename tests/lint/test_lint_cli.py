@@ -309,3 +309,20 @@ def test_json_sarif_github_gitlab(tmp_path: Path) -> None:
         ("MIG014", "critical", 2),
     ]
     assert len({g["fingerprint"] for g in gitlab}) == 2
+
+
+def test_flyway_repeatable_last_and_sqitch_revert_skipped(tmp_path: Path) -> None:
+    (tmp_path / "sql").mkdir()
+    (tmp_path / "sql" / "R__views.sql").write_text(
+        "DROP VIEW IF EXISTS v;\nCREATE VIEW v AS SELECT * FROM t;\n"
+    )
+    (tmp_path / "sql" / "V1__t.sql").write_text("CREATE TABLE t (id bigint PRIMARY KEY);\n")
+    (tmp_path / "sql" / "V2__drop.sql").write_text("DROP TABLE old;\n")
+    (tmp_path / "sqitch" / "deploy").mkdir(parents=True)
+    (tmp_path / "sqitch" / "revert").mkdir()
+    (tmp_path / "sqitch" / "deploy" / "users.sql").write_text("CREATE TABLE users (id bigint PRIMARY KEY);\n")
+    (tmp_path / "sqitch" / "revert" / "users.sql").write_text("DROP TABLE users;\n")
+    done = advisor("lint", "sql", "sqitch", "--format", "json", cwd=tmp_path)
+    report = json.loads(done.stdout)
+    assert report["files"] == 4  # the revert script is not a migration
+    assert [(Path(f["file"]).name, f["rule"]) for f in report["findings"]] == [("V2__drop.sql", "MIG012")]
