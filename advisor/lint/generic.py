@@ -378,20 +378,17 @@ class _Builder:
             yield Other(loc=loc, kind=f"ALTER TABLE {type(action).__name__}")
 
     def alter_column(self, table: str, action: exp.AlterColumn, loc: Loc) -> Iterator[Op]:
-        column = action.name
-        if action.args.get("dtype") is not None:
-            yield AlterColumnType(loc=loc, table=table, column=column, type=type_ref(action.args["dtype"]))
-        elif action.args.get("allow_null") is False:
+        column, args = action.name, action.args
+        if args.get("dtype") is not None:
+            yield AlterColumnType(loc=loc, table=table, column=column, type=type_ref(args["dtype"]))
+        elif args.get("allow_null") is False:
             yield SetNotNull(loc=loc, table=table, column=column)
-        elif action.args.get("allow_null") is True or (
-            action.args.get("drop") and not action.args.get("default")
-        ):
-            if action.args.get("drop") and "default" not in action.args:
-                yield SetDefault(loc=loc, table=table, column=column, default=None)
-            else:
-                yield DropNotNull(loc=loc, table=table, column=column)
-        elif action.args.get("default") is not None:
-            yield SetDefault(loc=loc, table=table, column=column, default=_default(action.args["default"]))
+        elif args.get("allow_null") is True:  # DROP NOT NULL
+            yield DropNotNull(loc=loc, table=table, column=column)
+        elif args.get("drop"):  # DROP DEFAULT
+            yield SetDefault(loc=loc, table=table, column=column, default=None)
+        elif args.get("default") is not None:
+            yield SetDefault(loc=loc, table=table, column=column, default=_default(args["default"]))
         else:
             yield Other(loc=loc, kind="ALTER COLUMN")
 
