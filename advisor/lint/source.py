@@ -30,23 +30,29 @@ class Positions:
     def __init__(self, text: str) -> None:
         self.text = text
         self.data = text.encode("utf-8")
-        self._byte_starts = [0]
-        self._char_starts = [0]
+        self.ascii = len(self.data) == len(text)
+        """Bytes and characters coincide: no decoding needed for a column."""
         # lines end at "\n" only, as editors and the parsers count them (not at \r or \x1e)
+        self._char_starts = [0]
         index = text.find("\n")
         while index != -1:
             self._char_starts.append(index + 1)
             index = text.find("\n", index + 1)
-        offset = self.data.find(b"\n")
-        while offset != -1:
-            self._byte_starts.append(offset + 1)
-            offset = self.data.find(b"\n", offset + 1)
+        self._byte_starts = self._char_starts
+        if not self.ascii:
+            self._byte_starts = [0]
+            offset = self.data.find(b"\n")
+            while offset != -1:
+                self._byte_starts.append(offset + 1)
+                offset = self.data.find(b"\n", offset + 1)
 
     def from_byte(self, offset: int) -> tuple[int, int]:
         """Line and column (1-based, the column counted in characters) of a byte offset."""
         offset = max(0, min(offset, len(self.data)))
         row = bisect.bisect_right(self._byte_starts, offset) - 1
         start = self._byte_starts[row]
+        if self.ascii:
+            return row + 1, offset - start + 1
         column = len(self.data[start:offset].decode("utf-8", errors="replace")) + 1
         return row + 1, column
 
