@@ -326,3 +326,28 @@ def test_flyway_repeatable_last_and_sqitch_revert_skipped(tmp_path: Path) -> Non
     report = json.loads(done.stdout)
     assert report["files"] == 4  # the revert script is not a migration
     assert [(Path(f["file"]).name, f["rule"]) for f in report["findings"]] == [("V2__drop.sql", "MIG012")]
+
+
+def test_every_configuration_key(tmp_path: Path) -> None:
+    settings = tmp_path / "ci" / "lint.toml"
+    settings.parent.mkdir()
+    settings.write_text(
+        "[tool.advisor.lint]\n"
+        'dialect = "postgres"\n'
+        'target-version = "11"\n'
+        'fail-on = "error"\n'
+        'select = ["MIG020"]\n'
+        "big-table-rows = 10\n"
+    )
+    (tmp_path / "m.sql").write_text("ALTER TABLE t ADD COLUMN c text DEFAULT 'x';\n")
+    done = advisor("lint", "m.sql", "--config", str(settings), "--format", "gcc", cwd=tmp_path)
+    # PostgreSQL 11 is the first to add a defaulted column without a rewrite; 11 here means no MIG010
+    assert locations(done.stdout) == ["m.sql:1:15 MIG020"]
+    assert done.returncode == 0  # fail-on = "error" and MIG020 is a warning
+    older = advisor(
+        "lint", "m.sql", "--config", str(settings), "--target-version", "10", "--format", "gcc", cwd=tmp_path
+    )
+    assert locations(older.stdout) == ["m.sql:1:15 MIG010", "m.sql:1:15 MIG020"]
+    settings.write_text('[tool.advisor.lint]\nfail-on = "never"\n')
+    bad = advisor("lint", "m.sql", "--config", str(settings), cwd=tmp_path)
+    assert bad.returncode == 2 and "tool.advisor.lint.fail-on" in bad.stderr
