@@ -68,6 +68,37 @@ _OPTION = re.compile(r"\b(ALGORITHM|LOCK)\s*=?\s*(\w+)", re.IGNORECASE)
 _RENAME_TABLE = re.compile(r"^\s*TABLE\s+([\w`.\"]+)\s+TO\s+([\w`.\"]+)", re.IGNORECASE)
 
 
+_DELIMITER = re.compile(r"^[ \t]*DELIMITER[ \t]+(\S+)[ \t]*$", re.IGNORECASE | re.MULTILINE)
+
+
+def without_routines(text: str) -> str:
+    """The text with the mysql client's ``DELIMITER`` blocks (stored routines, triggers) blanked to
+    spaces, newlines kept, so their inner semicolons do not cut statements and positions stay right.
+
+    >>> without_routines("DELIMITER $$\\nCREATE PROCEDURE p() BEGIN SELECT 1; END$$\\nDELIMITER ;\\nSELECT 2;").strip()
+    'SELECT 2;'
+    """
+    if "delimiter" not in text.lower():
+        return text
+    chars = list(text)
+    start: int | None = None
+    for match in _DELIMITER.finditer(text):
+        if match.group(1) != ";":
+            start = match.start() if start is None else start
+            continue
+        _blank(chars, match.start() if start is None else start, match.end())
+        start = None
+    if start is not None:
+        _blank(chars, start, len(chars))
+    return "".join(chars)
+
+
+def _blank(chars: list[str], start: int, end: int) -> None:
+    for index in range(start, end):
+        if chars[index] != "\n":
+            chars[index] = " "
+
+
 def parse_generic(source: Source, dialect: str) -> list[Statement]:
     """The statements of one file, each with its operations.
 
@@ -77,6 +108,8 @@ def parse_generic(source: Source, dialect: str) -> list[Statement]:
     engine = Dialect.get_or_raise(dialect)
     tokenizer = engine.tokenizer()
     positions = Positions(source.text)
+    if dialect == "mysql":
+        source = Source(source.name, without_routines(source.text))
     with _quiet_sqlglot():
         try:
             tokens = tokenizer.tokenize(source.text)
