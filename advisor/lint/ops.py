@@ -122,6 +122,8 @@ class CreateTable(Op):
     partition_of: str | None = None
     copied: bool = False
     """Columns come from elsewhere (LIKE, INHERITS, AS SELECT): the definition is not all here."""
+    partitioned: bool = False
+    """Declared PARTITION BY: a parent whose rows live in its partitions."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -284,6 +284,7 @@ class Builder:
             temporary=relation.get("relpersistence") == "t",
             partition_of=partition_of,
             copied=copied,
+            partitioned=body.get("partspec") is not None,
         )
 
     def create_table_as_stmt(self, body: Node) -> Iterator[Op]:

@@ -52,7 +52,7 @@ def database() -> Iterator[str]:
 
 
 BASELINE = """
-DROP TABLE IF EXISTS accounts, orders, users CASCADE;
+DROP TABLE IF EXISTS accounts, orders, users, ev CASCADE;
 CREATE TABLE accounts (id bigint PRIMARY KEY, email text, balance integer);
 INSERT INTO accounts SELECT n, 'user' || n || '@example.com', n FROM generate_series(1, 1000) AS n;
 """
@@ -76,6 +76,12 @@ def test_safe_set_lints_clean_and_applies(database: str) -> None:
             "transaction block",
         ),
         ("MIG008", "ALTER TABLE accounts ADD COLUMN region text NOT NULL;", "contains null values"),
+        (
+            "MIG026",
+            "CREATE TABLE ev (id bigint, at date) PARTITION BY RANGE (at);\n"
+            "CREATE INDEX CONCURRENTLY ev_id ON ev (id);",
+            "cannot create index on partitioned table",
+        ),
     ],
 )
 def test_statements_the_rules_call_failing_fail(database: str, rule: str, sql: str, error: str) -> None:

@@ -102,6 +102,20 @@ def concurrently_in_transaction(op: Op, ctx: Context) -> Iterator[Hit]:
     )
 
 
+@rule("MIG026", CreateIndex, dialects=POSTGRES, severity=Severity.ERROR)
+def concurrent_index_on_partitioned_table(op: CreateIndex, ctx: Context) -> Iterator[Hit]:
+    table = ctx.schema.table(op.table)
+    if not op.concurrently or table is None or not table.partitioned:
+        return
+    yield Hit(
+        op.loc,
+        f"CREATE INDEX CONCURRENTLY on partitioned table {op.table}: PostgreSQL refuses it "
+        "(cannot create index on partitioned table concurrently)",
+        f"CREATE INDEX ... ON ONLY {op.table} (an invalid parent index), CREATE INDEX CONCURRENTLY "
+        "on each partition, then ALTER INDEX parent_index ATTACH PARTITION each partition's index.",
+    )
+
+
 @rule("MIG005", AddConstraint, AddColumn, dialects=POSTGRES)
 def constraint_without_not_valid(op: AddConstraint | AddColumn, ctx: Context) -> Iterator[Hit]:
     if isinstance(op, AddColumn):
