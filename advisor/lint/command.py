@@ -13,7 +13,7 @@ from advisor.catalog.model import Severity
 from advisor.errors import AdvisorError, Location
 from advisor.lint.config import LintConfig, check_rule_id, find_config, load_config, normalize, parse_version
 from advisor.lint.engine import Options, lint
-from advisor.lint.source import Source, decode, expand_paths, read_source, sort_key
+from advisor.lint.source import Source, decode, expand_paths, read_source
 from advisor.lint.state import Schema
 
 EXIT_CLEAN = 0
@@ -90,7 +90,7 @@ def _sources(request: Request, config: LintConfig) -> list[Source]:
     if "-" in request.paths:
         raise AdvisorError("'-' (standard input) cannot be combined with other paths")
     files = [path for path in expand_paths(request.paths) if not _excluded(path, config)]
-    return [read_source(path) for path in sorted(files, key=sort_key)]
+    return [read_source(path) for path in files]  # expand_paths returns them in migration order
 
 
 def _excluded(path: Path, config: LintConfig) -> bool:

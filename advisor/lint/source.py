@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import glob
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,7 +75,11 @@ def sort_key(path: Path) -> tuple[tuple[tuple[int, int, str], ...], ...]:
     [PosixPath('m/V2__a.sql'), PosixPath('m/V10__b.sql'), PosixPath('m/R__views.sql')]
     """
     repeatable = ((1 if path.name.startswith("R__") else 0, 0, ""),)
-    return (*(natural_key(part) for part in path.parts[:-1]), repeatable + natural_key(path.name))
+    return (*(_natural(part) for part in path.parts[:-1]), repeatable + natural_key(path.name))
+
+
+_natural = functools.cache(natural_key)
+"""Folder names repeat across a tree's files: their keys are computed once."""
 
 
 def expand_paths(arguments: list[str]) -> list[Path]:
@@ -92,9 +97,7 @@ def expand_paths(arguments: list[str]) -> list[Path]:
                 inside = [
                     item
                     for item in path.rglob("*.sql")
-                    if item.is_file()
-                    and not is_undo_migration(item.name)
-                    and not _NOT_UP_FOLDERS & set(item.relative_to(path).parts[:-1])
+                    if item.is_file() and not is_undo_migration(item.name) and not _in_undo_folder(item, path)
                 ]
                 if not inside:
                     raise AdvisorError("no .sql migration files in this folder", Location(path))
@@ -106,6 +109,13 @@ def expand_paths(arguments: list[str]) -> list[Path]:
             else:
                 raise AdvisorError("no such file or folder", Location(path))
     return sorted(found, key=sort_key)
+
+
+def _in_undo_folder(item: Path, root: Path) -> bool:
+    text = item.as_posix()
+    if not any(f"/{name}/" in text for name in _NOT_UP_FOLDERS):
+        return False
+    return bool(_NOT_UP_FOLDERS & set(item.relative_to(root).parts[:-1]))
 
 
 def read_source(path: Path) -> Source:
@@ -124,4 +134,7 @@ def decode(name: str, raw: bytes) -> Source:
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         raise AdvisorError("the file is not valid UTF-8", Location(Path(name), line)) from None
-    return Source(name, up_section(text))
+    lowered = text.lower()
+    if "migrate:down" in lowered or "goose down" in lowered:  # only then look line by line
+        text = up_section(text)
+    return Source(name, text)
