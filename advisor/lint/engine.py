@@ -148,7 +148,7 @@ class _Run:
         return self._tx_counter
 
     def visit(self, op: Op) -> None:
-        if isinstance(op, Unparseable):
+        if isinstance(op, Unparseable) and PARSE_ERROR not in self.options.ignore:
             self.hits.append(
                 (
                     PARSE_ERROR,

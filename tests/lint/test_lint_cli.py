@@ -140,6 +140,8 @@ def test_unparseable_statement_does_not_hide_the_rest(tmp_path: Path) -> None:
     done = advisor("lint", str(tmp_path / "m.sql"), "--format", "gcc")
     assert done.returncode == 1
     assert locations(done.stdout) == ["m.sql:1:32 MIG000", "m.sql:2:1 MIG012"]
+    quiet = advisor("lint", str(tmp_path / "m.sql"), "--format", "gcc", "--ignore", "MIG000")
+    assert locations(quiet.stdout) == ["m.sql:2:1 MIG012"]
 
 
 def test_unterminated_string_keeps_the_statements_before_it(tmp_path: Path) -> None:
