@@ -6,14 +6,14 @@ import contextlib
 import fnmatch
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from advisor.catalog.model import Severity
 from advisor.errors import AdvisorError, Location
 from advisor.lint.config import LintConfig, check_rule_id, find_config, load_config, normalize, parse_version
 from advisor.lint.engine import Options, lint
-from advisor.lint.source import Source, decode, expand_paths, read_source, sort_key
+from advisor.lint.source import Source, decode, expand_paths, read_source
 from advisor.lint.state import Schema
 
 EXIT_CLEAN = 0
@@ -50,21 +50,15 @@ def run(request: Request) -> tuple[str, int]:
     sources = _sources(request, config)
     schema, rows = _baseline(request, options.dialect)
     if rows:
-        options = _with(options, table_rows=rows)
+        options = replace(options, table_rows=rows)
     if request.diff is not None:
-        options = _with(options, report_files=_changed(request.diff, sources))
+        options = replace(options, report_files=_changed(request.diff, sources))
     findings = lint(sources, options, schema)
     formatter = FORMATTERS[request.format](color=request.color)
     text = formatter.render(findings, len(sources))
     fail_on = Severity(request.fail_on or config.fail_on or "warning")
     failed = any(f.at_least(fail_on) for f in findings)
     return text, EXIT_FINDINGS if failed else EXIT_CLEAN
-
-
-def _with(options: Options, **changes: object) -> Options:
-    from dataclasses import replace
-
-    return replace(options, **changes)  # type: ignore[arg-type]
 
 
 def _options(request: Request, config: LintConfig) -> Options:
@@ -96,7 +90,7 @@ def _sources(request: Request, config: LintConfig) -> list[Source]:
     if "-" in request.paths:
         raise AdvisorError("'-' (standard input) cannot be combined with other paths")
     files = [path for path in expand_paths(request.paths) if not _excluded(path, config)]
-    return [read_source(path) for path in sorted(files, key=sort_key)]
+    return [read_source(path) for path in files]  # expand_paths returns them in migration order
 
 
 def _excluded(path: Path, config: LintConfig) -> bool:

@@ -18,6 +18,7 @@ from advisor.lint.checks.base import (
     load_lint_rules,
 )
 from advisor.lint.ops import (
+    AddConstraint,
     EndOfFile,
     EndOfRun,
     Loc,
@@ -94,7 +95,7 @@ def directives(text: str) -> list[Directive]:
     found: list[Directive] = []
     if "advisor" not in text:
         return found
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):
         for match in _DIRECTIVE.finditer(line):
             names = match.group("rules")
             rules = (
@@ -147,7 +148,7 @@ class _Run:
         return self._tx_counter
 
     def visit(self, op: Op) -> None:
-        if isinstance(op, Unparseable):
+        if isinstance(op, Unparseable) and PARSE_ERROR not in self.options.ignore:
             self.hits.append(
                 (
                     PARSE_ERROR,
@@ -176,6 +177,8 @@ class _Run:
                     ctx.transaction = self._new_tx() if ctx.assume_in_transaction else None
         elif isinstance(op, SetSetting):
             ctx.settings[op.name] = op.loc
+        elif isinstance(op, AddConstraint) and op.constraint.not_valid and op.constraint.name:
+            ctx.not_valid_tx[(key(op.table), key(op.constraint.name))] = ctx.transaction
         ctx.schema.apply(op)
 
 
@@ -239,17 +242,29 @@ def _findings(
         for file, attached in file_directives.items():
             for number, (directive, _) in enumerate(attached):
                 if (file, number) not in used:
-                    names = ", ".join(sorted(directive.rules)) if directive.rules else "every rule"
-                    hit = Hit(
-                        Loc(file, directive.line, 1),
-                        f"this ignore comment for {names} silences nothing",
-                        "Remove the comment, or move it to the line before the statement it is meant for.",
-                    )
+                    hit = _unused(directive, Loc(file, directive.line, 1), frozenset(defaults))
                     out.append(_finding(UNUSED_IGNORE, hit, options, defaults[UNUSED_IGNORE]))
     if options.report_files is not None:
         out = [f for f in out if f.file in options.report_files]
     rank = {name: index for index, name in enumerate(order)}
     return sorted(out, key=lambda f: (rank.get(f.file, len(rank)), f.line, f.column, f.rule))
+
+
+def _unused(directive: Directive, loc: Loc, known: frozenset[str]) -> Hit:
+    """The finding for an ignore comment that silenced nothing; a misspelt rule id is named."""
+    unknown = sorted((directive.rules or frozenset()) - known)
+    if unknown:
+        return Hit(
+            loc,
+            f"this ignore comment names {', '.join(unknown)}, which is no lint rule",
+            "Correct the rule id (`advisor rules` lists them), or remove the comment.",
+        )
+    names = ", ".join(sorted(directive.rules)) if directive.rules else "every rule"
+    return Hit(
+        loc,
+        f"this ignore comment for {names} silences nothing",
+        "Remove the comment, or move it to the line before the statement it is meant for.",
+    )
 
 
 def _finding(rule_id: str, hit: Hit, options: Options, default: Severity) -> LintFinding:

@@ -51,16 +51,17 @@ class TextFormatter(Formatter):
                 severity = f"{self._STYLE[f.severity]}{severity}\033[0m"
             lines.append(f"{f.file}:{f.line}:{f.column}: {f.rule} {severity}: {f.message}")
             lines.append(f"  fix: {f.fix}")
-        errors = sum(f.severity is Severity.ERROR for f in findings)
-        warnings = sum(f.severity is Severity.WARNING for f in findings)
         noun = "file" if files == 1 else "files"
         if not findings:
             return f"no findings in {files} {noun}\n"
-        count = f"{len(findings)} finding{'s' if len(findings) != 1 else ''}"
-        summary = (
-            f"{count} ({errors} error{'s' if errors != 1 else ''}, "
-            f"{warnings} warning{'s' if warnings != 1 else ''}) in {files} {noun}"
-        )
+        counts = [
+            _count(sum(f.severity is Severity.ERROR for f in findings), "error"),
+            _count(sum(f.severity is Severity.WARNING for f in findings), "warning"),
+        ]
+        infos = sum(f.severity is Severity.INFO for f in findings)
+        if infos:
+            counts.append(_count(infos, "info"))
+        summary = f"{_count(len(findings), 'finding')} ({', '.join(counts)}) in {files} {noun}"
         return "\n".join([*lines, "", summary]) + "\n"
 
 
@@ -188,6 +189,15 @@ class GitlabFormatter(Formatter):
             for f in findings
         ]
         return json.dumps(items, indent=2) + "\n"
+
+
+def _count(number: int, noun: str) -> str:
+    """A count and its noun.
+
+    >>> _count(1, "error"), _count(2, "info")
+    ('1 error', '2 infos')
+    """
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _fingerprint(f: LintFinding) -> str:

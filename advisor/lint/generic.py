@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ErrorLevel, ParseError, TokenError
+from sqlglot.parser import Parser
 from sqlglot.tokenizer_core import Token
 
 from advisor.lint.ops import (
@@ -67,6 +68,37 @@ _OPTION = re.compile(r"\b(ALGORITHM|LOCK)\s*=?\s*(\w+)", re.IGNORECASE)
 _RENAME_TABLE = re.compile(r"^\s*TABLE\s+([\w`.\"]+)\s+TO\s+([\w`.\"]+)", re.IGNORECASE)
 
 
+_DELIMITER = re.compile(r"^[ \t]*DELIMITER[ \t]+(\S+)[ \t]*$", re.IGNORECASE | re.MULTILINE)
+
+
+def without_routines(text: str) -> str:
+    """The text with the mysql client's ``DELIMITER`` blocks (stored routines, triggers) blanked to
+    spaces, newlines kept, so their inner semicolons do not cut statements and positions stay right.
+
+    >>> without_routines("DELIMITER $$\\nCREATE PROCEDURE p() BEGIN SELECT 1; END$$\\nDELIMITER ;\\nSELECT 2;").strip()
+    'SELECT 2;'
+    """
+    if "delimiter" not in text.lower():
+        return text
+    chars = list(text)
+    start: int | None = None
+    for match in _DELIMITER.finditer(text):
+        if match.group(1) != ";":
+            start = match.start() if start is None else start
+            continue
+        _blank(chars, match.start() if start is None else start, match.end())
+        start = None
+    if start is not None:
+        _blank(chars, start, len(chars))
+    return "".join(chars)
+
+
+def _blank(chars: list[str], start: int, end: int) -> None:
+    for index in range(start, end):
+        if chars[index] != "\n":
+            chars[index] = " "
+
+
 def parse_generic(source: Source, dialect: str) -> list[Statement]:
     """The statements of one file, each with its operations.
 
@@ -76,6 +108,8 @@ def parse_generic(source: Source, dialect: str) -> list[Statement]:
     engine = Dialect.get_or_raise(dialect)
     tokenizer = engine.tokenizer()
     positions = Positions(source.text)
+    if dialect == "mysql":
+        source = Source(source.name, without_routines(source.text))
     with _quiet_sqlglot():
         try:
             tokens = tokenizer.tokenize(source.text)
@@ -93,13 +127,13 @@ def parse_generic(source: Source, dialect: str) -> list[Statement]:
 
 
 def _statement(
-    chunk: list[Token], index: int, parser: object, source: Source, positions: Positions
+    chunk: list[Token], index: int, parser: Parser, source: Source, positions: Positions
 ) -> Statement:
     line, column = positions.from_char(chunk[0].start)
     end_line = positions.from_char(chunk[-1].end)[0]
     loc = Loc(source.name, line, column, index)
     try:
-        parsed = parser.parse(chunk, source.text)  # type: ignore[attr-defined]
+        parsed = parser.parse(chunk, source.text)
     except ParseError as exc:
         detail = exc.errors[0].get("description") if exc.errors else str(exc)
         return Statement(loc, end_line, (Unparseable(loc=loc, message=str(detail)),))
@@ -366,7 +400,8 @@ class _Builder:
                 elif kind == "INDEX":
                     yield DropIndex(loc=loc, names=(target.name,))
                 else:
-                    yield DropConstraint(loc=loc, table=table, name=target.name)
+                    fk = kind == "FOREIGN KEY"
+                    yield DropConstraint(loc=loc, table=table, name=target.name, foreign_key=fk)
         elif isinstance(action, exp.RenameColumn):
             old, new = action.this, action.args.get("to")
             yield Rename(loc=loc, kind=RenameKind.COLUMN, table=table, old=old.name, new=_name(new))
@@ -376,20 +411,17 @@ class _Builder:
             yield Other(loc=loc, kind=f"ALTER TABLE {type(action).__name__}")
 
     def alter_column(self, table: str, action: exp.AlterColumn, loc: Loc) -> Iterator[Op]:
-        column = action.name
-        if action.args.get("dtype") is not None:
-            yield AlterColumnType(loc=loc, table=table, column=column, type=type_ref(action.args["dtype"]))
-        elif action.args.get("allow_null") is False:
+        column, args = action.name, action.args
+        if args.get("dtype") is not None:
+            yield AlterColumnType(loc=loc, table=table, column=column, type=type_ref(args["dtype"]))
+        elif args.get("allow_null") is False:
             yield SetNotNull(loc=loc, table=table, column=column)
-        elif action.args.get("allow_null") is True or (
-            action.args.get("drop") and not action.args.get("default")
-        ):
-            if action.args.get("drop") and "default" not in action.args:
-                yield SetDefault(loc=loc, table=table, column=column, default=None)
-            else:
-                yield DropNotNull(loc=loc, table=table, column=column)
-        elif action.args.get("default") is not None:
-            yield SetDefault(loc=loc, table=table, column=column, default=_default(action.args["default"]))
+        elif args.get("allow_null") is True:  # DROP NOT NULL
+            yield DropNotNull(loc=loc, table=table, column=column)
+        elif args.get("drop"):  # DROP DEFAULT
+            yield SetDefault(loc=loc, table=table, column=column, default=None)
+        elif args.get("default") is not None:
+            yield SetDefault(loc=loc, table=table, column=column, default=_default(args["default"]))
         else:
             yield Other(loc=loc, kind="ALTER COLUMN")
 

@@ -87,6 +87,8 @@ class Constraint:
     using_index: str | None = None
     not_valid: bool = False
     not_null_of: str | None = None
+    loc: Loc | None = None
+    """Where it is written, when it is part of a CREATE TABLE."""
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,10 @@ class CreateTable(Op):
     if_not_exists: bool = False
     temporary: bool = False
     partition_of: str | None = None
+    copied: bool = False
+    """Columns come from elsewhere (LIKE, INHERITS, AS SELECT): the definition is not all here."""
+    partitioned: bool = False
+    """Declared PARTITION BY: a parent whose rows live in its partitions."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -160,6 +166,8 @@ class ValidateConstraint(Op):
 class DropConstraint(Op):
     table: str
     name: str
+    foreign_key: bool = False
+    """Said to be a foreign key by the statement itself (MySQL's DROP FOREIGN KEY)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -263,6 +271,22 @@ class Reindex(Op):
 @dataclass(frozen=True, kw_only=True)
 class Cluster(Op):
     table: str | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RewriteTable(Op):
+    """ALTER TABLE forms that write a new copy of the table: ``what`` is the clause, as written."""
+
+    table: str
+    what: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class RefreshView(Op):
+    """REFRESH MATERIALIZED VIEW."""
+
+    view: str
+    concurrently: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import glob
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,22 +31,29 @@ class Positions:
     def __init__(self, text: str) -> None:
         self.text = text
         self.data = text.encode("utf-8")
-        self._byte_starts = [0]
+        self.ascii = len(self.data) == len(text)
+        """Bytes and characters coincide: no decoding needed for a column."""
+        # lines end at "\n" only, as editors and the parsers count them (not at \r or \x1e)
         self._char_starts = [0]
-        index = 0
-        for line in text.splitlines(keepends=True):
-            index += len(line)
-            self._char_starts.append(index)
-        offset = self.data.find(b"\n")
-        while offset != -1:
-            self._byte_starts.append(offset + 1)
-            offset = self.data.find(b"\n", offset + 1)
+        index = text.find("\n")
+        while index != -1:
+            self._char_starts.append(index + 1)
+            index = text.find("\n", index + 1)
+        self._byte_starts = self._char_starts
+        if not self.ascii:
+            self._byte_starts = [0]
+            offset = self.data.find(b"\n")
+            while offset != -1:
+                self._byte_starts.append(offset + 1)
+                offset = self.data.find(b"\n", offset + 1)
 
     def from_byte(self, offset: int) -> tuple[int, int]:
         """Line and column (1-based, the column counted in characters) of a byte offset."""
         offset = max(0, min(offset, len(self.data)))
         row = bisect.bisect_right(self._byte_starts, offset) - 1
         start = self._byte_starts[row]
+        if self.ascii:
+            return row + 1, offset - start + 1
         column = len(self.data[start:offset].decode("utf-8", errors="replace")) + 1
         return row + 1, column
 
@@ -55,13 +63,23 @@ class Positions:
         return row + 1, offset - self._char_starts[row] + 1
 
 
-def sort_key(path: Path) -> tuple[tuple[tuple[int, int, str], ...], ...]:
-    """Migration order: each path component compared naturally (``V2`` before ``V10``).
+_NOT_UP_FOLDERS = {"revert", "verify"}
+"""Sqitch keeps undo and check scripts in these folders beside ``deploy``."""
 
-    >>> sorted([Path("m/V10__b.sql"), Path("m/V2__a.sql")], key=sort_key)
-    [PosixPath('m/V2__a.sql'), PosixPath('m/V10__b.sql')]
+
+def sort_key(path: Path) -> tuple[tuple[tuple[int, int, str], ...], ...]:
+    """Migration order: each path component compared naturally (``V2`` before ``V10``), and
+    Flyway's repeatable migrations (``R__*.sql``) after the versioned ones, as Flyway runs them.
+
+    >>> sorted([Path("m/R__views.sql"), Path("m/V10__b.sql"), Path("m/V2__a.sql")], key=sort_key)
+    [PosixPath('m/V2__a.sql'), PosixPath('m/V10__b.sql'), PosixPath('m/R__views.sql')]
     """
-    return tuple(natural_key(part) for part in path.parts)
+    repeatable = ((1 if path.name.startswith("R__") else 0, 0, ""),)
+    return (*(_natural(part) for part in path.parts[:-1]), repeatable + natural_key(path.name))
+
+
+_natural = functools.cache(natural_key)
+"""Folder names repeat across a tree's files: their keys are computed once."""
 
 
 def expand_paths(arguments: list[str]) -> list[Path]:
@@ -76,9 +94,14 @@ def expand_paths(arguments: list[str]) -> list[Path]:
         for match in matches:
             path = Path(match)
             if path.is_dir():
-                for item in path.rglob("*.sql"):
-                    if item.is_file() and not is_undo_migration(item.name):
-                        found[item] = None
+                inside = [
+                    item
+                    for item in path.rglob("*.sql")
+                    if item.is_file() and not is_undo_migration(item.name) and not _in_undo_folder(item, path)
+                ]
+                if not inside:
+                    raise AdvisorError("no .sql migration files in this folder", Location(path))
+                found.update(dict.fromkeys(inside))
             elif path.exists():
                 # a glob, like a folder, leaves out undo migrations; a file named outright is linted
                 if match == argument or not is_undo_migration(path.name):
@@ -86,6 +109,13 @@ def expand_paths(arguments: list[str]) -> list[Path]:
             else:
                 raise AdvisorError("no such file or folder", Location(path))
     return sorted(found, key=sort_key)
+
+
+def _in_undo_folder(item: Path, root: Path) -> bool:
+    text = item.as_posix()
+    if not any(f"/{name}/" in text for name in _NOT_UP_FOLDERS):
+        return False
+    return bool(_NOT_UP_FOLDERS & set(item.relative_to(root).parts[:-1]))
 
 
 def read_source(path: Path) -> Source:
@@ -104,4 +134,7 @@ def decode(name: str, raw: bytes) -> Source:
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         raise AdvisorError("the file is not valid UTF-8", Location(Path(name), line)) from None
-    return Source(name, up_section(text))
+    lowered = text.lower()
+    if "migrate:down" in lowered or "goose down" in lowered:  # only then look line by line
+        text = up_section(text)
+    return Source(name, text)

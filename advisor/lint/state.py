@@ -85,6 +85,7 @@ class TableState:
     """False for a table only seen being altered: its columns and indexes are unknown."""
     keyed: bool = True
     """Whether it should have a primary key (temporary tables and partitions need not)."""
+    partitioned: bool = False
     loc: Loc | None = None
 
     def column(self, name: str) -> ColumnState | None:
@@ -127,12 +128,13 @@ class Schema:
     def on_create_table(self, op: CreateTable) -> None:
         if op.if_not_exists and self.table(op.table) is not None:
             return  # CREATE TABLE IF NOT EXISTS of a table that exists does nothing
-        keyed = not op.temporary and op.partition_of is None
-        table = TableState(name=op.table, new=True, loc=op.loc, keyed=keyed)
+        keyed = not op.temporary and op.partition_of is None and not op.copied
+        table = TableState(name=op.table, new=True, loc=op.loc, keyed=keyed, known=not op.copied)
+        table.partitioned = op.partitioned
         for column in op.columns:
             self._add_column(table, column)
         for constraint in op.constraints:
-            self._add_constraint(table, constraint, op.loc)
+            self._add_constraint(table, constraint, constraint.loc or op.loc)
         if op.partition_of:
             parent = self.table(op.partition_of)
             if parent is not None:

@@ -83,6 +83,16 @@ def test_text_format_states_problem_fix_and_summary() -> None:
     assert lines[-1] == "2 findings (1 error, 1 warning) in 1 file"
 
 
+def test_select_and_ignore_options(tmp_path: Path) -> None:
+    path = tmp_path / "m.sql"
+    path.write_text("ALTER TABLE a ADD COLUMN b json;\nDROP TABLE c;\n")
+    done = advisor("lint", str(path), "--format", "gcc", "--ignore", "MIG012", "--select", "MIG020")
+    assert locations(done.stdout) == ["m.sql:1:15 MIG020", "m.sql:1:15 MIG035"]
+    text = advisor("lint", str(path), "--ignore", "MIG012", "--ignore", "mig020")
+    assert text.stdout.splitlines()[-1] == "1 finding (0 errors, 0 warnings, 1 info) in 1 file"
+    assert text.returncode == 0  # an info never fails
+
+
 def test_fail_on_error_ignores_warnings(tmp_path: Path) -> None:
     path = tmp_path / "m.sql"
     path.write_text("DROP TABLE sessions;\n")
@@ -118,6 +128,10 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path: Path) -> None:
     assert dialect.returncode == 2 and "unknown dialect 'oracle'" in dialect.stderr
     rule = advisor("lint", "--select", "MIG02", str(tmp_path))
     assert rule.returncode == 2 and "unknown rule 'MIG02'" in rule.stderr
+    (tmp_path / "empty").mkdir()
+    empty = advisor("lint", str(tmp_path / "empty"))
+    assert empty.returncode == 2
+    assert empty.stderr == f"advisor: error: {tmp_path / 'empty'}: no .sql migration files in this folder\n"
     assert "Traceback" not in missing.stderr + binary.stderr + dialect.stderr + rule.stderr
 
 
@@ -126,6 +140,8 @@ def test_unparseable_statement_does_not_hide_the_rest(tmp_path: Path) -> None:
     done = advisor("lint", str(tmp_path / "m.sql"), "--format", "gcc")
     assert done.returncode == 1
     assert locations(done.stdout) == ["m.sql:1:32 MIG000", "m.sql:2:1 MIG012"]
+    quiet = advisor("lint", str(tmp_path / "m.sql"), "--format", "gcc", "--ignore", "MIG000")
+    assert locations(quiet.stdout) == ["m.sql:2:1 MIG012"]
 
 
 def test_unterminated_string_keeps_the_statements_before_it(tmp_path: Path) -> None:
@@ -295,3 +311,45 @@ def test_json_sarif_github_gitlab(tmp_path: Path) -> None:
         ("MIG014", "critical", 2),
     ]
     assert len({g["fingerprint"] for g in gitlab}) == 2
+
+
+def test_flyway_repeatable_last_and_sqitch_revert_skipped(tmp_path: Path) -> None:
+    (tmp_path / "sql").mkdir()
+    (tmp_path / "sql" / "R__views.sql").write_text(
+        "DROP VIEW IF EXISTS v;\nCREATE VIEW v AS SELECT * FROM t;\n"
+    )
+    (tmp_path / "sql" / "V1__t.sql").write_text("CREATE TABLE t (id bigint PRIMARY KEY);\n")
+    (tmp_path / "sql" / "V2__drop.sql").write_text("DROP TABLE old;\n")
+    (tmp_path / "sqitch" / "deploy").mkdir(parents=True)
+    (tmp_path / "sqitch" / "revert").mkdir()
+    (tmp_path / "sqitch" / "deploy" / "users.sql").write_text("CREATE TABLE users (id bigint PRIMARY KEY);\n")
+    (tmp_path / "sqitch" / "revert" / "users.sql").write_text("DROP TABLE users;\n")
+    done = advisor("lint", "sql", "sqitch", "--format", "json", cwd=tmp_path)
+    report = json.loads(done.stdout)
+    assert report["files"] == 4  # the revert script is not a migration
+    assert [(Path(f["file"]).name, f["rule"]) for f in report["findings"]] == [("V2__drop.sql", "MIG012")]
+
+
+def test_every_configuration_key(tmp_path: Path) -> None:
+    settings = tmp_path / "ci" / "lint.toml"
+    settings.parent.mkdir()
+    settings.write_text(
+        "[tool.advisor.lint]\n"
+        'dialect = "postgres"\n'
+        'target-version = "11"\n'
+        'fail-on = "error"\n'
+        'select = ["MIG020"]\n'
+        "big-table-rows = 10\n"
+    )
+    (tmp_path / "m.sql").write_text("ALTER TABLE t ADD COLUMN c text DEFAULT 'x';\n")
+    done = advisor("lint", "m.sql", "--config", str(settings), "--format", "gcc", cwd=tmp_path)
+    # PostgreSQL 11 is the first to add a defaulted column without a rewrite; 11 here means no MIG010
+    assert locations(done.stdout) == ["m.sql:1:15 MIG020"]
+    assert done.returncode == 0  # fail-on = "error" and MIG020 is a warning
+    older = advisor(
+        "lint", "m.sql", "--config", str(settings), "--target-version", "10", "--format", "gcc", cwd=tmp_path
+    )
+    assert locations(older.stdout) == ["m.sql:1:15 MIG010", "m.sql:1:15 MIG020"]
+    settings.write_text('[tool.advisor.lint]\nfail-on = "never"\n')
+    bad = advisor("lint", "m.sql", "--config", str(settings), cwd=tmp_path)
+    assert bad.returncode == 2 and "tool.advisor.lint.fail-on" in bad.stderr

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from advisor.lint.engine import LintFinding, Options, lint
@@ -100,6 +100,8 @@ text = st.one_of(
 )
 
 
+@example(sql="\x1e\r:", dialect="mysql", wrap=False)  # \r and \x1e do not end lines
+@example(sql="SELECT 1;\nSELECT 'open", dialect="postgres", wrap=True)
 @settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(sql=text, dialect=st.sampled_from(["postgres", "mysql", "mariadb", "sqlite"]), wrap=st.booleans())
 def test_no_statement_crashes_the_linter(sql: str, dialect: str, wrap: bool) -> None:

@@ -7,7 +7,21 @@ from collections.abc import Iterator
 
 from advisor.catalog.model import Severity
 from advisor.lint.checks.base import POSTGRES, Context, Hit, rule
-from advisor.lint.ops import AlterEnum, Cluster, Drop, DropColumn, Rename, RenameKind, Truncate, Vacuum, Write
+from advisor.lint.ops import (
+    AlterEnum,
+    Cluster,
+    Drop,
+    DropColumn,
+    DropConstraint,
+    RefreshView,
+    Rename,
+    RenameKind,
+    RewriteTable,
+    Truncate,
+    Vacuum,
+    Write,
+)
+from advisor.lint.state import key
 
 
 @rule("MIG012", Drop)
@@ -86,22 +100,28 @@ def truncate(op: Truncate, ctx: Context) -> Iterator[Hit]:
     )
 
 
-@rule("MIG018", Vacuum, Cluster, dialects=POSTGRES)
-def vacuum_full_or_cluster(op: Vacuum | Cluster, ctx: Context) -> Iterator[Hit]:
+@rule("MIG018", Vacuum, Cluster, RewriteTable, dialects=POSTGRES)
+def vacuum_full_or_cluster(op: Vacuum | Cluster | RewriteTable, ctx: Context) -> Iterator[Hit]:
+    fix = (
+        "Run plain VACUUM (no lock on reads and writes), or rebuild online with pg_repack, outside "
+        "migrations."
+    )
     if isinstance(op, Vacuum):
         if not op.full:
             return
         what, table = "VACUUM FULL", op.tables[0] if op.tables else None
+    elif isinstance(op, RewriteTable):
+        what, table = f"ALTER TABLE {op.table} {op.what}", op.table
+        fix = "Do it in a maintenance window, or build a new table online and switch to it."
     else:
         what, table = "CLUSTER", op.table
     if table is not None and ctx.is_new(table):
         return
-    target = f" {table}" if table else " (every table)"
+    target = "" if isinstance(op, RewriteTable) else f" {table}" if table else " (every table)"
     yield Hit(
         op.loc,
         f"{what}{target} rewrites the table under an ACCESS EXCLUSIVE lock: no reads or writes until done",
-        "Run plain VACUUM (no lock on reads and writes), or rebuild online with pg_repack, outside "
-        "migrations.",
+        fix,
         table,
     )
 
@@ -138,3 +158,31 @@ def enum_value_change(op: AlterEnum, ctx: Context) -> Iterator[Hit]:
             "PostgreSQL 12: the migration fails",
             "Run it in a migration of its own without a transaction, or upgrade to PostgreSQL 12+.",
         )
+
+
+@rule("MIG024", DropConstraint)
+def drop_foreign_key(op: DropConstraint, ctx: Context) -> Iterator[Hit]:
+    table = ctx.schema.table(op.table)
+    known = table is not None and any(key(fk.name or "") == key(op.name) for fk in table.foreign_keys)
+    if not (op.foreign_key or known) or ctx.is_new(op.table):
+        return
+    yield Hit(
+        op.loc,
+        f"dropping foreign key {op.name} on {op.table} removes a guarantee the data and the code rely "
+        "on: rows that point at nothing can appear, and cascades stop",
+        "Keep the constraint unless the relationship itself is going away; if it must be rebuilt, "
+        "add the new one NOT VALID and validate it before dropping the old one.",
+    )
+
+
+@rule("MIG025", RefreshView, dialects=POSTGRES)
+def refresh_without_concurrently(op: RefreshView, ctx: Context) -> Iterator[Hit]:
+    if op.concurrently:
+        return
+    yield Hit(
+        op.loc,
+        f"REFRESH MATERIALIZED VIEW {op.view} takes an ACCESS EXCLUSIVE lock on it: every query "
+        "reading the view waits until the refresh is done",
+        "Use REFRESH MATERIALIZED VIEW CONCURRENTLY (the view needs a unique index), or refresh "
+        "outside the migration.",
+    )

@@ -102,8 +102,35 @@ def concurrently_in_transaction(op: Op, ctx: Context) -> Iterator[Hit]:
     )
 
 
-@rule("MIG005", AddConstraint, dialects=POSTGRES)
-def constraint_without_not_valid(op: AddConstraint, ctx: Context) -> Iterator[Hit]:
+@rule("MIG026", CreateIndex, dialects=POSTGRES, severity=Severity.ERROR)
+def concurrent_index_on_partitioned_table(op: CreateIndex, ctx: Context) -> Iterator[Hit]:
+    table = ctx.schema.table(op.table)
+    if not op.concurrently or table is None or not table.partitioned:
+        return
+    yield Hit(
+        op.loc,
+        f"CREATE INDEX CONCURRENTLY on partitioned table {op.table}: PostgreSQL refuses it "
+        "(cannot create index on partitioned table concurrently)",
+        f"CREATE INDEX ... ON ONLY {op.table} (an invalid parent index), CREATE INDEX CONCURRENTLY "
+        "on each partition, then ALTER INDEX parent_index ATTACH PARTITION each partition's index.",
+    )
+
+
+@rule("MIG005", AddConstraint, AddColumn, dialects=POSTGRES)
+def constraint_without_not_valid(op: AddConstraint | AddColumn, ctx: Context) -> Iterator[Hit]:
+    if isinstance(op, AddColumn):
+        ref = op.column.references
+        if ref is not None and not ctx.is_new(op.table):
+            yield Hit(
+                op.loc,
+                f"adding column {op.column.name} with REFERENCES {ref.ref_table} to existing table "
+                f"{op.table} checks every row while {op.table} is locked ACCESS EXCLUSIVE and "
+                f"{ref.ref_table} SHARE ROW EXCLUSIVE",
+                "Add the column without REFERENCES, then ADD CONSTRAINT ... FOREIGN KEY ... NOT VALID, "
+                "and VALIDATE CONSTRAINT in a later transaction.",
+                op.table,
+            )
+        return
     con = op.constraint
     if con.kind not in (ConstraintKind.FOREIGN_KEY, ConstraintKind.CHECK) or con.not_valid:
         return
@@ -124,14 +151,9 @@ def constraint_without_not_valid(op: AddConstraint, ctx: Context) -> Iterator[Hi
     )
 
 
-@rule("MIG006", AddConstraint, ValidateConstraint, dialects=POSTGRES)
-def validate_in_same_transaction(op: Op, ctx: Context) -> Iterator[Hit]:
-    if isinstance(op, AddConstraint):
-        if op.constraint.not_valid and op.constraint.name:
-            ctx.not_valid_tx[(key(op.table), key(op.constraint.name))] = ctx.transaction
-        return
-    assert isinstance(op, ValidateConstraint)
-    added = ctx.not_valid_tx.pop((key(op.table), key(op.name)), -1)
+@rule("MIG006", ValidateConstraint, dialects=POSTGRES)
+def validate_in_same_transaction(op: ValidateConstraint, ctx: Context) -> Iterator[Hit]:
+    added = ctx.not_valid_tx.get((key(op.table), key(op.name)), -1)
     if added is None or added == -1 or added != ctx.transaction:
         return
     yield Hit(
@@ -143,8 +165,21 @@ def validate_in_same_transaction(op: Op, ctx: Context) -> Iterator[Hit]:
     )
 
 
-@rule("MIG007", AddConstraint, dialects=POSTGRES)
-def unique_constraint_builds_index(op: AddConstraint, ctx: Context) -> Iterator[Hit]:
+@rule("MIG007", AddConstraint, AddColumn, dialects=POSTGRES)
+def unique_constraint_builds_index(op: AddConstraint | AddColumn, ctx: Context) -> Iterator[Hit]:
+    if isinstance(op, AddColumn):
+        column = op.column
+        if (column.primary_key or column.unique) and not ctx.is_new(op.table):
+            kind = "primary key" if column.primary_key else "unique"
+            yield Hit(
+                op.loc,
+                f"adding column {column.name} as a {kind} to existing table {op.table} builds its "
+                "index under an ACCESS EXCLUSIVE lock: no reads or writes until it is done",
+                "Add the column without the constraint, fill it, CREATE UNIQUE INDEX CONCURRENTLY, "
+                f"then ADD CONSTRAINT name {kind.upper()} USING INDEX index_name.",
+                op.table,
+            )
+        return
     con = op.constraint
     kinds = (ConstraintKind.UNIQUE, ConstraintKind.PRIMARY_KEY, ConstraintKind.EXCLUDE)
     if con.kind not in kinds or con.using_index or ctx.is_new(op.table):
@@ -272,7 +307,7 @@ def column_type_change(op: AlterColumnType, ctx: Context) -> Iterator[Hit]:
     change = f"changing {op.table}.{op.column}" + (f" from {old}" if old else "") + f" to {op.type}"
     caveat = (
         ""
-        if old is not None
+        if old is not None or op.using
         else ", unless its current type (not shown by the linted files) converts without one, as a "
         "shorter varchar does"
     )

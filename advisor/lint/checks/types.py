@@ -140,13 +140,16 @@ def json_column(op: Op, ctx: Context) -> Iterator[Hit]:
 
 
 _MONEY_NAME = re.compile(r"price|amount|cost|total|balance|fee|salary|money|payment|revenue|tax")
+_NOT_MONEY = re.compile(r"rate|ratio|percent|pct|count|weight|score|factor|share")
+"""Names that hold a ratio or a count even next to a money word (``tax_rate``, ``total_count``)."""
 _FLOATS = {"real", "double precision", "float", "double", "float4", "float8"}
 
 
 @rule("MIG036", *_COLUMN_OPS)
 def money_as_float(op: Op, ctx: Context) -> Iterator[Hit]:
     for name, type_, loc in typed_columns(op):
-        if type_.name in _FLOATS and _MONEY_NAME.search(name.lower()):
+        lowered = name.lower()
+        if type_.name in _FLOATS and _MONEY_NAME.search(lowered) and not _NOT_MONEY.search(lowered):
             yield Hit(
                 loc,
                 f"{_where(op)}{name} holds money in {type_}: binary floating point cannot store "

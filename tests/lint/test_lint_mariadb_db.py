@@ -1,0 +1,96 @@
+"""MySQL-family rule claims checked on a real MariaDB server through the mysql client.
+
+MIG052: appending ENUM members is instant, inserting one in the middle needs a table copy.
+MIG051: MariaDB 10.5+ creates a foreign key for a column-level REFERENCES (so the rule is quiet
+there). MIG050: LOCK=NONE makes the server refuse a change it can only do by copying. Without a
+reachable server these tests skip, unless ADVISOR_REQUIRE_DB=1.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+from advisor.lint.baseline import load_schema_files
+from advisor.lint.engine import Options, lint
+from advisor.lint.source import Source
+
+CLIENT = ["-h", "127.0.0.1", "-u", "root", "--batch", "--skip-column-names"]
+
+
+def _mysql(database: str, sql: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["mysql", *CLIENT, database], input=sql, capture_output=True, text=True, timeout=60, check=False
+    )
+
+
+@pytest.fixture(scope="module")
+def database() -> Iterator[str]:
+    def unavailable(reason: str) -> None:
+        if os.environ.get("ADVISOR_REQUIRE_DB") == "1":
+            pytest.fail(f"MariaDB is required (ADVISOR_REQUIRE_DB=1): {reason}")
+        pytest.skip(reason)
+
+    if shutil.which("mysql") is None:
+        unavailable("the mysql client is not installed")
+    probe = _mysql("test", "SELECT 1;")
+    if probe.returncode != 0:
+        unavailable(f"MariaDB at 127.0.0.1:3306 is not reachable: {probe.stderr.strip()}")
+    name = f"advisor_lint_{uuid.uuid4().hex[:10]}"
+    _mysql("test", f"CREATE DATABASE {name};")
+    try:
+        yield name
+    finally:
+        _mysql("test", f"DROP DATABASE IF EXISTS {name};")
+
+
+SCHEMA = "CREATE TABLE orders (id BIGINT PRIMARY KEY, status ENUM('pending', 'paid', 'shipped') NOT NULL);\n"
+
+
+def _findings(tmp_path: object, sql: str) -> list[str]:
+    from pathlib import Path
+
+    folder = Path(str(tmp_path))
+    (folder / "schema.sql").write_text(SCHEMA)
+    schema = load_schema_files([folder / "schema.sql"], "mariadb")
+    return [f.rule for f in lint([Source("m.sql", sql)], Options(dialect="mariadb"), schema)]
+
+
+def test_enum_append_is_instant_and_insert_copies(database: str, tmp_path: object) -> None:
+    setup = f"DROP TABLE IF EXISTS orders;\n{SCHEMA}INSERT INTO orders VALUES (1, 'paid');\n"
+    append = "ALTER TABLE orders MODIFY status ENUM('pending', 'paid', 'shipped', 'refunded') NOT NULL"
+    insert = "ALTER TABLE orders MODIFY status ENUM('pending', 'authorized', 'paid', 'shipped') NOT NULL"
+    assert "MIG052" not in _findings(tmp_path, append + ";")
+    assert "MIG052" in _findings(tmp_path, insert + ";")
+    assert _mysql(database, setup + append + ", ALGORITHM=INSTANT;").returncode == 0
+    refused = _mysql(database, setup + insert + ", ALGORITHM=INSTANT;")
+    assert refused.returncode != 0 and "ALGORITHM=INSTANT is not supported" in refused.stderr
+
+
+def test_lock_none_refuses_a_copying_change(database: str) -> None:
+    setup = f"DROP TABLE IF EXISTS orders;\n{SCHEMA}"
+    change = "ALTER TABLE orders MODIFY status VARCHAR(20) NOT NULL"
+    refused = _mysql(database, setup + change + ", LOCK=NONE;")
+    assert refused.returncode != 0 and "LOCK=NONE is not supported" in refused.stderr
+    found = lint([Source("m.sql", change + ", ALGORITHM=COPY;")], Options(dialect="mariadb"))
+    assert "MIG050" in {f.rule for f in found}
+
+
+def test_mariadb_honours_inline_references(database: str) -> None:
+    sql = (
+        "DROP TABLE IF EXISTS items, parents;\n"
+        "CREATE TABLE parents (id BIGINT PRIMARY KEY);\n"
+        "CREATE TABLE items (id BIGINT PRIMARY KEY, parent_id BIGINT REFERENCES parents (id));\n"
+        "SELECT COUNT(*) FROM information_schema.REFERENTIAL_CONSTRAINTS\n"
+        f"WHERE CONSTRAINT_SCHEMA = '{database}' AND TABLE_NAME = 'items';\n"
+    )
+    done = _mysql(database, sql)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "1"
+    assert "MIG051" not in {f.rule for f in lint([Source("m.sql", sql)], Options(dialect="mariadb"))}
+    assert "MIG051" in {f.rule for f in lint([Source("m.sql", sql)], Options(dialect="mysql"))}
