@@ -128,6 +128,7 @@ class _Run:
             schema=schema,
             target_version=options.target_version,
             assume_in_transaction=options.assume_in_transaction,
+            unreleased=options.report_files or frozenset(),
         )
         self.by_type: dict[type[Op], list[LintRule]] = {}
         for item in rules:

@@ -80,7 +80,9 @@ class TableState:
     not_valid: dict[str, Loc] = field(default_factory=dict)
     """NOT VALID constraints by name, with where they were added."""
     new: bool = False
-    """Created by the migrations being linted (so still empty while they run)."""
+    """Created by the migrations being linted."""
+    created_in: str = ""
+    """The file that created it, when ``new``."""
     known: bool = True
     """False for a table only seen being altered: its columns and indexes are unknown."""
     keyed: bool = True
@@ -129,7 +131,9 @@ class Schema:
         if op.if_not_exists and self.table(op.table) is not None:
             return  # CREATE TABLE IF NOT EXISTS of a table that exists does nothing
         keyed = not op.temporary and op.partition_of is None and not op.copied
-        table = TableState(name=op.table, new=True, loc=op.loc, keyed=keyed, known=not op.copied)
+        table = TableState(
+            name=op.table, new=True, created_in=op.loc.file, loc=op.loc, keyed=keyed, known=not op.copied
+        )
         table.partitioned = op.partitioned
         for column in op.columns:
             self._add_column(table, column)

@@ -265,8 +265,13 @@ def test_diff_reports_only_changed_files(tmp_path: Path) -> None:
     git("commit", "-qm", "old")
     (tmp_path / "2_new.sql").write_text("CREATE INDEX i ON t (a);\nDROP TABLE y;\n")
     done = advisor("lint", ".", "--diff", "HEAD", "--format", "gcc", cwd=tmp_path)
-    # 1_old.sql is still replayed (t is a new table, so its index is fine) but not reported
-    assert locations(done.stdout) == ["2_new.sql:2:1 MIG012"]
+    # 1_old.sql is replayed but not reported; it has been deployed, so t holds rows by now
+    assert locations(done.stdout) == ["2_new.sql:1:1 MIG001", "2_new.sql:2:1 MIG012"]
+    # two files not deployed yet: the table one creates is still empty when the other indexes it
+    (tmp_path / "3_newer.sql").write_text("CREATE TABLE u (id bigint PRIMARY KEY, b text);\n")
+    (tmp_path / "4_newest.sql").write_text("CREATE INDEX j ON u (b);\n")
+    done = advisor("lint", ".", "--diff", "HEAD", "--format", "gcc", cwd=tmp_path)
+    assert locations(done.stdout) == ["2_new.sql:1:1 MIG001", "2_new.sql:2:1 MIG012"]
     bad = advisor("lint", ".", "--diff", "no-such-ref", cwd=tmp_path)
     assert bad.returncode == 2 and "--diff no-such-ref" in bad.stderr
 

@@ -74,14 +74,21 @@ class Context:
     """(table, constraint) added NOT VALID, with the transaction that added it."""
     reported: set[tuple[str, str]] = field(default_factory=set)
     """(rule, key) pairs a rule already reported, for rules that speak once per file."""
+    unreleased: frozenset[str] = frozenset()
+    """Files not deployed yet (those ``--diff`` reports on): a table one of them creates is new."""
 
     @property
     def in_transaction(self) -> bool:
         return self.depth > 0 or self.assume_in_transaction
 
     def is_new(self, table: str | None) -> bool:
-        """The table was created by the linted migrations, so it is empty: locking it harms nobody."""
-        return self.schema.is_new(table)
+        """The table is still empty when this statement runs, so locking it harms nobody: created
+        earlier in the same file (one deploy), or in a file not deployed yet (``--diff``). A table
+        an earlier migration file created has been live since that file ran."""
+        state = self.schema.table(table)
+        if state is None or not state.new:
+            return False
+        return state.created_in == self.file or state.created_in in self.unreleased
 
     def version_at_least(self, *version: int) -> bool:
         """Whether the target server is at least ``version`` (unknown: assume a current server)."""
