@@ -18,7 +18,7 @@ from advisor.cost.select import Plan, select, widened_candidates
 from advisor.errors import AdvisorError, Location
 from advisor.report.build import build_result
 from advisor.report.result import Result
-from advisor.rules.base import CANDIDATE_RULES, DESIGN_RULES, Candidate, Output, load_rules
+from advisor.rules.base import CANDIDATE_RULES, DESIGN_RULES, Candidate, Finding, Output, load_rules
 from advisor.rules.context import Context
 from advisor.rules.review import review
 from advisor.spec.model import Index, Spec, Table
@@ -143,4 +143,16 @@ def recommend(spec: Spec) -> Result:
     findings = [*out.findings, *review(ctx, plan)]
     for rule in DESIGN_RULES.values():
         findings.extend(rule(ctx, plan))
-    return build_result(ctx, plan, out.rejections, findings)
+    return build_result(ctx, plan, out.rejections, most_specific(findings))
+
+
+# query rules that name why a pattern scans and rewrite it (function on the column, leading
+# wildcard, OR across columns): where one fires, the general "still scans" finding is noise
+_SCAN_CAUSES = frozenset({"QRY002", "QRY004", "QRY005"})
+
+
+def most_specific(findings: Iterable[Finding]) -> list[Finding]:
+    """``findings`` less each IDX009 whose pattern a query rule already explains."""
+    findings = list(findings)
+    explained = {p for f in findings if f.rule in _SCAN_CAUSES for p in f.patterns}
+    return [f for f in findings if f.rule != "IDX009" or not set(f.patterns) & explained]

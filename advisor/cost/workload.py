@@ -65,16 +65,30 @@ def block_reads(
     models: Mapping[str, TableModel], shape: QueryShape, config: Config
 ) -> tuple[float, list[AccessPlan]]:
     """Read cost of one query block (not its subqueries) and the access plans chosen."""
+    cost, plans, _ = _block(models, shape, config)
+    return cost, plans
+
+
+def block_rows(models: Mapping[str, TableModel], shape: QueryShape, config: Config) -> float:
+    """Rows one query block returns (joins included, before any GROUP BY)."""
+    return _block(models, shape, config)[2]
+
+
+def _block(
+    models: Mapping[str, TableModel], shape: QueryShape, config: Config
+) -> tuple[float, list[AccessPlan], float]:
+    """Cost, access plans and result rows of one query block: the most selective access drives,
+    each other table joins by a lookup per row or one scan, whichever is cheaper."""
     accesses = [a for a in shape.accesses if a.table in models]
     if not accesses:
-        return 0.0, []
+        return 0.0, [], 0.0
     alone = {
         a.table: best_plan(models[a.table], _access(models[a.table], a, shape=shape), config.get(a.table, ()))
         for a in accesses
     }
     if len(accesses) == 1:
         plan = alone[accesses[0].table]
-        return plan.cost, [plan]
+        return plan.cost, [plan], plan.rows
     driving = min(accesses, key=lambda a: (alone[a.table].rows, alone[a.table].cost))
     plans = [alone[driving.table]]
     cost, rows = plans[0].cost, plans[0].rows
@@ -95,7 +109,7 @@ def block_reads(
             plans.append(scan)
         rows = rows * lookup.rows if joined else rows * scan.rows
         visited.add(nxt.table)
-    return cost, plans
+    return cost, plans, rows
 
 
 def _maintained(tm: TableModel, indexes: Sequence[IndexModel], changed: frozenset[str] | None) -> int:

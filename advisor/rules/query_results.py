@@ -11,6 +11,7 @@ from sqlglot import exp
 
 from advisor.analysis.shape import PredicateKind, QueryShape, StatementKind
 from advisor.cost.select import Plan
+from advisor.cost.workload import block_rows
 from advisor.rewrite.queries import (
     bounded,
     explicit_columns,
@@ -181,19 +182,17 @@ def order_by_random(ctx: Context, plan: Plan) -> list[Finding]:
 # -- QRY009 ------------------------------------------------------------------------------------
 
 
-def _estimated_rows(ctx: Context, shape: QueryShape) -> tuple[str, float] | None:
-    """(first table, rows it returns per run); None when a condition's selectivity is unknown
-    (an OR, or one no index serves: the cost model counts those as keeping every row)."""
-    if not shape.accesses:
+def _estimated_rows(ctx: Context, plan: Plan, shape: QueryShape) -> tuple[str, float] | None:
+    """(first table, rows the statement returns per run, joins included); None when a condition's
+    selectivity is unknown (an OR, or one no index serves: the cost model counts those as keeping
+    every row)."""
+    if not shape.accesses or shape.accesses[0].table not in ctx.models:
         return None
-    acc = shape.accesses[0]
-    if acc.has_or or any(p.kind is PredicateKind.NOT_SARGABLE for p in acc.predicates):
-        return None
-    model = ctx.models.get(acc.table)
-    if model is None:
-        return None
-    rows = model.rows * model.share(acc.predicates)
-    return acc.table, min(rows, float(shape.limit)) if shape.limit is not None else rows
+    for acc in shape.accesses:
+        if acc.has_or or any(p.kind is PredicateKind.NOT_SARGABLE for p in acc.predicates):
+            return None
+    rows = block_rows(ctx.models, shape, plan.config)
+    return shape.accesses[0].table, min(rows, float(shape.limit)) if shape.limit is not None else rows
 
 
 @design_rule("QRY009")
@@ -205,7 +204,7 @@ def unbounded_read(ctx: Context, plan: Plan) -> list[Finding]:
     for pattern, shape in top(ctx):
         if shape.kind is not StatementKind.SELECT or shape.has_limit or shape.group_by:
             continue
-        estimate = _estimated_rows(ctx, shape)
+        estimate = _estimated_rows(ctx, plan, shape)
         if estimate is None or estimate[1] < most:
             continue
         tree = parse(pattern.sql, ctx.spec.dialect)
@@ -294,7 +293,7 @@ def n_plus_one(ctx: Context, plan: Plan) -> list[Finding]:
             ratio = lookup.per_sec / listing.per_sec
             if ratio < multiple:
                 continue
-            estimate = _estimated_rows(ctx, other)
+            estimate = _estimated_rows(ctx, plan, other)
             rows = estimate[1] if estimate is not None else 0.0
             if ratio < rows * share or ratio > max(rows, 1.0) * 2:
                 continue

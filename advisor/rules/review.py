@@ -192,10 +192,14 @@ def why_scanned(ctx: Context, plan: Plan, name: str, table: str) -> tuple[str, s
         )
     turned_down = [r for r in plan.rejected if name in r.patterns and r.design.table == table]
     if turned_down:
-        return (
-            f"the index that would serve it was turned down: {turned_down[0].reason}",
-            "raise the budget, or accept the scan",
-        )
+        reason = turned_down[0].reason
+        if "budget" in reason:
+            fix = "raise the budget, or accept the scan"
+        elif "writes cost more" in reason:
+            fix = "accept the scan, or write the indexed column less often (batch or coalesce the updates)"
+        else:
+            fix = "accept the scan, or check the statistics the estimate rests on"
+        return f"the index that would serve it was turned down: {reason}", fix
     share = ctx.models[table].share(p for a in accesses for p in a.predicates)
     if share >= ctx.threshold("IDX007", "max_selectivity"):
         return (
