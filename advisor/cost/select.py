@@ -205,9 +205,13 @@ def _not_worth_it(
     """The candidates neither picked nor turned down for a stated reason that would save reads
     with the plan applied, but less than the index maintenance they add to the writes."""
     decided = set(chosen) | {r.design for r in rejected}
+    # only where it explains something: a pattern of the candidate still reads its table in full
+    scanning = {
+        (p, a.table) for p, cost in state.costs.items() for a in cost.plans if a.index is None and a.table
+    }
     out = []
     for cand in candidates:
-        if cand.design in decided:
+        if cand.design in decided or not any((p, cand.design.table) in scanning for p in cand.patterns):
             continue
         decided.add(cand.design)
         trial = state.trial(cand.design)
@@ -353,19 +357,18 @@ def _swap(state: _State, candidates: Sequence[Candidate], chosen: dict[IndexDesi
     """Greedy picks early what served a pattern best at the time; once later picks have changed
     the picture, replace a pick by a smaller candidate for the same patterns when the workload
     comes out no worse (e.g. a partial index instead of a full one)."""
+    on_table: dict[str, list[Candidate]] = {}
+    for cand in candidates:
+        on_table.setdefault(cand.design.table, []).append(cand)
     for design in list(chosen):
         if design not in chosen:
             continue
         current = chosen[design]
         size = state.model(design).size_bytes
         best: tuple[float, Candidate, _Trial] | None = None
-        for cand in candidates:
+        for cand in on_table.get(design.table, ()):
             other = cand.design
-            if (
-                other.table != design.table
-                or other in chosen
-                or not set(cand.patterns) & set(current.candidate.patterns)
-            ):
+            if other in chosen or not set(cand.patterns) & set(current.candidate.patterns):
                 continue
             if state.model(other).size_bytes >= size:
                 continue

@@ -198,12 +198,15 @@ def _weight_notes(ctx: Context) -> list[str]:
 
 def _rejected(rejections: Sequence[Rejection], plan: Plan) -> tuple[Rejected, ...]:
     chosen = dict.fromkeys(c.candidate.design for c in plan.chosen)  # pick order, for stable output
+    on_table: dict[str, list[IndexDesign]] = {}
+    for design in chosen:
+        on_table.setdefault(design.table, []).append(design)
     seen: dict[str, Rejected] = {}
     for r in [*rejections, *plan.rejected]:
         label = r.design.label()
         if r.design in chosen or label in seen:
             continue
-        wider = next((d for d in chosen if r.design.serves_as_prefix_of(d)), None)
+        wider = next((d for d in on_table.get(r.design.table, ()) if r.design.serves_as_prefix_of(d)), None)
         reason = f"served by the recommended {wider.label()}" if wider is not None else r.reason
         seen[label] = Rejected(label, r.rule, reason, r.patterns)
     return tuple(seen.values())

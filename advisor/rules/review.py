@@ -6,7 +6,7 @@ from __future__ import annotations
 from advisor.analysis.shape import PredicateKind
 from advisor.cost.select import Plan
 from advisor.emit.ddl import create_index, drop_index, to_sql
-from advisor.rules.base import REVIEW_IDS, Finding
+from advisor.rules.base import REVIEW_IDS, Finding, Rejection
 from advisor.rules.context import Context
 from advisor.spec.model import IndexKey
 
@@ -115,6 +115,10 @@ def scans_left(ctx: Context, plan: Plan) -> list[Finding]:
     min_rows = ctx.threshold("IDX009", "min_table_rows")
     min_load = ctx.threshold("IDX009", "min_cost_per_sec")
     total = sum(ctx.pattern(p).per_sec * c.total for p, c in plan.after.items()) or 1.0
+    rejected: dict[tuple[str, str], list[Rejection]] = {}
+    for r in plan.rejected:
+        for name in r.patterns:
+            rejected.setdefault((name, r.design.table), []).append(r)
     out = []
     for name, cost in plan.after.items():
         pattern = ctx.pattern(name)
@@ -123,7 +127,7 @@ def scans_left(ctx: Context, plan: Plan) -> list[Finding]:
             load = pattern.per_sec * access.cost
             if access.index is not None or tm is None or tm.rows < min_rows or load < min_load:
                 continue
-            why, fix = why_scanned(ctx, plan, name, access.table)
+            why, fix = why_scanned(ctx, rejected.get((name, access.table), []), name, access.table)
             out.append(
                 Finding(
                     "IDX009",
@@ -157,8 +161,9 @@ _DATE_FUNCTIONS = (
 )
 
 
-def why_scanned(ctx: Context, plan: Plan, name: str, table: str) -> tuple[str, str]:
-    """Why no index serves ``name``'s read of ``table``, and the fix, in a sentence each."""
+def why_scanned(ctx: Context, turned_down: list[Rejection], name: str, table: str) -> tuple[str, str]:
+    """Why no index serves ``name``'s read of ``table`` (``turned_down``: the candidates for it
+    the selection rejected), and the fix, in a sentence each."""
     shape = ctx.shapes[name]
     accesses = [a for block in shape.walk() for a in block.accesses if a.table == table]
     blocked = [p for a in accesses for p in a.predicates if p.kind is PredicateKind.NOT_SARGABLE]
@@ -190,7 +195,6 @@ def why_scanned(ctx: Context, plan: Plan, name: str, table: str) -> tuple[str, s
             f"nothing filters {table}",
             "add a filter, or page through it by key (keyset pagination); run reports on a replica",
         )
-    turned_down = [r for r in plan.rejected if name in r.patterns and r.design.table == table]
     if turned_down:
         reason = turned_down[0].reason
         if "budget" in reason:
