@@ -130,3 +130,18 @@ def test_sarif_output_rewrites_its_own_log_but_not_another_tools(tmp_path: Path)
     assert done.returncode == 2
     assert "not an earlier advisor report" in done.stderr
     assert other.read_text() == foreign
+
+
+def test_a_drop_of_an_index_from_the_ddl_points_at_its_table_in_the_patterns_file() -> None:
+    # saas_helpdesk declares idx_tickets_tenant in schema.sql: lines there are not lines of the
+    # patterns file, so the result points at the table's entry in patterns.yaml instead.
+    sample = ROOT / "samples/saas_helpdesk/patterns.yaml"
+    results = _sarif(str(sample.relative_to(ROOT)))["runs"][0]["results"]
+    [drop] = [
+        r
+        for r in results
+        if "DROP INDEX" in r["message"]["text"] and "idx_tickets_tenant" in r["message"]["text"]
+    ]
+    lines = sample.read_text().splitlines()
+    assert lines[_line(drop) - 1] == "  tickets:"
+    assert all(1 <= _line(r) <= len(lines) for r in results)
