@@ -29,6 +29,7 @@ class ReportFormat(StrEnum):
     text = "text"
     markdown = "markdown"
     json = "json"
+    sarif = "sarif"
 
 
 SpecFile = Annotated[
@@ -85,7 +86,7 @@ def recommend(
 ) -> None:
     """Analyze every pattern and print the explained index plan."""
     from advisor.recommend import recommend as run
-    from advisor.report.formats import FORMATTERS, TextFormatter
+    from advisor.report.formats import FORMATTERS, SarifFormatter, TextFormatter
     from advisor.spec.load import load_spec
 
     spec = load_spec(file)
@@ -97,6 +98,8 @@ def recommend(
     if format is ReportFormat.text:
         color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
         text = TextFormatter(color=color).render(result)
+    elif format is ReportFormat.sarif:
+        text = SarifFormatter(spec).render(result)
     else:
         text = FORMATTERS[format.value]().render(result)
     _emit(text, output, file)

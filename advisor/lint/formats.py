@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-from typing import Any, ClassVar
+from typing import ClassVar
 
-from advisor import __version__
 from advisor.catalog.model import Severity
 from advisor.lint.engine import LintFinding
-
-_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+from advisor.report.sarif import LEVELS, SarifResult, fingerprint, sarif_log
 
 
 class Formatter:
@@ -102,55 +99,23 @@ class SarifFormatter(Formatter):
     """SARIF 2.1.0: one run, the rules that fired in ``tool.driver.rules``, one result per finding."""
 
     name = "sarif"
-    SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
     def render(self, findings: list[LintFinding], files: int) -> str:
-        from advisor.catalog import load_catalog
-
-        catalog = load_catalog()
-        rule_ids = sorted({f.rule for f in findings})
-        rules: list[dict[str, Any]] = []
-        for rule_id in rule_ids:
-            doc = catalog.get(rule_id)
-            entry: dict[str, Any] = {"id": rule_id}
-            if doc is not None:
-                entry.update(
-                    name=doc.name,
-                    shortDescription={"text": doc.title},
-                    fullDescription={"text": doc.what.strip()},
-                    help={"text": doc.fix.strip()},
-                    defaultConfiguration={"level": _LEVEL[doc.severity]},
+        return sarif_log(
+            [
+                SarifResult(
+                    f.rule,
+                    LEVELS[f.severity],
+                    f"{f.message}. Fix: {f.fix}",
+                    f.file.replace("\\", "/"),
+                    f.line,
+                    f.column,
+                    "advisorFinding/v1",
+                    _fingerprint(f),
                 )
-            rules.append(entry)
-        results = [
-            {
-                "ruleId": f.rule,
-                "ruleIndex": rule_ids.index(f.rule),
-                "level": _LEVEL[f.severity],
-                "message": {"text": f"{f.message}. Fix: {f.fix}"},
-                "locations": [
-                    {
-                        "physicalLocation": {
-                            "artifactLocation": {"uri": f.file.replace("\\", "/")},
-                            "region": {"startLine": f.line, "startColumn": f.column},
-                        }
-                    }
-                ],
-                "partialFingerprints": {"advisorFinding/v1": _fingerprint(f)},
-            }
-            for f in findings
-        ]
-        driver = {
-            "name": "advisor",
-            "version": __version__,
-            "rules": rules,
-        }
-        sarif: dict[str, Any] = {
-            "$schema": self.SCHEMA,
-            "version": "2.1.0",
-            "runs": [{"tool": {"driver": driver}, "results": results}],
-        }
-        return json.dumps(sarif, indent=2) + "\n"
+                for f in findings
+            ]
+        )
 
 
 class GithubFormatter(Formatter):
@@ -202,7 +167,7 @@ def _count(number: int, noun: str) -> str:
 
 def _fingerprint(f: LintFinding) -> str:
     """Stable across runs for the same finding at the same place."""
-    return hashlib.sha256(f"{f.rule}:{f.file}:{f.line}:{f.column}:{f.message}".encode()).hexdigest()[:32]
+    return fingerprint(f.rule, f.file, f.line, f.column, f.message)
 
 
 def _escape_data(text: str) -> str:

@@ -19,12 +19,14 @@ OWN_MARKERS += ("-- advisor: ", "advisor verify ")
 
 
 def _is_own_report(path: Path) -> bool:
+    from advisor.report.sarif import is_own_sarif
+
     try:
         with path.open("r", encoding="utf-8", errors="replace") as handle:
-            head = handle.read(64)
+            head = handle.read(256)
     except OSError:
         return False
-    return head.startswith(OWN_MARKERS)
+    return head.startswith(OWN_MARKERS) or is_own_sarif(head)
 
 
 def write_report(path: Path, text: str, protected: Iterable[Path] = ()) -> None:
