@@ -181,6 +181,15 @@ def verify(
         VerifyFormat, typer.Option("--format", "-f", help="Report format.")
     ] = VerifyFormat.text,
     output: Output = None,
+    full_scale: Annotated[
+        bool,
+        typer.Option(
+            "--full-scale/--loaded-scale",
+            help="On PostgreSQL as a superuser, let the planner see the declared row counts and "
+            "distinct values (the catalog of the throwaway database is rewritten); otherwise, or "
+            "with --loaded-scale, the figures are at the scale of the rows loaded.",
+        ),
+    ] = True,
 ) -> None:
     """Check the recommended indexes against a real planner: load synthetic rows from the stats,
     EXPLAIN every pattern before and after; exit 1 if the planner ignores a recommendation."""
@@ -198,7 +207,7 @@ def verify(
     else:
         bar = None
     with bar if bar is not None else nullcontext():
-        result = run(spec, db, rows, bar)
+        result = run(spec, db, rows, bar, full_scale)
     _emit(FORMATTERS[format.value]().render(result), output, file)
     if not result.ok:
         raise typer.Exit(1)

@@ -9,11 +9,15 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
 from advisor.emit.names import identifier
 from advisor.emit.target import Target
 from advisor.errors import AdvisorError
+
+if TYPE_CHECKING:
+    from advisor.verify.scale import TableScale
 
 SQLITE_MEMORY = "sqlite://"
 
@@ -77,6 +81,11 @@ class Engine(ABC):
     def build_real(self) -> None:
         """Stop imagining indexes: later changes build real ones."""
         self.hypothetical = False
+
+    def full_scale(self, targets: Sequence[TableScale]) -> tuple[str, ...]:
+        """After ANALYZE: make the planner see each table at its declared size without loading it;
+        returns the tables it did this for (none where the engine or the role cannot)."""
+        return ()
 
     @abstractmethod
     def close(self) -> None:

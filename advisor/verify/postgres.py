@@ -16,6 +16,7 @@ from advisor.verify.engine import (
     throwaway_name,
     unreachable,
 )
+from advisor.verify.scale import TableScale
 
 
 def _walk(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -94,7 +95,82 @@ class PostgresEngine(Engine):
                 copy.write_row(row)
 
     def analyze(self, tables: Sequence[str]) -> None:
+        for table in tables:
+            # autovacuum would write the loaded sizes back over the full-scale ones
+            self.db.execute(f"ALTER TABLE {self.quote(table)} SET (autovacuum_enabled = off)")
         self.db.execute(f"ANALYZE {', '.join(self.quote(t) for t in tables)}")
+
+    def full_scale(self, targets: Sequence[TableScale]) -> tuple[str, ...]:
+        """Write the declared sizes into the throwaway database's own catalog (a superuser only).
+
+        The planner counts a table's rows as ``reltuples / relpages`` times the pages the table
+        has on disk now (``estimate_rel_size``), so ``relpages`` keeps the loaded page count and
+        ``reltuples`` takes the declared rows: row counts, selectivities and the sizes HypoPG gives
+        its what-if indexes are at full scale, while a sequential scan's page reads stay those of
+        the loaded table. Each index's ``reltuples`` grows by the same factor (a partial index is
+        counted from its own), and absolute distinct counts in ``pg_statistic`` become the spec's
+        ndv or a share of the rows.
+        """
+        if self.schema is not None or not targets:
+            return ()
+        row = self.db.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").fetchone()
+        if not (row and row[0]):
+            return ()
+        with self.db.transaction():
+            return tuple(t.table for t in targets if self._scale_table(t))
+
+    def _scale_table(self, target: TableScale) -> bool:
+        from advisor.verify.scale import scaled_distinct
+
+        found = self.db.execute(
+            # a partitioned table holds no rows of its own: it stays at the loaded scale
+            "SELECT oid, reltuples FROM pg_class WHERE oid = %s::regclass AND relkind = 'r'",
+            (self.quote(target.table),),
+        ).fetchone()
+        if found is None:
+            return False
+        oid, loaded = found
+        pages = self.db.execute(
+            "SELECT pg_relation_size(%s) / current_setting('block_size')::int", (oid,)
+        ).fetchone()
+        factor = target.rows / loaded if loaded and loaded > 0 else 1.0
+        self.db.execute(
+            "UPDATE pg_class SET reltuples = %s, relpages = %s WHERE oid = %s",
+            (float(target.rows), max(1, int(pages[0]) if pages else 1), oid),
+        )
+        self.db.execute(
+            "UPDATE pg_class SET reltuples = reltuples * %s FROM pg_index "
+            "WHERE pg_index.indrelid = %s AND pg_class.oid = pg_index.indexrelid AND reltuples > 0",
+            (factor, oid),
+        )
+        columns = self.db.execute(
+            "SELECT s.staattnum, s.stainherit, a.attname, s.stadistinct FROM pg_statistic s "
+            "JOIN pg_attribute a ON a.attrelid = s.starelid AND a.attnum = s.staattnum "
+            "WHERE s.starelid = %s",
+            (oid,),
+        ).fetchall()
+        for attnum, inherit, name, distinct in columns:
+            scaled = scaled_distinct(float(distinct), float(loaded), target.ndv.get(str(name).lower()))
+            self.db.execute(
+                "UPDATE pg_statistic SET stadistinct = %s "
+                "WHERE starelid = %s AND staattnum = %s AND stainherit = %s",
+                (scaled, oid, attnum, inherit),
+            )
+            loaded_count = distinct if distinct > 0 else -distinct * loaded
+            if str(name).lower() in target.flat and scaled > loaded_count:
+                self._drop_common_values(oid, attnum, inherit)
+        return True
+
+    def _drop_common_values(self, oid: int, attnum: int, inherit: bool) -> None:
+        """Forget a column's most-common-values list: each value's share of the loaded rows is far
+        above its share of the full table, and the planner would take it at its word."""
+        for slot in range(1, 6):
+            self.db.execute(
+                f"UPDATE pg_statistic SET stakind{slot} = 0, staop{slot} = 0, stacoll{slot} = 0, "
+                f"stanumbers{slot} = NULL, stavalues{slot} = NULL "
+                f"WHERE starelid = %s AND staattnum = %s AND stainherit = %s AND stakind{slot} = 1",
+                (oid, attnum, inherit),
+            )
 
     def explain(self, sql: str) -> Explained:
         row = self.db.execute(f"EXPLAIN (FORMAT JSON) {sql}").fetchone()

@@ -32,6 +32,16 @@ def _status(rec: RecommendationCheck, check: PatternCheck) -> str:
     return "expected" if check.expected else "IGNORED"
 
 
+def _scale(result: Verification) -> str:
+    if not result.full_scale_rows:
+        return "at the loaded scale: the planner sizes every table, and HypoPG every what-if index, from the rows loaded"
+    tables = " · ".join(f"{table} {rows:,}" for table, rows in result.full_scale_rows.items())
+    return (
+        f"{result.scale} ({tables}): row counts, selectivities and what-if index sizes are the "
+        "declared ones; a sequential scan's page reads stay those of the loaded table"
+    )
+
+
 class TextVerifyFormatter(VerifyFormatter):
     def render(self, result: Verification) -> str:
         loaded = " · ".join(f"{table} {rows:,}" for table, rows in result.rows_loaded.items())
@@ -39,6 +49,7 @@ class TextVerifyFormatter(VerifyFormatter):
             f"advisor verify {result.file}",
             f"engine: {result.engine} · {result.what_if} · costs in {result.cost_unit}",
             f"rows: {loaded} (cap {result.rows_cap:,})",
+            f"scale: {_scale(result)}",
         ]
         for rec in result.recommendations:
             lines.append("")
@@ -89,7 +100,12 @@ class TextVerifyFormatter(VerifyFormatter):
 
 class JsonVerifyFormatter(VerifyFormatter):
     def render(self, result: Verification) -> str:
-        data: dict[str, Any] = {"version": result.version, **asdict(result), "ok": result.ok}
+        data: dict[str, Any] = {
+            "version": result.version,
+            **asdict(result),
+            "scale": result.scale,
+            "ok": result.ok,
+        }
         for rec, out in zip(result.recommendations, data["recommendations"], strict=True):
             out["ignored"] = [c.pattern for c in rec.ignored]
         return json.dumps(data, indent=2) + "\n"

@@ -3,7 +3,7 @@ carries ``version``; fields are only ever added."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 VERIFY_VERSION = 1
 
@@ -53,6 +53,16 @@ class Verification:
     skipped: tuple[str, ...]
     """Patterns not explained, with the reason (INSERT: no index serves it)."""
     version: int = VERIFY_VERSION
+    full_scale_rows: dict[str, int] = field(default_factory=dict)
+    """Tables the planner saw at their declared row count (empty: every figure is at the loaded
+    scale)."""
+
+    @property
+    def scale(self) -> str:
+        """``full scale: N rows`` (the largest declared table) or ``loaded scale``."""
+        if not self.full_scale_rows:
+            return "loaded scale"
+        return f"full scale: {max(self.full_scale_rows.values()):,} rows"
 
     @property
     def ok(self) -> bool:

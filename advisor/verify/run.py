@@ -17,6 +17,7 @@ from advisor.verify.bind import Binder
 from advisor.verify.data import generate, now_utc
 from advisor.verify.engine import Engine, Explained, open_engine
 from advisor.verify.result import PatternCheck, RecommendationCheck, Verification
+from advisor.verify.scale import TableScale, full_scale_targets
 
 DEFAULT_ROWS = 10_000
 
@@ -46,19 +47,44 @@ def expected_exception(change: Change, engine: Engine) -> str | None:
 
 
 def verify(
-    spec: Spec, url: str | None, rows: int = DEFAULT_ROWS, progress: Progress | None = None
+    spec: Spec,
+    url: str | None,
+    rows: int = DEFAULT_ROWS,
+    progress: Progress | None = None,
+    full_scale: bool = True,
 ) -> Verification:
-    """Run the recommended changes of ``spec`` past the planner of the engine at ``url``."""
+    """Run the recommended changes of ``spec`` past the planner of the engine at ``url``; with
+    ``full_scale`` the planner sees the declared table sizes where the engine allows it."""
     if rows < 1:
         raise AdvisorError("--rows must be at least 1")
-    progress = progress or NoProgress()
-    _, changes = planned_changes(spec)
     with open_engine(url) as db:
-        return _Run(spec, changes, db, rows, progress).run()
+        return verify_on(db, spec, rows, progress, full_scale)
+
+
+def verify_on(
+    db: Engine,
+    spec: Spec,
+    rows: int = DEFAULT_ROWS,
+    progress: Progress | None = None,
+    full_scale: bool = True,
+) -> Verification:
+    """``verify`` on an engine already open; the throwaway database stays for a closer look."""
+    if rows < 1:
+        raise AdvisorError("--rows must be at least 1")
+    _, changes = planned_changes(spec)
+    return _Run(spec, changes, db, rows, progress or NoProgress(), full_scale).run()
 
 
 class _Run:
-    def __init__(self, spec: Spec, changes: tuple[Change, ...], db: Engine, cap: int, progress: Progress):
+    def __init__(
+        self,
+        spec: Spec,
+        changes: tuple[Change, ...],
+        db: Engine,
+        cap: int,
+        progress: Progress,
+        full_scale: bool = True,
+    ):
         # CHECK constraints do not steer index choice, and synthetic rows need not satisfy them.
         self.spec = replace(spec, tables=tuple(replace(t, checks=()) for t in spec.tables))
         self.changes = changes
@@ -68,6 +94,9 @@ class _Run:
         self.target = db.target
         self.book = NameBook(self.target)
         self.now = now_utc()
+        self.full_scale = full_scale
+        self.scale: tuple[TableScale, ...] = ()
+        self.scaled: tuple[str, ...] = ()
 
     def run(self) -> Verification:
         spec, db = self.spec, self.db
@@ -89,7 +118,9 @@ class _Run:
                 ) from None
             self.progress.advance(f"loaded {table_data.table.name}")
         names = [t.name for t in order]
-        db.analyze(names)
+        if self.full_scale:
+            self.scale = full_scale_targets(data)
+        self._analyze(names)
         binder = Binder(spec.dialect, {d.table.name.lower(): d for d in data}, self.now)
         statements, skipped = self._statements(binder)
         before = self._explain_all(statements, "explaining (before)", skipped)
@@ -97,7 +128,7 @@ class _Run:
         what_if = db.hypothetical
         created = self._apply_changes()
         if not db.hypothetical:
-            db.analyze(names)
+            self._analyze(names)
         after = self._explain_all(statements, "explaining (after)")
         checks = tuple(self._check(c, created, before, after) for c in self.changes)
         if what_if and any(c.ignored for c in checks):
@@ -111,7 +142,14 @@ class _Run:
             {d.table.name: len(d.rows) for d in data},
             checks,
             tuple(skipped),
+            full_scale_rows={t.table: t.rows for t in self.scale if t.table in self.scaled},
         )
+
+    def _analyze(self, names: list[str]) -> None:
+        """ANALYZE, then (where the engine and role allow) put the declared sizes back in place:
+        ANALYZE and index builds write the loaded ones."""
+        self.db.analyze(names)
+        self.scaled = self.db.full_scale(self.scale)
 
     def _confirm_with_real_indexes(
         self,
@@ -127,7 +165,7 @@ class _Run:
         self.book = NameBook(self.target)
         self._reclaim_names()
         created = self._apply_changes()
-        self.db.analyze(names)
+        self._analyze(names)
         real = self._explain_all(statements, "explaining (real indexes)")
         out = []
         for change, check in zip(self.changes, checks, strict=True):
