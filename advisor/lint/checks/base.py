@@ -69,7 +69,8 @@ class Context:
     transaction: int | None = None
     """An id for the transaction the operation runs in; ``None`` in autocommit."""
     settings: dict[str, Loc] = field(default_factory=dict)
-    """Session settings set so far in this file (``lock_timeout``...), with where."""
+    """Session settings set so far in this file (``lock_timeout``...), with where; a timeout set to 0
+    (or reset) is absent, as it bounds nothing."""
     not_valid_tx: dict[tuple[str, str], int | None] = field(default_factory=dict)
     """(table, constraint) added NOT VALID, with the transaction that added it."""
     reported: set[tuple[str, str]] = field(default_factory=set)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from advisor.lint.checks.base import POSTGRES, Context, Hit, rule
+from advisor.lint.checks.locking import type_change_is_safe
 from advisor.lint.ops import (
     AddColumn,
     AddConstraint,
@@ -21,6 +22,7 @@ from advisor.lint.ops import (
     Op,
     Reindex,
     Rename,
+    RewriteTable,
     SetDefault,
     SetNotNull,
     Transaction,
@@ -43,6 +45,7 @@ _LOCKING = (
     DropNotNull,
     Reindex,
     Rename,
+    RewriteTable,
     SetDefault,
     SetNotNull,
     Truncate,
@@ -66,22 +69,82 @@ def _takes_strong_lock(op: Op) -> bool:
     return not (isinstance(op, Drop) and op.kind not in ("table", "view", "materialized view"))
 
 
+def _runs_long(op: Op, ctx: Context) -> bool:
+    """The statement holds its lock while it reads or writes every row: a rewrite, a full-table
+    check, an index build."""
+    if isinstance(op, CreateIndex | Reindex):
+        return not op.concurrently
+    if isinstance(op, Vacuum):
+        return op.full
+    if isinstance(op, Cluster | RewriteTable):
+        return True
+    if isinstance(op, AlterColumnType):
+        table = ctx.schema.table(op.table)
+        column = table.column(op.column) if table else None
+        return op.using or not type_change_is_safe(column.type if column else None, op.type)
+    if isinstance(op, SetNotNull):
+        table = ctx.schema.table(op.table)
+        checked = table is not None and table.has_not_null_check(op.column)
+        return not (checked and ctx.version_at_least(12))
+    if isinstance(op, AddConstraint):
+        con = op.constraint
+        # NOT VALID skips the check of existing rows; USING INDEX reuses an index built beforehand
+        return not (con.not_valid or con.using_index)
+    if isinstance(op, AddColumn):
+        added = op.column
+        volatile = added.default is not None and added.default.volatile is not None
+        serial = added.type is not None and added.type.name in ("serial", "bigserial", "smallserial")
+        keyed = added.primary_key or added.unique or added.references is not None
+        old_server = added.default is not None and not ctx.version_at_least(11)
+        return volatile or serial or added.identity or added.generated_stored or keyed or old_server
+    return False
+
+
+_LOCK_HARM = "if a long query holds the table, it waits, and every query after it queues behind it"
+_LONG_HARM = "nothing bounds how long it holds the lock, so reads and writes queue until it is done"
+
+
 @rule("MIG020", *_LOCKING, dialects=POSTGRES, enabled=False)
 def missing_lock_timeout(op: Op, ctx: Context) -> Iterator[Hit]:
-    if not _takes_strong_lock(op) or "lock_timeout" in ctx.settings:
+    if not _takes_strong_lock(op):
         return
     table = _table(op)
-    if ctx.is_new(table) or (ctx.file, "MIG020") in ctx.reported:
+    if ctx.is_new(table):
         return
-    ctx.reported.add((ctx.file, "MIG020"))
-    yield Hit(
-        op.loc,
-        f"this statement locks {table or 'a table'} without a lock_timeout: if a long query holds "
-        "the table, it waits, and every query after it queues behind it",
-        "Start the migration with SET lock_timeout = '2s' (and retry on timeout); a statement_timeout "
-        "bounds the statement itself.",
-        table,
-    )
+    lock_key, long_key = (ctx.file, "MIG020"), (ctx.file, "MIG020:statement_timeout")
+    no_lock = "lock_timeout" not in ctx.settings and lock_key not in ctx.reported
+    no_bound = "statement_timeout" not in ctx.settings and long_key not in ctx.reported
+    no_bound = no_bound and _runs_long(op, ctx)
+    if not (no_lock or no_bound):
+        return
+    name = table or "a table"
+    if no_lock:
+        ctx.reported.add(lock_key)
+    if no_bound:
+        ctx.reported.add(long_key)
+    if no_lock and no_bound:
+        message = (
+            f"this statement locks {name} and works through every row under the lock, without a "
+            f"lock_timeout or a statement_timeout: {_LOCK_HARM}, and once it holds the lock "
+            f"{_LONG_HARM}"
+        )
+        fix = (
+            "Start the migration with SET lock_timeout = '2s' and SET statement_timeout = '5min' "
+            "(sized to the table), and retry on timeout."
+        )
+    elif no_lock:
+        message = f"this statement locks {name} without a lock_timeout: {_LOCK_HARM}"
+        fix = (
+            "Start the migration with SET lock_timeout = '2s' (and retry on timeout); a "
+            "statement_timeout bounds the statement itself."
+        )
+    else:
+        message = (
+            f"this statement works through every row of {name} under its lock, without a "
+            f"statement_timeout: {_LONG_HARM}"
+        )
+        fix = "SET statement_timeout (sized to the table, not 0) before it, and retry on timeout."
+    yield Hit(op.loc, message, fix, table)
 
 
 @rule("MIG038", Transaction, EndOfFile)
