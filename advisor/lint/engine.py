@@ -19,6 +19,7 @@ from advisor.lint.checks.base import (
 )
 from advisor.lint.ops import (
     AddConstraint,
+    AlterEnum,
     EndOfFile,
     EndOfRun,
     Loc,
@@ -183,6 +184,8 @@ class _Run:
                 ctx.settings.pop(op.name, None)
             else:
                 ctx.settings[op.name] = op.loc
+        elif isinstance(op, AlterEnum) and op.action == "add" and ctx.transaction is not None:
+            ctx.new_enum_values[(op.type_name, op.value)] = (ctx.transaction, op.loc)
         elif isinstance(op, AddConstraint) and op.constraint.not_valid and op.constraint.name:
             ctx.not_valid_tx[(key(op.table), key(op.constraint.name))] = ctx.transaction
         ctx.schema.apply(op)
@@ -224,6 +227,7 @@ def lint(sources: list[Source], options: Options, schema: Schema | None = None) 
         file_directives[source.name] = _attach(directives(source.text), statements)
         run.start_file(source)
         for statement in statements:
+            run.ctx.statement_text = statement.text
             for op in statement.ops:
                 run.visit(op)
         last = statements[-1].end_line if statements else 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from advisor.catalog.model import Severity
 from advisor.lint.checks.base import POSTGRES, Context, Hit, rule
 from advisor.lint.checks.locking import type_change_is_safe
 from advisor.lint.ops import (
@@ -12,6 +13,7 @@ from advisor.lint.ops import (
     AlterColumnType,
     Cluster,
     CreateIndex,
+    CreateTable,
     DetachPartition,
     Drop,
     DropColumn,
@@ -20,6 +22,7 @@ from advisor.lint.ops import (
     DropNotNull,
     EndOfFile,
     Op,
+    Other,
     Reindex,
     Rename,
     RewriteTable,
@@ -29,6 +32,7 @@ from advisor.lint.ops import (
     Truncate,
     TxKind,
     Vacuum,
+    Write,
 )
 
 _LOCKING = (
@@ -145,6 +149,58 @@ def missing_lock_timeout(op: Op, ctx: Context) -> Iterator[Hit]:
         )
         fix = "SET statement_timeout (sized to the table, not 0) before it, and retry on timeout."
     yield Hit(op.loc, message, fix, table)
+
+
+_QUERIES = frozenset({"InsertStmt", "SelectStmt", "UpdateStmt", "DeleteStmt", "MergeStmt"})
+"""Statements (otherwise not modelled) whose literals PostgreSQL casts when it runs them; a function
+body, by contrast, is only stored."""
+
+
+def quoted(value: str) -> str:
+    """``value`` as an SQL string literal.
+
+    >>> quoted("it's")
+    "'it''s'"
+    """
+    return "'" + value.replace("'", "''") + "'"
+
+
+@rule(
+    "MIG027",
+    Other,
+    Write,
+    CreateTable,
+    AddColumn,
+    SetDefault,
+    AddConstraint,
+    CreateIndex,
+    AlterColumnType,
+    dialects=POSTGRES,
+    severity=Severity.ERROR,
+)
+def new_enum_value_used_in_transaction(op: Op, ctx: Context) -> Iterator[Hit]:
+    if ctx.transaction is None or not ctx.new_enum_values or not ctx.version_at_least(12):
+        return  # before 12, MIG023 reports the ADD VALUE itself: it fails in a transaction block
+    if isinstance(op, Other) and op.kind not in _QUERIES:
+        return
+    once = (ctx.file, f"MIG027:{op.loc.statement}")
+    if once in ctx.reported:
+        return
+    # The operation model does not keep expressions, so a use is the quoted label anywhere in the
+    # statement: conservative (a comment or an unrelated column holding the same text also match),
+    # and an ALTER TYPE naming the label in BEFORE/AFTER is not subscribed to, as it is allowed.
+    for (type_name, value), (tx, added) in ctx.new_enum_values.items():
+        if tx == ctx.transaction and quoted(value) in ctx.statement_text:
+            ctx.reported.add(once)
+            yield Hit(
+                op.loc,
+                f"{quoted(value)} is used in the transaction that added it to enum {type_name} "
+                f"(line {added.line}): PostgreSQL refuses it until that transaction commits "
+                '("unsafe use of new value"), so the migration fails',
+                "Commit after ALTER TYPE ... ADD VALUE and use the value in a later transaction: "
+                "a separate migration, or one run without a transaction.",
+            )
+            return
 
 
 @rule("MIG038", Transaction, EndOfFile)
