@@ -19,6 +19,7 @@ from advisor.lint.checks.base import (
 )
 from advisor.lint.ops import (
     AddConstraint,
+    AlterEnum,
     EndOfFile,
     EndOfRun,
     Loc,
@@ -177,10 +178,36 @@ class _Run:
                 if ctx.depth == 0:
                     ctx.transaction = self._new_tx() if ctx.assume_in_transaction else None
         elif isinstance(op, SetSetting):
-            ctx.settings[op.name] = op.loc
+            if op.value == "VAR_RESET_ALL":
+                ctx.settings.clear()
+            elif disables_timeout(op):
+                ctx.settings.pop(op.name, None)
+            else:
+                ctx.settings[op.name] = op.loc
+        elif isinstance(op, AlterEnum) and op.action == "add" and ctx.transaction is not None:
+            ctx.new_enum_values[(op.type_name, op.value)] = (ctx.transaction, op.loc)
         elif isinstance(op, AddConstraint) and op.constraint.not_valid and op.constraint.name:
             ctx.not_valid_tx[(key(op.table), key(op.constraint.name))] = ctx.transaction
         ctx.schema.apply(op)
+
+
+_ZERO = re.compile(r"0+(?:\.0*)?\s*(?:us|ms|s|min|h|d)?", re.IGNORECASE)
+_TO_DEFAULT = ("VAR_SET_DEFAULT", "VAR_RESET")
+
+
+def disables_timeout(op: SetSetting) -> bool:
+    """A ``*_timeout`` set to 0 (or back to the server's default, usually 0) means no timeout.
+
+    >>> disables_timeout(SetSetting(loc=Loc("m.sql", 1), name="statement_timeout", value="0"))
+    True
+    >>> disables_timeout(SetSetting(loc=Loc("m.sql", 1), name="lock_timeout", value="0s"))
+    True
+    >>> disables_timeout(SetSetting(loc=Loc("m.sql", 1), name="lock_timeout", value="2s"))
+    False
+    """
+    if not op.name.endswith("_timeout"):
+        return False
+    return op.value in _TO_DEFAULT or _ZERO.fullmatch(op.value.strip()) is not None
 
 
 def lint(sources: list[Source], options: Options, schema: Schema | None = None) -> list[LintFinding]:
@@ -200,6 +227,7 @@ def lint(sources: list[Source], options: Options, schema: Schema | None = None) 
         file_directives[source.name] = _attach(directives(source.text), statements)
         run.start_file(source)
         for statement in statements:
+            run.ctx.statement_text = statement.text
             for op in statement.ops:
                 run.visit(op)
         last = statements[-1].end_line if statements else 1

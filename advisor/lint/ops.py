@@ -348,6 +348,8 @@ class Statement:
     loc: Loc
     end_line: int
     ops: tuple[Op, ...]
+    text: str = ""
+    """The statement's SQL as written, where the front end keeps it (PostgreSQL)."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -174,7 +174,8 @@ def _statement(
     data = positions.data[start : start + length]
     if _LONG_WORD.search(data):
         ops += tuple(_long_identifiers(data, start, builder))
-    return Statement(loc, end_line, ops)
+    sql = positions.text[start : start + length] if positions.ascii else data.decode("utf-8", "replace")
+    return Statement(loc, end_line, ops, sql)
 
 
 def _long_identifiers(data: bytes, start: int, builder: Builder) -> Iterator[Op]:

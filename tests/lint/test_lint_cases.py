@@ -4,7 +4,8 @@ A case file names its ``rule``, optionally a ``dialect``, and lists ``cases``. E
 ``sql`` (one file) or ``files`` (name to SQL, linted in migration order), optional ``schema`` (DDL
 for the starting schema) and ``options`` (``assume_in_transaction``, ``target_version``,
 ``select``), and says whether the rule must ``fire`` or ``pass``. A firing case lists the exact
-``lines`` it fires on: numbers for ``sql``, ``"name:line"`` strings for ``files``.
+``lines`` it fires on: numbers for ``sql``, ``"name:line"`` strings for ``files``; optional
+``messages`` gives, hit by hit, text each message must contain.
 """
 
 from __future__ import annotations
@@ -66,6 +67,9 @@ def test_lint_case(doc: dict[str, Any], case: dict[str, Any], tmp_path: Path) ->
         assert got == case["lines"], [f"{f.line}:{f.column} {f.message}" for f in hits]
         for f in hits:
             assert f.message and f.fix and f.message != f.fix
+        messages = case.get("messages", [None] * len(hits))
+        for f, text in zip(hits, messages, strict=True):
+            assert text is None or text in f.message, f.message
     else:
         assert case["expect"] == "pass"
         assert got == [], [f"{f.line}:{f.column} {f.message}" for f in hits]

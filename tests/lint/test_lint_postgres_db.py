@@ -82,6 +82,12 @@ def test_safe_set_lints_clean_and_applies(database: str) -> None:
             "CREATE INDEX CONCURRENTLY ev_id ON ev (id);",
             "cannot create index on partitioned table",
         ),
+        (
+            "MIG027",
+            "DROP TYPE IF EXISTS tier;\nCREATE TYPE tier AS ENUM ('basic');\nBEGIN;\n"
+            "ALTER TYPE tier ADD VALUE 'premium';\nSELECT 'premium'::tier;\nCOMMIT;",
+            "unsafe use of new value",
+        ),
     ],
 )
 def test_statements_the_rules_call_failing_fail(database: str, rule: str, sql: str, error: str) -> None:

@@ -69,9 +69,14 @@ class Context:
     transaction: int | None = None
     """An id for the transaction the operation runs in; ``None`` in autocommit."""
     settings: dict[str, Loc] = field(default_factory=dict)
-    """Session settings set so far in this file (``lock_timeout``...), with where."""
+    """Session settings set so far in this file (``lock_timeout``...), with where; a timeout set to 0
+    (or reset) is absent, as it bounds nothing."""
     not_valid_tx: dict[tuple[str, str], int | None] = field(default_factory=dict)
     """(table, constraint) added NOT VALID, with the transaction that added it."""
+    new_enum_values: dict[tuple[str, str], tuple[int, Loc]] = field(default_factory=dict)
+    """(enum type, value) added by ALTER TYPE ... ADD VALUE in a transaction: its id, and where."""
+    statement_text: str = ""
+    """The SQL of the statement the operation comes from, where the front end keeps it."""
     reported: set[tuple[str, str]] = field(default_factory=set)
     """(rule, key) pairs a rule already reported, for rules that speak once per file."""
     unreleased: frozenset[str] = frozenset()
