@@ -1,4 +1,5 @@
-"""Session rules: transactions that do not nest or close, and strong locks taken without a timeout."""
+"""Session rules: transactions that do not nest or close, values used before the transaction that
+adds them commits, and strong locks taken or held without a timeout."""
 
 from __future__ import annotations
 
