@@ -7,12 +7,15 @@ import os
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from advisor import __version__
 from advisor.errors import AdvisorError
+
+if TYPE_CHECKING:
+    from advisor.spec.model import Spec
 
 app = typer.Typer(
     name="advisor",
@@ -56,6 +59,17 @@ def main_callback(
     """Schema design advisor."""
 
 
+def _with_settings(spec: Spec) -> Spec:
+    """``spec`` with the project's rule settings: the nearest advisor.toml, or pyproject.toml with
+    a ``[tool.advisor]`` table, from the current folder upwards."""
+    from dataclasses import replace
+
+    from advisor.lint.config import find_config
+    from advisor.spec.settings import load_settings
+
+    return replace(spec, settings=load_settings(find_config(Path.cwd())))
+
+
 def _emit(text: str, output: Path | None, spec_path: Path) -> None:
     if output is None:
         sys.stdout.write(text)
@@ -89,7 +103,7 @@ def recommend(
     from advisor.report.formats import FORMATTERS, SarifFormatter, TextFormatter
     from advisor.spec.load import load_spec
 
-    spec = load_spec(file)
+    spec = _with_settings(load_spec(file))
     if sample:
         from advisor.design.discover import with_samples
 
@@ -149,7 +163,7 @@ def ddl(
     from advisor.emit.target import resolve_target
     from advisor.spec.load import load_spec
 
-    spec = load_spec(file)
+    spec = _with_settings(load_spec(file))
     try:
         target = resolve_target(dialect or spec.dialect)
     except ValueError as exc:
@@ -199,7 +213,7 @@ def verify(
     from advisor.verify.report import FORMATTERS
     from advisor.verify.run import verify as run
 
-    spec = load_spec(file)
+    spec = _with_settings(load_spec(file))
     if sys.stderr.isatty() and "NO_COLOR" not in os.environ:
         from advisor.verify.progress import BarProgress
 

@@ -90,8 +90,14 @@ def build_context(spec: Spec, shapes: Mapping[str, QueryShape]) -> Context:
         shapes=shapes,
         models={t.name.lower(): TableModel(t, engine) for t in spec.tables},
         existing=existing_indexes(spec),
-        thresholds={rule.id: {k: float(v) for k, v in rule.defaults.items()} for rule in catalog},
-        severities={rule.id: rule.severity for rule in catalog},
+        thresholds={
+            rule.id: {
+                **{k: float(v) for k, v in rule.defaults.items()},
+                **spec.settings.thresholds.get(rule.id, {}),
+            }
+            for rule in catalog
+        },
+        severities={rule.id: spec.settings.severity.get(rule.id, rule.severity) for rule in catalog},
     )
 
 
@@ -116,8 +122,9 @@ def merge_candidates(candidates: Iterable[Candidate]) -> list[Candidate]:
 
 def run_rules(ctx: Context) -> Output:
     out = Output()
-    for rule in CANDIDATE_RULES.values():
-        out.merge(rule(ctx, list(out.candidates)))
+    for rule_id, rule in CANDIDATE_RULES.items():
+        if rule_id not in ctx.spec.settings.ignore:
+            out.merge(rule(ctx, list(out.candidates)))
     return out
 
 
@@ -140,10 +147,14 @@ def recommend(spec: Spec) -> Result:
     """The explained index plan for ``spec``."""
     ctx = prepare(spec)
     out, plan = plan_indexes(ctx)
+    ignored = ctx.spec.settings.ignore
     findings = [*out.findings, *review(ctx, plan)]
-    for rule in DESIGN_RULES.values():
-        findings.extend(rule(ctx, plan))
-    return build_result(ctx, plan, out.rejections, most_specific(findings))
+    for rule_id, rule in DESIGN_RULES.items():
+        if rule_id not in ignored:
+            findings.extend(rule(ctx, plan))
+    findings = [f for f in most_specific(findings) if f.rule not in ignored]
+    rejections = [r for r in out.rejections if r.rule not in ignored]
+    return build_result(ctx, plan, rejections, findings)
 
 
 # query rules that name why a pattern scans and rewrite it (function on the column, leading

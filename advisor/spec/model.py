@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from advisor.spec.settings import Settings
+
 
 class Consistency(StrEnum):
     STRICT = "strict"
@@ -212,6 +214,8 @@ class Spec:
     budget: Budget = field(default_factory=Budget)
     workload: Workload = field(default_factory=Workload)
     operations: Operations = field(default_factory=Operations)
+    settings: Settings = field(default_factory=Settings)
+    """The project's rule settings (``[tool.advisor.recommend]``), not part of the input file."""
 
     def table(self, name: str) -> Table | None:
         """The table called ``name`` (case-insensitive, schema prefix ignored), or ``None``."""
