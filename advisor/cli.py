@@ -64,7 +64,7 @@ def _with_settings(spec: Spec) -> Spec:
     a ``[tool.advisor]`` table, from the current folder upwards."""
     from dataclasses import replace
 
-    from advisor.lint.config import find_config
+    from advisor.settings_file import find_config
     from advisor.spec.settings import load_settings
 
     return replace(spec, settings=load_settings(find_config(Path.cwd())))

@@ -11,10 +11,11 @@ from pathlib import Path
 
 from advisor.catalog.model import Severity
 from advisor.errors import AdvisorError, Location
-from advisor.lint.config import LintConfig, check_rule_id, find_config, load_config, normalize, parse_version
+from advisor.lint.config import LintConfig, check_rule_id, load_config, normalize, parse_version
 from advisor.lint.engine import Options, lint
 from advisor.lint.source import Source, decode, expand_paths, read_source
 from advisor.lint.state import Schema
+from advisor.settings_file import find_config
 
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1

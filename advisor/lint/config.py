@@ -6,13 +6,13 @@ The nearest folder (from the current one upwards) holding an ``advisor.toml``, o
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from advisor.catalog.model import Severity
 from advisor.errors import AdvisorError, Location
+from advisor.settings_file import config_section
 
 DIALECTS = {
     "postgres": "postgres",
@@ -65,38 +65,11 @@ def _input_model() -> Any:
     return LintConfigIn
 
 
-def find_config(start: Path) -> Path | None:
-    """The nearest advisor.toml, or pyproject.toml with a ``[tool.advisor]`` table, from ``start`` up."""
-    for folder in [start, *start.parents]:
-        own = folder / "advisor.toml"
-        if own.is_file():
-            return own
-        pyproject = folder / "pyproject.toml"
-        if pyproject.is_file():
-            try:
-                if "advisor" in tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {}):
-                    return pyproject
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-                continue
-    return None
-
-
 def load_config(path: Path | None) -> LintConfig:
     """The lint settings in ``path`` (defaults when ``None`` or when the file has none)."""
     if path is None:
         return LintConfig()
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise AdvisorError(f"cannot read the file: {exc.strerror or exc}", Location(path)) from None
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise AdvisorError(f"invalid TOML: {exc}", Location(path)) from None
-    prefix = "lint" if path.name == "advisor.toml" else "tool.advisor.lint"
-    section: Any = data
-    for part in prefix.split("."):
-        section = section.get(part, {}) if isinstance(section, dict) else {}
-    if not isinstance(section, dict):
-        raise AdvisorError("must be a table", Location(path, field=prefix))
+    section, prefix = config_section(path, "lint")
     from pydantic import ValidationError
 
     try:

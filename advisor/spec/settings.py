@@ -11,14 +11,13 @@ The nearest configuration file from the current folder upwards is used, as for `
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from advisor.catalog.model import Severity
 from advisor.errors import AdvisorError, Location
+from advisor.settings_file import config_section
 
 
 @dataclass(frozen=True)
@@ -33,18 +32,7 @@ def load_settings(path: Path | None) -> Settings:
     """The recommend settings in ``path`` (defaults when ``None`` or when the file has none)."""
     if path is None:
         return Settings()
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise AdvisorError(f"cannot read the file: {exc.strerror or exc}", Location(path)) from None
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise AdvisorError(f"invalid TOML: {exc}", Location(path)) from None
-    prefix = "recommend" if path.name == "advisor.toml" else "tool.advisor.recommend"
-    section: Any = data
-    for part in prefix.split("."):
-        section = section.get(part, {}) if isinstance(section, dict) else {}
-    if not isinstance(section, dict):
-        raise AdvisorError("must be a table", Location(path, field=prefix))
+    section, prefix = config_section(path, "recommend")
     from pydantic import BaseModel, ConfigDict, ValidationError
 
     class SettingsIn(BaseModel):
