@@ -11,7 +11,7 @@ from sqlglot.dialects.dialect import Dialect
 _PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 # PostgreSQL's reserved key words (the "reserved" column of its key word appendix).
-_POSTGRES_RESERVED = frozenset(
+POSTGRES_RESERVED = frozenset(
     """
     all analyse analyze and any array as asc asymmetric authorization binary both case cast check
     collate collation column concurrently constraint create cross current_catalog current_date
@@ -47,9 +47,9 @@ def _reserved(dialect: str) -> frozenset[str]:
     if dialect == "sqlite":
         return _SQLITE_RESERVED
     if dialect == "postgres":
-        return _POSTGRES_RESERVED
+        return POSTGRES_RESERVED
     words: set[str] = getattr(Dialect.get_or_raise(dialect).generator_class, "RESERVED_KEYWORDS", set())
-    return frozenset(w.lower() for w in words) | _POSTGRES_RESERVED
+    return frozenset(w.lower() for w in words) | POSTGRES_RESERVED
 
 
 def needs_quotes(name: str, dialect: str) -> bool:
