@@ -3,10 +3,7 @@ what costing the statement again gives, for every pattern and candidate of real 
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
@@ -14,22 +11,12 @@ from advisor.cost.access import model_index
 from advisor.cost.workload import cost_added, cost_shape, shortcut
 from advisor.recommend import plan_indexes, prepare
 from advisor.spec.load import load_spec
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _scale() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("scale_for_shortcut", ROOT / "benchmarks" / "scale.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+from tests.scale_spec import load_scale
 
 
 @pytest.mark.parametrize("dialect", ["postgres", "mysql", "sqlite"])
 def test_shortcut_equals_costing_again(tmp_path: Path, dialect: str) -> None:
-    scale = _scale()
+    scale = load_scale()
     path = tmp_path / "patterns.yaml"
     scale.write_spec(scale.generate_spec(12, 240, seed=5, dialect=dialect), path)
     ctx = prepare(load_spec(path))

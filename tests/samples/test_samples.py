@@ -7,19 +7,19 @@ the spec's dialect, every table and column a pattern names exists (in ``tables:`
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 import sqlglot
 import yaml
 from sqlglot import exp
+
+from tests.scale_spec import load_scale
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = sorted((ROOT / "samples").glob("*/patterns.yaml"))
@@ -128,15 +128,6 @@ def _check_sql(schema: Schema, sql: str, dialect: str) -> list[str]:
     return problems
 
 
-def _scale() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("scale", ROOT / "benchmarks" / "scale.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while being built
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_there_are_samples() -> None:
     assert len(SAMPLES) >= 2
 
@@ -159,7 +150,7 @@ def test_checker_finds_problems(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("dialect", ["postgres", "mysql"])
 def test_generated_benchmark_spec_is_consistent(tmp_path: Path, dialect: str) -> None:
-    scale = _scale()
+    scale = load_scale()
     path = tmp_path / "patterns.yaml"
     scale.write_spec(scale.generate_spec(40, 600, seed=3, dialect=dialect), path)
     assert check_spec(path) == []
@@ -182,7 +173,7 @@ def test_sample_loads_with_the_spec_loader(path: Path) -> None:
 
 def test_generated_benchmark_spec_loads_with_the_spec_loader(tmp_path: Path) -> None:
     load = pytest.importorskip("advisor.spec.load")
-    scale = _scale()
+    scale = load_scale()
     path = tmp_path / "patterns.yaml"
     scale.write_spec(scale.generate_spec(30, 300, seed=5), path)
     spec = load.load_spec(path)
@@ -191,7 +182,7 @@ def test_generated_benchmark_spec_loads_with_the_spec_loader(tmp_path: Path) -> 
 
 def test_report_does_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
     """String hashes change from one process to the next: no set order may reach the report."""
-    scale = _scale()
+    scale = load_scale()
     path = tmp_path / "patterns.yaml"
     scale.write_spec(scale.generate_spec(40, 500, seed=11), path)
     reports = []
