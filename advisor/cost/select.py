@@ -90,7 +90,8 @@ class _State:
         added: IndexModel | None = None,
     ) -> dict[str, PatternCost]:
         """The affected patterns' costs with ``indexes`` on ``table``. When the change only adds
-        ``added``, a single-access read keeps its plan unless that index beats it."""
+        ``added``, a statement with a shortcut (``workload.shortcut``) is costed from its current
+        cost instead of again in full."""
         trial: Config = {**self.config, table: indexes}
         out = {}
         for p in self.affected(table, changed):

@@ -128,6 +128,12 @@ def _maintained(tm: TableModel, indexes: Sequence[IndexModel], changed: frozense
     return len(touched)
 
 
+def _write_pages(tm: TableModel, shape: QueryShape, indexes: Sequence[IndexModel], rows: float) -> float:
+    """Pages a write of ``rows`` rows changes: each row, and each index it must maintain."""
+    changed = frozenset(shape.set_columns) if shape.kind is StatementKind.UPDATE else None
+    return rows * (1 + _maintained(tm, indexes, changed))
+
+
 @dataclass(frozen=True)
 class Shortcut:
     """A statement whose cost under one more index follows from its cost without it: a read or
@@ -165,15 +171,12 @@ def cost_added(
     last), from ``before``, its cost with the old ones."""
     shape = sc.shape
     if sc.access is None:
-        return PatternCost(before.read, float(shape.rows_written) * (1 + _maintained(sc.tm, indexes, None)))
+        return PatternCost(before.read, _write_pages(sc.tm, shape, indexes, float(shape.rows_written)))
     best = before.plans[0]
     plan = plan_with(sc.tm, sc.access, added)
     if plan is not None and plan.cost < best.cost:
         best = plan
-    write = 0.0
-    if shape.kind.writes:
-        changed = frozenset(shape.set_columns) if shape.kind is StatementKind.UPDATE else None
-        write = best.rows * (1 + _maintained(sc.tm, indexes, changed))
+    write = _write_pages(sc.tm, shape, indexes, best.rows) if shape.kind.writes else 0.0
     return PatternCost(best.cost, write, (best,))
 
 
@@ -191,10 +194,8 @@ def cost_shape(models: Mapping[str, TableModel], shape: QueryShape, config: Conf
         indexes = config.get(target, ())
         if shape.kind is StatementKind.INSERT:
             rows = float(shape.rows_written)
-            write = rows * (1 + _maintained(tm, indexes, None))
         else:
             acc = shape.access(target)
             rows = best_plan(tm, _access(tm, acc, shape=shape), indexes).rows if acc is not None else tm.rows
-            changed = frozenset(shape.set_columns) if shape.kind is StatementKind.UPDATE else None
-            write = rows * (1 + _maintained(tm, indexes, changed))
+        write = _write_pages(tm, shape, indexes, rows)
     return PatternCost(read, write, tuple(plans))
