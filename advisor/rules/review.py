@@ -172,7 +172,7 @@ def why_scanned(ctx: Context, turned_down: list[Rejection], name: str, table: st
         what = "; ".join(f"{p.sql or p.column} ({p.reason})" for p in blocked)
         if "LIKE" in first.reason.upper():
             fix = "a trigram or full-text index serves infix search (pg_trgm GIN on PostgreSQL, FULLTEXT on MySQL)"
-        elif any(f"{name}(" in first.reason for name in _DATE_FUNCTIONS) or "CAST" in first.reason:
+        elif any(f"{fn}(" in first.reason for fn in _DATE_FUNCTIONS) or "CAST" in first.reason:
             fix = f"compare {first.column} itself with a half-open range: {first.column} >= :day AND {first.column} < :next_day"
         elif "arithmetic" in first.reason:
             fix = f"move the arithmetic to the other side, so that {first.column} stands alone"
