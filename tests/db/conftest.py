@@ -49,20 +49,19 @@ def require(engine: str) -> str:
         _CHECKED[engine] = None if engine == "sqlite" else _reachable(engine)
     reason = _CHECKED[engine]
     if reason is not None:
-        if os.environ.get("ADVISOR_REQUIRE_DB") == "1":
-            pytest.fail(f"ADVISOR_REQUIRE_DB=1 but {reason}")
-        pytest.skip(reason)
+        _unavailable(reason)
     return ENGINE_URLS[engine]
+
+
+def _unavailable(reason: str) -> None:
+    """Skip with ``reason``, or fail when ADVISOR_REQUIRE_DB=1 (CI) asks for every engine."""
+    if os.environ.get("ADVISOR_REQUIRE_DB") == "1":
+        pytest.fail(f"ADVISOR_REQUIRE_DB=1 but {reason}")
+    pytest.skip(reason)
 
 
 # Engines through their command-line clients: a throwaway database per test, dropped after.
 Run = Callable[[str], str]
-
-
-def _unavailable(reason: str) -> None:
-    if os.environ.get("ADVISOR_REQUIRE_DB") == "1":
-        pytest.fail(f"ADVISOR_REQUIRE_DB=1 but {reason}")
-    pytest.skip(reason)
 
 
 def _client(argv: list[str]) -> Run:
