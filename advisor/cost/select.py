@@ -74,12 +74,16 @@ class _State:
             self.models[design] = model_index(self.ctx.models[design.table], design)
         return self.models[design]
 
+    def reads_of(self, design: IndexDesign) -> set[str]:
+        """The patterns that can seek or order on ``design``'s leading column."""
+        return self.leads.get((design.table, design.keys[0].column), set()) if design.keys else set()
+
     def affected(self, table: str, changed: list[IndexDesign]) -> list[str]:
         """Patterns whose cost an index change can alter: the table's writes, and the reads
         that can seek or order on the leading column of an index added or removed."""
         names = set(self.writers.get(table, ()))
         for design in changed:
-            names |= self.leads.get((table, design.keys[0].column), set()) if design.keys else set()
+            names |= self.reads_of(design)
         return [p for p in self.touches.get(table, []) if p in names]
 
     def recost(
@@ -103,14 +107,12 @@ class _State:
         return out
 
     def trial(self, design: IndexDesign) -> _Trial | None:
+        """Adding ``design`` to the configuration, replacing what it makes redundant; ``None`` when
+        the plan could not hold it beside the indexes it has (see ``_redundant_beside``)."""
         current = self.config.get(design.table, [])
-        if any(im.design.same_shape(design) for im in current):
+        if _redundant_beside(design, current):
             return None
-        replaced = [
-            im
-            for im in current
-            if (not im.design.existing or im.design.droppable) and im.design.serves_as_prefix_of(design)
-        ]
+        replaced = [im for im in current if _replaceable(im.design) and im.design.serves_as_prefix_of(design)]
         added = self.model(design)
         new = [im for im in current if im not in replaced] + [added]
         return self.compare(design.table, new, replaced, added.size_bytes, [design], added)
@@ -148,6 +150,36 @@ class _State:
         self.config[table] = trial.indexes
         self.costs.update(trial.costs)
         self.version[table] = self.version.get(table, 0) + 1
+
+
+def _replaceable(design: IndexDesign) -> bool:
+    """A recommended index, or an existing one that enforces nothing, may give way to a wider one."""
+    return not design.existing or design.droppable
+
+
+def same_keys(a: IndexDesign, b: IndexDesign) -> bool:
+    """Two indexes on one key sequence (directions all equal or all reversed) and predicate: the
+    plan holds at most one of them, with the union of what they store.
+
+    >>> a = IndexDesign("t", (IndexKey("a"),), ("x",))
+    >>> same_keys(a, IndexDesign("t", (IndexKey("a", True),), ("y",))), same_keys(a, IndexDesign("t", ()))
+    (True, False)
+    """
+    return len(a.keys) == len(b.keys) and a.keys_lead(b)
+
+
+def _redundant_beside(design: IndexDesign, current: Sequence[IndexModel]) -> bool:
+    """Whether ``design`` would break the plan's own redundancy rules beside ``current``: it is
+    there already, a prefix of one there (IDX006), or on the keys of one there that it cannot
+    replace (only a unique index may share its keys, since it enforces something)."""
+    for im in current:
+        have = im.design
+        if have.same_shape(design) or design.serves_as_prefix_of(have):
+            return True
+        shared = same_keys(have, design) and not have.unique and not design.unique
+        if shared and not (_replaceable(have) and have.serves_as_prefix_of(design)):
+            return True
+    return False
 
 
 def widened_candidates(ctx: Context, candidates: Sequence[Candidate]) -> list[Candidate]:
@@ -270,72 +302,13 @@ def select(ctx: Context, candidates: Sequence[Candidate], drops: Sequence[Drop])
 
     rejected: list[Rejection] = []
     chosen: dict[IndexDesign, Choice] = {}
-    used_bytes, used_writes = 0.0, 0.0
-    min_cut = ctx.threshold("IDX001", "min_cost_reduction")
-    min_per_gb = ctx.threshold("IDX001", "min_benefit_per_gb")
-    by_table: dict[str, list[int]] = {}
-    for i, cand in enumerate(candidates):
-        by_table.setdefault(cand.design.table, []).append(i)
-    queue: list[tuple[float, int, int]] = []
-
-    def rescore(table: str) -> None:
-        # an upgrade's score rises when the index it replaces is picked, so every candidate on
-        # the table is re-scored after a pick there (scores elsewhere cannot change)
-        version = state.version.get(table, 0)
-        for i in by_table.get(table, []):
-            if candidates[i].design in chosen:
-                continue
-            trial = state.trial(candidates[i].design)
-            if trial is not None and trial.gain > 0:
-                heapq.heappush(queue, (-_score(trial, ctx.engine.page_size), i, version))
-
-    for table in by_table:
-        rescore(table)
-    while queue:
-        _, i, seen = heapq.heappop(queue)
-        cand = candidates[i]
-        table = cand.design.table
-        if seen != state.version.get(table, 0) or cand.design in chosen:
-            continue
-        trial = state.trial(cand.design)
-        if trial is None or trial.gain <= 0:
-            continue
-        why = _over_budget(ctx, state, trial, used_bytes, used_writes)
-        if why is None and trial.best_cut < min_cut:
-            why = f"cuts its best pattern's cost by only {trial.best_cut:.1%} (threshold {min_cut:.0%})"
-        if why is None and trial.size > 0 and trial.gain / (trial.size / 1e9) < min_per_gb:
-            why = (
-                f"saves {trial.gain:,.0f} cost units/s for {trial.size / 1e9:,.1f} GB, under "
-                f"{min_per_gb:,.0f} per GB"
-            )
-        if why is not None:
-            rejected.append(Rejection(cand.design, "IDX001", why, cand.patterns))
-            continue
-        state.apply(table, trial)
-        used_bytes += trial.size
-        used_writes += trial.write
-        replaces: list[IndexDesign] = []
-        for im in trial.replaced:
-            earlier = chosen.pop(im.design, None)
-            # a pick that replaces an earlier pick also takes over what that one replaced
-            replaces += list(earlier.replaces) if earlier is not None else [im.design]
-        chosen[cand.design] = Choice(cand, tuple(replaces), trial.gain, trial.size)
-        rescore(table)
-
-    _swap(state, candidates, chosen)
-    for design in list(chosen)[::-1]:
-        removal = state.without(design)
-        if removal.gain >= 0:
-            state.apply(design.table, removal)
-            cand = chosen.pop(design).candidate
-            rejected.append(
-                Rejection(
-                    design,
-                    "IDX001",
-                    "the other recommended indexes serve its patterns as well",
-                    cand.patterns,
-                )
-            )
+    # Greedy picks depend on their order: a narrow index picked early can stand in the way of the
+    # covering one a later pick made worth it. So the passes run again from the plan they made
+    # until one adds nothing: the plan is then one that planning again, with it applied, keeps.
+    for _ in range(_ROUNDS):
+        if not _greedy(state, candidates, chosen, rejected):
+            break
+    _drop_unneeded(state, chosen, rejected)
 
     rejected += _not_worth_it(state, candidates, chosen, rejected)
     # in pick order, never a set's: the report must not change from one run to the next
@@ -352,6 +325,141 @@ def select(ctx: Context, candidates: Sequence[Candidate], drops: Sequence[Drop])
     return Plan(
         tuple(chosen.values()), tuple(dropped), tuple(rejected), before, dict(state.costs), dict(state.config)
     )
+
+
+_ROUNDS = 4
+
+
+def _greedy(
+    state: _State,
+    candidates: Sequence[Candidate],
+    chosen: dict[IndexDesign, Choice],
+    rejected: list[Rejection],
+) -> bool:
+    """One greedy pass from the current configuration, then the swap and removal passes; whether
+    it picked anything."""
+    ctx = state.ctx
+    min_cut = ctx.threshold("IDX001", "min_cost_reduction")
+    min_per_gb = ctx.threshold("IDX001", "min_benefit_per_gb")
+    used_bytes = sum(c.size_bytes for c in chosen.values())
+    used_writes = sum(state.freq[p] * (state.costs[p].write - state.baseline[p].write) for p in state.costs)
+    queue = _Queue(state, [c for c in candidates if c.design not in chosen])
+    picked_any = False
+    while (picked := queue.pop()) is not None:
+        i, trial = picked
+        cand = queue.candidates[i]
+        table = cand.design.table
+        why = _over_budget(ctx, state, trial, used_bytes, used_writes)
+        if why is None and trial.best_cut < min_cut:
+            why = f"cuts its best pattern's cost by only {trial.best_cut:.1%} (threshold {min_cut:.0%})"
+        if why is None and trial.size > 0 and trial.gain / (trial.size / 1e9) < min_per_gb:
+            why = (
+                f"saves {trial.gain:,.0f} cost units/s for {trial.size / 1e9:,.1f} GB, under "
+                f"{min_per_gb:,.0f} per GB"
+            )
+        if why is not None:
+            rejected.append(Rejection(cand.design, "IDX001", why, cand.patterns))
+            continue
+        moved = {p for p, after in trial.costs.items() if after.read != state.costs[p].read}
+        state.apply(table, trial)
+        used_bytes += trial.size
+        used_writes += trial.write
+        replaces: list[IndexDesign] = []
+        for im in trial.replaced:
+            earlier = chosen.pop(im.design, None)
+            # a pick that replaces an earlier pick also takes over what that one replaced
+            replaces += list(earlier.replaces) if earlier is not None else [im.design]
+        chosen[cand.design] = Choice(cand, tuple(replaces), trial.gain, trial.size)
+        queue.picked(i, moved)
+        picked_any = True
+    _swap(state, candidates, chosen)
+    return picked_any
+
+
+def _drop_unneeded(state: _State, chosen: dict[IndexDesign, Choice], rejected: list[Rejection]) -> None:
+    """Remove, latest first, each pick the others made unnecessary."""
+    for design in list(chosen)[::-1]:
+        removal = state.without(design)
+        if removal.gain >= 0:
+            state.apply(design.table, removal)
+            cand = chosen.pop(design).candidate
+            rejected.append(
+                Rejection(
+                    design,
+                    "IDX001",
+                    "the other recommended indexes serve its patterns as well",
+                    cand.patterns,
+                )
+            )
+
+
+class _Queue:
+    """Candidates by score (net gain per byte), best first, re-scored lazily.
+
+    A pick only lowers the gain of the other candidates (the pattern it serves is cheaper
+    already), so a score computed before the last pick is an upper bound: a candidate is costed
+    again only when it reaches the top, and taken when its fresh score still leads. The one
+    exception is an upgrade of the pick (wider keys or more stored columns on its keys): it now
+    replaces the pick, costs only its extra bytes, and its score may rise, so those are re-scored
+    at once. So are the candidates that gained nothing at their last costing: a pick can take
+    away the pattern they made worse (a narrower index that now serves it), so they get another
+    chance after each pick on their table."""
+
+    def __init__(self, state: _State, candidates: Sequence[Candidate]) -> None:
+        self.state, self.candidates = state, candidates
+        self.page = state.ctx.engine.page_size
+        self.stamp = 0
+        """How many picks so far: a score from an older stamp may be stale."""
+        self.latest: dict[int, int] = {}
+        """Candidate to the stamp of its newest entry (older entries are skipped)."""
+        self.heap: list[tuple[float, int, int]] = []
+        self.fresh: dict[int, _Trial] = {}
+        """The trial behind each entry of the current stamp."""
+        self.taken: set[int] = set()
+        self.dormant: dict[str, set[int]] = {}
+        """Per table, the candidates whose last costing gained nothing."""
+        self.on_table: dict[str, list[int]] = {}
+        for i, cand in enumerate(candidates):
+            self.on_table.setdefault(cand.design.table, []).append(i)
+            self.push(i)
+
+    def push(self, i: int) -> _Trial | None:
+        trial = self.state.trial(self.candidates[i].design)
+        self.latest[i] = self.stamp
+        table = self.candidates[i].design.table
+        if trial is not None and trial.gain > 0:
+            self.fresh[i] = trial
+            heapq.heappush(self.heap, (-_score(trial, self.page), i, self.stamp))
+            self.dormant.get(table, set()).discard(i)
+        elif trial is not None:
+            self.dormant.setdefault(table, set()).add(i)
+        return trial
+
+    def pop(self) -> tuple[int, _Trial] | None:
+        """The best candidate with its fresh trial, or ``None`` when none gains anything."""
+        while self.heap:
+            _, i, stamp = heapq.heappop(self.heap)
+            if i in self.taken or stamp != self.latest.get(i):
+                continue
+            if stamp == self.stamp:
+                self.taken.add(i)
+                return i, self.fresh.pop(i)
+            self.push(i)
+        return None
+
+    def picked(self, i: int, moved: set[str]) -> None:
+        """After the pick of candidate ``i``, which changed the read cost of the patterns ``moved``."""
+        self.stamp += 1
+        self.fresh.clear()
+        design = self.candidates[i].design
+        dormant = self.dormant.get(design.table, set())
+        again = {j for j in dormant if self.state.reads_of(self.candidates[j].design) & moved}
+        for j in self.on_table.get(design.table, ()):
+            other = self.candidates[j].design
+            if design.serves_as_prefix_of(other) or same_keys(design, other):
+                again.add(j)
+        for j in sorted(again - self.taken):
+            self.push(j)
 
 
 def _swap(state: _State, candidates: Sequence[Candidate], chosen: dict[IndexDesign, Choice]) -> None:
@@ -374,7 +482,7 @@ def _swap(state: _State, candidates: Sequence[Candidate], chosen: dict[IndexDesi
             if state.model(other).size_bytes >= size:
                 continue
             kept = [im for im in state.config[design.table] if im.design != design]
-            if any(im.design.same_shape(other) for im in kept):
+            if _redundant_beside(other, kept):
                 continue
             trial = state.compare(
                 design.table,

@@ -1,0 +1,104 @@
+"""The plan passes the tool's own rules, over generated specs: no index in it is redundant beside
+another (IDX005, IDX006) or shares its keys with one, every name is unique, and applying the plan
+then planning again changes nothing (a fixpoint)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from advisor.cost.design import IndexDesign
+from advisor.cost.select import Plan, same_keys
+from advisor.recommend import plan_indexes, prepare, recommend
+from advisor.spec.model import Column, Index, Pattern, Spec, Table
+
+COLUMNS = ("a", "b", "c", "d", "e")
+
+
+@st.composite
+def specs(draw: st.DrawFn) -> Spec:
+    rows = draw(st.sampled_from([5_000, 200_000, 5_000_000]))
+    columns = [Column("id", "bigint", nullable=False, primary_key=True)]
+    for name in COLUMNS:
+        ndv = draw(st.sampled_from([2, 10, 1_000, 100_000]))
+        frequencies: tuple[tuple[str, float], ...] = ()
+        if ndv == 10 and draw(st.booleans()):
+            frequencies = (("x", 0.9), ("y", 0.02))
+        columns.append(Column(name, draw(st.sampled_from(["integer", "varchar(40)"])), ndv=ndv, frequencies=frequencies))
+    table = Table("t", tuple(columns), rows=rows, primary_key=("id",))
+    patterns = []
+    for i in range(draw(st.integers(1, 6))):
+        eq = draw(st.lists(st.sampled_from(COLUMNS), min_size=0, max_size=3, unique=True))
+        conds = [f"{c} = :{c}" if c != "c" or draw(st.booleans()) else "c = 'y'" for c in eq]
+        if draw(st.booleans()):
+            conds.append(f"{draw(st.sampled_from(COLUMNS))} > :lo")
+        where = f" WHERE {' AND '.join(conds)}" if conds else ""
+        order = f" ORDER BY {draw(st.sampled_from(COLUMNS))} DESC LIMIT 20" if draw(st.booleans()) else ""
+        select = ", ".join(draw(st.lists(st.sampled_from(("id", *COLUMNS)), min_size=1, max_size=3, unique=True)))
+        patterns.append(Pattern(f"p{i}", f"SELECT {select} FROM t{where}{order}", draw(st.sampled_from([1.0, 50.0]))))
+    if draw(st.booleans()):
+        patterns.append(Pattern("ins", "INSERT INTO t (a, b, c, d, e) VALUES (1, 2, 3, 4, 5)", 20.0))
+    if draw(st.booleans()):
+        patterns.append(Pattern("upd", "UPDATE t SET b = :b WHERE id = :id", 20.0))
+    return Spec(Path("generated.yaml"), "postgres", (table,), tuple(patterns))
+
+
+def _plan(spec: Spec) -> Plan:
+    return plan_indexes(prepare(spec))[1]
+
+
+def _kept(plan: Plan, table: str) -> list[IndexDesign]:
+    return [im.design for im in plan.config.get(table, ())]
+
+
+def _applied(spec: Spec, plan: Plan) -> Spec:
+    """The spec with the plan's indexes created and its drops done, as a user would after running
+    ``advisor ddl --changes-only``."""
+    tables = []
+    for table in spec.tables:
+        key = table.name.lower()
+        dropped = {d.design.name for d in plan.dropped if d.design.table == key}
+        indexes = [ix for ix in table.indexes if ix.name not in dropped]
+        for n, choice in enumerate(c for c in plan.chosen if c.candidate.design.table == key):
+            design = choice.candidate.design
+            where = design.where.sql if design.where is not None else None
+            indexes.append(Index(f"plan_{n}", key, design.keys, design.include, where, design.unique))
+        tables.append(replace(table, indexes=tuple(indexes)))
+    return replace(spec, tables=tuple(tables))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(specs())
+def test_no_index_of_the_plan_is_redundant_beside_another(spec: Spec) -> None:
+    plan = _plan(spec)
+    for table in {t.name.lower() for t in spec.tables}:
+        designs = _kept(plan, table)
+        for i, a in enumerate(designs):
+            for b in designs[i + 1 :]:
+                assert not a.same_shape(b), (a.label(), b.label())
+                if not (a.existing and b.existing):
+                    assert not a.serves_as_prefix_of(b), (a.label(), b.label())
+                    assert not b.serves_as_prefix_of(a), (a.label(), b.label())
+                    assert a.unique or b.unique or not same_keys(a, b), (a.label(), b.label())
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(specs())
+def test_applying_the_plan_then_planning_again_changes_nothing(spec: Spec) -> None:
+    plan = _plan(spec)
+    again = _plan(_applied(spec, plan))
+    assert [c.candidate.design.label() for c in again.chosen] == []
+    assert [d.design.label() for d in again.dropped] == []
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(specs())
+def test_every_index_name_is_unique(spec: Spec) -> None:
+    result = recommend(spec)
+    existing = {ix.name.lower() for t in spec.tables for ix in t.indexes}
+    created = [r.name.lower() for r in result.recommendations if r.action == "create"]
+    assert len(created) == len(set(created))
+    assert not set(created) & existing
