@@ -8,11 +8,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from advisor.analysis.analyze import AnalysisError, analyze
-from advisor.analysis.shape import PredicateKind, QueryShape
+from advisor.analysis.shape import PredicateKind, QueryShape, StatementKind
 from advisor.catalog import load_catalog
 from advisor.cost.access import TableModel
 from advisor.cost.design import IndexDesign, PartialWhere
-from advisor.cost.physical import engine_for
+from advisor.cost.pages import all_visible_share
+from advisor.cost.physical import engine_for, rows_per_page
 from advisor.cost.rates import rate_weights
 from advisor.cost.select import Plan, select, widened_candidates
 from advisor.errors import AdvisorError, Location
@@ -81,6 +82,34 @@ def existing_indexes(spec: Spec) -> dict[str, tuple[IndexDesign, ...]]:
     return out
 
 
+def table_models(spec: Spec, shapes: Mapping[str, QueryShape]) -> dict[str, TableModel]:
+    """Each table's model; where the statistics do not give the share of all-visible pages, it
+    follows from the rows the write patterns change and insert each second."""
+    engine = engine_for(spec.dialect)
+    plain = {t.name.lower(): TableModel(t, engine) for t in spec.tables}
+    changed: dict[str, float] = {}
+    inserted: dict[str, float] = {}
+    for pattern in spec.patterns:
+        shape = shapes.get(pattern.name)
+        if shape is None or not shape.kind.writes or shape.target not in plain:
+            continue
+        tm = plain[shape.target]
+        if shape.kind is StatementKind.INSERT:
+            inserted[shape.target] = inserted.get(shape.target, 0.0) + pattern.per_sec * shape.rows_written
+            continue
+        acc = shape.access(shape.target)
+        rows = tm.rows * tm.share(acc.predicates) if acc is not None else tm.rows
+        changed[shape.target] = changed.get(shape.target, 0.0) + pattern.per_sec * rows
+    out = {}
+    for key, tm in plain.items():
+        visible = tm.table.all_visible
+        if visible is None:
+            per_page = rows_per_page(engine, tm.row_width)
+            visible = all_visible_share(tm.rows, per_page, changed.get(key, 0.0), inserted.get(key, 0.0))
+        out[key] = TableModel(tm.table, engine, visible)
+    return out
+
+
 def build_context(spec: Spec, shapes: Mapping[str, QueryShape]) -> Context:
     catalog = load_catalog()
     engine = engine_for(spec.dialect)
@@ -88,7 +117,7 @@ def build_context(spec: Spec, shapes: Mapping[str, QueryShape]) -> Context:
         spec=spec,
         engine=engine,
         shapes=shapes,
-        models={t.name.lower(): TableModel(t, engine) for t in spec.tables},
+        models=table_models(spec, shapes),
         existing=existing_indexes(spec),
         thresholds={
             rule.id: {

@@ -1,9 +1,12 @@
 """Cost one table access under a set of indexes: the cheapest of a sequential scan and each
-usable index, in page reads plus per-row CPU in PostgreSQL's units.
+usable index, in PostgreSQL's cost units and by its planner's formulas (``advisor.cost.pages``).
 
-An index path seeks on its leading equality / IN keys and at most one range key, reads the
-matching leaf entries (or only as many as a LIMIT needs when the index delivers the ORDER BY),
-then fetches one table page per row unless the index covers every referenced column.
+An index path seeks on its leading equality / IN keys and at most one range key and reads the
+matching leaf entries, each leaf page a random read. It then fetches the heap pages of the
+matching rows (Mackert-Lohman, interpolated by the leading column's correlation), unless the
+index covers every referenced column, in which case only the pages that are not all-visible
+are read; or, when no order is needed, it reads them as a bitmap heap scan, each page once.
+With a LIMIT and no sort in the way, the scan stops early and costs its share of the whole.
 """
 
 from __future__ import annotations
@@ -15,6 +18,17 @@ from functools import cached_property
 
 from advisor.analysis.shape import OrderKey, Predicate, PredicateKind
 from advisor.cost.design import IndexDesign
+from advisor.cost.pages import (
+    CACHE_BYTES,
+    CPU_INDEX_TUPLE,
+    CPU_OPERATOR,
+    CPU_TUPLE,
+    SEQ_PAGE,
+    bitmap_heap_io,
+    heap_io,
+    index_io,
+    sort_cost,
+)
 from advisor.cost.physical import (
     Engine,
     btree_height,
@@ -26,9 +40,11 @@ from advisor.cost.physical import (
 from advisor.cost.selectivity import TWO_SIDED_RANGE, estimate
 from advisor.spec.model import Table
 
-CPU_TUPLE = 0.01
-CPU_INDEX_TUPLE = 0.005
-CPU_OPERATOR = 0.0025
+PARALLEL_MIN_PAGES = 1024
+"""PostgreSQL plans a parallel sequential scan of a table of 8 MB or more."""
+PARALLEL_DIVISOR = 2.4
+"""Two workers and the leader's share, as ``get_parallel_divisor`` counts them."""
+PARALLEL_SETUP = 1000.0
 SARGABLE = (PredicateKind.EQ, PredicateKind.IN, PredicateKind.RANGE, PredicateKind.LIKE_PREFIX)
 
 
@@ -59,11 +75,13 @@ class AccessPlan:
     """The index delivers the ORDER BY, so no sort."""
     table: str = ""
     """The table read (named for a sequential scan; an index names its own)."""
+    bitmap: bool = False
+    """Read as a bitmap heap scan: every matching page once, in physical order."""
 
     def describe(self) -> str:
         if self.index is None:
             return "sequential scan"
-        how = "index-only scan" if self.index_only else "index scan"
+        how = "index-only scan" if self.index_only else "bitmap scan" if self.bitmap else "index scan"
         text = f"{how} on {self.index.label()}, {_count(self.entries, 'entry', 'entries')}"
         if self.heap_fetches:
             text += f", {_count(self.heap_fetches, 'row fetch', 'row fetches')}"
@@ -85,7 +103,14 @@ class TableModel:
 
     table: Table
     engine: Engine
+    all_visible: float = 1.0
+    """Share of pages an index-only scan need not read (the statistics', or derived from the
+    write rates: ``pages.all_visible_share``)."""
     plans: dict[tuple[Access, IndexModel | None], AccessPlan | None] = field(default_factory=dict, repr=False)
+    loop_plans: dict[tuple[Access, IndexModel, float], AccessPlan | None] = field(
+        default_factory=dict, repr=False
+    )
+    """Plans of an access repeated once per outer row of a nested loop, by the loop count."""
     accesses: dict[tuple[int, int, tuple[str, ...]], tuple[object, object, Access]] = field(
         default_factory=dict, repr=False
     )
@@ -107,6 +132,19 @@ class TableModel:
     @cached_property
     def size_bytes(self) -> float:
         return self.pages * self.engine.page_size
+
+    @cached_property
+    def cache_pages(self) -> float:
+        """The planner's ``effective_cache_size`` in this engine's pages."""
+        return CACHE_BYTES / self.engine.page_size
+
+    def correlation(self, column: str) -> float:
+        """How closely the heap follows ``column``'s order: the statistic when given; otherwise
+        1 for the leading primary-key column (rows usually arrive in key order), else 0."""
+        col = self.table.column(column)
+        if col is not None and col.correlation is not None:
+            return col.correlation
+        return 1.0 if self.table.primary_key[:1] == (column.lower(),) else 0.0
 
     def width(self, column: str) -> int:
         col = self.table.column(column)
@@ -254,27 +292,30 @@ def descent_cost(im: IndexModel) -> float:
     return (im.height + 1) * 50 * CPU_OPERATOR + math.ceil(math.log2(max(im.entries, 2.0))) * CPU_OPERATOR
 
 
-def _sort_cost(rows: float, limit: int | None) -> float:
-    n = max(rows, 1.0)
-    width = min(n, float(limit)) if limit else n
-    return 2 * CPU_OPERATOR * n * math.log2(width + 1)
+def _sort_cost(tm: TableModel, rows: float, limit: int | None) -> float:
+    return sort_cost(rows, tm.row_width, limit)
 
 
 def seq_scan(tm: TableModel, access: Access) -> AccessPlan:
+    """Every page in order and every row through the filter; on PostgreSQL a large table is
+    read by two workers and the leader, which share the CPU but not the pages."""
     rows_out = tm.rows * tm.share(access.predicates)
-    read = 1.0
+    cpu = tm.rows * (CPU_TUPLE + CPU_OPERATOR * len(access.predicates))
+    cost = tm.pages * SEQ_PAGE + cpu
+    if tm.engine.name == "postgres" and tm.pages >= PARALLEL_MIN_PAGES:
+        cost = tm.pages * SEQ_PAGE + cpu / PARALLEL_DIVISOR + PARALLEL_SETUP
     if access.limit is not None and not access.order_by:
-        read = min(1.0, access.limit / max(rows_out, 1e-9))
-    cost = (tm.pages + tm.rows * (CPU_TUPLE + CPU_OPERATOR * len(access.predicates))) * read
+        cost *= min(1.0, access.limit / max(rows_out, 1e-9))
     if access.order_by:
-        cost += _sort_cost(rows_out, access.limit)
+        cost += _sort_cost(tm, rows_out, access.limit)
     if access.limit is not None:
         rows_out = min(rows_out, float(access.limit))
     return AccessPlan(None, cost, rows_out, table=access.table)
 
 
-def index_scan(tm: TableModel, access: Access, im: IndexModel) -> AccessPlan | None:
-    """The cost of reading ``access`` through one index, or ``None`` when it cannot help."""
+def index_scan(tm: TableModel, access: Access, im: IndexModel, loops: float = 1.0) -> AccessPlan | None:
+    """The cost of one read of ``access`` through one index (one of ``loops`` repeated reads, as
+    the inner side of a nested loop), or ``None`` when the index cannot help."""
     design = im.design
     preds = _by_column(access.predicates)
     if not _partial_usable(design, preds):
@@ -316,20 +357,49 @@ def index_scan(tm: TableModel, access: Access, im: IndexModel) -> AccessPlan | N
     outside = tm.share(p for p in rest if p.column not in stored)
     if design.where is not None and design.where.column not in used and design.where.column in preds:
         outside *= min(1.0, tm.share(preds[design.where.column]) / max(where_share(tm, design), 1e-12))
-    matched = im.entries * seek
-    entries = matched
-    if access.limit is not None and (ordered or not access.order_by):
-        entries = min(matched, access.limit / max(in_index * outside, 1e-12))
+    entries = max(im.entries * seek, 1.0)
+    fetches = entries * in_index
+    rows_full = fetches * outside
     only = covers(tm, design, access.referenced)
-    fetches = 0.0 if only else entries * in_index
-    leaf = max(1.0, entries / im.per_leaf)
-    cost = descent_cost(im) + leaf + min(fetches, tm.pages) + entries * CPU_INDEX_TUPLE + fetches * CPU_TUPLE
-    rows_out = entries * in_index * outside
-    if access.order_by and not ordered:
-        cost += _sort_cost(rows_out, access.limit)
+    leaf = max(1.0, math.ceil(entries / im.per_leaf))
+    index_part = (
+        descent_cost(im)
+        + index_io(leaf, im.leaf_pages, tm.cache_pages, loops)
+        + entries * (CPU_INDEX_TUPLE + CPU_OPERATOR * max(1, len(used)))
+    )
+    filters = CPU_OPERATOR * sum(1 for p in rest if p.column not in stored)
+    invisible = 1.0 - tm.all_visible if only else 1.0
+    corr = tm.correlation(design.keys[0].column) if design.keys else 0.0
+    corr *= 0.75 if len(design.keys) > 1 else 1.0
+    heap = heap_io(fetches, tm.rows, tm.pages, tm.cache_pages, corr, loops, invisible)
+    cost = index_part + heap + fetches * (CPU_TUPLE + filters)
+    read = 1.0
+    if access.limit is not None and (ordered or not access.order_by):
+        # the scan stops after LIMIT rows: the planner charges that share of the whole
+        read = min(1.0, access.limit / max(rows_full, 1e-9))
+        cost *= read
+    elif access.order_by and not ordered:
+        cost += _sort_cost(tm, rows_full, access.limit)
+    bitmap = False
+    if not only and not ordered and loops <= 1:
+        # a bitmap heap scan: no order, no early stop, each page once
+        by_bitmap = (
+            index_part
+            + 0.1 * CPU_OPERATOR * entries
+            + bitmap_heap_io(fetches, tm.pages)
+            + fetches * (CPU_TUPLE + filters + CPU_OPERATOR)
+        )
+        if access.order_by:
+            by_bitmap += _sort_cost(tm, rows_full, access.limit)
+        if by_bitmap < cost:
+            cost, bitmap = by_bitmap, True
+    rows_out = rows_full
     if access.limit is not None:
         rows_out = min(rows_out, float(access.limit))
-    return AccessPlan(design, cost, rows_out, entries, fetches, only, ordered)
+    if bitmap:
+        read = 1.0
+    fetched = 0.0 if only else fetches * read
+    return AccessPlan(design, cost, rows_out, entries * read, fetched, only, ordered, bitmap=bitmap)
 
 
 def plan_with(tm: TableModel, access: Access, im: IndexModel) -> AccessPlan | None:
@@ -350,6 +420,22 @@ def best_plan(tm: TableModel, access: Access, indexes: Iterable[IndexModel]) -> 
         best = memo[(access, None)] = seq_scan(tm, access)
     for im in indexes:
         plan = plan_with(tm, access, im)
+        if plan is not None and plan.cost < best.cost:
+            best = plan
+    return best
+
+
+def repeated_plan(tm: TableModel, access: Access, indexes: Iterable[IndexModel], loops: float) -> AccessPlan:
+    """The cheapest way to serve ``access`` once per outer row of a nested loop, ``loops`` times:
+    the cost is per lookup, with the pages the lookups share counted once (``index_pages_fetched``
+    over all of them)."""
+    best = best_plan(tm, access, ())
+    loops = max(1.0, float(round(loops)))
+    for im in indexes:
+        key = (access, im, loops)
+        if key not in tm.loop_plans:
+            tm.loop_plans[key] = index_scan(tm, access, im, loops)
+        plan = tm.loop_plans[key]
         if plan is not None and plan.cost < best.cost:
             best = plan
     return best

@@ -1,7 +1,9 @@
 """Cost whole patterns under an index configuration: reads, joins and index maintenance.
 
 A join is costed as the cheaper of a nested loop (one lookup into the inner table per outer
-row, through its best index) and a hash join (one scan of the inner table). Writes pay one page
+row, through its best index, with the pages that repeated lookups find in cache counted as the
+planner counts them) and a hash join (one scan of the inner table into a hash table, probed
+once per outer row). Writes pay one page
 per row for the table and one per index they must maintain; on PostgreSQL an UPDATE that changes
 no indexed column is a HOT update and maintains no index, while one that does maintains them all.
 """
@@ -12,7 +14,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from advisor.analysis.shape import OrderKey, Predicate, PredicateKind, QueryShape, StatementKind, TableAccess
-from advisor.cost.access import CPU_TUPLE, Access, AccessPlan, IndexModel, TableModel, best_plan, plan_with
+from advisor.cost.access import (
+    Access,
+    AccessPlan,
+    IndexModel,
+    TableModel,
+    best_plan,
+    plan_with,
+    repeated_plan,
+)
+from advisor.cost.pages import CPU_OPERATOR, CPU_TUPLE
 
 Config = Mapping[str, Sequence[IndexModel]]
 
@@ -99,15 +110,17 @@ def _block(
         pending.remove(nxt)
         joined = _join_predicates(shape, nxt.table, visited)
         tm = models[nxt.table]
-        lookup = best_plan(tm, _access(tm, nxt, joined), config.get(nxt.table, ()))
-        scan = best_plan(tm, _access(tm, nxt), config.get(nxt.table, ()))
-        if joined and rows * lookup.cost <= scan.cost + rows * CPU_TUPLE:
+        indexes = config.get(nxt.table, ())
+        lookup = repeated_plan(tm, _access(tm, nxt, joined), indexes, rows) if joined else None
+        scan = best_plan(tm, _access(tm, nxt), indexes)
+        hashed = scan.cost + scan.rows * (CPU_OPERATOR + CPU_TUPLE) + rows * CPU_OPERATOR
+        if lookup is not None and rows * lookup.cost <= hashed:
             cost += rows * lookup.cost
             plans.append(lookup)
         else:
-            cost += scan.cost + rows * CPU_TUPLE
+            cost += hashed
             plans.append(scan)
-        rows = rows * lookup.rows if joined else rows * scan.rows
+        rows = rows * lookup.rows if lookup is not None else rows * scan.rows
         visited.add(nxt.table)
     return cost, plans, rows
 

@@ -33,6 +33,7 @@ class ColumnDraft:
     default: str | None = None
     identity: bool = False
     null_frac: float | None = None
+    correlation: float | None = None
 
 
 @dataclass
@@ -97,6 +98,7 @@ class TableDraft:
     """By lower-cased index name."""
     rows: int | None = None
     growth_per_day: int | None = None
+    all_visible: float | None = None
     consistency: str | None = None
     functional_dependencies: list[tuple[list[str], list[str], Location]] = field(default_factory=list)
     yaml_line: int | None = None

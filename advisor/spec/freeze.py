@@ -58,6 +58,7 @@ def _freeze_table(
             default=col.default,
             identity=col.identity,
             null_frac=col.null_frac,
+            correlation=col.correlation,
             checks=tuple(c.sql for c in table.checks if key in c.columns),
             foreign_key=any(fk.constraint and key in fk.columns for fk in table.foreign_keys),
         )
@@ -70,6 +71,7 @@ def _freeze_table(
         columns=columns,
         rows=table.rows,
         growth_per_day=table.growth_per_day,
+        all_visible=table.all_visible,
         consistency=Consistency(table.consistency) if table.consistency else None,
         primary_key=pk_columns,
         indexes=_indexes(table, display, yaml_path),

@@ -125,6 +125,18 @@ def share(value: object) -> float:
     return number
 
 
+def correlation(value: object) -> float:
+    """A correlation coefficient, between -1 and 1.
+
+    >>> correlation(-0.25)
+    -0.25
+    """
+    number = float(_as_number(value, "must be a correlation between -1 and 1"))
+    if not -1 <= number <= 1:
+        raise PydanticCustomError("correlation", "must be a correlation between -1 and 1")
+    return number
+
+
 def storage_bytes(value: object) -> int:
     """Bytes from a number of bytes or a size string.
 
@@ -152,6 +164,7 @@ PositiveInt = Annotated[int, PlainValidator(positive_int)]
 PositiveNumber = Annotated[float, PlainValidator(positive_number)]
 NonNegativeNumber = Annotated[float, PlainValidator(non_negative_number)]
 Share = Annotated[float, PlainValidator(share)]
+Correlation = Annotated[float, PlainValidator(correlation)]
 StorageBytes = Annotated[int, PlainValidator(storage_bytes)]
 Name = Annotated[str, Field(strict=True, min_length=1)]
 Text = Annotated[str, Field(strict=True)]
@@ -187,6 +200,9 @@ class ColumnIn(InputModel):
     on_delete: ReferenceAction | None = None
     on_update: ReferenceAction | None = None
     null_frac: Share | None = None
+    correlation: Correlation | None = None
+    """How closely the table's physical row order follows this column's order, -1 to 1
+    (``pg_stats.correlation``): an index range scan on a correlated column reads few heap pages."""
 
     @field_validator("on_delete", "on_update", mode="before")
     @classmethod
@@ -270,6 +286,9 @@ class IndexIn(InputModel):
 class TableIn(InputModel):
     rows: Count | None = None
     growth_per_day: Count | None = None
+    all_visible: Share | None = None
+    """Share of the table's pages marked all-visible (``relallvisible / relpages``): an index-only
+    scan still reads the heap for the others."""
     consistency: Consistency | None = None
     primary_key: Annotated[list[Name], Field(min_length=1)] | None = None
     columns: dict[str, ColumnIn | None] | None = None

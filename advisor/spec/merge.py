@@ -100,6 +100,8 @@ class TableMerger:
             table.rows = given.rows
         if given.growth_per_day is not None:
             table.growth_per_day = given.growth_per_day
+        if given.all_visible is not None:
+            table.all_visible = given.all_visible
         if given.consistency is not None:
             table.consistency = given.consistency.value
         if given.sensitive is not None:
@@ -148,6 +150,8 @@ class TableMerger:
             column.frequencies = tuple(given.frequencies.items())
         if given.null_frac is not None:
             column.null_frac = given.null_frac
+        if given.correlation is not None:
+            column.correlation = given.correlation
         if given.unique is not None:
             table.uniques = [u for u in table.uniques if u.columns != [key]]
             if given.unique:

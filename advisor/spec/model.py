@@ -48,6 +48,8 @@ class Column:
     """Values come from the engine (AUTO_INCREMENT, IDENTITY, SERIAL)."""
     null_frac: float | None = None
     """Share of rows where the column is NULL, when the statistics give it."""
+    correlation: float | None = None
+    """Physical order against this column's order, -1 to 1 (``pg_stats.correlation``)."""
     checks: tuple[str, ...] = ()
     """CHECK conditions that involve the column, as SQL text (from the DDL or ``check:``)."""
     foreign_key: bool = False
@@ -132,6 +134,8 @@ class Table:
     columns: tuple[Column, ...]
     rows: int | None = None
     growth_per_day: int | None = None
+    all_visible: float | None = None
+    """Share of pages all-visible (``relallvisible / relpages``), when the statistics give it."""
     consistency: Consistency | None = None
     primary_key: tuple[str, ...] = ()
     indexes: tuple[Index, ...] = ()

@@ -135,8 +135,13 @@ class PostgresEngine(Engine):
         ).fetchone()
         factor = target.rows / loaded if loaded and loaded > 0 else 1.0
         self.db.execute(
-            "UPDATE pg_class SET reltuples = %s, relpages = %s WHERE oid = %s",
-            (float(target.rows), max(1, int(pages[0]) if pages else 1), oid),
+            "UPDATE pg_class SET reltuples = %s, relpages = %s, relallvisible = %s WHERE oid = %s",
+            (
+                float(target.rows),
+                max(1, int(pages[0]) if pages else 1),
+                round(target.all_visible * max(1, int(pages[0]) if pages else 1)),
+                oid,
+            ),
         )
         self.db.execute(
             "UPDATE pg_class SET reltuples = reltuples * %s FROM pg_index "

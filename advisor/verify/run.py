@@ -3,6 +3,7 @@ recommended changes, on one engine."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Protocol
 
@@ -71,8 +72,11 @@ def verify_on(
     """``verify`` on an engine already open; the throwaway database stays for a closer look."""
     if rows < 1:
         raise AdvisorError("--rows must be at least 1")
+    from advisor.recommend import prepare
+
     _, changes = planned_changes(spec)
-    return _Run(spec, changes, db, rows, progress or NoProgress(), full_scale).run()
+    visible = {key: tm.all_visible for key, tm in prepare(spec).models.items()}
+    return _Run(spec, changes, db, rows, progress or NoProgress(), full_scale, visible).run()
 
 
 class _Run:
@@ -84,6 +88,7 @@ class _Run:
         cap: int,
         progress: Progress,
         full_scale: bool = True,
+        visible: Mapping[str, float] | None = None,
     ):
         # CHECK constraints do not steer index choice, and synthetic rows need not satisfy them.
         self.spec = replace(spec, tables=tuple(replace(t, checks=()) for t in spec.tables))
@@ -95,6 +100,8 @@ class _Run:
         self.book = NameBook(self.target)
         self.now = now_utc()
         self.full_scale = full_scale
+        self.visible = visible or {}
+        """The cost model's share of all-visible pages per table, for the planner at full scale."""
         self.scale: tuple[TableScale, ...] = ()
         self.scaled: tuple[str, ...] = ()
 
@@ -119,7 +126,7 @@ class _Run:
             self.progress.advance(f"loaded {table_data.table.name}")
         names = [t.name for t in order]
         if self.full_scale:
-            self.scale = full_scale_targets(data)
+            self.scale = full_scale_targets(data, self.visible)
         self._analyze(names)
         binder = Binder(spec.dialect, {d.table.name.lower(): d for d in data}, self.now)
         statements, skipped = self._statements(binder)

@@ -4,7 +4,7 @@ carries over to that size."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from advisor.verify.data import TableData
@@ -22,9 +22,13 @@ class TableScale:
     flat: frozenset[str] = frozenset()
     """Columns with a declared ndv but no declared frequencies: the loaded rows repeat each value
     more often than the full table would, so their most common values are not common at all."""
+    all_visible: float = 1.0
+    """The cost model's share of all-visible pages: the planner reads it as ``relallvisible``."""
 
 
-def full_scale_targets(data: Sequence[TableData]) -> tuple[TableScale, ...]:
+def full_scale_targets(
+    data: Sequence[TableData], visible: Mapping[str, float] | None = None
+) -> tuple[TableScale, ...]:
     """The tables loaded with fewer rows than the spec gives them, with their declared sizes.
 
     >>> from advisor.spec.model import Column, Table
@@ -33,7 +37,7 @@ def full_scale_targets(data: Sequence[TableData]) -> tuple[TableScale, ...]:
     >>> loaded = [TableData(big, ("id", "status"), [(1, "a")] * 3, 10**9),
     ...           TableData(small, ("code",), [("x",)] * 50, 50)]
     >>> full_scale_targets(loaded)
-    (TableScale(table='orders', rows=1000000000, ndv={'status': 5}, flat=frozenset({'status'})),)
+    (TableScale(table='orders', rows=1000000000, ndv={'status': 5}, flat=frozenset({'status'}), all_visible=1.0),)
     """
     out = []
     for d in data:
@@ -41,7 +45,8 @@ def full_scale_targets(data: Sequence[TableData]) -> tuple[TableScale, ...]:
             continue
         ndv = {c.name.lower(): min(c.ndv, d.table.rows) for c in d.table.columns if c.ndv}
         flat = frozenset(c.name.lower() for c in d.table.columns if c.ndv and not c.frequencies)
-        out.append(TableScale(d.table.name, d.table.rows, ndv, flat))
+        share = (visible or {}).get(d.table.name.lower(), 1.0)
+        out.append(TableScale(d.table.name, d.table.rows, ndv, flat, share))
     return tuple(out)
 
 

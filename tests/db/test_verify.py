@@ -30,6 +30,19 @@ EXPECTED_UNUSED = {
         "dialect) hashes the groups and reads fewer entries through the created_at range"
     ),
 }
+# (engine, sample, recommended index, pattern) -> why the planner costs it higher after the change
+EXPECTED_COSTLIER = {
+    (
+        "postgres",
+        "saas_helpdesk",
+        "tickets (tenant_id, status, assignee_id, created_at)",
+        "tenant_status_counts",
+    ): (
+        "at full scale the planner still reads the heap at its loaded size (a few pages) while the "
+        "what-if index has its full size, so trading heap fetches (a quarter of the 400M-row table's "
+        "pages are not all-visible) for entries of a wider index looks costlier there than it is"
+    ),
+}
 # (engine, sample, recommended index) -> why none of its patterns can be explained there
 NOT_CHECKABLE = {
     ("postgres", "saas_helpdesk", "ticket_events (created_at)"): (
@@ -69,6 +82,10 @@ def test_each_recommendation_is_used_for_the_patterns_it_claims(path: Path, engi
                 f"{engine}: #{rec.number} {rec.index} not used for {check.pattern}; "
                 f"the planner chose {check.plan_after}"
             )
+            if key in EXPECTED_COSTLIER:
+                assert check.cost_before is not None and check.cost_after is not None
+                assert check.cost_after > check.cost_before, f"{key} is no costlier now: drop it"
+                continue
             if rec.action == "create" and check.cost_before is not None and check.cost_after is not None:
                 # never worse; equal within noise where the engine already had an index there
                 # (InnoDB indexes every foreign key by itself)
