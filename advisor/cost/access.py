@@ -18,6 +18,7 @@ from functools import cached_property
 
 from advisor.analysis.shape import OrderKey, Predicate, PredicateKind
 from advisor.cost.design import IndexDesign
+from advisor.cost.histogram import ranges_share
 from advisor.cost.pages import (
     CACHE_BYTES,
     CPU_INDEX_TUPLE,
@@ -155,14 +156,21 @@ class TableModel:
         two bounds on one column (``a >= x AND a < y``) taken as one two-sided range."""
         share = 1.0
         ranges: dict[str, list[float]] = {}
+        bounded: dict[str, list[Predicate]] = {}
         for pred in predicates:
             part = estimate(self.table, pred).share
             if pred.kind is PredicateKind.RANGE:
                 ranges.setdefault(pred.column, []).append(part)
+                bounded.setdefault(pred.column, []).append(pred)
             else:
                 share *= part
-        for parts in ranges.values():
-            share *= min(min(parts), TWO_SIDED_RANGE) if len(parts) > 1 else parts[0]
+        for column, parts in ranges.items():
+            col = self.table.column(column)
+            both = ranges_share(col, bounded[column]) if col is not None and len(parts) > 1 else None
+            if both is not None:
+                share *= both
+            else:
+                share *= min(min(parts), TWO_SIDED_RANGE) if len(parts) > 1 else parts[0]
         return share
 
     def pk_columns(self) -> frozenset[str]:

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from advisor.analysis.shape import Predicate, PredicateKind
+from advisor.cost.histogram import ranges_share
 from advisor.spec.model import Column, Table
 
 ONE_SIDED_RANGE = 1 / 3
@@ -95,6 +96,9 @@ def estimate(table: Table, predicate: Predicate) -> Estimate:
             share = max(1, predicate.members) / ndv
         return Estimate(min(1.0, share), note)
     if kind is PredicateKind.RANGE:
+        from_histogram = ranges_share(column, [predicate])
+        if from_histogram is not None:
+            return Estimate(from_histogram)
         return Estimate(range_share(table, predicate))
     if kind is PredicateKind.LIKE_PREFIX:
         return Estimate(LIKE_PREFIX)

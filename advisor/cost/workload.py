@@ -52,7 +52,8 @@ def _access(
         return hit[2]
     order: tuple[OrderKey, ...] = ()
     limit: int | None = None
-    if shape is not None:
+    # GROUP BY and DISTINCT sort or hash every row first: neither order nor LIMIT reaches the table
+    if shape is not None and not shape.group_by and not shape.distinct:
         if shape.order_by and all(k.table == acc.table for k in shape.order_by):
             order = shape.order_by
         if shape.limit is not None and (order or not shape.order_by):

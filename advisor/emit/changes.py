@@ -19,6 +19,8 @@ class Change:
     design: IndexDesign
     serves: tuple[str, ...]
     """Patterns the recommendation claims to serve."""
+    name: str = ""
+    """The index's name as the report gives it (unique beside the indexes that exist)."""
 
 
 def planned_changes(spec: Spec) -> tuple[Result, tuple[Change, ...]]:
@@ -42,6 +44,7 @@ def planned_changes(spec: Spec) -> tuple[Result, tuple[Change, ...]]:
             rec.index,
             designs[rec.index],
             tuple(s.pattern for s in rec.serves),
+            rec.name,
         )
         for rec in result.recommendations
     )

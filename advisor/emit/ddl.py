@@ -19,13 +19,16 @@ from advisor.emit.target import resolve_target
 
 def index_name(design: IndexDesign, dialect: str) -> str:
     """A deterministic name within the engine's identifier limit; a partial index always gets a
-    hash of its definition, as two of them may share their keys.
+    hash of its definition, as two of them may share their keys. A unique index starts ``uq_``:
+    it may share its keys with a plain one.
 
     >>> from advisor.spec.model import IndexKey
     >>> index_name(IndexDesign("orders", (IndexKey("user_id"), IndexKey("created_at", True))), "postgres")
     'ix_orders_user_id_created_at'
+    >>> index_name(IndexDesign("users", (IndexKey("email"),), unique=True), "postgres")
+    'uq_users_email'
     """
-    parts = ["ix", design.table, *design.columns]
+    parts = ["uq" if design.unique else "ix", design.table, *design.columns]
     if design.where is not None:
         parts.append("partial")
     limit = resolve_target(dialect).name_limit

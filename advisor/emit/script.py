@@ -127,7 +127,7 @@ def recommended_index(spec: Spec, change: Change, target: Target, book: NameBook
     """The index a ``create`` change builds, named for ``target``."""
     design = change.design
     return IndexSpec(
-        book.claim(index_name(design, target.dialect), design.table),
+        book.claim(change.name or index_name(design, target.dialect), design.table),
         _display_table(spec, design.table),
         design.keys,
         design.include,

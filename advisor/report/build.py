@@ -12,6 +12,8 @@ from advisor.cost.select import Plan
 from advisor.cost.selectivity import TWO_SIDED_RANGE, estimate, range_share
 from advisor.cost.workload import cost_shape
 from advisor.emit.ddl import create_index, drop_index, index_name, to_sql
+from advisor.emit.indexes import NameBook
+from advisor.emit.target import resolve_target
 from advisor.report.capacity import capacity
 from advisor.report.checklist import checklist
 from advisor.report.result import Recommendation, Rejected, Result, Served, Totals
@@ -82,9 +84,15 @@ def _benefit_share(served: Sequence[Served]) -> float:
 
 def _creates(ctx: Context, plan: Plan) -> list[Recommendation]:
     dialect = ctx.spec.dialect
+    # names never collide with an index that exists (kept or dropped) nor with each other
+    book = NameBook(resolve_target(dialect))
+    for table in ctx.spec.tables:
+        for index in table.indexes:
+            book.claim(index.name, table.name)
     rows = []
     for choice in plan.chosen:
         design = choice.candidate.design
+        name = book.claim(index_name(design, dialect), design.table)
         size = model_index(ctx.models[design.table], design).size_bytes
         gain, writes = _without(ctx, plan, design)
         served = _served(ctx, plan, design)
@@ -94,8 +102,8 @@ def _creates(ctx: Context, plan: Plan) -> list[Recommendation]:
                 "create",
                 design.table,
                 design.label(),
-                index_name(design, dialect),
-                to_sql(create_index(design, dialect), dialect),
+                name,
+                to_sql(create_index(design, dialect, name), dialect),
                 tuple(sorted(choice.candidate.rules)),
                 choice.candidate.reason,
                 served,

@@ -34,6 +34,7 @@ class ColumnDraft:
     identity: bool = False
     null_frac: float | None = None
     correlation: float | None = None
+    histogram: tuple[str | int | float, ...] = ()
 
 
 @dataclass

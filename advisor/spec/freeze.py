@@ -59,6 +59,7 @@ def _freeze_table(
             identity=col.identity,
             null_frac=col.null_frac,
             correlation=col.correlation,
+            histogram=col.histogram,
             checks=tuple(c.sql for c in table.checks if key in c.columns),
             foreign_key=any(fk.constraint and key in fk.columns for fk in table.foreign_keys),
         )

@@ -201,6 +201,9 @@ class ColumnIn(InputModel):
     on_update: ReferenceAction | None = None
     null_frac: Share | None = None
     correlation: Correlation | None = None
+    histogram: Annotated[list[StrictInt | StrictFloat | Name], Field(min_length=2)] | None = None
+    """Bounds of equal-count buckets of the values outside ``frequencies``, lowest first
+    (``pg_stats.histogram_bounds``): a range against literals is estimated from them."""
     """How closely the table's physical row order follows this column's order, -1 to 1
     (``pg_stats.correlation``): an index range scan on a correlated column reads few heap pages."""
 

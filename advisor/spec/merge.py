@@ -152,6 +152,8 @@ class TableMerger:
             column.null_frac = given.null_frac
         if given.correlation is not None:
             column.correlation = given.correlation
+        if given.histogram is not None:
+            column.histogram = tuple(given.histogram)
         if given.unique is not None:
             table.uniques = [u for u in table.uniques if u.columns != [key]]
             if given.unique:

@@ -50,6 +50,8 @@ class Column:
     """Share of rows where the column is NULL, when the statistics give it."""
     correlation: float | None = None
     """Physical order against this column's order, -1 to 1 (``pg_stats.correlation``)."""
+    histogram: tuple[str | int | float, ...] = ()
+    """Equal-count bucket bounds of the values outside ``frequencies`` (``histogram_bounds``)."""
     checks: tuple[str, ...] = ()
     """CHECK conditions that involve the column, as SQL text (from the DDL or ``check:``)."""
     foreign_key: bool = False

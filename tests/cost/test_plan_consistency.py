@@ -27,7 +27,9 @@ def specs(draw: st.DrawFn) -> Spec:
         frequencies: tuple[tuple[str, float], ...] = ()
         if ndv == 10 and draw(st.booleans()):
             frequencies = (("x", 0.9), ("y", 0.02))
-        columns.append(Column(name, draw(st.sampled_from(["integer", "varchar(40)"])), ndv=ndv, frequencies=frequencies))
+        columns.append(
+            Column(name, draw(st.sampled_from(["integer", "varchar(40)"])), ndv=ndv, frequencies=frequencies)
+        )
     table = Table("t", tuple(columns), rows=rows, primary_key=("id",))
     patterns = []
     for i in range(draw(st.integers(1, 6))):
@@ -37,8 +39,12 @@ def specs(draw: st.DrawFn) -> Spec:
             conds.append(f"{draw(st.sampled_from(COLUMNS))} > :lo")
         where = f" WHERE {' AND '.join(conds)}" if conds else ""
         order = f" ORDER BY {draw(st.sampled_from(COLUMNS))} DESC LIMIT 20" if draw(st.booleans()) else ""
-        select = ", ".join(draw(st.lists(st.sampled_from(("id", *COLUMNS)), min_size=1, max_size=3, unique=True)))
-        patterns.append(Pattern(f"p{i}", f"SELECT {select} FROM t{where}{order}", draw(st.sampled_from([1.0, 50.0]))))
+        select = ", ".join(
+            draw(st.lists(st.sampled_from(("id", *COLUMNS)), min_size=1, max_size=3, unique=True))
+        )
+        patterns.append(
+            Pattern(f"p{i}", f"SELECT {select} FROM t{where}{order}", draw(st.sampled_from([1.0, 50.0])))
+        )
     if draw(st.booleans()):
         patterns.append(Pattern("ins", "INSERT INTO t (a, b, c, d, e) VALUES (1, 2, 3, 4, 5)", 20.0))
     if draw(st.booleans()):
@@ -102,3 +108,28 @@ def test_every_index_name_is_unique(spec: Spec) -> None:
     created = [r.name.lower() for r in result.recommendations if r.action == "create"]
     assert len(created) == len(set(created))
     assert not set(created) & existing
+
+
+def test_a_recommended_name_never_takes_an_existing_index_name() -> None:
+    from advisor.emit.changes import planned_changes
+    from advisor.emit.script import changes_only
+    from advisor.emit.target import resolve_target
+    from advisor.spec.model import IndexKey
+
+    columns = (
+        Column("id", "bigint", nullable=False, primary_key=True),
+        Column("a", ndv=100_000),
+        Column("b"),
+    )
+    # a user's index that happens to carry the name the plan would give its index on (a)
+    taken = Index("ix_t_a", "t", (IndexKey("b"),))
+    table = Table("t", columns, rows=1_000_000, primary_key=("id",), indexes=(taken,))
+    spec = Spec(
+        Path("g.yaml"), "postgres", (table,), (Pattern("by_a", "SELECT id, b FROM t WHERE a = :a", 100.0),)
+    )
+    result, changes = planned_changes(spec)
+    [create] = [r for r in result.recommendations if r.action == "create"]
+    assert create.index.startswith("t (a)")
+    assert create.name != "ix_t_a" and create.name.startswith("ix_t_a")
+    script = changes_only(spec, changes, resolve_target("postgres"), True).render()
+    assert create.name in script and " ix_t_a " not in script
