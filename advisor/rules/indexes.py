@@ -51,8 +51,67 @@ def _by_selectivity(tm: TableModel, preds: Sequence[Predicate]) -> list[str]:
     return sorted(share, key=lambda c: (share[c], c))
 
 
-def seek_keys(tm: TableModel, preds: Sequence[Predicate]) -> tuple[IndexKey, ...]:
-    """Equality columns most selective first, then IN lists, then the most selective range.
+Sharing = Sequence[tuple[frozenset[str], float]]
+"""Per table, the equality columns each lookup binds, with the lookup's rate."""
+
+
+def equality_sets(ctx: Context) -> dict[str, list[tuple[frozenset[str], float]]]:
+    """For each table, the sets of columns its lookups bind by equality, with their rates: the
+    prefixes an index's equality columns should offer so that one index serves several."""
+    out: dict[str, dict[frozenset[str], float]] = {}
+    for name, shape in ctx.shapes.items():
+        rate = ctx.pattern(name).per_sec
+        for _block, acc, preds in _lookups(ctx, shape):
+            cols = frozenset(p.column for p in preds if _is_point(p))
+            if cols:
+                table = out.setdefault(acc.table, {})
+                table[cols] = table.get(cols, 0.0) + rate
+    return {t: sorted(sets.items(), key=lambda kv: (-kv[1], sorted(kv[0]))) for t, sets in out.items()}
+
+
+def sharing_order(tm: TableModel, columns: Sequence[str], sharing: Sharing) -> list[str]:
+    """``columns`` (all bound by equality) in the order that lets the most frequent other
+    lookups use a prefix of the index: the seek reads the same entries in any order, so
+    "most selective first" buys nothing, while a shared prefix saves a whole index.
+
+    >>> from advisor.spec.model import Table, Column
+    >>> from advisor.cost.physical import engine_for
+    >>> t = Table("i", (Column("tenant_id", ndv=10**4), Column("project_id", ndv=2 * 10**5), Column("state", ndv=3)), rows=10**7)
+    >>> tm = TableModel(t, engine_for("postgres"))
+    >>> sets = [(frozenset({"tenant_id", "state"}), 40.0), (frozenset({"tenant_id", "project_id", "state"}), 90.0)]
+    >>> sharing_order(tm, ["project_id", "state", "tenant_id"], sets)
+    ['tenant_id', 'state', 'project_id']
+    """
+    wanted = set(columns)
+    usage: dict[str, float] = {}
+    for cols, rate in sharing:
+        for c in cols & wanted:
+            usage[c] = usage.get(c, 0.0) + rate
+    share = {c: 1.0 / _ndv(tm, c) for c in wanted}
+
+    def rank(c: str) -> tuple[float, float, str]:
+        # most used first; ties as convention has them, the most selective first
+        return (-usage.get(c, 0.0), share[c], c)
+
+    prefix: list[str] = []
+    while len(prefix) < len(wanted):
+        placed = set(prefix)
+        options = [cols for cols, _ in sharing if placed < cols <= wanted]
+        if not options:
+            break
+        # the most frequent lookup whose columns extend the prefix (sharing is sorted by rate)
+        prefix += sorted(options[0] - placed, key=rank)
+    return prefix + sorted(wanted - set(prefix), key=rank)
+
+
+def _ndv(tm: TableModel, column: str) -> int:
+    col = tm.table.column(column)
+    return column_ndv(tm.table, col)[0] if col is not None else 1
+
+
+def seek_keys(tm: TableModel, preds: Sequence[Predicate], sharing: Sharing = ()) -> tuple[IndexKey, ...]:
+    """Equality columns in the order that shares prefixes (``sharing_order``), then IN lists,
+    then the most selective range.
 
     >>> from advisor.spec.model import Table, Column
     >>> from advisor.cost.physical import engine_for
@@ -62,7 +121,7 @@ def seek_keys(tm: TableModel, preds: Sequence[Predicate]) -> tuple[IndexKey, ...
     >>> [k.column for k in seek_keys(TableModel(t, engine_for("postgres")), ps)]
     ['user_id', 'status', 'at']
     """
-    points = _by_selectivity(tm, [p for p in preds if _is_point(p)])
+    points = sharing_order(tm, _by_selectivity(tm, [p for p in preds if _is_point(p)]), sharing)
     lists = [
         c for c in _by_selectivity(tm, [p for p in preds if p.kind is PredicateKind.IN]) if c not in points
     ]
@@ -81,6 +140,20 @@ def _fk_rules(tm: TableModel, keys: tuple[IndexKey, ...]) -> tuple[str, ...]:
     return ("IDX003",) if col is not None and col.references is not None else ()
 
 
+def _order_serves_better(
+    block: QueryShape, table: str, keys: tuple[IndexKey, ...], preds: Sequence[Predicate]
+) -> bool:
+    """Whether IDX002's index (the same equality columns, then the ORDER BY) does all this one
+    would for an ORDER BY ... LIMIT: it seeks the same entries and stops after LIMIT rows. The
+    row estimate that would make the order columns look worthless (independent equalities on
+    correlated columns multiply to a fraction of a row) is the least certain, so the index that
+    is right either way is the one proposed."""
+    if not block.has_limit or not block.order_by or any(k.table != table for k in block.order_by):
+        return False
+    points = {p.column for p in preds if _is_point(p)}
+    return {k.column for k in keys} <= points and not points & {k.column for k in block.order_by}
+
+
 def _describe_keys(keys: tuple[IndexKey, ...]) -> str:
     return ", ".join(k.column + (" DESC" if k.descending else "") for k in keys)
 
@@ -89,13 +162,14 @@ def _describe_keys(keys: tuple[IndexKey, ...]) -> str:
 def composite_order(ctx: Context, _: Sequence[Candidate]) -> Output:
     """Propose, per pattern and table, the index that seeks all its sargable predicates."""
     out = Output()
+    sharing = equality_sets(ctx)
     for name, shape in ctx.shapes.items():
-        for _block, acc, preds in _lookups(ctx, shape):
+        for block, acc, preds in _lookups(ctx, shape):
             tm = ctx.models[acc.table]
-            keys = seek_keys(tm, [p for p in preds if p.kind in SEEKABLE])
-            if not keys:
+            keys = seek_keys(tm, [p for p in preds if p.kind in SEEKABLE], sharing.get(acc.table, ()))
+            if not keys or _order_serves_better(block, acc.table, keys, preds):
                 continue
-            reason = f"seek on ({_describe_keys(keys)}): equality columns most selective first, then IN lists and one range"
+            reason = f"seek on ({_describe_keys(keys)}): equality columns in the order other lookups share, then IN lists and one range"
             design = IndexDesign(acc.table, keys)
             out.candidates.append(
                 Candidate(
@@ -109,6 +183,7 @@ def composite_order(ctx: Context, _: Sequence[Candidate]) -> Output:
 def order_by_limit(ctx: Context, _: Sequence[Candidate]) -> Output:
     """Propose equality columns followed by the ORDER BY keys, so the index delivers the order."""
     out = Output()
+    sharing = equality_sets(ctx)
     for name, shape in ctx.shapes.items():
         for block, acc, preds in _lookups(ctx, shape):
             order = block.order_by
@@ -117,7 +192,9 @@ def order_by_limit(ctx: Context, _: Sequence[Candidate]) -> Output:
             tm = ctx.models[acc.table]
             if tm.rows * tm.share(preds) < ctx.threshold("IDX002", "min_sorted_rows") and not block.has_limit:
                 continue
-            points = _by_selectivity(tm, [p for p in preds if _is_point(p)])
+            points = sharing_order(
+                tm, _by_selectivity(tm, [p for p in preds if _is_point(p)]), sharing.get(acc.table, ())
+            )
             keys = tuple(IndexKey(c) for c in points) + tuple(
                 IndexKey(k.column, k.descending) for k in order if k.column not in points
             )
