@@ -117,10 +117,13 @@ class _State:
         new = [im for im in current if im not in replaced] + [added]
         return self.compare(design.table, new, replaced, added.size_bytes, [design], added)
 
-    def without(self, design: IndexDesign) -> _Trial:
-        """The trial of removing ``design`` from the configuration."""
+    def without(self, design: IndexDesign, restore: Sequence[IndexDesign] = ()) -> _Trial:
+        """The trial of removing ``design`` from the configuration (and putting back ``restore``,
+        the existing indexes it replaced)."""
         kept = [im for im in self.config[design.table] if im.design != design]
-        return self.compare(design.table, kept, [], 0.0, [design])
+        back = [self.model(d) for d in restore]
+        added = sum(im.size_bytes for im in back) - self.model(design).size_bytes
+        return self.compare(design.table, kept + back, [], added, [design, *restore])
 
     def compare(
         self,
@@ -311,20 +314,33 @@ def select(ctx: Context, candidates: Sequence[Candidate], drops: Sequence[Drop])
     _drop_unneeded(state, chosen, rejected)
 
     rejected += _not_worth_it(state, candidates, chosen, rejected)
-    # in pick order, never a set's: the report must not change from one run to the next
-    replaced_existing = dict.fromkeys(d for c in chosen.values() for d in c.replaces if d.existing)
-    dropped = list(drops) + [
-        Drop(
-            d,
-            "IDX006",
-            "its keys lead a recommended index",
-            next(c.candidate.design for c in chosen.values() if d in c.replaces),
-        )
-        for d in replaced_existing
-    ]
+    dropped = list(drops) + _replaced_existing(state, chosen, drops)
     return Plan(
         tuple(chosen.values()), tuple(dropped), tuple(rejected), before, dict(state.costs), dict(state.config)
     )
+
+
+def _replaced_existing(
+    state: _State, chosen: Mapping[IndexDesign, Choice], drops: Sequence[Drop]
+) -> list[Drop]:
+    """The existing indexes the final configuration no longer holds, each with the recommended
+    index that took its place, in pick order (never a set's: the report must not change from
+    one run to the next)."""
+    final = {im.design for ims in state.config.values() for im in ims}
+    done = {d.design for d in drops}
+    gone = [d for c in chosen.values() for d in c.replaces if d.existing and d not in final and d not in done]
+    gone += [d for ds in state.ctx.existing.values() for d in ds if d not in final and d not in done]
+    out = []
+    for design in dict.fromkeys(gone):
+        on_table = [c for c in chosen if c.table == design.table]
+        wider = next((c for c in on_table if design.serves_as_prefix_of(c) or same_keys(design, c)), None)
+        if wider is not None:
+            out.append(Drop(design, "IDX006", "its keys lead a recommended index", wider))
+        elif on_table:
+            out.append(
+                Drop(design, "IDX006", "the recommended indexes serve its patterns as well", on_table[0])
+            )
+    return out
 
 
 _ROUNDS = 4
@@ -379,7 +395,14 @@ def _greedy(
 def _drop_unneeded(state: _State, chosen: dict[IndexDesign, Choice], rejected: list[Rejection]) -> None:
     """Remove, latest first, each pick the others made unnecessary."""
     for design in list(chosen)[::-1]:
-        removal = state.without(design)
+        others = [c for c in chosen if c != design and c.table == design.table]
+        # an existing index it replaced comes back, unless another pick still makes it redundant
+        restore = [
+            d
+            for d in chosen[design].replaces
+            if d.existing and not any(d.serves_as_prefix_of(o) or same_keys(d, o) for o in others)
+        ]
+        removal = state.without(design, restore)
         if removal.gain >= 0:
             state.apply(design.table, removal)
             cand = chosen.pop(design).candidate

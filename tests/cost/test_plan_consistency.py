@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from advisor.cost.design import IndexDesign
 from advisor.cost.select import Plan, same_keys
 from advisor.recommend import plan_indexes, prepare, recommend
-from advisor.spec.model import Column, Index, Pattern, Spec, Table
+from advisor.spec.model import Column, Index, IndexKey, Pattern, Spec, Table
 
 COLUMNS = ("a", "b", "c", "d", "e")
 
@@ -30,7 +30,11 @@ def specs(draw: st.DrawFn) -> Spec:
         columns.append(
             Column(name, draw(st.sampled_from(["integer", "varchar(40)"])), ndv=ndv, frequencies=frequencies)
         )
-    table = Table("t", tuple(columns), rows=rows, primary_key=("id",))
+    existing = []
+    for n in range(draw(st.integers(0, 2))):
+        keys = draw(st.lists(st.sampled_from(COLUMNS), min_size=1, max_size=2, unique=True))
+        existing.append(Index(f"have_{n}", "t", tuple(IndexKey(k) for k in keys)))
+    table = Table("t", tuple(columns), rows=rows, primary_key=("id",), indexes=tuple(existing))
     patterns = []
     for i in range(draw(st.integers(1, 6))):
         eq = draw(st.lists(st.sampled_from(COLUMNS), min_size=0, max_size=3, unique=True))
@@ -114,7 +118,6 @@ def test_a_recommended_name_never_takes_an_existing_index_name() -> None:
     from advisor.emit.changes import planned_changes
     from advisor.emit.script import changes_only
     from advisor.emit.target import resolve_target
-    from advisor.spec.model import IndexKey
 
     columns = (
         Column("id", "bigint", nullable=False, primary_key=True),
