@@ -32,6 +32,7 @@ from advisor.cost.pages import (
 )
 from advisor.cost.physical import (
     Engine,
+    aligned_width,
     btree_height,
     column_width,
     inner_pages,
@@ -147,6 +148,10 @@ class TableModel:
             return col.correlation
         return 1.0 if self.table.primary_key[:1] == (column.lower(),) else 0.0
 
+    def type_of(self, column: str) -> str:
+        col = self.table.column(column)
+        return col.type if col is not None else "bigint"
+
     def width(self, column: str) -> int:
         col = self.table.column(column)
         return column_width(col.type) if col is not None else 8
@@ -202,9 +207,16 @@ def model_index(tm: TableModel, design: IndexDesign) -> IndexModel:
     if design.origin == "primary_key" and eng.secondary_carries_pk:
         # the clustered index is the table itself
         return IndexModel(design, entries, tm.pages, btree_height(tm.pages, 100.0), 0.0, tm.rows / tm.pages)
-    per_leaf = rows_per_page(eng, key_width + extra + eng.entry_overhead, eng.leaf_fill)
+    entry = key_width + extra + eng.entry_overhead
+    inner = key_width + eng.entry_overhead
+    if eng.name == "postgres":
+        # each value on its type's boundary, the tuple on 8 bytes, plus its 4-byte line pointer
+        types = [tm.type_of(c) for c in design.columns]
+        entry = aligned_width(types + [tm.type_of(c) for c in design.include]) + 4
+        inner = aligned_width(types) + 4
+    per_leaf = rows_per_page(eng, entry, eng.leaf_fill)
     leaf = pages_for(entries, per_leaf)
-    fanout = rows_per_page(eng, key_width + eng.entry_overhead)
+    fanout = rows_per_page(eng, inner)
     size = (leaf + inner_pages(leaf, fanout)) * eng.page_size
     return IndexModel(design, entries, leaf, btree_height(leaf, fanout), size, per_leaf)
 

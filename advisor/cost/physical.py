@@ -122,6 +122,42 @@ def column_width(sql_type: str) -> int:
     return _DEFAULT_TEXT_WIDTH
 
 
+_ALIGN_8 = frozenset({"bigint", "int8", "bigserial", "float", "float8", "double", "double precision",
+                      "timestamp", "timestamptz", "timestamp with time zone", "timestamp without time zone",
+                      "time", "money", "interval"})  # fmt: skip
+_ALIGN_4 = frozenset({"int", "integer", "int4", "serial", "real", "float4", "date"})
+
+
+def column_align(sql_type: str) -> int:
+    """The byte boundary a value of ``sql_type`` starts on in a PostgreSQL tuple; variable-length
+    values under 127 bytes carry a one-byte header and need none.
+
+    >>> column_align("bigint"), column_align("date"), column_align("varchar(20)")
+    (8, 4, 1)
+    """
+    match = _TYPE_RE.match(sql_type.lower())
+    base = match.group(1).strip() if match else ""
+    if base in _ALIGN_8:
+        return 8
+    if base in _ALIGN_4:
+        return 4
+    return 2 if base in ("smallint", "int2") else 1
+
+
+def aligned_width(types: list[str], header: int = 8) -> int:
+    """A PostgreSQL index tuple's size: its header, each value on its type's boundary, the whole
+    rounded up to 8 bytes (``MAXALIGN``).
+
+    >>> aligned_width(["char(10)", "date", "date", "bigint", "date"])
+    48
+    """
+    offset = header
+    for sql_type in types:
+        align = column_align(sql_type)
+        offset = -(-offset // align) * align + column_width(sql_type)
+    return -(-offset // 8) * 8
+
+
 def rows_per_page(engine: Engine, width: int, fill: float = 1.0) -> float:
     """Entries of ``width`` bytes that fit in one page (at least one).
 

@@ -308,9 +308,14 @@ def select(ctx: Context, candidates: Sequence[Candidate], drops: Sequence[Drop])
     # Greedy picks depend on their order: a narrow index picked early can stand in the way of the
     # covering one a later pick made worth it. So the passes run again from the plan they made
     # until one adds nothing: the plan is then one that planning again, with it applied, keeps.
+    pool: Sequence[Candidate] = candidates
     for _ in range(_ROUNDS):
-        if not _greedy(state, candidates, chosen, rejected):
+        _greedy(state, pool, chosen, rejected)
+        # only the tables the swap changed can offer a pick again
+        changed = _swap(state, candidates, chosen)
+        if not changed:
             break
+        pool = [c for c in candidates if c.design.table in changed]
     _drop_unneeded(state, chosen, rejected)
 
     rejected += _not_worth_it(state, candidates, chosen, rejected)
@@ -352,8 +357,8 @@ def _greedy(
     chosen: dict[IndexDesign, Choice],
     rejected: list[Rejection],
 ) -> bool:
-    """One greedy pass from the current configuration, then the swap and removal passes; whether
-    it picked anything."""
+    """One greedy pass over ``candidates`` from the current configuration; whether it picked
+    anything."""
     ctx = state.ctx
     min_cut = ctx.threshold("IDX001", "min_cost_reduction")
     min_per_gb = ctx.threshold("IDX001", "min_benefit_per_gb")
@@ -388,7 +393,6 @@ def _greedy(
         chosen[cand.design] = Choice(cand, tuple(replaces), trial.gain, trial.size)
         queue.picked(i, moved)
         picked_any = True
-    _swap(state, candidates, chosen)
     return picked_any
 
 
@@ -485,10 +489,11 @@ class _Queue:
             self.push(j)
 
 
-def _swap(state: _State, candidates: Sequence[Candidate], chosen: dict[IndexDesign, Choice]) -> None:
+def _swap(state: _State, candidates: Sequence[Candidate], chosen: dict[IndexDesign, Choice]) -> set[str]:
     """Greedy picks early what served a pattern best at the time; once later picks have changed
     the picture, replace a pick by a smaller candidate for the same patterns when the workload
-    comes out no worse (e.g. a partial index instead of a full one)."""
+    comes out no worse (e.g. a partial index instead of a full one). Returns the tables changed."""
+    changed: set[str] = set()
     on_table: dict[str, list[Candidate]] = {}
     for cand in candidates:
         on_table.setdefault(cand.design.table, []).append(cand)
@@ -523,6 +528,8 @@ def _swap(state: _State, candidates: Sequence[Candidate], chosen: dict[IndexDesi
             chosen[cand.design] = Choice(
                 cand, current.replaces, current.gain + trial.gain, state.model(cand.design).size_bytes
             )
+            changed.add(design.table)
+    return changed
 
 
 def _over_budget(
