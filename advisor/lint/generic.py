@@ -24,6 +24,7 @@ from advisor.lint.ops import (
     ConstraintKind,
     CreateIndex,
     CreateTable,
+    CreateView,
     Default,
     Drop,
     DropColumn,
@@ -268,6 +269,9 @@ class _Builder:
                 unique=bool(node.args.get("unique")),
                 partial=bool(params and params.args.get("where")),
             )
+        elif kind == "VIEW":
+            # the view's name only: output names need the server's rules, which differ per engine
+            yield CreateView(loc=self.loc, view=_name(node.this))
         else:
             yield Other(loc=self.loc, kind=f"CREATE {kind}")
 

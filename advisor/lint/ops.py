@@ -142,6 +142,9 @@ class CreateIndex(Op):
     concurrently: bool = False
     partial: bool = False
     method: str = "btree"
+    where_not_null: tuple[str, ...] = ()
+    """The columns of a partial index's predicate when it is only ``col IS NOT NULL [AND ...]``:
+    any ``col = value`` implies it, so the index still serves equality lookups on them."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -176,6 +179,7 @@ class AlterColumnType(Op):
     column: str
     type: TypeRef | None
     using: bool = False
+    """A USING expression other than the column itself (``USING col`` converts as no USING does)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -320,6 +324,16 @@ class TableOptions(Op):
     table: str
     algorithm: str | None = None
     lock: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class CreateView(Op):
+    """CREATE [OR REPLACE] [MATERIALIZED] VIEW: ``columns`` are its output names, as the server names
+    them (``None`` for a ``*`` it would expand)."""
+
+    view: str
+    columns: tuple[str | None, ...] = ()
+    materialized: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -22,6 +22,7 @@ from advisor.lint.ops import (
     ConstraintKind,
     CreateIndex,
     CreateTable,
+    CreateView,
     Default,
     DetachPartition,
     Drop,
@@ -207,6 +208,100 @@ def constraint_of(node: Node) -> Constraint | None:
     )
 
 
+_TRUE = ("true", "on", "yes", "1")
+_FALSE = ("false", "off", "no", "0")
+
+
+def option_is_on(elem: Node) -> bool:
+    """A boolean option of VACUUM, EXPLAIN...: bare is on; otherwise the value the server's
+    ``parse_bool`` reads (``FALSE``, ``off``, ``0``, and any unique prefix of them).
+
+    >>> option_is_on({"defname": "full"}), option_is_on({"defname": "full", "arg": {"String": {"sval": "false"}}})
+    (True, False)
+    >>> option_is_on({"defname": "full", "arg": {"Integer": {}}})
+    False
+    """
+    arg = elem.get("arg")
+    if arg is None:
+        return True
+    if "Integer" in arg:
+        return int(arg["Integer"].get("ival", 0)) != 0
+    word = _str(arg).lower()
+    if len(word) > 1 and word.startswith("o"):  # "o" alone is ambiguous: on or off
+        return "on".startswith(word)
+    return not (word and any(value.startswith(word) for value in _FALSE))
+
+
+def not_null_columns(where: Node | None) -> tuple[str, ...]:
+    """The columns of an index predicate made only of ``col IS NOT NULL`` tests joined by AND;
+    ``()`` for any other predicate.
+
+    >>> not_null_columns({"NullTest": {"arg": {"ColumnRef": {"fields": [{"String": {"sval": "a"}}]}},
+    ...                                "nulltesttype": "IS_NOT_NULL"}})
+    ('a',)
+    """
+    if not where:
+        return ()
+    tests = (
+        where["BoolExpr"].get("args", [])
+        if where.get("BoolExpr", {}).get("boolop") == "AND_EXPR"
+        else [where]
+    )
+    columns: list[str] = []
+    for test in tests:
+        null_test = test.get("NullTest", {})
+        fields = _strings(null_test.get("arg", {}).get("ColumnRef", {}).get("fields"))
+        if null_test.get("nulltesttype") != "IS_NOT_NULL" or not fields or not fields[-1]:
+            return ()
+        columns.append(fields[-1])
+    return tuple(columns)
+
+
+def _is_column(expr: Node, column: str, new_type: TypeRef | None) -> bool:
+    """``USING col`` or ``USING col::new_type``: the conversion PostgreSQL makes without USING."""
+    cast = expr.get("TypeCast")
+    if cast is not None:
+        if type_ref(cast.get("typeName")) != new_type:
+            return False
+        expr = cast.get("arg", {})
+    fields = _strings(expr.get("ColumnRef", {}).get("fields"))
+    return bool(fields) and fields[-1] == column
+
+
+def output_names(query: Node | None, aliases: tuple[str, ...] = ()) -> tuple[str | None, ...]:
+    """A query's output column names as PostgreSQL names them (``FigureColname``): the alias, the
+    column, the function, ``?column?`` for other expressions; ``None`` for a ``*``. Names the
+    statement lists (``CREATE VIEW v (a, b)``) replace the first ones."""
+    select = (query or {}).get("SelectStmt", {})
+    while select.get("larg"):  # a UNION / INTERSECT / EXCEPT takes its names from its first branch
+        select = select["larg"]
+    names: list[str | None] = []
+    for target in select.get("targetList") or ():
+        res = target.get("ResTarget", {})
+        names.append(res.get("name") or _figure_name(res.get("val") or {}))
+    return (*aliases, *names[len(aliases) :])
+
+
+def _figure_name(expr: Node) -> str | None:
+    if "ColumnRef" in expr:
+        fields = expr["ColumnRef"].get("fields") or []
+        return None if fields and "A_Star" in fields[-1] else _str(fields[-1]) if fields else "?column?"
+    if "FuncCall" in expr:
+        names = _strings(expr["FuncCall"].get("funcname"))
+        return names[-1] if names else "?column?"
+    if "TypeCast" in expr:
+        inner = _figure_name(expr["TypeCast"].get("arg") or {})
+        if inner not in (None, "?column?"):
+            return inner
+        names = _strings(expr["TypeCast"].get("typeName", {}).get("names"))
+        return names[-1] if names else "?column?"
+    if "CaseExpr" in expr:
+        return "case"
+    if "CoalesceExpr" in expr:
+        return "coalesce"
+    return "?column?"
+
+
 class Builder:
     """One method per libpg_query statement node, named after it, yielding operations."""
 
@@ -289,7 +384,15 @@ class Builder:
 
     def create_table_as_stmt(self, body: Node) -> Iterator[Op]:
         into = body.get("into", {})
-        yield CreateTable(loc=self.loc, table=_relname(into.get("rel")), copied=True)
+        name = _relname(into.get("rel"))
+        yield CreateTable(loc=self.loc, table=name, copied=True)
+        if body.get("objtype") == "OBJECT_MATVIEW":
+            columns = output_names(body.get("query"), _strings(into.get("colNames")))
+            yield CreateView(loc=self.loc, view=name, columns=columns, materialized=True)
+
+    def view_stmt(self, body: Node) -> Iterator[Op]:
+        columns = output_names(body.get("query"), _strings(body.get("aliases")))
+        yield CreateView(loc=self.loc, view=_relname(body.get("view")), columns=columns)
 
     def index_stmt(self, body: Node) -> Iterator[Op]:
         columns: list[str | None] = []
@@ -305,6 +408,7 @@ class Builder:
             concurrently=bool(body.get("concurrent")),
             partial=body.get("whereClause") is not None,
             method=str(body.get("accessMethod", "btree")),
+            where_not_null=not_null_columns(body.get("whereClause")),
         )
 
     def alter_table_stmt(self, body: Node) -> Iterator[Op]:
@@ -330,12 +434,14 @@ class Builder:
             yield DropConstraint(loc=loc, table=table, name=name)
         elif subtype == "AT_AlterColumnType":
             column = definition.get("ColumnDef", {})
+            new_type = type_ref(column.get("typeName"))
+            using = column.get("raw_default")
             yield AlterColumnType(
                 loc=loc,
                 table=table,
                 column=name,
-                type=type_ref(column.get("typeName")),
-                using=column.get("raw_default") is not None,
+                type=new_type,
+                using=using is not None and not _is_column(using, name, new_type),
             )
         elif subtype == "AT_SetNotNull":
             yield SetNotNull(loc=loc, table=table, column=name)
@@ -432,11 +538,14 @@ class Builder:
         if not body.get("is_vacuumcmd"):
             yield Other(loc=self.loc, kind="AnalyzeStmt")
             return
-        options = {opt.get("DefElem", {}).get("defname") for opt in body.get("options") or ()}
+        options = {
+            str(elem.get("defname")): option_is_on(elem)
+            for elem in (opt.get("DefElem", {}) for opt in body.get("options") or ())
+        }
         tables = tuple(
             _relname(rel.get("VacuumRelation", {}).get("relation")) for rel in body.get("rels") or ()
         )
-        yield Vacuum(loc=self.loc, full="full" in options, tables=tables)
+        yield Vacuum(loc=self.loc, full=options.get("full", False), tables=tables)
 
     def reindex_stmt(self, body: Node) -> Iterator[Op]:
         params = {opt.get("DefElem", {}).get("defname") for opt in body.get("params") or ()}

@@ -59,6 +59,8 @@ class IndexState:
     partial: bool = False
     method: str = "btree"
     loc: Loc | None = None
+    where_not_null: tuple[str, ...] = ()
+    """For a partial index whose predicate is only ``col IS NOT NULL`` tests: those columns."""
 
 
 @dataclass
@@ -252,6 +254,7 @@ class Schema:
     def on_create_index(self, op: CreateIndex) -> None:
         table = self._placeholder(op.table)
         self._index(table, op.name, op.columns, op.unique, op.loc, op.partial, op.method)
+        table.indexes[-1].where_not_null = tuple(key(c) for c in op.where_not_null)
 
     def on_drop_index(self, op: DropIndex) -> None:
         for name in op.names:

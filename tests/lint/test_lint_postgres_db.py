@@ -153,3 +153,77 @@ def test_foreign_key_locks_both_tables_and_not_valid_validation_is_weaker(databa
     done = _psql(database, f"BEGIN;\nALTER TABLE accounts VALIDATE CONSTRAINT fk;\n{modes}ROLLBACK;\n")
     assert "accounts=ShareUpdateExclusiveLock" in done.stdout, done.stdout
     assert "accounts=ShareRowExclusiveLock" not in done.stdout
+
+
+def _relfilenode(table: str) -> str:
+    return f"SELECT relfilenode FROM pg_class WHERE oid = '{table}'::regclass;\n"
+
+
+def _rewritten(database: str, setup: str, sql: str, table: str) -> bool:
+    """Whether running ``sql`` gave ``table`` a new data file: the server rewrote it."""
+    done = _psql(database, setup + _relfilenode(table) + sql + _relfilenode(table))
+    assert done.returncode == 0, done.stderr
+    before, after = done.stdout.split()[-2:]
+    return before != after
+
+
+ZONES = "CREATE TABLE posts (id bigint PRIMARY KEY, published timestamp);\n" + (
+    "INSERT INTO posts SELECT n, now() FROM generate_series(1, 100) AS n;\n"
+)
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SET timezone = 'UTC';\nALTER TABLE posts ALTER COLUMN published TYPE timestamptz USING published;\n",
+        "SET TIME ZONE 'Etc/UTC';\nALTER TABLE posts ALTER COLUMN published TYPE timestamptz;\n",
+        "SET timezone = 'Europe/Paris';\nALTER TABLE posts ALTER COLUMN published TYPE timestamptz;\n",
+        "SET timezone = 'UTC';\nALTER TABLE posts ALTER COLUMN published TYPE timestamptz\n"
+        "    USING published + interval '1 hour';\n",
+        "VACUUM (FULL FALSE) posts;\n",
+        "VACUUM (FULL) posts;\n",
+    ],
+)
+def test_rewrite_findings_match_the_data_file_the_server_writes(
+    database: str, sql: str, tmp_path: Path
+) -> None:
+    """MIG011 and MIG018 fire exactly when the server writes a new copy of the table."""
+    from advisor.lint.baseline import load_schema_files
+
+    (tmp_path / "schema.sql").write_text(ZONES)
+    schema = load_schema_files([tmp_path / "schema.sql"], "postgres")
+    found = {f.rule for f in lint([Source("m.sql", sql)], Options(), schema)} & {"MIG011", "MIG018"}
+    setup = "DROP TABLE IF EXISTS posts;\n" + ZONES
+    assert bool(found) == _rewritten(database, setup, sql, "posts"), found
+
+
+def test_partial_index_where_not_null_serves_the_foreign_key_check(database: str) -> None:
+    """The referential check's ``col = $1`` implies ``col IS NOT NULL``: the planner uses the
+    partial index for it even in a generic plan, so MIG040 does not fire."""
+    setup = (
+        "DROP TABLE IF EXISTS notes, parents;\n"
+        "CREATE TABLE parents (id bigint PRIMARY KEY);\n"
+        "CREATE TABLE notes (id bigint PRIMARY KEY, parent_id bigint REFERENCES parents (id));\n"
+        "CREATE INDEX notes_parent_idx ON notes (parent_id) WHERE parent_id IS NOT NULL;\n"
+    )
+    assert not [f for f in lint([Source("m.sql", setup)], Options()) if f.rule == "MIG040"]
+    rows = "INSERT INTO notes SELECT n, NULL FROM generate_series(1, 20000) AS n;\nANALYZE notes;\n"
+    probe = (
+        "SET plan_cache_mode = force_generic_plan;\n"
+        "PREPARE ri (bigint) AS SELECT 1 FROM ONLY notes x WHERE $1 OPERATOR(pg_catalog.=) parent_id "
+        "FOR KEY SHARE OF x;\nEXPLAIN (COSTS OFF) EXECUTE ri (1);\n"
+    )
+    done = _psql(database, setup + rows + probe)
+    assert done.returncode == 0, done.stderr
+    assert "notes_parent_idx" in done.stdout, done.stdout
+
+
+def test_compatibility_view_keeps_the_old_name_readable_and_writable(database: str) -> None:
+    sql = "ALTER TABLE customers RENAME TO clients;\nCREATE VIEW customers AS SELECT * FROM clients;\n"
+    assert not [f for f in lint([Source("m.sql", sql)], Options()) if f.rule == "MIG015"]
+    setup = "DROP VIEW IF EXISTS customers;\nDROP TABLE IF EXISTS customers, clients;\n"
+    setup += "CREATE TABLE customers (id bigint PRIMARY KEY, name text);\n"
+    use = "INSERT INTO customers VALUES (1, 'a');\nUPDATE customers SET name = 'b';\nSELECT name FROM clients;\n"
+    done = _psql(database, setup + sql + use)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["b"]

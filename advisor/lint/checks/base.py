@@ -71,6 +71,11 @@ class Context:
     settings: dict[str, Loc] = field(default_factory=dict)
     """Session settings set so far in this file (``lock_timeout``...), with where; a timeout set to 0
     (or reset) is absent, as it bounds nothing."""
+    setting_values: dict[str, str] = field(default_factory=dict)
+    """The value each setting of this file was last set to, as written (``timezone``: ``UTC``)."""
+    deferred: dict[tuple[str, str], Hit] = field(default_factory=dict)
+    """Findings a rule holds back until the end of the file, by (rule, key), in case a later
+    statement of the same file makes them moot (a compatibility view under a renamed name)."""
     not_valid_tx: dict[tuple[str, str], int | None] = field(default_factory=dict)
     """(table, constraint) added NOT VALID, with the transaction that added it."""
     new_enum_values: dict[tuple[str, str], tuple[int, Loc]] = field(default_factory=dict)

@@ -11,9 +11,13 @@ from advisor.lint.state import IndexState, TableState, key
 
 
 def _leads_with(index: IndexState, columns: tuple[str, ...]) -> bool:
-    """Whether the index's first keys are exactly ``columns``, in any order."""
-    head = index.columns[: len(columns)]
-    return index.method == "btree" and not index.partial and set(head) == {key(c) for c in columns}
+    """Whether the index's first keys are exactly ``columns``, in any order, and it holds every row
+    a foreign key check looks for: a partial index only when its predicate is ``IS NOT NULL`` on
+    those columns, which the check's ``col = $1`` implies (a NULL references nothing)."""
+    wanted = {key(c) for c in columns}
+    if index.partial and not (index.where_not_null and set(index.where_not_null) <= wanted):
+        return False
+    return index.method == "btree" and set(index.columns[: len(columns)]) == wanted
 
 
 def _fk_indexed(table: TableState, columns: tuple[str, ...]) -> bool:

@@ -304,6 +304,8 @@ def column_type_change(op: AlterColumnType, ctx: Context) -> Iterator[Hit]:
         return
     if not op.using and type_change_is_safe(old, op.type):
         return
+    if not op.using and _zone_change_in_utc(old, op.type, ctx):
+        return
     change = f"changing {op.table}.{op.column}" + (f" from {old}" if old else "") + f" to {op.type}"
     caveat = (
         ""
@@ -318,6 +320,24 @@ def column_type_change(op: AlterColumnType, ctx: Context) -> Iterator[Hit]:
         "then drop the old one.",
         op.table,
     )
+
+
+_ZONE_TYPES = frozenset({"timestamp", "timestamptz"})
+UTC_ZONES = frozenset(
+    {"utc", "etc/utc", "uct", "etc/uct", "gmt", "etc/gmt", "gmt0", "etc/gmt0", "greenwich", "universal",
+     "etc/universal", "zulu", "etc/zulu", "0", "+0", "-0"}
+)  # fmt: skip
+"""``timezone`` values with a fixed zero offset: PostgreSQL's ``pg_get_timezone_offset`` gives 0."""
+
+
+def _zone_change_in_utc(old: TypeRef | None, new: TypeRef | None, ctx: Context) -> bool:
+    """timestamp <-> timestamptz is binary-compatible when the session's time zone is UTC, and
+    PostgreSQL 12+ then skips the rewrite (``TimestampTimestampTzRequiresRewrite``)."""
+    if old is None or new is None or old.array != new.array or old.name == new.name:
+        return False
+    if {old.name, new.name} != _ZONE_TYPES or not ctx.version_at_least(12):
+        return False
+    return ctx.setting_values.get("timezone", "").strip().lower() in UTC_ZONES
 
 
 def _mysql_type_change(op: AlterColumnType, old: TypeRef | None) -> Iterator[Hit]:
