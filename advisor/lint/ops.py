@@ -65,6 +65,8 @@ class Default:
 
     volatile: str | None = None
     constant: bool = True
+    calls: tuple[str, ...] = ()
+    """Every function the expression calls, by folded name without schema (PostgreSQL)."""
 
 
 class ConstraintKind(StrEnum):
@@ -324,6 +326,21 @@ class TableOptions(Op):
     table: str
     algorithm: str | None = None
     lock: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class CreateFunction(Op):
+    """CREATE FUNCTION, or ALTER FUNCTION changing the volatility: ``volatility`` is ``immutable``,
+    ``stable`` or ``volatile`` (PostgreSQL's default when the statement says none)."""
+
+    name: str
+    volatility: str = "volatile"
+    inlined_calls: tuple[str, ...] | None = None
+    """For a SQL function PostgreSQL inlines into the calling expression (a body of one ``SELECT
+    expr`` or ``RETURN expr``): the functions its body calls, whose volatility then counts instead
+    of the declared one. ``None`` for a function that is not inlined."""
+    altered: bool = False
+    """ALTER FUNCTION: the volatility changes, the body stays."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -6,6 +6,7 @@ node this builder does not know yields an :class:`~advisor.lint.ops.Other` opera
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import replace
@@ -20,6 +21,7 @@ from advisor.lint.ops import (
     ColumnDef,
     Constraint,
     ConstraintKind,
+    CreateFunction,
     CreateIndex,
     CreateTable,
     CreateView,
@@ -181,10 +183,11 @@ def default_of(expr: Node | None) -> Default | None:
     """What matters about a default expression: a volatile function in it, or being a literal."""
     if expr is None:
         return None
-    volatile = next((f for f in _functions(expr) if f in VOLATILE_FUNCTIONS), None)
+    calls = tuple(dict.fromkeys(f.lower() for f in _functions(expr)))
+    volatile = next((f for f in calls if f in VOLATILE_FUNCTIONS), None)
     inner = expr.get("TypeCast", {}).get("arg", expr)
     constant = "A_Const" in inner
-    return Default(volatile=volatile, constant=constant)
+    return Default(volatile=volatile, constant=constant, calls=calls)
 
 
 def constraint_of(node: Node) -> Constraint | None:
@@ -230,6 +233,54 @@ def option_is_on(elem: Node) -> bool:
     if len(word) > 1 and word.startswith("o"):  # "o" alone is ambiguous: on or off
         return "on".startswith(word)
     return not (word and any(value.startswith(word) for value in _FALSE))
+
+
+def _volatility(options: list[Node] | None) -> str | None:
+    """The IMMUTABLE / STABLE / VOLATILE a function's options state, if any."""
+    for option in options or ():
+        elem = option.get("DefElem", {})
+        if elem.get("defname") == "volatility":
+            return _str(elem.get("arg", {})).lower()
+    return None
+
+
+_NOT_INLINED = ("fromClause", "whereClause", "groupClause", "havingClause", "sortClause", "limitCount",
+                "limitOffset", "distinctClause", "withClause", "windowClause", "valuesLists", "larg")  # fmt: skip
+
+
+def _inlined_calls(body: Node) -> tuple[str, ...] | None:
+    """The calls in a SQL function's body when PostgreSQL inlines it (``inline_function``): one
+    ``SELECT expr`` without FROM or any other clause, or ``RETURN expr``; not SECURITY DEFINER, no
+    SET, no SETOF. ``None`` when it is not inlined."""
+    options = {
+        elem.get("defname"): elem.get("arg") or {}
+        for elem in (option.get("DefElem", {}) for option in body.get("options") or ())
+    }
+    if _str(options.get("language", {})).lower() != "sql" or "set" in options:
+        return None
+    definer = options.get("security", {}).get("Boolean", {}).get("boolval")
+    if definer or (body.get("returnType") or {}).get("setof"):
+        return None
+    returned = (body.get("sql_body") or {}).get("ReturnStmt", {}).get("returnval")
+    if returned is None:
+        items = _list(options.get("as", {"List": {}}))
+        returned = _single_expression(_str(items[0]) if items else "")
+    return None if returned is None else tuple(dict.fromkeys(f.lower() for f in _functions(returned)))
+
+
+def _single_expression(source: str) -> Node | None:
+    """The expression of a body that is exactly ``SELECT expr``, else ``None``."""
+    from pglast import parser
+
+    try:
+        stmts = json.loads(parser.parse_sql_json(source)).get("stmts", [])
+    except parser.ParseError:
+        return None
+    select = stmts[0]["stmt"].get("SelectStmt") if len(stmts) == 1 else None
+    if select is None or any(select.get(clause) for clause in _NOT_INLINED):
+        return None
+    targets = select.get("targetList") or []
+    return targets[0].get("ResTarget", {}).get("val") if len(targets) == 1 else None
 
 
 def not_null_columns(where: Node | None) -> tuple[str, ...]:
@@ -389,6 +440,23 @@ class Builder:
         if body.get("objtype") == "OBJECT_MATVIEW":
             columns = output_names(body.get("query"), _strings(into.get("colNames")))
             yield CreateView(loc=self.loc, view=name, columns=columns, materialized=True)
+
+    def create_function_stmt(self, body: Node) -> Iterator[Op]:
+        if body.get("is_procedure"):
+            yield Other(loc=self.loc, kind="CreateProcedure")
+            return
+        name = _strings(body.get("funcname"))[-1]
+        volatility = _volatility(body.get("options")) or "volatile"
+        inlined = _inlined_calls(body)
+        yield CreateFunction(loc=self.loc, name=name, volatility=volatility, inlined_calls=inlined)
+
+    def alter_function_stmt(self, body: Node) -> Iterator[Op]:
+        volatility = _volatility(body.get("actions"))
+        names = _strings(body.get("func", {}).get("objname"))
+        if volatility and names:
+            yield CreateFunction(loc=self.loc, name=names[-1], volatility=volatility, altered=True)
+        else:
+            yield Other(loc=self.loc, kind="AlterFunctionStmt")
 
     def view_stmt(self, body: Node) -> Iterator[Op]:
         columns = output_names(body.get("query"), _strings(body.get("aliases")))

@@ -16,6 +16,7 @@ from advisor.lint.ops import (
     ColumnDef,
     Constraint,
     ConstraintKind,
+    CreateFunction,
     CreateIndex,
     CreateTable,
     Drop,
@@ -72,6 +73,15 @@ class ForeignKeyState:
     loc: Loc | None = None
 
 
+@dataclass(frozen=True)
+class FunctionState:
+    """A function the migrations created: its declared volatility, and the calls of its body
+    when PostgreSQL inlines it into the caller (see :class:`~advisor.lint.ops.CreateFunction`)."""
+
+    volatility: str
+    inlined_calls: tuple[str, ...] | None = None
+
+
 @dataclass
 class TableState:
     name: str
@@ -108,6 +118,8 @@ class Schema:
     def __init__(self) -> None:
         self.tables: dict[str, TableState] = {}
         self.indexes: dict[str, IndexState] = {}
+        self.functions: dict[str, FunctionState] = {}
+        """Functions the migrations created, by folded name."""
 
     def table(self, name: str | None) -> TableState | None:
         return self.tables.get(key(name)) if name else None
@@ -250,6 +262,11 @@ class Schema:
         if table is not None:
             table.not_valid.pop(key(op.name), None)
             table.foreign_keys = [fk for fk in table.foreign_keys if key(fk.name or "") != key(op.name)]
+
+    def on_create_function(self, op: CreateFunction) -> None:
+        known = self.functions.get(key(op.name))
+        inlined = known.inlined_calls if op.altered and known is not None else op.inlined_calls
+        self.functions[key(op.name)] = FunctionState(op.volatility, inlined)
 
     def on_create_index(self, op: CreateIndex) -> None:
         table = self._placeholder(op.table)

@@ -227,3 +227,29 @@ def test_compatibility_view_keeps_the_old_name_readable_and_writable(database: s
     done = _psql(database, setup + sql + use)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["b"]
+
+
+FUNCTIONS = (
+    "CREATE OR REPLACE FUNCTION f_inlined() RETURNS text LANGUAGE sql AS $$ SELECT 'x' || now() $$;\n"
+    "CREATE OR REPLACE FUNCTION f_from() RETURNS text LANGUAGE sql AS $$ SELECT max(relname) FROM pg_class $$;\n"
+    "CREATE OR REPLACE FUNCTION f_random() RETURNS text LANGUAGE sql RETURN random()::text;\n"
+    "CREATE OR REPLACE FUNCTION f_plpgsql() RETURNS text LANGUAGE plpgsql AS $$ BEGIN RETURN 'x'; END $$;\n"
+    "CREATE OR REPLACE FUNCTION f_stable() RETURNS text LANGUAGE plpgsql STABLE AS $$ BEGIN RETURN 'x'; END $$;\n"
+    "CREATE OR REPLACE FUNCTION f_immutable() RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT 'x' $$;\n"
+)
+DEFAULTS = ["f_inlined()", "f_from()", "f_random()", "f_plpgsql()", "f_stable()", "f_immutable()"]
+
+
+@pytest.mark.parametrize("default", [*DEFAULTS, "now()::text", "md5(random()::text)", "'x'"])
+def test_volatile_default_finding_matches_the_rewrite(database: str, default: str, tmp_path: Path) -> None:
+    """MIG010 fires on a default exactly when the server writes a new copy of the table: a function
+    the migration creates without IMMUTABLE or STABLE is VOLATILE, and rewrites it, unless it is a
+    SQL function the server inlines into a non-volatile expression."""
+    from advisor.lint.baseline import load_schema_files
+
+    (tmp_path / "schema.sql").write_text(ZONES)
+    schema = load_schema_files([tmp_path / "schema.sql"], "postgres")
+    sql = f"ALTER TABLE posts ADD COLUMN code text NOT NULL DEFAULT {default};\n"
+    found = [f for f in lint([Source("m.sql", FUNCTIONS + sql)], Options(), schema) if f.rule == "MIG010"]
+    setup = "DROP TABLE IF EXISTS posts;\n" + ZONES + FUNCTIONS
+    assert bool(found) == _rewritten(database, setup, sql, "posts"), found

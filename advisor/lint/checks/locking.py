@@ -25,6 +25,7 @@ from advisor.lint.ops import (
     ValidateConstraint,
 )
 from advisor.lint.state import key
+from advisor.lint.volatility import builtin_functions, volatile_call
 
 
 @rule("MIG001", CreateIndex, dialects=POSTGRES)
@@ -243,8 +244,14 @@ def add_column_rewrites_table(op: AddColumn, ctx: Context) -> Iterator[Hit]:
     if ctx.is_new(op.table):
         return
     reason = None
-    if column.default is not None and column.default.volatile:
-        reason = f"its default {column.default.volatile}() is volatile, computed for every row"
+    call = volatile_call(column.default, ctx.schema.functions)
+    if call is not None:
+        reason = f"its default calls {call.name}(), which is volatile, so it is computed for every row"
+        if not call.declared and call.name not in builtin_functions():
+            reason += (
+                f" ({call.name} is not created by the linted migrations: a function is VOLATILE "
+                "unless declared IMMUTABLE or STABLE)"
+            )
     elif column.type is not None and column.type.name in _SERIALS:
         reason = f"{column.type.name} draws a sequence value for every row"
     elif column.identity:
