@@ -209,6 +209,7 @@ class RenameKind(StrEnum):
     COLUMN = "column"
     INDEX = "index"
     CONSTRAINT = "constraint"
+    SCHEMA = "schema"
     OTHER = "other"
 
 
@@ -329,6 +330,24 @@ class TableOptions(Op):
 
 
 @dataclass(frozen=True, kw_only=True)
+class Created(Op):
+    """CREATE of a named object other than a table, index, view or function: ``kind`` is
+    ``schema`` or ``domain``."""
+
+    kind: str
+    name: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class AlterDomain(Op):
+    """ALTER DOMAIN: ``action`` is ``add constraint``, ``set not null``, ``validate`` or ``other``."""
+
+    domain: str
+    action: str
+    not_valid: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
 class CreateFunction(Op):
     """CREATE FUNCTION, or ALTER FUNCTION changing the volatility: ``volatility`` is ``immutable``,
     ``stable`` or ``volatile`` (PostgreSQL's default when the statement says none)."""
@@ -351,6 +370,12 @@ class CreateView(Op):
     view: str
     columns: tuple[str | None, ...] = ()
     materialized: bool = False
+    stars: tuple[str | None, ...] = ()
+    """For each ``None`` of ``columns`` in order: the qualifier of its ``alias.*``, ``None`` for ``*``."""
+    sources: tuple[tuple[str, str], ...] = ()
+    """The FROM clause's tables: (alias or name, table), to expand the stars from the schema."""
+    merged: bool = False
+    """A JOIN ... USING or NATURAL JOIN, whose ``*`` shows the joined columns once."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -16,11 +16,13 @@ from advisor.lint.ops import (
     AddColumn,
     AddConstraint,
     AlterColumnType,
+    AlterDomain,
     AlterEnum,
     Cluster,
     ColumnDef,
     Constraint,
     ConstraintKind,
+    Created,
     CreateFunction,
     CreateIndex,
     CreateTable,
@@ -111,6 +113,8 @@ _REWRITES = {
     "AT_SetTableSpace": "SET TABLESPACE",
 }
 """ALTER TABLE sub-commands that copy the whole table."""
+_DOMAIN_ACTIONS = {"C": "add constraint", "O": "set not null", "V": "validate"}
+"""AlterDomainStmt's one-letter subtypes that check the stored values."""
 _TX_KINDS = {
     "TRANS_STMT_BEGIN": TxKind.BEGIN,
     "TRANS_STMT_START": TxKind.BEGIN,
@@ -319,18 +323,54 @@ def _is_column(expr: Node, column: str, new_type: TypeRef | None) -> bool:
     return bool(fields) and fields[-1] == column
 
 
-def output_names(query: Node | None, aliases: tuple[str, ...] = ()) -> tuple[str | None, ...]:
-    """A query's output column names as PostgreSQL names them (``FigureColname``): the alias, the
-    column, the function, ``?column?`` for other expressions; ``None`` for a ``*``. Names the
-    statement lists (``CREATE VIEW v (a, b)``) replace the first ones."""
+def view_of(
+    loc: Loc, name: str, query: Node | None, aliases: tuple[str, ...], materialized: bool
+) -> CreateView:
+    """A view's output columns as PostgreSQL names them (``FigureColname``): the alias, the column,
+    the function, ``?column?`` for other expressions; ``None`` for a ``*``, with what it expands
+    from. Names the statement lists (``CREATE VIEW v (a, b)``) replace the first ones."""
     select = (query or {}).get("SelectStmt", {})
     while select.get("larg"):  # a UNION / INTERSECT / EXCEPT takes its names from its first branch
         select = select["larg"]
     names: list[str | None] = []
+    stars: list[str | None] = []
     for target in select.get("targetList") or ():
         res = target.get("ResTarget", {})
+        fields = (res.get("val") or {}).get("ColumnRef", {}).get("fields") or []
+        if fields and "A_Star" in fields[-1]:
+            stars.append(_str(fields[-2]) if len(fields) > 1 else None)
         names.append(res.get("name") or _figure_name(res.get("val") or {}))
-    return (*aliases, *names[len(aliases) :])
+    sources: list[tuple[str, str]] = []
+    merged = _from_tables(select.get("fromClause") or [], sources)
+    columns = (*aliases, *names[len(aliases) :])
+    if aliases:
+        stars = stars[sum(1 for n in names[: len(aliases)] if n is None) :]
+    return CreateView(
+        loc=loc,
+        view=name,
+        columns=columns,
+        materialized=materialized,
+        stars=tuple(stars),
+        sources=tuple(sources),
+        merged=merged,
+    )
+
+
+def _from_tables(items: list[Node], found: list[tuple[str, str]]) -> bool:
+    """Collect (alias, table) of the FROM items into ``found``; whether a join merges columns."""
+    merged = False
+    for item in items:
+        if "RangeVar" in item:
+            rel = item["RangeVar"]
+            alias = (rel.get("alias") or {}).get("aliasname") or str(rel.get("relname", ""))
+            found.append((alias, _relname(rel)))
+        elif "JoinExpr" in item:
+            join = item["JoinExpr"]
+            merged |= bool(join.get("usingClause") or join.get("isNatural"))
+            merged |= _from_tables([join.get("larg") or {}, join.get("rarg") or {}], found)
+        else:
+            found.append(("", ""))  # a subquery or function: its columns are unknown
+    return merged
 
 
 def _figure_name(expr: Node) -> str | None:
@@ -438,8 +478,7 @@ class Builder:
         name = _relname(into.get("rel"))
         yield CreateTable(loc=self.loc, table=name, copied=True)
         if body.get("objtype") == "OBJECT_MATVIEW":
-            columns = output_names(body.get("query"), _strings(into.get("colNames")))
-            yield CreateView(loc=self.loc, view=name, columns=columns, materialized=True)
+            yield view_of(self.loc, name, body.get("query"), _strings(into.get("colNames")), True)
 
     def create_function_stmt(self, body: Node) -> Iterator[Op]:
         if body.get("is_procedure"):
@@ -458,9 +497,23 @@ class Builder:
         else:
             yield Other(loc=self.loc, kind="AlterFunctionStmt")
 
+    def create_schema_stmt(self, body: Node) -> Iterator[Op]:
+        yield Created(loc=self.loc, kind="schema", name=str(body.get("schemaname", "")))
+
+    def create_domain_stmt(self, body: Node) -> Iterator[Op]:
+        yield Created(loc=self.loc, kind="domain", name=_qualified(_strings(body.get("domainname"))))
+
+    def alter_domain_stmt(self, body: Node) -> Iterator[Op]:
+        domain = _qualified(_strings(body.get("typeName")))
+        subtype = body.get("subtype")
+        constraint = (body.get("def") or {}).get("Constraint", {})
+        action = _DOMAIN_ACTIONS.get(str(subtype), "other")
+        not_valid = bool(constraint.get("skip_validation"))
+        yield AlterDomain(loc=self.loc, domain=domain, action=action, not_valid=not_valid)
+
     def view_stmt(self, body: Node) -> Iterator[Op]:
-        columns = output_names(body.get("query"), _strings(body.get("aliases")))
-        yield CreateView(loc=self.loc, view=_relname(body.get("view")), columns=columns)
+        name = _relname(body.get("view"))
+        yield view_of(self.loc, name, body.get("query"), _strings(body.get("aliases")), False)
 
     def index_stmt(self, body: Node) -> Iterator[Op]:
         columns: list[str | None] = []
@@ -575,6 +628,9 @@ class Builder:
         elif kind in ("OBJECT_TABLE", "OBJECT_INDEX") and table:
             rename = RenameKind.TABLE if kind == "OBJECT_TABLE" else RenameKind.INDEX
             yield Rename(loc=self.loc, kind=rename, table=table, old=table, new=new)
+        elif kind == "OBJECT_SCHEMA":
+            old = str(body.get("subname"))
+            yield Rename(loc=self.loc, kind=RenameKind.SCHEMA, table=None, old=old, new=new)
         elif kind == "OBJECT_TABCONSTRAINT":
             old = str(body.get("subname"))
             yield Rename(loc=self.loc, kind=RenameKind.CONSTRAINT, table=table, old=old, new=new)

@@ -16,6 +16,7 @@ from advisor.lint.ops import (
     ColumnDef,
     Constraint,
     ConstraintKind,
+    Created,
     CreateFunction,
     CreateIndex,
     CreateTable,
@@ -120,6 +121,8 @@ class Schema:
         self.indexes: dict[str, IndexState] = {}
         self.functions: dict[str, FunctionState] = {}
         """Functions the migrations created, by folded name."""
+        self.created: dict[tuple[str, str], str] = {}
+        """(kind, folded name) of the schemas and domains the migrations created: the file that did."""
 
     def table(self, name: str | None) -> TableState | None:
         return self.tables.get(key(name)) if name else None
@@ -262,6 +265,9 @@ class Schema:
         if table is not None:
             table.not_valid.pop(key(op.name), None)
             table.foreign_keys = [fk for fk in table.foreign_keys if key(fk.name or "") != key(op.name)]
+
+    def on_created(self, op: Created) -> None:
+        self.created.setdefault((op.kind, key(op.name)), op.loc.file)
 
     def on_create_function(self, op: CreateFunction) -> None:
         known = self.functions.get(key(op.name))

@@ -253,3 +253,78 @@ def test_volatile_default_finding_matches_the_rewrite(database: str, default: st
     found = [f for f in lint([Source("m.sql", FUNCTIONS + sql)], Options(), schema) if f.rule == "MIG010"]
     setup = "DROP TABLE IF EXISTS posts;\n" + ZONES + FUNCTIONS
     assert bool(found) == _rewritten(database, setup, sql, "posts"), found
+
+
+VIEWS = [
+    "CREATE VIEW v AS SELECT o.id, l.id FROM orders o JOIN lines l ON l.order_id = o.id",
+    "CREATE VIEW v AS SELECT count(*), count(DISTINCT o.user_id) FROM orders o",
+    "CREATE VIEW v AS SELECT 1, 'a' UNION SELECT 2, 'b'",
+    "CREATE VIEW v AS SELECT created_at::date, created_at FROM orders",
+    "CREATE MATERIALIZED VIEW v AS SELECT id, user_id AS id FROM orders",
+    "CREATE VIEW v AS SELECT created_at::date AS day, created_at, 1::int, 2 FROM orders",
+    "CREATE VIEW v (a, b) AS SELECT id, id FROM orders",
+    "CREATE VIEW v AS SELECT o.id AS order_id, l.* FROM orders o JOIN lines l ON l.order_id = o.id",
+    "CREATE VIEW v AS SELECT lower(note), upper(note), coalesce(note, ''), CASE WHEN true THEN 1 END FROM orders",
+    "CREATE VIEW v AS SELECT * FROM orders o JOIN lines l ON l.order_id = o.id",
+    "CREATE VIEW v AS SELECT * FROM lines JOIN (SELECT id AS order_id FROM orders) x USING (order_id)",
+    "CREATE VIEW v AS SELECT o.*, l.quantity FROM orders o JOIN lines l ON l.order_id = o.id",
+]
+
+
+@pytest.mark.parametrize("sql", VIEWS)
+def test_duplicate_view_column_finding_matches_the_server(database: str, sql: str) -> None:
+    """MIG044 fires exactly on the views PostgreSQL refuses for a repeated column name."""
+    tables = (
+        "CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint, note text, created_at timestamptz);\n"
+        "CREATE TABLE lines (id bigint PRIMARY KEY, order_id bigint, quantity int);\n"
+    )
+    found = [f for f in lint([Source("m.sql", tables + sql + ";")], Options()) if f.rule == "MIG044"]
+    setup = (
+        "DROP VIEW IF EXISTS v;\nDROP MATERIALIZED VIEW IF EXISTS v;\nDROP TABLE IF EXISTS lines, orders;\n"
+    )
+    done = _psql(database, setup + tables + sql + ";\n")
+    refused = done.returncode != 0
+    assert not refused or "specified more than once" in done.stderr, done.stderr
+    assert bool(found) == refused, (found, done.stderr)
+
+
+def test_domain_constraint_locks_every_table_of_the_domain(database: str) -> None:
+    """MIG029: ADD CONSTRAINT on a domain holds a SHARE lock on each table using it; NOT VALID does not."""
+    add = "ALTER DOMAIN amount ADD CONSTRAINT positive CHECK (VALUE > 0)"
+    assert [f.rule for f in lint([Source("m.sql", add + ";")], Options())] == ["MIG029"]
+    assert not lint([Source("m.sql", add + " NOT VALID;")], Options())
+    setup = (
+        "DROP TABLE IF EXISTS pay_a, pay_b;\nDROP DOMAIN IF EXISTS amount;\nCREATE DOMAIN amount AS int;\n"
+        "CREATE TABLE pay_a (id int, v amount);\nCREATE TABLE pay_b (id int, w amount);\n"
+    )
+    modes = (
+        "SELECT string_agg(c.relname || '=' || l.mode, ',' ORDER BY c.relname) FROM pg_locks l\n"
+        "JOIN pg_class c ON c.oid = l.relation WHERE l.pid = pg_backend_pid() AND c.relname LIKE 'pay_%';\n"
+    )
+    checked = _psql(database, f"{setup}BEGIN;\n{add};\n{modes}ROLLBACK;\n")
+    assert checked.stdout.split() == ["pay_a=ShareLock,pay_b=ShareLock"], checked.stderr
+    skipped = _psql(database, f"{setup}BEGIN;\n{add} NOT VALID;\n{modes}ROLLBACK;\n")
+    assert skipped.returncode == 0 and skipped.stdout.split() == [], skipped.stdout
+
+
+def test_json_column_refuses_distinct_union_and_group_by(database: str) -> None:
+    sql = "CREATE TABLE docs (id bigint PRIMARY KEY, body json);\n"
+    assert [f.rule for f in lint([Source("m.sql", sql)], Options())] == ["MIG035"]
+    setup = "DROP TABLE IF EXISTS docs;\n" + sql + "INSERT INTO docs VALUES (1, '{}');\n"
+    for query in (
+        "SELECT DISTINCT body FROM docs",
+        "SELECT body FROM docs UNION SELECT body FROM docs",
+        "SELECT body FROM docs GROUP BY body",
+    ):
+        done = _psql(database, f"{setup}{query};\n")
+        assert "could not identify an equality operator for type json" in done.stderr, query
+
+
+def test_schema_rename_breaks_qualified_names(database: str) -> None:
+    sql = "ALTER SCHEMA billing RENAME TO invoicing;\n"
+    assert [f.rule for f in lint([Source("m.sql", sql)], Options())] == ["MIG028"]
+    setup = "DROP SCHEMA IF EXISTS billing, invoicing CASCADE;\nCREATE SCHEMA billing;\n"
+    setup += "CREATE TABLE billing.invoices (id bigint PRIMARY KEY);\n"
+    done = _psql(database, setup + sql + "SELECT count(*) FROM billing.invoices;\n")
+    assert 'relation "billing.invoices" does not exist' in done.stderr, done.stderr
+    _psql(database, "DROP SCHEMA IF EXISTS invoicing CASCADE;\n")

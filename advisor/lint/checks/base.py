@@ -100,6 +100,14 @@ class Context:
             return False
         return state.created_in == self.file or state.created_in in self.unreleased
 
+    def is_new_object(self, kind: str, name: str) -> bool:
+        """A schema or domain created earlier in this file (or in a file not deployed yet): nothing
+        running uses it yet."""
+        from advisor.lint.state import key
+
+        created = self.schema.created.get((kind, key(name)))
+        return created is not None and (created == self.file or created in self.unreleased)
+
     def version_at_least(self, *version: int) -> bool:
         """Whether the target server is at least ``version`` (unknown: assume a current server)."""
         return self.target_version is None or self.target_version >= version

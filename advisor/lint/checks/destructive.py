@@ -88,6 +88,20 @@ def rename_table(op: Rename | CreateView | EndOfFile, ctx: Context) -> Iterator[
     )
 
 
+@rule("MIG028", Rename, dialects=POSTGRES)
+def rename_schema(op: Rename, ctx: Context) -> Iterator[Hit]:
+    if op.kind is not RenameKind.SCHEMA or ctx.is_new_object("schema", op.old):
+        return
+    yield Hit(
+        op.loc,
+        f"renaming schema {op.old} to {op.new} breaks every running query and function body that "
+        f"names {op.old} explicitly, and every search_path that lists it",
+        f"Move code, function bodies and search_path settings to {op.new} first and rename when "
+        f"nothing names {op.old}; or create {op.new} and move objects one by one, leaving views "
+        "under the old names.",
+    )
+
+
 @rule("MIG016", Rename)
 def rename_column(op: Rename, ctx: Context) -> Iterator[Hit]:
     if op.kind is not RenameKind.COLUMN or ctx.is_new(op.table):

@@ -14,6 +14,7 @@ from advisor.lint.ops import (
     AddColumn,
     AddConstraint,
     AlterColumnType,
+    AlterDomain,
     ConstraintKind,
     CreateIndex,
     DetachPartition,
@@ -362,6 +363,23 @@ def _mysql_type_change(op: AlterColumnType, old: TypeRef | None) -> Iterator[Hit
         "Add a new column of the new type, backfill it in batches and switch to it, or use an online "
         "schema change tool.",
         op.table,
+    )
+
+
+@rule("MIG029", AlterDomain, dialects=POSTGRES)
+def domain_constraint_checks_every_column(op: AlterDomain, ctx: Context) -> Iterator[Hit]:
+    if op.action not in ("add constraint", "set not null") or op.not_valid:
+        return
+    if ctx.is_new_object("domain", op.domain):
+        return
+    what = "ADD CONSTRAINT" if op.action == "add constraint" else "SET NOT NULL"
+    yield Hit(
+        op.loc,
+        f"ALTER DOMAIN {op.domain} {what} checks every stored value of every column of type "
+        f"{op.domain}, holding a SHARE lock on each of those tables: no writes to them until done",
+        "Add the constraint NOT VALID (only new values are checked), and VALIDATE CONSTRAINT in a "
+        "later transaction at a quiet time (it still blocks writes while it scans); for big tables "
+        "put a CHECK ... NOT VALID on each column instead and validate those, which lets writes through.",
     )
 
 
