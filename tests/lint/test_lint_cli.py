@@ -233,10 +233,11 @@ def test_pyproject_configuration(tmp_path: Path) -> None:
 
 
 def test_advisor_toml_and_bad_configuration(tmp_path: Path) -> None:
-    (tmp_path / "m.sql").write_text("ALTER TABLE b ADD COLUMN c json;\n")
-    (tmp_path / "advisor.toml").write_text('[lint]\nseverity = { MIG035 = "warning" }\n')
+    (tmp_path / "m.sql").write_text("ALTER TABLE b ADD COLUMN c varchar(20);\n")
+    assert advisor("lint", "m.sql", cwd=tmp_path).returncode == 0  # MIG032 is an info
+    (tmp_path / "advisor.toml").write_text('[lint]\nseverity = { MIG032 = "warning" }\n')
     assert advisor("lint", "m.sql", cwd=tmp_path).returncode == 1
-    (tmp_path / "advisor.toml").write_text('[lint]\nignor = ["MIG035"]\n')
+    (tmp_path / "advisor.toml").write_text('[lint]\nignor = ["MIG032"]\n')
     bad = advisor("lint", "m.sql", cwd=tmp_path)
     assert bad.returncode == 2
     assert bad.stderr.startswith(f"advisor: error: {tmp_path / 'advisor.toml'}: lint.ignor: ")
