@@ -38,6 +38,7 @@ from advisor.lint.ops import (
     RenameKind,
     SetDefault,
     SetNotNull,
+    SetSetting,
     Statement,
     TableOptions,
     Transaction,
@@ -150,7 +151,8 @@ def _statement(
         # sqlglot accepted a statement in a shape it does not document: say so rather than guess
         message = f"the statement's structure is not understood ({type(exc).__name__})"
         return Statement(loc, end_line, (Unparseable(loc=loc, message=message),))
-    return Statement(loc, end_line, tuple(ops))
+    text = source.text[chunk[0].start : chunk[-1].end + 1]
+    return Statement(loc, end_line, tuple(ops), text)
 
 
 def _name(node: object) -> str:
@@ -190,7 +192,12 @@ def _default(node: exp.Expr | None) -> Default | None:
     constant = isinstance(node, exp.Literal | exp.Null | exp.Boolean) or (
         isinstance(node, exp.Neg) and isinstance(node.this, exp.Literal)
     )
-    return Default(volatile=volatile.lower() if volatile else None, constant=constant)
+    now = isinstance(node, exp.CurrentTimestamp | exp.CurrentDate | exp.CurrentTime) or (
+        isinstance(node, exp.Anonymous | exp.Func) and node.sql_name().upper() in ("NOW", "LOCALTIMESTAMP")
+    )
+    return Default(
+        volatile=volatile.lower() if volatile else None, constant=constant, expression=not (constant or now)
+    )
 
 
 def _identifiers(nodes: list[exp.Expr]) -> tuple[str, ...]:
@@ -246,8 +253,27 @@ class _Builder:
             yield Write(loc=loc, kind=kind, table=table, where=node.args.get("where") is not None)
         elif isinstance(node, exp.Command):
             yield from self.command(node)
+        elif isinstance(node, exp.Set):
+            yield from self.set(node)
         else:
             yield Other(loc=loc, kind=type(node).__name__)
+
+    def set(self, node: exp.Set) -> Iterator[Op]:
+        """``SET [SESSION] name = value, ...``: one setting each (``foreign_key_checks`` matters)."""
+        found = False
+        for item in node.expressions:
+            assignment = item.this if isinstance(item, exp.SetItem) else None
+            if isinstance(assignment, exp.EQ) and isinstance(assignment.this, exp.Column | exp.Identifier):
+                value = assignment.expression
+                text = (
+                    value.name
+                    if isinstance(value, exp.Literal | exp.Identifier | exp.Column)
+                    else value.sql()
+                )
+                yield SetSetting(loc=self.loc, name=assignment.this.name.lower(), value=text)
+                found = True
+        if not found:
+            yield Other(loc=self.loc, kind="Set")
 
     def create(self, node: exp.Create) -> Iterator[Op]:
         kind = (node.args.get("kind") or "").upper()
@@ -409,6 +435,8 @@ class _Builder:
         elif isinstance(action, exp.RenameColumn):
             old, new = action.this, action.args.get("to")
             yield Rename(loc=loc, kind=RenameKind.COLUMN, table=table, old=old.name, new=_name(new))
+        elif isinstance(action, exp.DropPrimaryKey):
+            yield DropConstraint(loc=loc, table=table, name="PRIMARY")
         elif isinstance(action, exp.AlterRename):
             yield Rename(loc=self.loc, kind=RenameKind.TABLE, table=table, old=table, new=_name(action.this))
         else:

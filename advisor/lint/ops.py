@@ -67,6 +67,8 @@ class Default:
     constant: bool = True
     calls: tuple[str, ...] = ()
     """Every function the expression calls, by folded name without schema (PostgreSQL)."""
+    expression: bool = False
+    """MySQL: an expression default (``DEFAULT (a + 1)``), not a literal nor CURRENT_TIMESTAMP."""
 
 
 class ConstraintKind(StrEnum):
