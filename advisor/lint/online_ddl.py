@@ -100,6 +100,23 @@ def behaviour(operation: str, family: str, target: tuple[int, ...] | None) -> Be
     )
 
 
+def server(family: str, target: tuple[int, ...] | None) -> str:
+    """``MariaDB 10.11``, ``MySQL current releases``: the server a finding speaks of."""
+    name = "MySQL" if family == "mysql" else "MariaDB"
+    return f"{name} {'.'.join(map(str, target)) if target else 'current releases'}"
+
+
+def effect(found: Behaviour) -> str:
+    """What the server does, in words, for a finding's message."""
+    if found.algorithm == "COPY":
+        writes = "blocking writes until it is done" if found.blocks_writes else "replaying concurrent writes"
+        return f"copies the table row by row (ALGORITHM=COPY), {writes}"
+    rebuild = " and rebuilds the table" if found.rebuild else ""
+    if found.blocks_writes:
+        return f"runs in place{rebuild} but needs LOCK={found.lock}: writes wait until it is done"
+    return f"runs {found.algorithm}{rebuild} with LOCK=NONE"
+
+
 _SPEED = {"INSTANT": 0, "NOCOPY": 1, "INPLACE": 2, "COPY": 3}
 _STRENGTH = {"NONE": 0, "SHARED": 1, "EXCLUSIVE": 2}
 

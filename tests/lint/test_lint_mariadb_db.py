@@ -111,11 +111,16 @@ ONLINE_DDL = {
     "drop_primary_key": "DROP PRIMARY KEY",
     "add_foreign_key": "ADD CONSTRAINT fk FOREIGN KEY (a) REFERENCES p (id)",
     "add_check": "ADD CONSTRAINT ck CHECK (a > 0)",
+    "modify_type": "MODIFY a BIGINT",
+    "extend_varchar": "MODIFY s VARCHAR(60)",
+    "extend_varchar_length_bytes": "MODIFY s VARCHAR(300)",
 }
+TYPE_CHANGES = {"modify_type", "extend_varchar", "extend_varchar_length_bytes"}
+"""Reported by MIG011, which knows the old type from the schema; the others by MIG053."""
 ONLINE_SETUP = (
     "DROP TABLE IF EXISTS t, p;\nCREATE TABLE p (id INT PRIMARY KEY);\nINSERT INTO p VALUES (1), (2);\n"
-    "CREATE TABLE t (id INT PRIMARY KEY, a INT, e INT) ENGINE=InnoDB;\n"
-    "INSERT INTO t VALUES (1, 1, 1), (2, 2, 2);\n"
+    "CREATE TABLE t (id INT PRIMARY KEY, a INT, e INT, s VARCHAR(10)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;\n"
+    "INSERT INTO t VALUES (1, 1, 1, 'x'), (2, 2, 2, 'y');\n"
 )
 FASTER = {"COPY": "INPLACE", "INPLACE": "NOCOPY", "NOCOPY": "INSTANT"}
 WEAKER = {"EXCLUSIVE": "SHARED", "SHARED": "NONE"}
@@ -129,7 +134,9 @@ def _server_version(database: str) -> tuple[int, ...]:
 
 
 @pytest.mark.parametrize("operation", sorted(ONLINE_DDL))
-def test_online_ddl_table_matches_what_mariadb_accepts(database: str, operation: str) -> None:
+def test_online_ddl_table_matches_what_mariadb_accepts(
+    database: str, operation: str, tmp_path: object
+) -> None:
     """MIG053's table for this server: the ALTER with the algorithm and lock the table gives is
     accepted; asking for a faster algorithm or a weaker lock is refused; and the rule fires
     exactly when the operation copies the table or blocks writes (or always reports it)."""
@@ -147,8 +154,13 @@ def test_online_ddl_table_matches_what_mariadb_accepts(database: str, operation:
     if found.lock in WEAKER:
         weaker = _mysql(database, f"{ONLINE_SETUP}{alter}, LOCK={WEAKER[found.lock]};\n")
         assert weaker.returncode != 0 and "is not supported" in weaker.stderr, weaker.stderr
+    from pathlib import Path
+
+    (Path(str(tmp_path)) / "t.sql").write_text(ONLINE_SETUP.split("\n")[3] + "\n")
+    schema = load_schema_files([Path(str(tmp_path)) / "t.sql"], "mariadb")
     options = Options(dialect="mariadb", target_version=target)
-    hits = [f for f in lint([Source("m.sql", alter + ";\n")], options) if f.rule == "MIG053"]
+    rule = "MIG011" if operation in TYPE_CHANGES else "MIG053"
+    hits = [f for f in lint([Source("m.sql", alter + ";\n")], options, schema) if f.rule == rule]
     assert bool(hits) == (not found.online or found.always), hits
 
 

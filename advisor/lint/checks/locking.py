@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from advisor.catalog.model import Severity
 from advisor.lint.checks.base import MYSQL, POSTGRES, Context, Hit, rule
+from advisor.lint.online_ddl import behaviour, effect, server
 from advisor.lint.ops import (
     AddColumn,
     AddConstraint,
@@ -308,7 +309,7 @@ def column_type_change(op: AlterColumnType, ctx: Context) -> Iterator[Hit]:
     column = table.column(op.column) if table else None
     old = column.type if column else None
     if ctx.dialect != "postgres":
-        yield from _mysql_type_change(op, old)
+        yield from _mysql_type_change(op, old, ctx)
         return
     if not op.using and type_change_is_safe(old, op.type):
         return
@@ -348,22 +349,43 @@ def _zone_change_in_utc(old: TypeRef | None, new: TypeRef | None, ctx: Context) 
     return ctx.setting_values.get("timezone", "").strip().lower() in UTC_ZONES
 
 
-def _mysql_type_change(op: AlterColumnType, old: TypeRef | None) -> Iterator[Hit]:
-    """MySQL: MODIFY / CHANGE also restate unchanged columns, so only a known, different type counts."""
+def _mysql_type_change(op: AlterColumnType, old: TypeRef | None, ctx: Context) -> Iterator[Hit]:
+    """MySQL: MODIFY / CHANGE also restate unchanged columns, so only a known, different type counts;
+    what the server does with it comes from the online DDL table for the target version."""
     if old is None or op.type is None or old == op.type:
         return
     if old.name in ("enum", "set") and op.type.name == old.name:
         return  # member changes: MIG052
-    if old.name == op.type.name == "varchar" and old.args and op.type.args and op.type.args[0] >= old.args[0]:
-        return  # often in place; MySQL refuses ALGORITHM=INPLACE itself when the length bytes change
+    found = behaviour(mysql_type_operation(old, op.type), ctx.dialect, ctx.target_version)
+    if found is None or found.online:
+        return
     yield Hit(
         op.loc,
-        f"changing {op.table}.{op.column} from {old} to {op.type} copies the table (ALGORITHM=COPY), "
-        "blocking writes until the copy is done",
-        "Add a new column of the new type, backfill it in batches and switch to it, or use an online "
-        "schema change tool.",
+        f"changing {op.table}.{op.column} from {old} to {op.type} {effect(found)} on "
+        f"{server(ctx.dialect, ctx.target_version)}",
+        "Add a new column of the new type, backfill it in batches and switch to it, or use gh-ost or "
+        "pt-online-schema-change.",
         op.table,
     )
+
+
+def mysql_type_operation(old: TypeRef, new: TypeRef) -> str:
+    """The online DDL operation of a MySQL type change: lengthening a VARCHAR (within the same
+    number of length bytes, counting utf8mb4's 4 bytes a character, or past 255 bytes) or any
+    other change.
+
+    >>> mysql_type_operation(TypeRef("varchar", (20,)), TypeRef("varchar", (60,)))
+    'extend_varchar'
+    >>> mysql_type_operation(TypeRef("varchar", (20,)), TypeRef("varchar", (100,)))
+    'extend_varchar_length_bytes'
+    """
+    if old.name == new.name == "varchar" and old.args and new.args and new.args[0] >= old.args[0]:
+        return (
+            "extend_varchar"
+            if (old.args[0] * 4 < 256) == (new.args[0] * 4 < 256)
+            else "extend_varchar_length_bytes"
+        )
+    return "modify_type"
 
 
 @rule("MIG029", AlterDomain, dialects=POSTGRES)

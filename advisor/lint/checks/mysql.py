@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from advisor.catalog.model import Severity
 from advisor.lint.checks.base import MYSQL, Context, Hit, rule
-from advisor.lint.online_ddl import Behaviour, behaviour, refused
+from advisor.lint.online_ddl import Behaviour, behaviour, effect, refused, server
 from advisor.lint.ops import (
     AddColumn,
     AddConstraint,
@@ -156,22 +156,6 @@ def statement_clauses(text: str) -> tuple[str | None, str | None]:
     return found.get("ALGORITHM"), found.get("LOCK")
 
 
-def _server(ctx: Context) -> str:
-    name = "MySQL" if ctx.dialect == "mysql" else "MariaDB"
-    target = ".".join(map(str, ctx.target_version)) if ctx.target_version else "current releases"
-    return f"{name} {target}"
-
-
-def _effect(found: Behaviour) -> str:
-    if found.algorithm == "COPY":
-        writes = "blocking writes until it is done" if found.blocks_writes else "replaying concurrent writes"
-        return f"copies the table row by row (ALGORITHM=COPY), {writes}"
-    rebuild = " and rebuilds the table" if found.rebuild else ""
-    if found.blocks_writes:
-        return f"runs in place{rebuild} but needs LOCK={found.lock}: writes wait until it is done"
-    return f"runs {found.algorithm}{rebuild} with LOCK=NONE"
-
-
 def _fail_fast(family: str, found: Behaviour) -> str:
     if family == "mysql":
         return "ALGORITHM=INSTANT" if found.algorithm == "INSTANT" else "ALGORITHM=INPLACE, LOCK=NONE"
@@ -206,7 +190,7 @@ def online_ddl(op: Op, ctx: Context) -> Iterator[Hit]:
     if why_refused is not None:
         yield Hit(
             op.loc,
-            f"{_server(ctx)} refuses this statement: {where} {_effect(found)}, so {why_refused} "
+            f"{server(ctx.dialect, ctx.target_version)} refuses this statement: {where} {effect(found)}, so {why_refused} "
             "cannot be honoured and the migration fails",
             f"Drop {why_refused} only if copying or locking is acceptable; otherwise use gh-ost or "
             "pt-online-schema-change, or expand/contract (add a new column or table, backfill in "
@@ -220,7 +204,7 @@ def online_ddl(op: Op, ctx: Context) -> Iterator[Hit]:
         return
     yield Hit(
         op.loc,
-        f"on {_server(ctx)}, {where} {_effect(found)}{note}",
+        f"on {server(ctx.dialect, ctx.target_version)}, {where} {effect(found)}{note}",
         _fix(ctx.dialect, found),
         table,
     )
