@@ -39,7 +39,9 @@ PARSE_ERROR = "MIG000"
 """An unparseable statement; reported by the engine, not by a rule function."""
 UNUSED_IGNORE = "MIG090"
 """An ignore comment that silences nothing; reported by the engine."""
-ENGINE_RULES = {PARSE_ERROR: Severity.ERROR, UNUSED_IGNORE: Severity.WARNING}
+TRACE_RULE = "MIG091"
+"""A lock or rewrite observed by ``--trace`` that no rule predicted; reported by the trace."""
+ENGINE_RULES = {PARSE_ERROR: Severity.ERROR, UNUSED_IGNORE: Severity.WARNING, TRACE_RULE: Severity.WARNING}
 """The engine's own findings and their default severities."""
 
 
