@@ -36,6 +36,7 @@ from advisor.lint.ops import (
     Other,
     Rename,
     RenameKind,
+    RewriteTable,
     SetDefault,
     SetNotNull,
     SetSetting,
@@ -67,6 +68,12 @@ _TYPES = {
 }
 _VOLATILE = ("RAND", "UUID", "RANDOM", "RANDOMBLOB", "UUID_SHORT")
 _OPTION = re.compile(r"\b(ALGORITHM|LOCK)\s*=?\s*(\w+)", re.IGNORECASE)
+_SPECIAL_INDEX = re.compile(
+    r"\s*(?P<kind>FULLTEXT|SPATIAL)\s+INDEX\s+(?P<name>\S+)\s+ON\s+(?P<table>\S+)\s*\((?P<columns>[^)]*)\)",
+    re.IGNORECASE,
+)
+"""MySQL's CREATE FULLTEXT / SPATIAL INDEX, which sqlglot keeps as text."""
+_CONVERT = re.compile(r"\bCONVERT\s+TO\s+(?:CHARACTER\s+SET|CHARSET)\b", re.IGNORECASE)
 _RENAME_TABLE = re.compile(r"^\s*TABLE\s+([\w`.\"]+)\s+TO\s+([\w`.\"]+)", re.IGNORECASE)
 
 
@@ -417,7 +424,10 @@ class _Builder:
             for item in action.expressions:
                 if isinstance(item, exp.IndexColumnConstraint):
                     cols = tuple(c.name for c in item.expressions)
-                    yield CreateIndex(loc=loc, table=table, name=item.name or None, columns=cols)
+                    method = str(item.args.get("kind") or "btree").lower()
+                    yield CreateIndex(
+                        loc=loc, table=table, name=item.name or None, columns=cols, method=method
+                    )
                     continue
                 con = self.constraint(item)
                 if con is not None:
@@ -475,6 +485,20 @@ class _Builder:
                 old, new = (part.strip('`"') for part in match.groups())
                 yield Rename(loc=self.loc, kind=RenameKind.TABLE, table=old, old=old, new=new)
                 return
+        special = _SPECIAL_INDEX.match(body) if head == "CREATE" else None
+        if special:
+            name, table, columns = special.group("name", "table", "columns")
+            keys = tuple(part.strip().strip("`") for part in columns.split(","))
+            method = special.group("kind").lower()
+            yield CreateIndex(
+                loc=self.loc, table=table.strip("`"), name=name.strip("`"), columns=keys, method=method
+            )
+            return
+        if head == "ALTER" and _CONVERT.search(body) and len(body.split()) > 1:
+            yield RewriteTable(
+                loc=self.loc, table=body.split()[1].strip('`"'), what="CONVERT TO CHARACTER SET"
+            )
+            return
         if head in ("ALTER", "CREATE"):
             options = {key.upper(): value.upper() for key, value in _OPTION.findall(body)}
             if options:

@@ -30,11 +30,12 @@ def builtin_functions() -> dict[str, bool]:
 
 @dataclass(frozen=True)
 class VolatileCall:
-    """The volatile function a default calls; ``declared`` says whether the migrations created it
-    (else it is an unknown function, volatile unless declared otherwise where we cannot see)."""
+    """The volatile function a default calls; ``known`` says whether its volatility is known (built
+    in, a known extension function, or created by the migrations) rather than assumed: a function
+    nobody declared IMMUTABLE or STABLE is VOLATILE."""
 
     name: str
-    declared: bool
+    known: bool
 
 
 def volatile_call(default: Default | None, functions: dict[str, FunctionState]) -> VolatileCall | None:
@@ -46,7 +47,7 @@ def volatile_call(default: Default | None, functions: dict[str, FunctionState]) 
     >>> volatile_call(Default(calls=("now",)), {}) is None
     True
     >>> volatile_call(Default(calls=("lower", "my_id")), {"my_id": FunctionState("volatile")})
-    VolatileCall(name='my_id', declared=True)
+    VolatileCall(name='my_id', known=True)
     >>> volatile_call(Default(calls=("my_id",)), {"my_id": FunctionState("stable")}) is None
     True
     >>> volatile_call(Default(calls=("code",)), {"code": FunctionState("volatile", ("md5", "now"))}) is None
@@ -55,10 +56,10 @@ def volatile_call(default: Default | None, functions: dict[str, FunctionState]) 
     if default is None:
         return None
     if default.volatile:
-        return VolatileCall(default.volatile, False)
+        return VolatileCall(default.volatile, True)
     for name in default.calls:
         if _is_volatile(name, functions, depth=0):
-            return VolatileCall(name, name in functions)
+            return VolatileCall(name, name in functions or name in builtin_functions())
     return None
 
 

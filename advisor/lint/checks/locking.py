@@ -27,7 +27,7 @@ from advisor.lint.ops import (
     ValidateConstraint,
 )
 from advisor.lint.state import key
-from advisor.lint.volatility import builtin_functions, volatile_call
+from advisor.lint.volatility import volatile_call
 
 
 @rule("MIG001", CreateIndex, dialects=POSTGRES)
@@ -249,7 +249,7 @@ def add_column_rewrites_table(op: AddColumn, ctx: Context) -> Iterator[Hit]:
     call = volatile_call(column.default, ctx.schema.functions)
     if call is not None:
         reason = f"its default calls {call.name}(), which is volatile, so it is computed for every row"
-        if not call.declared and call.name not in builtin_functions():
+        if not call.known:
             reason += (
                 f" ({call.name} is not created by the linted migrations: a function is VOLATILE "
                 "unless declared IMMUTABLE or STABLE)"

@@ -21,6 +21,7 @@ from advisor.lint.ops import (
     Op,
     Rename,
     RenameKind,
+    RewriteTable,
     SetDefault,
     TableOptions,
     TypeRef,
@@ -133,7 +134,11 @@ def operation_of(op: Op, ctx: Context) -> str | None:
             ConstraintKind.PRIMARY_KEY: "add_primary_key",
         }.get(kind)
     if isinstance(op, CreateIndex):
+        if op.method in ("fulltext", "spatial"):
+            return f"add_{op.method}_index"
         return "add_unique" if op.unique else "add_index"
+    if isinstance(op, RewriteTable) and op.what.startswith("CONVERT"):
+        return "convert_charset"
     if isinstance(op, DropConstraint) and op.name.upper() == "PRIMARY":
         # DROP PRIMARY KEY, ADD PRIMARY KEY (...) in one statement replaces it in place
         return None if _ADD_PRIMARY.search(ctx.statement_text) else "drop_primary_key"
@@ -171,6 +176,7 @@ def _fail_fast(family: str, found: Behaviour) -> str:
     DropColumn,
     Rename,
     SetDefault,
+    RewriteTable,
     dialects=MYSQL,
 )
 def online_ddl(op: Op, ctx: Context) -> Iterator[Hit]:
