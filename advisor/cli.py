@@ -305,6 +305,10 @@ def lint(
         list[str] | None, typer.Option("--select", help="Switch on a rule that is off by default (MIG020).")
     ] = None,
     ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Do not run this rule.")] = None,
+    trace: Annotated[
+        str | None,
+        typer.Option("--trace", help="postgresql:// URL: run the migrations in a throwaway database there."),
+    ] = None,
 ) -> None:
     """Lint SQL migrations for locking, destructive and design problems."""
     from advisor.lint.command import Request, run
@@ -326,6 +330,7 @@ def lint(
             select=tuple(select or ()),
             ignore=tuple(ignore or ()),
             color=color,
+            trace=trace,
         )
     )
     sys.stdout.write(text)

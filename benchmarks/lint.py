@@ -12,13 +12,19 @@ with dollar-quoted bodies, renames and drops. Then times, each as a subprocess o
 
 It prints the figures and their ratio, nothing else: no pass or fail.
 
+With ``--corpus DIR`` it lints a real migrations folder instead (``DIR`` as ``advisor lint`` takes
+it, plus any ``--lint-option``) and prints the number of findings per rule, to compare versions of
+the linter on the same corpus:
+
     python benchmarks/lint.py
     python benchmarks/lint.py --files 2000 --keep /tmp/migrations
+    python benchmarks/lint.py --corpus /tmp/lemmy-migrations/migrations
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import shutil
 import subprocess
@@ -144,12 +150,35 @@ def find_squawk() -> str | None:
     return str(beside) if beside.exists() else shutil.which("squawk")
 
 
+def findings_per_rule(corpus: Path, options: list[str]) -> tuple[int, dict[str, int]]:
+    """Files linted and findings per rule for ``advisor lint CORPUS OPTIONS --format json``."""
+    command = [sys.executable, "-m", "advisor", "lint", str(corpus), *options, "--format", "json"]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    if done.returncode not in (0, 1):
+        raise SystemExit(done.stderr.strip() or f"advisor lint exited with {done.returncode}")
+    report = json.loads(done.stdout)
+    counts: dict[str, int] = {}
+    for finding in report["findings"]:
+        counts[finding["rule"]] = counts.get(finding["rule"], 0) + 1
+    return int(report["files"]), dict(sorted(counts.items()))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--files", type=int, default=600, help="migration files to generate (default 600)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per tool; the best counts")
     parser.add_argument("--keep", type=Path, help="generate into this folder and keep it")
+    parser.add_argument("--corpus", type=Path, help="count findings per rule on this migrations folder")
+    parser.add_argument(
+        "--lint-option", action="append", default=[], help="an option passed on to advisor lint (repeatable)"
+    )
     args = parser.parse_args()
+    if args.corpus is not None:
+        files, counts = findings_per_rule(args.corpus, args.lint_option)
+        print(f"corpus: {args.corpus} ({files} files), {sum(counts.values())} findings")
+        for rule, count in counts.items():
+            print(f"{rule} {count}")
+        return
     with tempfile.TemporaryDirectory() as scratch:
         folder = args.keep or Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)

@@ -50,6 +50,22 @@ def type_from_text(text: str) -> TypeRef | None:
     return TypeRef(name, args, array is not None)
 
 
+_NOT_NULL_TEST = re.compile(r'\s*\(?\s*"?(\w+)"?\s+IS\s+NOT\s+NULL\s*\)?\s*', re.IGNORECASE)
+_AND = re.compile(r"\s+AND\s+", re.IGNORECASE)
+
+
+def not_null_predicate(where: str | None) -> tuple[str, ...]:
+    """The columns of a predicate written only as ``col IS NOT NULL`` tests joined by AND.
+
+    >>> not_null_predicate("a IS NOT NULL AND (b is not null)"), not_null_predicate("a > 0")
+    (('a', 'b'), ())
+    """
+    if not where:
+        return ()
+    tests = [_NOT_NULL_TEST.fullmatch(part) for part in _AND.split(where)]
+    return tuple(key(test.group(1)) for test in tests if test) if all(tests) else ()
+
+
 def schema_from_tables(tables: Iterable[Table]) -> Schema:
     """A replay state holding ``tables`` as existing (not new) tables."""
     schema = Schema()
@@ -68,6 +84,7 @@ def schema_from_tables(tables: Iterable[Table]) -> Schema:
             state.indexes.append(
                 IndexState(index.name, table.name, columns, index.unique, index.where is not None)
             )
+            state.indexes[-1].where_not_null = not_null_predicate(index.where)
         schema.add_table(state)
     return schema
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from advisor.catalog.model import Severity
 from advisor.errors import AdvisorError, Location
 from advisor.lint.config import LintConfig, check_rule_id, load_config, normalize, parse_version
-from advisor.lint.engine import Options, lint
+from advisor.lint.engine import LintFinding, Options, lint
 from advisor.lint.source import Source, decode, expand_paths, read_source
 from advisor.lint.state import Schema
 from advisor.settings_file import find_config
@@ -39,6 +39,8 @@ class Request:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     color: bool = False
+    trace: str | None = None
+    """A PostgreSQL URL: run the migrations in a throwaway database there and add what was observed."""
 
 
 def run(request: Request) -> tuple[str, int]:
@@ -55,6 +57,8 @@ def run(request: Request) -> tuple[str, int]:
     if request.diff is not None:
         options = replace(options, report_files=_changed(request.diff, sources))
     findings = lint(sources, options, schema)
+    if request.trace is not None:
+        findings = _traced(request, options, sources, findings)
     formatter = FORMATTERS[request.format](color=request.color)
     text = formatter.render(findings, len(sources))
     fail_on = Severity(request.fail_on or config.fail_on or "warning")
@@ -121,6 +125,27 @@ def _baseline(request: Request, dialect: str) -> tuple[Schema | None, dict[str, 
                 raise AdvisorError("no such file or folder", Location(path, field="--schema"))
         return load_schema_files(list(request.schema), dialect), {}
     return None, {}
+
+
+def _traced(
+    request: Request, options: Options, sources: list[Source], findings: list[LintFinding]
+) -> list[LintFinding]:
+    """The findings with the trace's evidence (PostgreSQL only; the schema from ``--schema``)."""
+    from advisor.lint.checks.base import TRACE_RULE
+    from advisor.lint.trace import trace, with_evidence
+
+    if options.dialect != "postgres":
+        raise AdvisorError(
+            "--trace runs on PostgreSQL only (use --dialect postgres)", Location(field="--trace")
+        )
+    if request.spec is not None:
+        raise AdvisorError(
+            "--trace builds the schema from --schema files, not --spec", Location(field="--trace")
+        )
+    if request.trace is None or not request.trace.startswith(("postgresql://", "postgres://")):
+        raise AdvisorError("expected a postgresql:// URL", Location(field="--trace"))
+    traced = with_evidence(findings, trace(sources, request.trace, list(request.schema or ())))
+    return [f for f in traced if f.rule != TRACE_RULE or TRACE_RULE not in options.ignore]
 
 
 def _changed(ref: str, sources: list[Source]) -> frozenset[str]:

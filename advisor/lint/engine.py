@@ -140,7 +140,7 @@ class _Run:
 
     def start_file(self, source: Source) -> None:
         ctx = self.ctx
-        ctx.file, ctx.depth, ctx.settings = source.name, 0, {}
+        ctx.file, ctx.depth, ctx.settings, ctx.setting_values = source.name, 0, {}, {}
         wrapped = self.options.assume_in_transaction and not _NO_TRANSACTION.search(source.text)
         ctx.assume_in_transaction = wrapped
         ctx.transaction = self._new_tx() if wrapped else None
@@ -180,10 +180,13 @@ class _Run:
         elif isinstance(op, SetSetting):
             if op.value == "VAR_RESET_ALL":
                 ctx.settings.clear()
-            elif disables_timeout(op):
+                ctx.setting_values.clear()
+            elif disables_timeout(op) or op.value in _TO_DEFAULT:
                 ctx.settings.pop(op.name, None)
+                ctx.setting_values.pop(op.name, None)
             else:
                 ctx.settings[op.name] = op.loc
+                ctx.setting_values[op.name] = op.value
         elif isinstance(op, AlterEnum) and op.action == "add" and ctx.transaction is not None:
             ctx.new_enum_values[(op.type_name, op.value)] = (ctx.transaction, op.loc)
         elif isinstance(op, AddConstraint) and op.constraint.not_valid and op.constraint.name:

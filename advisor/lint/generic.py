@@ -24,6 +24,7 @@ from advisor.lint.ops import (
     ConstraintKind,
     CreateIndex,
     CreateTable,
+    CreateView,
     Default,
     Drop,
     DropColumn,
@@ -35,8 +36,10 @@ from advisor.lint.ops import (
     Other,
     Rename,
     RenameKind,
+    RewriteTable,
     SetDefault,
     SetNotNull,
+    SetSetting,
     Statement,
     TableOptions,
     Transaction,
@@ -65,6 +68,12 @@ _TYPES = {
 }
 _VOLATILE = ("RAND", "UUID", "RANDOM", "RANDOMBLOB", "UUID_SHORT")
 _OPTION = re.compile(r"\b(ALGORITHM|LOCK)\s*=?\s*(\w+)", re.IGNORECASE)
+_SPECIAL_INDEX = re.compile(
+    r"\s*(?P<kind>FULLTEXT|SPATIAL)\s+INDEX\s+(?P<name>\S+)\s+ON\s+(?P<table>\S+)\s*\((?P<columns>[^)]*)\)",
+    re.IGNORECASE,
+)
+"""MySQL's CREATE FULLTEXT / SPATIAL INDEX, which sqlglot keeps as text."""
+_CONVERT = re.compile(r"\bCONVERT\s+TO\s+(?:CHARACTER\s+SET|CHARSET)\b", re.IGNORECASE)
 _RENAME_TABLE = re.compile(r"^\s*TABLE\s+([\w`.\"]+)\s+TO\s+([\w`.\"]+)", re.IGNORECASE)
 
 
@@ -149,7 +158,8 @@ def _statement(
         # sqlglot accepted a statement in a shape it does not document: say so rather than guess
         message = f"the statement's structure is not understood ({type(exc).__name__})"
         return Statement(loc, end_line, (Unparseable(loc=loc, message=message),))
-    return Statement(loc, end_line, tuple(ops))
+    text = source.text[chunk[0].start : chunk[-1].end + 1]
+    return Statement(loc, end_line, tuple(ops), text)
 
 
 def _name(node: object) -> str:
@@ -189,7 +199,12 @@ def _default(node: exp.Expr | None) -> Default | None:
     constant = isinstance(node, exp.Literal | exp.Null | exp.Boolean) or (
         isinstance(node, exp.Neg) and isinstance(node.this, exp.Literal)
     )
-    return Default(volatile=volatile.lower() if volatile else None, constant=constant)
+    now = isinstance(node, exp.CurrentTimestamp | exp.CurrentDate | exp.CurrentTime) or (
+        isinstance(node, exp.Anonymous | exp.Func) and node.sql_name().upper() in ("NOW", "LOCALTIMESTAMP")
+    )
+    return Default(
+        volatile=volatile.lower() if volatile else None, constant=constant, expression=not (constant or now)
+    )
 
 
 def _identifiers(nodes: list[exp.Expr]) -> tuple[str, ...]:
@@ -245,8 +260,27 @@ class _Builder:
             yield Write(loc=loc, kind=kind, table=table, where=node.args.get("where") is not None)
         elif isinstance(node, exp.Command):
             yield from self.command(node)
+        elif isinstance(node, exp.Set):
+            yield from self.set(node)
         else:
             yield Other(loc=loc, kind=type(node).__name__)
+
+    def set(self, node: exp.Set) -> Iterator[Op]:
+        """``SET [SESSION] name = value, ...``: one setting each (``foreign_key_checks`` matters)."""
+        found = False
+        for item in node.expressions:
+            assignment = item.this if isinstance(item, exp.SetItem) else None
+            if isinstance(assignment, exp.EQ) and isinstance(assignment.this, exp.Column | exp.Identifier):
+                value = assignment.expression
+                text = (
+                    value.name
+                    if isinstance(value, exp.Literal | exp.Identifier | exp.Column)
+                    else value.sql()
+                )
+                yield SetSetting(loc=self.loc, name=assignment.this.name.lower(), value=text)
+                found = True
+        if not found:
+            yield Other(loc=self.loc, kind="Set")
 
     def create(self, node: exp.Create) -> Iterator[Op]:
         kind = (node.args.get("kind") or "").upper()
@@ -268,6 +302,9 @@ class _Builder:
                 unique=bool(node.args.get("unique")),
                 partial=bool(params and params.args.get("where")),
             )
+        elif kind == "VIEW":
+            # the view's name only: output names need the server's rules, which differ per engine
+            yield CreateView(loc=self.loc, view=_name(node.this))
         else:
             yield Other(loc=self.loc, kind=f"CREATE {kind}")
 
@@ -387,7 +424,10 @@ class _Builder:
             for item in action.expressions:
                 if isinstance(item, exp.IndexColumnConstraint):
                     cols = tuple(c.name for c in item.expressions)
-                    yield CreateIndex(loc=loc, table=table, name=item.name or None, columns=cols)
+                    method = str(item.args.get("kind") or "btree").lower()
+                    yield CreateIndex(
+                        loc=loc, table=table, name=item.name or None, columns=cols, method=method
+                    )
                     continue
                 con = self.constraint(item)
                 if con is not None:
@@ -405,6 +445,8 @@ class _Builder:
         elif isinstance(action, exp.RenameColumn):
             old, new = action.this, action.args.get("to")
             yield Rename(loc=loc, kind=RenameKind.COLUMN, table=table, old=old.name, new=_name(new))
+        elif isinstance(action, exp.DropPrimaryKey):
+            yield DropConstraint(loc=loc, table=table, name="PRIMARY")
         elif isinstance(action, exp.AlterRename):
             yield Rename(loc=self.loc, kind=RenameKind.TABLE, table=table, old=table, new=_name(action.this))
         else:
@@ -443,6 +485,20 @@ class _Builder:
                 old, new = (part.strip('`"') for part in match.groups())
                 yield Rename(loc=self.loc, kind=RenameKind.TABLE, table=old, old=old, new=new)
                 return
+        special = _SPECIAL_INDEX.match(body) if head == "CREATE" else None
+        if special:
+            name, table, columns = special.group("name", "table", "columns")
+            keys = tuple(part.strip().strip("`") for part in columns.split(","))
+            method = special.group("kind").lower()
+            yield CreateIndex(
+                loc=self.loc, table=table.strip("`"), name=name.strip("`"), columns=keys, method=method
+            )
+            return
+        if head == "ALTER" and _CONVERT.search(body) and len(body.split()) > 1:
+            yield RewriteTable(
+                loc=self.loc, table=body.split()[1].strip('`"'), what="CONVERT TO CHARACTER SET"
+            )
+            return
         if head in ("ALTER", "CREATE"):
             options = {key.upper(): value.upper() for key, value in _OPTION.findall(body)}
             if options:

@@ -65,6 +65,10 @@ class Default:
 
     volatile: str | None = None
     constant: bool = True
+    calls: tuple[str, ...] = ()
+    """Every function the expression calls, by folded name without schema (PostgreSQL)."""
+    expression: bool = False
+    """MySQL: an expression default (``DEFAULT (a + 1)``), not a literal nor CURRENT_TIMESTAMP."""
 
 
 class ConstraintKind(StrEnum):
@@ -142,6 +146,9 @@ class CreateIndex(Op):
     concurrently: bool = False
     partial: bool = False
     method: str = "btree"
+    where_not_null: tuple[str, ...] = ()
+    """The columns of a partial index's predicate when it is only ``col IS NOT NULL [AND ...]``:
+    any ``col = value`` implies it, so the index still serves equality lookups on them."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -176,6 +183,7 @@ class AlterColumnType(Op):
     column: str
     type: TypeRef | None
     using: bool = False
+    """A USING expression other than the column itself (``USING col`` converts as no USING does)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -203,6 +211,7 @@ class RenameKind(StrEnum):
     COLUMN = "column"
     INDEX = "index"
     CONSTRAINT = "constraint"
+    SCHEMA = "schema"
     OTHER = "other"
 
 
@@ -320,6 +329,55 @@ class TableOptions(Op):
     table: str
     algorithm: str | None = None
     lock: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Created(Op):
+    """CREATE of a named object other than a table, index, view or function: ``kind`` is
+    ``schema`` or ``domain``."""
+
+    kind: str
+    name: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class AlterDomain(Op):
+    """ALTER DOMAIN: ``action`` is ``add constraint``, ``set not null``, ``validate`` or ``other``."""
+
+    domain: str
+    action: str
+    not_valid: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class CreateFunction(Op):
+    """CREATE FUNCTION, or ALTER FUNCTION changing the volatility: ``volatility`` is ``immutable``,
+    ``stable`` or ``volatile`` (PostgreSQL's default when the statement says none)."""
+
+    name: str
+    volatility: str = "volatile"
+    inlined_calls: tuple[str, ...] | None = None
+    """For a SQL function PostgreSQL inlines into the calling expression (a body of one ``SELECT
+    expr`` or ``RETURN expr``): the functions its body calls, whose volatility then counts instead
+    of the declared one. ``None`` for a function that is not inlined."""
+    altered: bool = False
+    """ALTER FUNCTION: the volatility changes, the body stays."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class CreateView(Op):
+    """CREATE [OR REPLACE] [MATERIALIZED] VIEW: ``columns`` are its output names, as the server names
+    them (``None`` for a ``*`` it would expand)."""
+
+    view: str
+    columns: tuple[str | None, ...] = ()
+    materialized: bool = False
+    stars: tuple[str | None, ...] = ()
+    """For each ``None`` of ``columns`` in order: the qualifier of its ``alias.*``, ``None`` for ``*``."""
+    sources: tuple[tuple[str, str], ...] = ()
+    """The FROM clause's tables: (alias or name, table), to expand the stars from the schema."""
+    merged: bool = False
+    """A JOIN ... USING or NATURAL JOIN, whose ``*`` shows the joined columns once."""
 
 
 @dataclass(frozen=True, kw_only=True)

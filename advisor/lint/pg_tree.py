@@ -6,6 +6,7 @@ node this builder does not know yields an :class:`~advisor.lint.ops.Other` opera
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import replace
@@ -15,13 +16,17 @@ from advisor.lint.ops import (
     AddColumn,
     AddConstraint,
     AlterColumnType,
+    AlterDomain,
     AlterEnum,
     Cluster,
     ColumnDef,
     Constraint,
     ConstraintKind,
+    Created,
+    CreateFunction,
     CreateIndex,
     CreateTable,
+    CreateView,
     Default,
     DetachPartition,
     Drop,
@@ -108,6 +113,8 @@ _REWRITES = {
     "AT_SetTableSpace": "SET TABLESPACE",
 }
 """ALTER TABLE sub-commands that copy the whole table."""
+_DOMAIN_ACTIONS = {"C": "add constraint", "O": "set not null", "V": "validate"}
+"""AlterDomainStmt's one-letter subtypes that check the stored values."""
 _TX_KINDS = {
     "TRANS_STMT_BEGIN": TxKind.BEGIN,
     "TRANS_STMT_START": TxKind.BEGIN,
@@ -180,10 +187,11 @@ def default_of(expr: Node | None) -> Default | None:
     """What matters about a default expression: a volatile function in it, or being a literal."""
     if expr is None:
         return None
-    volatile = next((f for f in _functions(expr) if f in VOLATILE_FUNCTIONS), None)
+    calls = tuple(dict.fromkeys(f.lower() for f in _functions(expr)))
+    volatile = next((f for f in calls if f in VOLATILE_FUNCTIONS), None)
     inner = expr.get("TypeCast", {}).get("arg", expr)
     constant = "A_Const" in inner
-    return Default(volatile=volatile, constant=constant)
+    return Default(volatile=volatile, constant=constant, calls=calls)
 
 
 def constraint_of(node: Node) -> Constraint | None:
@@ -205,6 +213,184 @@ def constraint_of(node: Node) -> Constraint | None:
         not_valid=bool(node.get("skip_validation")),
         not_null_of=not_null_of,
     )
+
+
+_TRUE = ("true", "on", "yes", "1")
+_FALSE = ("false", "off", "no", "0")
+
+
+def option_is_on(elem: Node) -> bool:
+    """A boolean option of VACUUM, EXPLAIN...: bare is on; otherwise the value the server's
+    ``parse_bool`` reads (``FALSE``, ``off``, ``0``, and any unique prefix of them).
+
+    >>> option_is_on({"defname": "full"}), option_is_on({"defname": "full", "arg": {"String": {"sval": "false"}}})
+    (True, False)
+    >>> option_is_on({"defname": "full", "arg": {"Integer": {}}})
+    False
+    """
+    arg = elem.get("arg")
+    if arg is None:
+        return True
+    if "Integer" in arg:
+        return int(arg["Integer"].get("ival", 0)) != 0
+    word = _str(arg).lower()
+    if len(word) > 1 and word.startswith("o"):  # "o" alone is ambiguous: on or off
+        return "on".startswith(word)
+    return not (word and any(value.startswith(word) for value in _FALSE))
+
+
+def _volatility(options: list[Node] | None) -> str | None:
+    """The IMMUTABLE / STABLE / VOLATILE a function's options state, if any."""
+    for option in options or ():
+        elem = option.get("DefElem", {})
+        if elem.get("defname") == "volatility":
+            return _str(elem.get("arg", {})).lower()
+    return None
+
+
+_NOT_INLINED = ("fromClause", "whereClause", "groupClause", "havingClause", "sortClause", "limitCount",
+                "limitOffset", "distinctClause", "withClause", "windowClause", "valuesLists", "larg")  # fmt: skip
+
+
+def _inlined_calls(body: Node) -> tuple[str, ...] | None:
+    """The calls in a SQL function's body when PostgreSQL inlines it (``inline_function``): one
+    ``SELECT expr`` without FROM or any other clause, or ``RETURN expr``; not SECURITY DEFINER, no
+    SET, no SETOF. ``None`` when it is not inlined."""
+    options = {
+        elem.get("defname"): elem.get("arg") or {}
+        for elem in (option.get("DefElem", {}) for option in body.get("options") or ())
+    }
+    if _str(options.get("language", {})).lower() != "sql" or "set" in options:
+        return None
+    definer = options.get("security", {}).get("Boolean", {}).get("boolval")
+    if definer or (body.get("returnType") or {}).get("setof"):
+        return None
+    returned = (body.get("sql_body") or {}).get("ReturnStmt", {}).get("returnval")
+    if returned is None:
+        items = _list(options.get("as", {"List": {}}))
+        returned = _single_expression(_str(items[0]) if items else "")
+    return None if returned is None else tuple(dict.fromkeys(f.lower() for f in _functions(returned)))
+
+
+def _single_expression(source: str) -> Node | None:
+    """The expression of a body that is exactly ``SELECT expr``, else ``None``."""
+    from pglast import parser
+
+    try:
+        stmts = json.loads(parser.parse_sql_json(source)).get("stmts", [])
+    except parser.ParseError:
+        return None
+    select = stmts[0]["stmt"].get("SelectStmt") if len(stmts) == 1 else None
+    if select is None or any(select.get(clause) for clause in _NOT_INLINED):
+        return None
+    targets = select.get("targetList") or []
+    return targets[0].get("ResTarget", {}).get("val") if len(targets) == 1 else None
+
+
+def not_null_columns(where: Node | None) -> tuple[str, ...]:
+    """The columns of an index predicate made only of ``col IS NOT NULL`` tests joined by AND;
+    ``()`` for any other predicate.
+
+    >>> not_null_columns({"NullTest": {"arg": {"ColumnRef": {"fields": [{"String": {"sval": "a"}}]}},
+    ...                                "nulltesttype": "IS_NOT_NULL"}})
+    ('a',)
+    """
+    if not where:
+        return ()
+    tests = (
+        where["BoolExpr"].get("args", [])
+        if where.get("BoolExpr", {}).get("boolop") == "AND_EXPR"
+        else [where]
+    )
+    columns: list[str] = []
+    for test in tests:
+        null_test = test.get("NullTest", {})
+        fields = _strings(null_test.get("arg", {}).get("ColumnRef", {}).get("fields"))
+        if null_test.get("nulltesttype") != "IS_NOT_NULL" or not fields or not fields[-1]:
+            return ()
+        columns.append(fields[-1])
+    return tuple(columns)
+
+
+def _is_column(expr: Node, column: str, new_type: TypeRef | None) -> bool:
+    """``USING col`` or ``USING col::new_type``: the conversion PostgreSQL makes without USING."""
+    cast = expr.get("TypeCast")
+    if cast is not None:
+        if type_ref(cast.get("typeName")) != new_type:
+            return False
+        expr = cast.get("arg", {})
+    fields = _strings(expr.get("ColumnRef", {}).get("fields"))
+    return bool(fields) and fields[-1] == column
+
+
+def view_of(
+    loc: Loc, name: str, query: Node | None, aliases: tuple[str, ...], materialized: bool
+) -> CreateView:
+    """A view's output columns as PostgreSQL names them (``FigureColname``): the alias, the column,
+    the function, ``?column?`` for other expressions; ``None`` for a ``*``, with what it expands
+    from. Names the statement lists (``CREATE VIEW v (a, b)``) replace the first ones."""
+    select = (query or {}).get("SelectStmt", {})
+    while select.get("larg"):  # a UNION / INTERSECT / EXCEPT takes its names from its first branch
+        select = select["larg"]
+    names: list[str | None] = []
+    stars: list[str | None] = []
+    for target in select.get("targetList") or ():
+        res = target.get("ResTarget", {})
+        fields = (res.get("val") or {}).get("ColumnRef", {}).get("fields") or []
+        if fields and "A_Star" in fields[-1]:
+            stars.append(_str(fields[-2]) if len(fields) > 1 else None)
+        names.append(res.get("name") or _figure_name(res.get("val") or {}))
+    sources: list[tuple[str, str]] = []
+    merged = _from_tables(select.get("fromClause") or [], sources)
+    columns = (*aliases, *names[len(aliases) :])
+    if aliases:
+        stars = stars[sum(1 for n in names[: len(aliases)] if n is None) :]
+    return CreateView(
+        loc=loc,
+        view=name,
+        columns=columns,
+        materialized=materialized,
+        stars=tuple(stars),
+        sources=tuple(sources),
+        merged=merged,
+    )
+
+
+def _from_tables(items: list[Node], found: list[tuple[str, str]]) -> bool:
+    """Collect (alias, table) of the FROM items into ``found``; whether a join merges columns."""
+    merged = False
+    for item in items:
+        if "RangeVar" in item:
+            rel = item["RangeVar"]
+            alias = (rel.get("alias") or {}).get("aliasname") or str(rel.get("relname", ""))
+            found.append((alias, _relname(rel)))
+        elif "JoinExpr" in item:
+            join = item["JoinExpr"]
+            merged |= bool(join.get("usingClause") or join.get("isNatural"))
+            merged |= _from_tables([join.get("larg") or {}, join.get("rarg") or {}], found)
+        else:
+            found.append(("", ""))  # a subquery or function: its columns are unknown
+    return merged
+
+
+def _figure_name(expr: Node) -> str | None:
+    if "ColumnRef" in expr:
+        fields = expr["ColumnRef"].get("fields") or []
+        return None if fields and "A_Star" in fields[-1] else _str(fields[-1]) if fields else "?column?"
+    if "FuncCall" in expr:
+        names = _strings(expr["FuncCall"].get("funcname"))
+        return names[-1] if names else "?column?"
+    if "TypeCast" in expr:
+        inner = _figure_name(expr["TypeCast"].get("arg") or {})
+        if inner not in (None, "?column?"):
+            return inner
+        names = _strings(expr["TypeCast"].get("typeName", {}).get("names"))
+        return names[-1] if names else "?column?"
+    if "CaseExpr" in expr:
+        return "case"
+    if "CoalesceExpr" in expr:
+        return "coalesce"
+    return "?column?"
 
 
 class Builder:
@@ -289,7 +475,45 @@ class Builder:
 
     def create_table_as_stmt(self, body: Node) -> Iterator[Op]:
         into = body.get("into", {})
-        yield CreateTable(loc=self.loc, table=_relname(into.get("rel")), copied=True)
+        name = _relname(into.get("rel"))
+        yield CreateTable(loc=self.loc, table=name, copied=True)
+        if body.get("objtype") == "OBJECT_MATVIEW":
+            yield view_of(self.loc, name, body.get("query"), _strings(into.get("colNames")), True)
+
+    def create_function_stmt(self, body: Node) -> Iterator[Op]:
+        if body.get("is_procedure"):
+            yield Other(loc=self.loc, kind="CreateProcedure")
+            return
+        name = _strings(body.get("funcname"))[-1]
+        volatility = _volatility(body.get("options")) or "volatile"
+        inlined = _inlined_calls(body)
+        yield CreateFunction(loc=self.loc, name=name, volatility=volatility, inlined_calls=inlined)
+
+    def alter_function_stmt(self, body: Node) -> Iterator[Op]:
+        volatility = _volatility(body.get("actions"))
+        names = _strings(body.get("func", {}).get("objname"))
+        if volatility and names:
+            yield CreateFunction(loc=self.loc, name=names[-1], volatility=volatility, altered=True)
+        else:
+            yield Other(loc=self.loc, kind="AlterFunctionStmt")
+
+    def create_schema_stmt(self, body: Node) -> Iterator[Op]:
+        yield Created(loc=self.loc, kind="schema", name=str(body.get("schemaname", "")))
+
+    def create_domain_stmt(self, body: Node) -> Iterator[Op]:
+        yield Created(loc=self.loc, kind="domain", name=_qualified(_strings(body.get("domainname"))))
+
+    def alter_domain_stmt(self, body: Node) -> Iterator[Op]:
+        domain = _qualified(_strings(body.get("typeName")))
+        subtype = body.get("subtype")
+        constraint = (body.get("def") or {}).get("Constraint", {})
+        action = _DOMAIN_ACTIONS.get(str(subtype), "other")
+        not_valid = bool(constraint.get("skip_validation"))
+        yield AlterDomain(loc=self.loc, domain=domain, action=action, not_valid=not_valid)
+
+    def view_stmt(self, body: Node) -> Iterator[Op]:
+        name = _relname(body.get("view"))
+        yield view_of(self.loc, name, body.get("query"), _strings(body.get("aliases")), False)
 
     def index_stmt(self, body: Node) -> Iterator[Op]:
         columns: list[str | None] = []
@@ -305,6 +529,7 @@ class Builder:
             concurrently=bool(body.get("concurrent")),
             partial=body.get("whereClause") is not None,
             method=str(body.get("accessMethod", "btree")),
+            where_not_null=not_null_columns(body.get("whereClause")),
         )
 
     def alter_table_stmt(self, body: Node) -> Iterator[Op]:
@@ -330,12 +555,14 @@ class Builder:
             yield DropConstraint(loc=loc, table=table, name=name)
         elif subtype == "AT_AlterColumnType":
             column = definition.get("ColumnDef", {})
+            new_type = type_ref(column.get("typeName"))
+            using = column.get("raw_default")
             yield AlterColumnType(
                 loc=loc,
                 table=table,
                 column=name,
-                type=type_ref(column.get("typeName")),
-                using=column.get("raw_default") is not None,
+                type=new_type,
+                using=using is not None and not _is_column(using, name, new_type),
             )
         elif subtype == "AT_SetNotNull":
             yield SetNotNull(loc=loc, table=table, column=name)
@@ -401,6 +628,9 @@ class Builder:
         elif kind in ("OBJECT_TABLE", "OBJECT_INDEX") and table:
             rename = RenameKind.TABLE if kind == "OBJECT_TABLE" else RenameKind.INDEX
             yield Rename(loc=self.loc, kind=rename, table=table, old=table, new=new)
+        elif kind == "OBJECT_SCHEMA":
+            old = str(body.get("subname"))
+            yield Rename(loc=self.loc, kind=RenameKind.SCHEMA, table=None, old=old, new=new)
         elif kind == "OBJECT_TABCONSTRAINT":
             old = str(body.get("subname"))
             yield Rename(loc=self.loc, kind=RenameKind.CONSTRAINT, table=table, old=old, new=new)
@@ -432,11 +662,14 @@ class Builder:
         if not body.get("is_vacuumcmd"):
             yield Other(loc=self.loc, kind="AnalyzeStmt")
             return
-        options = {opt.get("DefElem", {}).get("defname") for opt in body.get("options") or ()}
+        options = {
+            str(elem.get("defname")): option_is_on(elem)
+            for elem in (opt.get("DefElem", {}) for opt in body.get("options") or ())
+        }
         tables = tuple(
             _relname(rel.get("VacuumRelation", {}).get("relation")) for rel in body.get("rels") or ()
         )
-        yield Vacuum(loc=self.loc, full="full" in options, tables=tables)
+        yield Vacuum(loc=self.loc, full=options.get("full", False), tables=tables)
 
     def reindex_stmt(self, body: Node) -> Iterator[Op]:
         params = {opt.get("DefElem", {}).get("defname") for opt in body.get("params") or ()}

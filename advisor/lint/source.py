@@ -83,8 +83,8 @@ _natural = functools.cache(natural_key)
 
 
 def expand_paths(arguments: list[str]) -> list[Path]:
-    """Files for the command-line arguments: files as given, folders searched for ``*.sql`` (undo
-    migrations left out), globs expanded; all in migration order, without repeats."""
+    """Files for the command-line arguments: folders searched for ``*.sql``, globs expanded, undo
+    migrations left out however they were named; all in migration order, without repeats."""
     found: dict[Path, None] = {}
     for argument in arguments:
         # glob.glob, not Path.glob: the pattern may be absolute or start with ../
@@ -103,12 +103,27 @@ def expand_paths(arguments: list[str]) -> list[Path]:
                     raise AdvisorError("no .sql migration files in this folder", Location(path))
                 found.update(dict.fromkeys(inside))
             elif path.exists():
-                # a glob, like a folder, leaves out undo migrations; a file named outright is linted
-                if match == argument or not is_undo_migration(path.name):
-                    found[path] = None
+                found[path] = None
             else:
                 raise AdvisorError("no such file or folder", Location(path))
-    return sorted(found, key=sort_key)
+    return sorted(_up_files(found), key=sort_key)
+
+
+def _up_files(files: dict[Path, None]) -> list[Path]:
+    """The files that are migrations up, as a folder would give them: ``advisor lint $(cat list)``
+    must not replay each ``down.sql`` before its ``up.sql``. When every file is an undo script, the
+    user asked for exactly those, and gets them."""
+    up = [path for path in files if not _is_undo_file(path)]
+    return up or list(files)
+
+
+def _is_undo_file(path: Path) -> bool:
+    """An undo migration by its name, or a script in Sqitch's ``revert`` / ``verify`` folder (beside
+    a ``deploy`` one)."""
+    if is_undo_migration(path.name):
+        return True
+    parent = path.parent
+    return parent.name.lower() in _NOT_UP_FOLDERS and (parent.parent / "deploy").is_dir()
 
 
 def _in_undo_folder(item: Path, root: Path) -> bool:

@@ -16,6 +16,8 @@ from advisor.lint.ops import (
     ColumnDef,
     Constraint,
     ConstraintKind,
+    Created,
+    CreateFunction,
     CreateIndex,
     CreateTable,
     Drop,
@@ -59,6 +61,8 @@ class IndexState:
     partial: bool = False
     method: str = "btree"
     loc: Loc | None = None
+    where_not_null: tuple[str, ...] = ()
+    """For a partial index whose predicate is only ``col IS NOT NULL`` tests: those columns."""
 
 
 @dataclass
@@ -68,6 +72,15 @@ class ForeignKeyState:
     ref_table: str
     ref_columns: tuple[str, ...]
     loc: Loc | None = None
+
+
+@dataclass(frozen=True)
+class FunctionState:
+    """A function the migrations created: its declared volatility, and the calls of its body
+    when PostgreSQL inlines it into the caller (see :class:`~advisor.lint.ops.CreateFunction`)."""
+
+    volatility: str
+    inlined_calls: tuple[str, ...] | None = None
 
 
 @dataclass
@@ -106,6 +119,10 @@ class Schema:
     def __init__(self) -> None:
         self.tables: dict[str, TableState] = {}
         self.indexes: dict[str, IndexState] = {}
+        self.functions: dict[str, FunctionState] = {}
+        """Functions the migrations created, by folded name."""
+        self.created: dict[tuple[str, str], str] = {}
+        """(kind, folded name) of the schemas and domains the migrations created: the file that did."""
 
     def table(self, name: str | None) -> TableState | None:
         return self.tables.get(key(name)) if name else None
@@ -249,9 +266,18 @@ class Schema:
             table.not_valid.pop(key(op.name), None)
             table.foreign_keys = [fk for fk in table.foreign_keys if key(fk.name or "") != key(op.name)]
 
+    def on_created(self, op: Created) -> None:
+        self.created.setdefault((op.kind, key(op.name)), op.loc.file)
+
+    def on_create_function(self, op: CreateFunction) -> None:
+        known = self.functions.get(key(op.name))
+        inlined = known.inlined_calls if op.altered and known is not None else op.inlined_calls
+        self.functions[key(op.name)] = FunctionState(op.volatility, inlined)
+
     def on_create_index(self, op: CreateIndex) -> None:
         table = self._placeholder(op.table)
         self._index(table, op.name, op.columns, op.unique, op.loc, op.partial, op.method)
+        table.indexes[-1].where_not_null = tuple(key(c) for c in op.where_not_null)
 
     def on_drop_index(self, op: DropIndex) -> None:
         for name in op.names:

@@ -5,11 +5,14 @@ A case file names its ``rule``, optionally a ``dialect``, and lists ``cases``. E
 for the starting schema) and ``options`` (``assume_in_transaction``, ``target_version``,
 ``select``), and says whether the rule must ``fire`` or ``pass``. A firing case lists the exact
 ``lines`` it fires on: numbers for ``sql``, ``"name:line"`` strings for ``files``; optional
-``messages`` gives, hit by hit, text each message must contain.
+``messages`` gives, hit by hit, text each message must contain. A case with ``trace: true`` also
+runs the files on the PostgreSQL server of ``ADVISOR_TEST_POSTGRES_URL`` (``--trace``), skipped
+when it is unreachable unless ADVISOR_REQUIRE_DB=1.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +25,7 @@ from advisor.lint.engine import Options, lint
 from advisor.lint.source import read_source, sort_key
 
 CASES = Path(__file__).parent / "cases"
+POSTGRES_URL = os.environ.get("ADVISOR_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
 def _load_cases() -> list[Any]:
@@ -44,6 +48,19 @@ def _options(doc: dict[str, Any], case: dict[str, Any]) -> Options:
     )
 
 
+def _traced(sources: list[Any], findings: list[Any], schema: list[Path]) -> list[Any]:
+    from advisor.errors import AdvisorError
+    from advisor.lint.trace import trace, with_evidence
+
+    try:
+        observed = trace(sources, POSTGRES_URL, schema)
+    except AdvisorError as exc:
+        if os.environ.get("ADVISOR_REQUIRE_DB") == "1":
+            pytest.fail(f"PostgreSQL is required (ADVISOR_REQUIRE_DB=1): {exc}")
+        pytest.skip(f"PostgreSQL is not reachable: {exc}")
+    return with_evidence(findings, observed)
+
+
 @pytest.mark.parametrize(("doc", "case"), _load_cases())
 def test_lint_case(doc: dict[str, Any], case: dict[str, Any], tmp_path: Path) -> None:
     rule = doc["rule"]
@@ -57,7 +74,10 @@ def test_lint_case(doc: dict[str, Any], case: dict[str, Any], tmp_path: Path) ->
     if "schema" in case:
         (tmp_path / "schema.ddl").write_text(case["schema"], encoding="utf-8")
         schema = load_schema_files([tmp_path / "schema.ddl"], options.dialect)
-    findings = lint([read_source(p) for p in sorted(paths, key=sort_key)], options, schema)
+    sources = [read_source(p) for p in sorted(paths, key=sort_key)]
+    findings = lint(sources, options, schema)
+    if case.get("trace"):
+        findings = _traced(sources, findings, [tmp_path / "schema.ddl"] if "schema" in case else [])
     hits = [f for f in findings if f.rule == rule]
     if "files" in case:
         got: list[Any] = [f"{Path(f.file).name}:{f.line}" for f in hits]

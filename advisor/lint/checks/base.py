@@ -39,7 +39,9 @@ PARSE_ERROR = "MIG000"
 """An unparseable statement; reported by the engine, not by a rule function."""
 UNUSED_IGNORE = "MIG090"
 """An ignore comment that silences nothing; reported by the engine."""
-ENGINE_RULES = {PARSE_ERROR: Severity.ERROR, UNUSED_IGNORE: Severity.WARNING}
+TRACE_RULE = "MIG091"
+"""A lock or rewrite observed by ``--trace`` that no rule predicted; reported by the trace."""
+ENGINE_RULES = {PARSE_ERROR: Severity.ERROR, UNUSED_IGNORE: Severity.WARNING, TRACE_RULE: Severity.WARNING}
 """The engine's own findings and their default severities."""
 
 
@@ -71,6 +73,11 @@ class Context:
     settings: dict[str, Loc] = field(default_factory=dict)
     """Session settings set so far in this file (``lock_timeout``...), with where; a timeout set to 0
     (or reset) is absent, as it bounds nothing."""
+    setting_values: dict[str, str] = field(default_factory=dict)
+    """The value each setting of this file was last set to, as written (``timezone``: ``UTC``)."""
+    deferred: dict[tuple[str, str], Hit] = field(default_factory=dict)
+    """Findings a rule holds back until the end of the file, by (rule, key), in case a later
+    statement of the same file makes them moot (a compatibility view under a renamed name)."""
     not_valid_tx: dict[tuple[str, str], int | None] = field(default_factory=dict)
     """(table, constraint) added NOT VALID, with the transaction that added it."""
     new_enum_values: dict[tuple[str, str], tuple[int, Loc]] = field(default_factory=dict)
@@ -94,6 +101,14 @@ class Context:
         if state is None or not state.new:
             return False
         return state.created_in == self.file or state.created_in in self.unreleased
+
+    def is_new_object(self, kind: str, name: str) -> bool:
+        """A schema or domain created earlier in this file (or in a file not deployed yet): nothing
+        running uses it yet."""
+        from advisor.lint.state import key
+
+        created = self.schema.created.get((kind, key(name)))
+        return created is not None and (created == self.file or created in self.unreleased)
 
     def version_at_least(self, *version: int) -> bool:
         """Whether the target server is at least ``version`` (unknown: assume a current server)."""

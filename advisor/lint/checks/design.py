@@ -6,14 +6,18 @@ from collections.abc import Iterator
 
 from advisor.catalog.model import Severity
 from advisor.lint.checks.base import POSTGRES, Context, Hit, rule
-from advisor.lint.ops import CreateIndex, EndOfRun, TypeRef
+from advisor.lint.ops import CreateIndex, CreateView, EndOfRun, TypeRef
 from advisor.lint.state import IndexState, TableState, key
 
 
 def _leads_with(index: IndexState, columns: tuple[str, ...]) -> bool:
-    """Whether the index's first keys are exactly ``columns``, in any order."""
-    head = index.columns[: len(columns)]
-    return index.method == "btree" and not index.partial and set(head) == {key(c) for c in columns}
+    """Whether the index's first keys are exactly ``columns``, in any order, and it holds every row
+    a foreign key check looks for: a partial index only when its predicate is ``IS NOT NULL`` on
+    those columns, which the check's ``col = $1`` implies (a NULL references nothing)."""
+    wanted = {key(c) for c in columns}
+    if index.partial and not (index.where_not_null and set(index.where_not_null) <= wanted):
+        return False
+    return index.method == "btree" and set(index.columns[: len(columns)]) == wanted
 
 
 def _fk_indexed(table: TableState, columns: tuple[str, ...]) -> bool:
@@ -73,6 +77,42 @@ def redundant_index(op: CreateIndex, ctx: Context) -> Iterator[Hit]:
             "Drop this index from the migration; the existing one already serves its lookups.",
         )
         return
+
+
+def expanded_names(op: CreateView, ctx: Context) -> list[str]:
+    """The view's column names with each ``*`` expanded from the replayed schema, where the tables
+    it covers are all known; an unexpandable ``*`` contributes nothing."""
+    names: list[str] = []
+    stars = iter(op.stars)
+    for name in op.columns:
+        if name is not None:
+            names.append(name)
+            continue
+        qualifier = next(stars, None)
+        if qualifier is None and op.merged:
+            continue  # USING / NATURAL show the join columns once: not modelled
+        tables = [t for alias, t in op.sources if qualifier is None or key(alias) == key(qualifier)]
+        states = [ctx.schema.table(table) for table in tables]
+        if tables and all(state is not None and state.known for state in states):
+            names.extend(column.name for state in states if state for column in state.columns.values())
+    return names
+
+
+@rule("MIG044", CreateView, dialects=POSTGRES, severity=Severity.ERROR)
+def view_duplicate_column(op: CreateView, ctx: Context) -> Iterator[Hit]:
+    names = expanded_names(op, ctx)
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            kind = "materialized view" if op.materialized else "view"
+            yield Hit(
+                op.loc,
+                f"{kind} {op.view} has two columns named {name}: PostgreSQL refuses it (column "
+                f'"{name}" specified more than once)',
+                f"Give each output column its own name with AS (a.{name} AS a_{name}, b.{name} AS b_{name}).",
+            )
+            return
+        seen.add(name)
 
 
 @rule("MIG042", EndOfRun)

@@ -10,9 +10,11 @@ from advisor.lint.checks.base import POSTGRES, Context, Hit, rule
 from advisor.lint.ops import (
     AlterEnum,
     Cluster,
+    CreateView,
     Drop,
     DropColumn,
     DropConstraint,
+    EndOfFile,
     RefreshView,
     Rename,
     RenameKind,
@@ -63,15 +65,40 @@ def drop_schema_or_database(op: Drop, ctx: Context) -> Iterator[Hit]:
     )
 
 
-@rule("MIG015", Rename)
-def rename_table(op: Rename, ctx: Context) -> Iterator[Hit]:
+@rule("MIG015", Rename, CreateView, EndOfFile)
+def rename_table(op: Rename | CreateView | EndOfFile, ctx: Context) -> Iterator[Hit]:
+    """Held until the end of the file: a view created under the old name in the same file keeps
+    running queries working (the compatibility-view pattern), so the rename is then no finding."""
+    if isinstance(op, EndOfFile):
+        held = [k for k in ctx.deferred if k[0] == "MIG015"]
+        yield from (ctx.deferred.pop(k) for k in held)
+        return
+    if isinstance(op, CreateView):
+        if not op.materialized:
+            ctx.deferred.pop(("MIG015", key(op.view)), None)
+        return
     if op.kind is not RenameKind.TABLE or ctx.is_new(op.table):
+        return
+    ctx.deferred[("MIG015", key(op.old))] = Hit(
+        op.loc,
+        f"renaming table {op.old} to {op.new} breaks every running query that still names {op.old}",
+        f"In the same migration, create a view under the old name (CREATE VIEW {op.old} AS SELECT * "
+        f"FROM {op.new}; simple views accept writes too), or move code to the new name first; drop "
+        "the view once nothing uses the old name.",
+    )
+
+
+@rule("MIG028", Rename, dialects=POSTGRES)
+def rename_schema(op: Rename, ctx: Context) -> Iterator[Hit]:
+    if op.kind is not RenameKind.SCHEMA or ctx.is_new_object("schema", op.old):
         return
     yield Hit(
         op.loc,
-        f"renaming table {op.old} to {op.new} breaks every running query that still names {op.old}",
-        f"Create the new name as a view (CREATE VIEW {op.new} AS SELECT * FROM {op.old}) or move code "
-        "to the new name first; rename only when nothing uses the old one.",
+        f"renaming schema {op.old} to {op.new} breaks every running query and function body that "
+        f"names {op.old} explicitly, and every search_path that lists it",
+        f"Move code, function bodies and search_path settings to {op.new} first and rename when "
+        f"nothing names {op.old}; or create {op.new} and move objects one by one, leaving views "
+        "under the old names.",
     )
 
 

@@ -10,10 +10,12 @@ from collections.abc import Iterator
 
 from advisor.catalog.model import Severity
 from advisor.lint.checks.base import MYSQL, POSTGRES, Context, Hit, rule
+from advisor.lint.online_ddl import behaviour, effect, server
 from advisor.lint.ops import (
     AddColumn,
     AddConstraint,
     AlterColumnType,
+    AlterDomain,
     ConstraintKind,
     CreateIndex,
     DetachPartition,
@@ -25,6 +27,7 @@ from advisor.lint.ops import (
     ValidateConstraint,
 )
 from advisor.lint.state import key
+from advisor.lint.volatility import volatile_call
 
 
 @rule("MIG001", CreateIndex, dialects=POSTGRES)
@@ -243,8 +246,14 @@ def add_column_rewrites_table(op: AddColumn, ctx: Context) -> Iterator[Hit]:
     if ctx.is_new(op.table):
         return
     reason = None
-    if column.default is not None and column.default.volatile:
-        reason = f"its default {column.default.volatile}() is volatile, computed for every row"
+    call = volatile_call(column.default, ctx.schema.functions)
+    if call is not None:
+        reason = f"its default calls {call.name}(), which is volatile, so it is computed for every row"
+        if not call.known:
+            reason += (
+                f" ({call.name} is not created by the linted migrations: a function is VOLATILE "
+                "unless declared IMMUTABLE or STABLE)"
+            )
     elif column.type is not None and column.type.name in _SERIALS:
         reason = f"{column.type.name} draws a sequence value for every row"
     elif column.identity:
@@ -300,9 +309,11 @@ def column_type_change(op: AlterColumnType, ctx: Context) -> Iterator[Hit]:
     column = table.column(op.column) if table else None
     old = column.type if column else None
     if ctx.dialect != "postgres":
-        yield from _mysql_type_change(op, old)
+        yield from _mysql_type_change(op, old, ctx)
         return
     if not op.using and type_change_is_safe(old, op.type):
+        return
+    if not op.using and _zone_change_in_utc(old, op.type, ctx):
         return
     change = f"changing {op.table}.{op.column}" + (f" from {old}" if old else "") + f" to {op.type}"
     caveat = (
@@ -320,21 +331,77 @@ def column_type_change(op: AlterColumnType, ctx: Context) -> Iterator[Hit]:
     )
 
 
-def _mysql_type_change(op: AlterColumnType, old: TypeRef | None) -> Iterator[Hit]:
-    """MySQL: MODIFY / CHANGE also restate unchanged columns, so only a known, different type counts."""
+_ZONE_TYPES = frozenset({"timestamp", "timestamptz"})
+UTC_ZONES = frozenset(
+    {"utc", "etc/utc", "uct", "etc/uct", "gmt", "etc/gmt", "gmt0", "etc/gmt0", "greenwich", "universal",
+     "etc/universal", "zulu", "etc/zulu", "0", "+0", "-0"}
+)  # fmt: skip
+"""``timezone`` values with a fixed zero offset: PostgreSQL's ``pg_get_timezone_offset`` gives 0."""
+
+
+def _zone_change_in_utc(old: TypeRef | None, new: TypeRef | None, ctx: Context) -> bool:
+    """timestamp <-> timestamptz is binary-compatible when the session's time zone is UTC, and
+    PostgreSQL 12+ then skips the rewrite (``TimestampTimestampTzRequiresRewrite``)."""
+    if old is None or new is None or old.array != new.array or old.name == new.name:
+        return False
+    if {old.name, new.name} != _ZONE_TYPES or not ctx.version_at_least(12):
+        return False
+    return ctx.setting_values.get("timezone", "").strip().lower() in UTC_ZONES
+
+
+def _mysql_type_change(op: AlterColumnType, old: TypeRef | None, ctx: Context) -> Iterator[Hit]:
+    """MySQL: MODIFY / CHANGE also restate unchanged columns, so only a known, different type counts;
+    what the server does with it comes from the online DDL table for the target version."""
     if old is None or op.type is None or old == op.type:
         return
     if old.name in ("enum", "set") and op.type.name == old.name:
         return  # member changes: MIG052
-    if old.name == op.type.name == "varchar" and old.args and op.type.args and op.type.args[0] >= old.args[0]:
-        return  # often in place; MySQL refuses ALGORITHM=INPLACE itself when the length bytes change
+    found = behaviour(mysql_type_operation(old, op.type), ctx.dialect, ctx.target_version)
+    if found is None or found.online:
+        return
     yield Hit(
         op.loc,
-        f"changing {op.table}.{op.column} from {old} to {op.type} copies the table (ALGORITHM=COPY), "
-        "blocking writes until the copy is done",
-        "Add a new column of the new type, backfill it in batches and switch to it, or use an online "
-        "schema change tool.",
+        f"changing {op.table}.{op.column} from {old} to {op.type} {effect(found)} on "
+        f"{server(ctx.dialect, ctx.target_version)}",
+        "Add a new column of the new type, backfill it in batches and switch to it, or use gh-ost or "
+        "pt-online-schema-change.",
         op.table,
+    )
+
+
+def mysql_type_operation(old: TypeRef, new: TypeRef) -> str:
+    """The online DDL operation of a MySQL type change: lengthening a VARCHAR (within the same
+    number of length bytes, counting utf8mb4's 4 bytes a character, or past 255 bytes) or any
+    other change.
+
+    >>> mysql_type_operation(TypeRef("varchar", (20,)), TypeRef("varchar", (60,)))
+    'extend_varchar'
+    >>> mysql_type_operation(TypeRef("varchar", (20,)), TypeRef("varchar", (100,)))
+    'extend_varchar_length_bytes'
+    """
+    if old.name == new.name == "varchar" and old.args and new.args and new.args[0] >= old.args[0]:
+        return (
+            "extend_varchar"
+            if (old.args[0] * 4 < 256) == (new.args[0] * 4 < 256)
+            else "extend_varchar_length_bytes"
+        )
+    return "modify_type"
+
+
+@rule("MIG029", AlterDomain, dialects=POSTGRES)
+def domain_constraint_checks_every_column(op: AlterDomain, ctx: Context) -> Iterator[Hit]:
+    if op.action not in ("add constraint", "set not null") or op.not_valid:
+        return
+    if ctx.is_new_object("domain", op.domain):
+        return
+    what = "ADD CONSTRAINT" if op.action == "add constraint" else "SET NOT NULL"
+    yield Hit(
+        op.loc,
+        f"ALTER DOMAIN {op.domain} {what} checks every stored value of every column of type "
+        f"{op.domain}, holding a SHARE lock on each of those tables: no writes to them until done",
+        "Add the constraint NOT VALID (only new values are checked), and VALIDATE CONSTRAINT in a "
+        "later transaction at a quiet time (it still blocks writes while it scans); for big tables "
+        "put a CHECK ... NOT VALID on each column instead and validate those, which lets writes through.",
     )
 
 

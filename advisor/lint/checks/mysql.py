@@ -2,11 +2,30 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from advisor.catalog.model import Severity
 from advisor.lint.checks.base import MYSQL, Context, Hit, rule
-from advisor.lint.ops import AddColumn, AlterColumnType, ColumnDef, CreateTable, TableOptions, TypeRef
+from advisor.lint.online_ddl import Behaviour, behaviour, effect, refused, server
+from advisor.lint.ops import (
+    AddColumn,
+    AddConstraint,
+    AlterColumnType,
+    ColumnDef,
+    ConstraintKind,
+    CreateIndex,
+    CreateTable,
+    DropColumn,
+    DropConstraint,
+    Op,
+    Rename,
+    RenameKind,
+    RewriteTable,
+    SetDefault,
+    TableOptions,
+    TypeRef,
+)
 
 
 @rule("MIG050", TableOptions, dialects=MYSQL)
@@ -86,4 +105,132 @@ def enum_change_copies_table(op: AlterColumnType, ctx: Context) -> Iterator[Hit]
         "Only append new members at the end of the list; to rename or remove members, add a new "
         "column, backfill it in batches and switch to it.",
         op.table,
+    )
+
+
+_CLAUSE = re.compile(r"\b(ALGORITHM|LOCK)\s*=?\s*(\w+)", re.IGNORECASE)
+_ADD_PRIMARY = re.compile(r"\bADD\s+(?:CONSTRAINT\s+\S+\s+)?PRIMARY\s+KEY\b", re.IGNORECASE)
+
+
+def operation_of(op: Op, ctx: Context) -> str | None:
+    """The online-DDL operation (a key of ``online_ddl.yaml``) an ALTER TABLE part performs."""
+    if isinstance(op, AddColumn):
+        column = op.column
+        if column.identity:
+            return "add_column_auto_increment"
+        if column.generated_stored:
+            return "add_column_stored"
+        if column.default is not None and column.default.expression:
+            return "add_column_expression_default"
+        return "add_column"
+    if isinstance(op, AddConstraint):
+        kind = op.constraint.kind
+        if kind is ConstraintKind.FOREIGN_KEY:
+            unchecked = ctx.setting_values.get("foreign_key_checks", "").upper() in ("0", "OFF", "FALSE")
+            return "add_foreign_key_unchecked" if unchecked else "add_foreign_key"
+        return {
+            ConstraintKind.CHECK: "add_check",
+            ConstraintKind.UNIQUE: "add_unique",
+            ConstraintKind.PRIMARY_KEY: "add_primary_key",
+        }.get(kind)
+    if isinstance(op, CreateIndex):
+        if op.method in ("fulltext", "spatial"):
+            return f"add_{op.method}_index"
+        return "add_unique" if op.unique else "add_index"
+    if isinstance(op, RewriteTable) and op.what.startswith("CONVERT"):
+        return "convert_charset"
+    if isinstance(op, DropConstraint) and op.name.upper() == "PRIMARY":
+        # DROP PRIMARY KEY, ADD PRIMARY KEY (...) in one statement replaces it in place
+        return None if _ADD_PRIMARY.search(ctx.statement_text) else "drop_primary_key"
+    if isinstance(op, DropColumn):
+        return "drop_column"
+    if isinstance(op, Rename) and op.kind is RenameKind.COLUMN:
+        return "rename_column"
+    if isinstance(op, SetDefault):
+        return "set_default"
+    return None
+
+
+def statement_clauses(text: str) -> tuple[str | None, str | None]:
+    """The ALGORITHM and LOCK a statement asks for (upper case), read from its text.
+
+    >>> statement_clauses("ALTER TABLE t ADD c INT, ALGORITHM=INPLACE, LOCK = NONE")
+    ('INPLACE', 'NONE')
+    """
+    found = {name.upper(): value.upper() for name, value in _CLAUSE.findall(text)}
+    return found.get("ALGORITHM"), found.get("LOCK")
+
+
+def _fail_fast(family: str, found: Behaviour) -> str:
+    if family == "mysql":
+        return "ALGORITHM=INSTANT" if found.algorithm == "INSTANT" else "ALGORITHM=INPLACE, LOCK=NONE"
+    return "ALGORITHM=NOCOPY, LOCK=NONE" if found.algorithm != "INSTANT" else "ALGORITHM=INSTANT, LOCK=NONE"
+
+
+@rule(
+    "MIG053",
+    AddColumn,
+    AddConstraint,
+    CreateIndex,
+    DropConstraint,
+    DropColumn,
+    Rename,
+    SetDefault,
+    RewriteTable,
+    dialects=MYSQL,
+)
+def online_ddl(op: Op, ctx: Context) -> Iterator[Hit]:
+    """What the statement does on the target server, from the version table: reported when it
+    copies the table or blocks writes, or is refused for the ALGORITHM / LOCK it asks for."""
+    operation = operation_of(op, ctx)
+    table = getattr(op, "table", None)
+    if operation is None or ctx.is_new(table):
+        return
+    found = behaviour(operation, ctx.dialect, ctx.target_version)
+    if found is None:
+        return
+    algorithm, lock = statement_clauses(ctx.statement_text)
+    where = f"{found.what} on table {table}" if table else found.what
+    note = f" ({found.note})" if found.note else ""
+    why_refused = refused(found, ctx.dialect, algorithm, lock)
+    if why_refused is not None:
+        yield Hit(
+            op.loc,
+            f"{server(ctx.dialect, ctx.target_version)} refuses this statement: {where} {effect(found)}, so {why_refused} "
+            "cannot be honoured and the migration fails",
+            f"Drop {why_refused} only if copying or locking is acceptable; otherwise use gh-ost or "
+            "pt-online-schema-change, or expand/contract (add a new column or table, backfill in "
+            "batches, switch, drop the old).",
+            table,
+        )
+        return
+    if algorithm == "COPY" or lock in ("SHARED", "EXCLUSIVE"):
+        return  # asked for explicitly: MIG050
+    if found.online and not found.always:
+        return
+    yield Hit(
+        op.loc,
+        f"on {server(ctx.dialect, ctx.target_version)}, {where} {effect(found)}{note}",
+        _fix(ctx.dialect, found),
+        table,
+    )
+
+
+def _fix(family: str, found: Behaviour) -> str:
+    if found.operation == "add_unique":
+        return (
+            "Check for duplicates first (SELECT col, COUNT(*) ... GROUP BY col HAVING COUNT(*) > 1), "
+            "run it with a short lock_wait_timeout, and on a big table use gh-ost or "
+            "pt-online-schema-change."
+        )
+    if found.operation == "add_foreign_key":
+        return (
+            "Check for orphan rows first, then add it with SET foreign_key_checks = 0 for the statement "
+            "(in place, no copy); on a big table use gh-ost or pt-online-schema-change."
+        )
+    fast = _fail_fast(family, found)
+    return (
+        f"On a big table use gh-ost or pt-online-schema-change, or expand/contract (add a plain "
+        f"column, backfill it in batches, switch to it); add `{fast}` to the statements that must "
+        "stay online, so the server refuses them instead of copying or locking."
     )

@@ -35,6 +35,7 @@ from advisor.lint.ops import (
     Vacuum,
     Write,
 )
+from advisor.lint.volatility import volatile_call
 
 _LOCKING = (
     AddColumn,
@@ -97,7 +98,7 @@ def _runs_long(op: Op, ctx: Context) -> bool:
         return not (con.not_valid or con.using_index)
     if isinstance(op, AddColumn):
         added = op.column
-        volatile = added.default is not None and added.default.volatile is not None
+        volatile = volatile_call(added.default, ctx.schema.functions) is not None
         serial = added.type is not None and added.type.name in ("serial", "bigserial", "smallserial")
         keyed = added.primary_key or added.unique or added.references is not None
         old_server = added.default is not None and not ctx.version_at_least(11)

@@ -127,14 +127,14 @@ def timestamp_without_time_zone(op: Op, ctx: Context) -> Iterator[Hit]:
             )
 
 
-@rule("MIG035", *_COLUMN_OPS, dialects=POSTGRES, severity=Severity.INFO)
+@rule("MIG035", *_COLUMN_OPS, dialects=POSTGRES)
 def json_column(op: Op, ctx: Context) -> Iterator[Hit]:
     for name, type_, loc in typed_columns(op):
         if type_.name == "json":
             yield Hit(
                 loc,
-                f"{_where(op)}{name} is json: the text is re-parsed on every access, it has no "
-                "equality operator and cannot be indexed with GIN",
+                f"{_where(op)}{name} is json: it has no equality operator, so SELECT DISTINCT, UNION "
+                "and GROUP BY on it fail, it cannot be indexed with GIN, and it is re-parsed on every access",
                 "Use jsonb unless key order or duplicate keys must be kept.",
             )
 
