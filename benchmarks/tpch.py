@@ -74,20 +74,20 @@ def advisor_plan(spec: Path) -> tuple[list[Ix], list[str], list[str]]:
     return [index_from_ddl(r["ddl"]) for r in creates], [str(r["name"]) for r in creates], others
 
 
-def predicate_columns(sqls: Mapping[str, str]) -> tuple[list[Ix], dict[tuple[str, str], list[str]]]:
-    """Single-column indexes on every predicate column not leading its primary key, and, per
-    (table, column), the other columns of that table the queries referencing the column use."""
+def predicate_columns(sqls: Mapping[str, str]) -> tuple[list[Ix], dict[str, list[str]]]:
+    """Single-column indexes on every predicate column not leading its primary key, and per table
+    the columns the queries reference (what the greedy may widen an index with)."""
     owner = {name: t.name for t in TABLES for name, _ in t.columns}
     leading = {(t.name, t.primary_key[0]) for t in TABLES}
     predicates: set[tuple[str, str]] = set()
-    together: dict[tuple[str, str], set[str]] = {}
+    referenced: dict[str, set[str]] = {}
     for sql in sqls.values():
-        preds, referenced = query_columns(sql, owner)
+        preds, used = query_columns(sql, owner)
         predicates |= preds
-        for table, column in referenced:
-            together.setdefault((table, column), set()).update(c for t, c in referenced if t == table)
+        for table, column in used:
+            referenced.setdefault(table, set()).add(column)
     singles = [Ix.on(t, c) for t, c in sorted(predicates - leading)]
-    return singles, {key: sorted(cols - {key[1]}) for key, cols in together.items()}
+    return singles, {table: sorted(columns) for table, columns in referenced.items()}
 
 
 def cost_fixed(planner: Planner, conf: Configuration) -> None:
@@ -97,7 +97,7 @@ def cost_fixed(planner: Planner, conf: Configuration) -> None:
 
 
 def run_greedy(
-    planner: Planner, singles: Sequence[Ix], widen: Mapping[tuple[str, str], Sequence[str]], budget: int
+    planner: Planner, singles: Sequence[Ix], widen: Mapping[str, Sequence[str]], budget: int
 ) -> Configuration:
     result = extend(planner, singles, widen, budget)
     conf = Configuration("what-if greedy", sorted(result.config), budget, planner_calls=result.planner_calls)

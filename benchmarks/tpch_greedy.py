@@ -1,10 +1,10 @@
 """A what-if greedy index selection in the style of Extend (Schlosser et al., ICDE 2019).
 
 Start with no index. Each step either adds a single-column index on a predicate column or
-widens a chosen index by appending one column that a query reading the index's leading column
-also references; it takes the step with the largest planner-cost reduction per byte of added
-storage (HypoPG's sizes) that fits the budget, and stops when no step fits or none lowers the
-cost. Every cost is the planner's, so this is what the advisor's model-only plan is measured
+widens a chosen index by appending one column of its table that the workload references (as
+Kossmann et al.'s reimplementation of Extend does); it takes the step with the largest
+planner-cost reduction per byte of added storage (HypoPG's sizes) that fits the budget, and
+stops when no step fits or none lowers the cost. Every cost is the planner's, so this is what the advisor's model-only plan is measured
 against: the same storage, chosen by asking the planner at each step.
 """
 
@@ -47,13 +47,13 @@ class Result:
 
 
 def _options(
-    config: frozenset[Ix], singles: Sequence[Ix], widen: Mapping[tuple[str, str], Sequence[str]]
+    config: frozenset[Ix], singles: Sequence[Ix], widen: Mapping[str, Sequence[str]]
 ) -> list[tuple[Ix, Ix | None]]:
     """Every step from ``config``: ``(new index, the index it replaces or None)``."""
     have = {(ix.table, ix.columns) for ix in config}
     out: list[tuple[Ix, Ix | None]] = [(s, None) for s in singles if (s.table, s.columns) not in have]
     for ix in sorted(config):
-        for column in widen.get((ix.table, ix.columns[0]), ()):
+        for column in widen.get(ix.table, ()):
             wider = ix.widened(column)
             if column not in ix.columns and (wider.table, wider.columns) not in have:
                 out.append((wider, ix))
@@ -63,11 +63,11 @@ def _options(
 def extend(
     planner: WhatIf,
     singles: Sequence[Ix],
-    widen: Mapping[tuple[str, str], Sequence[str]],
+    widen: Mapping[str, Sequence[str]],
     budget: int,
 ) -> Result:
-    """The greedy search under ``budget`` bytes. ``widen`` maps (table, leading column) to the
-    columns an index led by it may be widened with."""
+    """The greedy search under ``budget`` bytes. ``widen`` maps a table to the columns its
+    indexes may be widened with."""
     asked: set[tuple[str, frozenset[Ix]]] = set()
     config: frozenset[Ix] = frozenset()
     size = 0
