@@ -29,10 +29,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -56,9 +58,20 @@ from tpch_spec import read_catalog, write_spec
 from tpch_whatif import Ix, Planner, index_from_ddl, query_columns, query_tables, redundancy
 
 
-def advisor_plan(spec: Path) -> tuple[list[Ix], list[str], list[str]]:
-    """The plan's created indexes, their names, and the plan's other actions (drops) as text.
-    Run in the spec's folder, so no project's ``[tool.advisor]`` settings apply."""
+@dataclass(frozen=True)
+class AdvisorPlan:
+    indexes: list[Ix]
+    names: list[str]
+    """Each index's name in the DDL."""
+    others: list[str]
+    """The plan's actions other than creates (drops), as text: not costed."""
+    reported: list[tuple[str, float]]
+    """(pattern, cost after the plan) as the report's ``serves`` entries give it."""
+
+
+def advisor_plan(spec: Path) -> AdvisorPlan:
+    """``advisor recommend --format json`` on ``spec``, run in the spec's folder (so no project's
+    ``[tool.advisor]`` settings apply); the created indexes come from each one's DDL."""
     run = subprocess.run(
         [sys.executable, "-m", "advisor", "recommend", spec.name, "--format", "json"],
         cwd=spec.parent,
@@ -68,10 +81,24 @@ def advisor_plan(spec: Path) -> tuple[list[Ix], list[str], list[str]]:
     )
     if run.returncode != 0:
         raise SystemExit(f"advisor recommend failed (exit {run.returncode}): {run.stderr.strip()}")
-    report = json.loads(run.stdout)
-    creates = [r for r in report["recommendations"] if r["action"] == "create"]
-    others = [f"{r['action']} {r['index']}" for r in report["recommendations"] if r["action"] != "create"]
-    return [index_from_ddl(r["ddl"]) for r in creates], [str(r["name"]) for r in creates], others
+    recs = json.loads(run.stdout)["recommendations"]
+    creates = [r for r in recs if r["action"] == "create"]
+    return AdvisorPlan(
+        [index_from_ddl(r["ddl"]) for r in creates],
+        [str(r["name"]) for r in creates],
+        [f"{r['action']} {r['index']}" for r in recs if r["action"] != "create"],
+        [(str(s["pattern"]), float(s["cost_after"])) for r in recs for s in r["serves"]],
+    )
+
+
+def agreeing(reported: Sequence[tuple[str, float]], model: Mapping[str, float]) -> int:
+    """How many of the report's per-pattern costs after the plan the model's costing of the
+    plan's indexes repeats (to a millionth): the check that both cost the same configuration.
+
+    >>> agreeing([("q1", 10.0), ("q2", 5.0)], {"q1": 10.0000001, "q2": 7.0})
+    1
+    """
+    return sum(1 for q, cost in reported if q in model and math.isclose(cost, model[q], rel_tol=1e-6))
 
 
 def predicate_columns(sqls: Mapping[str, str]) -> tuple[list[Ix], dict[str, list[str]]]:
@@ -154,13 +181,15 @@ def main(argv: Sequence[str] | None = None) -> None:
         with phases.timed("spec from the catalog"):
             spec = write_spec(args.cache / f"sf{args.scale:g}", read_catalog(conn), sqls)
         with phases.timed("advisor recommend"):
-            plan, names, others = advisor_plan(spec)
+            plan = advisor_plan(spec)
         tables = [t.name for t in TABLES]
         planner = Planner.start(conn, sqls, {q: query_tables(sql, tables) for q, sql in sqls.items()})
         singles, widen = predicate_columns(sqls)
         confs = [
             Configuration("PK only", []),
-            Configuration("advisor plan", plan, planner_calls=0, flags=redundancy(plan, names)),
+            Configuration(
+                "advisor plan", plan.indexes, planner_calls=0, flags=redundancy(plan.indexes, plan.names)
+            ),
             Configuration("every predicate column", singles),
         ]
         with phases.timed("planner: PK only, advisor plan, every predicate column"):
@@ -187,8 +216,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     print_table(confs)
     print_indexes(confs[1])
-    if others:
-        print(f"  not applied (only creates are costed): {'; '.join(others)}")
+    if plan.others:
+        print(f"  not applied (only creates are costed): {'; '.join(plan.others)}")
+    same = agreeing(plan.reported, confs[1].model)
+    print(
+        f"  the model's costs of this plan repeat the report's cost after for {same} of its {len(plan.reported)} served patterns"
+    )
     for i, conf in enumerate(confs[3:], start=3):
         earlier = next((c for c in confs[3:i] if set(c.indexes) == set(conf.indexes)), None)
         print_indexes(conf, earlier.label if earlier is not None else None)
