@@ -19,8 +19,9 @@ Steps, each timed:
    another of the plan flagged); a single-column index on every predicate column (WHERE and
    JOIN columns not already leading the primary key); the what-if greedy of ``tpch_greedy`` at
    the advisor plan's size, 500 MiB and 1 GiB.
-5. calibration: the model's cost of every (pattern, configuration) pair beside the planner's,
-   Spearman's rank correlation, median |ln(model / planner)| and the ten worst pairs.
+5. calibration: the model's cost of every (pattern, configuration) pair beside the planner's
+   (``tpch_model``: the model's own functions, read-only), Spearman's rank correlation, the
+   median |ln(model / planner)| and the ten worst pairs.
 
 It prints the figures, nothing else: no pass or fail. ``--json OUT`` writes them all.
 """
@@ -128,6 +129,15 @@ def run_greedy(
 ) -> Configuration:
     result = extend(planner, singles, widen, budget)
     conf = Configuration("what-if greedy", sorted(result.config), budget, planner_calls=result.planner_calls)
+    conf.steps = [
+        {
+            "added": step.added.label(),
+            "replaced": step.replaced.label() if step.replaced is not None else None,
+            "size_bytes": step.size,
+            "planner_total": step.cost,
+        }
+        for step in result.steps
+    ]
     cost_fixed(planner, conf)
     return conf
 
@@ -162,7 +172,12 @@ def _server_facts(planner: Planner) -> dict[str, Any]:
         "SELECT name, setting FROM pg_settings WHERE name IN ('random_page_cost', 'seq_page_cost', "
         "'effective_cache_size', 'max_parallel_workers_per_gather', 'default_statistics_target')"
     ).fetchall()
-    return {"postgres": str(row[0]) if row else "?", "settings": dict(settings)}
+    hypopg = planner.conn.execute("SELECT extversion FROM pg_extension WHERE extname = 'hypopg'").fetchone()
+    return {
+        "postgres": str(row[0]) if row else "?",
+        "hypopg": str(hypopg[0]) if hypopg else "?",
+        "settings": {str(name): str(value) for name, value in settings},
+    }
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -211,9 +226,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         ]
         cal = calibrate({c.label: c.model for c in distinct}, {c.label: c.planner for c in distinct})
 
-    print(
-        f"TPC-H SF{args.scale:g} on PostgreSQL {facts['postgres']} ({db}), {len(sqls)} queries; spec {spec}\n"
-    )
+    settings = ", ".join(f"{k} {v}" for k, v in sorted(facts["settings"].items()))
+    print(f"TPC-H SF{args.scale:g} in {db} on PostgreSQL {facts['postgres']}, HypoPG {facts['hypopg']}")
+    print(f"{len(sqls)} queries, each of weight 1; spec {spec}\nplanner settings: {settings}\n")
     print_table(confs)
     print_indexes(confs[1])
     if plan.others:

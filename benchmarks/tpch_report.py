@@ -34,6 +34,8 @@ class Configuration:
     """Planner questions the selection asked (0 for the model-only plan, None for no selection)."""
     flags: list[list[str]] = field(default_factory=list)
     """Per index, why it is redundant against another of the configuration."""
+    steps: list[dict[str, Any]] = field(default_factory=list)
+    """A search's steps, in order (the greedy's)."""
 
     @property
     def size(self) -> int:
@@ -170,6 +172,7 @@ def _configuration_json(c: Configuration, pk: tuple[float, float]) -> dict[str, 
         "model_total": model,
         "model_pct": pct(model, pk[1]),
         "planner_calls": c.planner_calls,
+        "steps": c.steps,
         "patterns": {q: {"planner": c.planner[q], "model": c.model.get(q)} for q in c.planner},
     }
 
