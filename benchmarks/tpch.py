@@ -12,7 +12,8 @@ Steps, each timed:
    ...), primary keys only, ANALYZE; skipped when the tables hold the row counts of an earlier
    complete load at that scale. The database stays as a cache (drop it to reclaim the space).
 2. spec: ``schema.sql`` and ``tpch.yaml`` in the cache folder, from the catalog (``tpch_spec``).
-3. advisor: ``advisor recommend tpch.yaml --format json``; its created indexes are the plan.
+3. advisor: ``advisor recommend tpch.yaml --format json`` is the plan; its indexes are the
+   statements of ``advisor ddl tpch.yaml --changes-only`` (names and all).
 4. configurations, each costed as the sum of the planner's EXPLAIN total costs over the 19
    queries with its indexes as HypoPG hypothetical indexes, as a percentage of the
    primary-keys-only cost: primary keys only; the advisor's plan (indexes redundant against
@@ -56,7 +57,7 @@ from tpch_report import (
     report_json,
 )
 from tpch_spec import read_catalog, write_spec
-from tpch_whatif import Ix, Planner, index_from_ddl, query_columns, query_tables, redundancy
+from tpch_whatif import Ix, Planner, indexes_in_script, query_columns, query_tables, redundancy
 
 
 @dataclass(frozen=True)
@@ -70,23 +71,34 @@ class AdvisorPlan:
     """(pattern, cost after the plan) as the report's ``serves`` entries give it."""
 
 
-def advisor_plan(spec: Path) -> AdvisorPlan:
-    """``advisor recommend --format json`` on ``spec``, run in the spec's folder (so no project's
-    ``[tool.advisor]`` settings apply); the created indexes come from each one's DDL."""
+def _advisor(spec: Path, *args: str) -> str:
+    """``advisor ARGS`` on ``spec``, run in the spec's folder (so no project's ``[tool.advisor]``
+    settings apply), with this interpreter; its standard output."""
     run = subprocess.run(
-        [sys.executable, "-m", "advisor", "recommend", spec.name, "--format", "json"],
+        [sys.executable, "-m", "advisor", args[0], spec.name, *args[1:]],
         cwd=spec.parent,
         capture_output=True,
         text=True,
         check=False,
     )
     if run.returncode != 0:
-        raise SystemExit(f"advisor recommend failed (exit {run.returncode}): {run.stderr.strip()}")
-    recs = json.loads(run.stdout)["recommendations"]
-    creates = [r for r in recs if r["action"] == "create"]
+        raise SystemExit(f"advisor {args[0]} failed (exit {run.returncode}): {run.stderr.strip()}")
+    return run.stdout
+
+
+def advisor_plan(spec: Path) -> AdvisorPlan:
+    """The plan of ``advisor recommend --format json``, its indexes and names as ``advisor ddl
+    --changes-only`` writes them (the statements one would run)."""
+    recs = json.loads(_advisor(spec, "recommend", "--format", "json"))["recommendations"]
+    created = indexes_in_script(_advisor(spec, "ddl", "--changes-only", "--no-concurrently"))
+    labels = [str(r["index"]) for r in recs if r["action"] == "create"]
+    if [ix.label() for ix, _ in created] != labels:
+        raise SystemExit(
+            f"advisor ddl --changes-only creates {len(created)} indexes, not the plan's {labels}"
+        )
     return AdvisorPlan(
-        [index_from_ddl(r["ddl"]) for r in creates],
-        [str(r["name"]) for r in creates],
+        [ix for ix, _ in created],
+        [name for _, name in created],
         [f"{r['action']} {r['index']}" for r in recs if r["action"] != "create"],
         [(str(s["pattern"]), float(s["cost_after"])) for r in recs for s in r["serves"]],
     )

@@ -63,23 +63,30 @@ class Ix:
         return "CREATE INDEX ON " + self.label()
 
 
-def index_from_ddl(ddl: str) -> Ix:
-    """The index a ``CREATE INDEX`` statement makes (name, CONCURRENTLY and IF NOT EXISTS dropped).
+def indexes_in_script(script: str) -> list[tuple[Ix, str]]:
+    """Each ``CREATE INDEX`` of a SQL script, in order, as the index it makes and its name
+    (CONCURRENTLY and IF NOT EXISTS play no part); other statements are passed over.
 
-    >>> index_from_ddl("CREATE INDEX CONCURRENTLY IF NOT EXISTS ix ON t(a DESC, b) INCLUDE (c);").label()
-    't (a DESC, b) INCLUDE (c)'
+    >>> [(ix.label(), name) for ix, name in indexes_in_script(
+    ...     "-- two\\nCREATE INDEX CONCURRENTLY IF NOT EXISTS ix ON t(a DESC, b) INCLUDE (c);"
+    ...     "CREATE TABLE u (x int); CREATE INDEX ix2 ON u (x) WHERE x > 0;"
+    ... )]
+    [('t (a DESC, b) INCLUDE (c)', 'ix'), ('u (x) WHERE x > 0', 'ix2')]
     """
     import pglast
     from pglast import ast, enums
     from pglast.stream import RawStream
 
-    stmt = pglast.parse_sql(ddl)[0].stmt
-    if not isinstance(stmt, ast.IndexStmt) or stmt.relation is None:
-        raise ValueError(f"not a CREATE INDEX: {ddl}")
-    keys = tuple((str(e.name), e.ordering == enums.SortByDir.SORTBY_DESC) for e in stmt.indexParams or ())
-    include = tuple(str(e.name) for e in stmt.indexIncludingParams or ())
-    where = RawStream()(stmt.whereClause) if stmt.whereClause is not None else None
-    return Ix(str(stmt.relation.relname), keys, include, where)
+    out = []
+    for raw in pglast.parse_sql(script):
+        stmt = raw.stmt
+        if not isinstance(stmt, ast.IndexStmt) or stmt.relation is None:
+            continue
+        keys = tuple((str(e.name), e.ordering == enums.SortByDir.SORTBY_DESC) for e in stmt.indexParams or ())
+        include = tuple(str(e.name) for e in stmt.indexIncludingParams or ())
+        where = RawStream()(stmt.whereClause) if stmt.whereClause is not None else None
+        out.append((Ix(str(stmt.relation.relname), keys, include, where), str(stmt.idxname or "")))
+    return out
 
 
 def redundancy(plan: list[Ix], names: list[str] | None = None) -> list[list[str]]:
