@@ -189,12 +189,10 @@ def _parse_marker(comment: str, scale: float) -> list[str]:
 
 def load_table(conn: psycopg.Connection[tuple[Any, ...]], table: TpchTable, scale: float) -> int:
     """Generate ``table`` at ``scale`` and COPY it in, in one transaction; returns its rows."""
-    gen = subprocess.Popen(
-        [tpchgen_command(), "csv", "-s", f"{scale:g}", "-T", table.name, "--stdout", "-q"],
-        stdout=subprocess.PIPE,
-    )
-    assert gen.stdout is not None
-    with conn.transaction():
+    command = [tpchgen_command(), "csv", "-s", f"{scale:g}", "-T", table.name, "--stdout", "-q"]
+    # on an error the pipe closes and the generator ends on its broken pipe
+    with subprocess.Popen(command, stdout=subprocess.PIPE) as gen, conn.transaction():
+        assert gen.stdout is not None
         conn.execute(f"DROP TABLE IF EXISTS {table.name}")
         conn.execute(create_table_sql(table, primary_key=False))
         columns = ", ".join(name for name, _ in table.columns)
