@@ -30,6 +30,9 @@ class ColumnStats:
     null_frac: float = 0.0
     mcv: tuple[tuple[str, float], ...] = ()
     """Most-common values (as text) and their shares."""
+    histogram: tuple[str, ...] = ()
+    """``histogram_bounds`` as text (char(n) padding stripped)."""
+    correlation: float | None = None
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,8 @@ class TableStats:
     name: str
     rows: float
     columns: tuple[ColumnStats, ...]
+    all_visible: float | None = None
+    """``relallvisible / relpages``."""
 
 
 def ndv_of(n_distinct: float, rows: float, listed: int = 0) -> int:
@@ -52,7 +57,8 @@ def ndv_of(n_distinct: float, rows: float, listed: int = 0) -> int:
 
 
 _STATS_SQL = """
-SELECT attname, n_distinct, null_frac, most_common_vals::text::text[], most_common_freqs
+SELECT attname, n_distinct, null_frac, most_common_vals::text::text[], most_common_freqs,
+       histogram_bounds::text::text[], correlation
 FROM pg_stats WHERE schemaname = 'public' AND tablename = %s
 """
 
@@ -64,18 +70,25 @@ def read_catalog(
     out = []
     for table in tables:
         found = conn.execute(
-            "SELECT reltuples FROM pg_class WHERE oid = %s::regclass", (table.name,)
+            "SELECT reltuples, relallvisible::float8 / greatest(relpages, 1) FROM pg_class "
+            "WHERE oid = %s::regclass",
+            (table.name,),
         ).fetchone()
         rows = float(found[0]) if found is not None else 0.0
+        visible = min(1.0, float(found[1])) if found is not None else None
         stats = {}
-        for name, n_distinct, null_frac, values, freqs in conn.execute(_STATS_SQL, (table.name,)).fetchall():
+        for name, n_distinct, null_frac, values, freqs, bounds, corr in conn.execute(
+            _STATS_SQL, (table.name,)
+        ).fetchall():
             # char(n) values come padded; the queries compare them unpadded
             mcv = tuple(
                 zip((v.rstrip(" ") for v in values or ()), (float(f) for f in freqs or ()), strict=True)
             )
-            stats[name] = ColumnStats(name, float(n_distinct), float(null_frac), mcv)
+            histogram = tuple(v.rstrip(" ") for v in bounds or ())
+            correlation = round(float(corr), 4) if corr is not None else None
+            stats[name] = ColumnStats(name, float(n_distinct), float(null_frac), mcv, histogram, correlation)
         columns = tuple(stats.get(name, ColumnStats(name, 0.0)) for name, _ in table.columns)
-        out.append(TableStats(table.name, rows, columns))
+        out.append(TableStats(table.name, rows, columns, visible))
     return out
 
 
@@ -87,7 +100,21 @@ def _column_entry(col: ColumnStats, rows: float) -> dict[str, Any]:
         entry["null_frac"] = round(col.null_frac, 6)
     if col.mcv:
         entry["frequencies"] = {value: round(share, 6) for value, share in col.mcv}
+    if col.histogram:
+        entry["histogram"] = [_scalar(v) for v in col.histogram]
+    if col.correlation is not None:
+        entry["correlation"] = col.correlation
     return entry
+
+
+def _scalar(text: str) -> int | float | str:
+    """A histogram bound as the spec takes it: numbers as numbers, the rest as text."""
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            continue
+    return text
 
 
 def spec_document(stats: Sequence[TableStats], patterns: Mapping[str, str], schema: str) -> dict[str, Any]:
@@ -99,6 +126,8 @@ def spec_document(stats: Sequence[TableStats], patterns: Mapping[str, str], sche
             "rows": max(0, round(table.rows)),
             "columns": {name: entry for name, entry in columns.items() if entry},
         }
+        if table.all_visible is not None:
+            tables[table.name]["all_visible"] = round(table.all_visible, 4)
     return {
         "dialect": "postgres",
         "schema": schema,
