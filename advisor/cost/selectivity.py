@@ -102,7 +102,62 @@ def estimate(table: Table, predicate: Predicate) -> Estimate:
         return Estimate(range_share(table, predicate))
     if kind is PredicateKind.LIKE_PREFIX:
         return Estimate(LIKE_PREFIX)
+    if kind is PredicateKind.NOT_SARGABLE:
+        return Estimate(unindexable_share(table, column, predicate))
     return Estimate(1.0)
+
+
+MATCH_SHARE = 0.005
+"""A condition on an expression of the column, or a pattern nothing can test: the planner's
+default (``DEFAULT_EQ_SEL``, ``DEFAULT_MATCH_SEL``)."""
+
+
+def unindexable_share(table: Table, column: Column, predicate: Predicate) -> float:
+    """The share of rows a condition no index serves keeps: it still decides which table drives
+    a join. A negation keeps the rest of the values; a LIKE pattern is tried on the common values
+    and the histogram's bounds, as the planner does; anything else gets the planner's default.
+
+    >>> from advisor.spec.model import Table, Column
+    >>> c = Column("name", histogram=("almond red", "azure green", "blue tan", "green red", "khaki tan"))
+    >>> t = Table("p", (c,), rows=1000)
+    >>> unindexable_share(t, c, Predicate("p", "name", PredicateKind.NOT_SARGABLE, ("%green%",),
+    ...                   reason="LIKE pattern starts with a wildcard"))
+    0.4
+    >>> unindexable_share(t, c, Predicate("p", "name", PredicateKind.NOT_SARGABLE, ("x",), reason="<> comparison"))
+    0.99
+    """
+    reason = predicate.reason
+    if reason == "<> comparison" and predicate.constant:
+        return max(0.0, 1.0 - _value_share(table, column, predicate.values[0]))
+    if reason == "NOT IN":
+        if predicate.constant:
+            return max(0.0, 1.0 - sum(_value_share(table, column, v) for v in predicate.values))
+        return max(0.0, 1.0 - predicate.members / column_ndv(table, column)[0])
+    like = reason in ("LIKE pattern starts with a wildcard", "NOT LIKE")
+    if like and predicate.constant and isinstance(predicate.values[0], str):
+        share = pattern_share(column, predicate.values[0])
+        if share is not None:
+            return 1.0 - share if reason == "NOT LIKE" else share
+    if reason.startswith("NOT ") or reason in ("negated condition", "IS NOT TRUE / FALSE"):
+        return 1.0 - MATCH_SHARE
+    return MATCH_SHARE
+
+
+def pattern_share(column: Column, pattern: str) -> float | None:
+    """The share of rows matching a LIKE ``pattern``, from the common values and the histogram's
+    bounds (``histogram_selectivity``), or ``None`` with neither."""
+    sample = [str(b) for b in column.histogram]
+    if not sample and not column.frequencies:
+        return None
+    regex = re.compile(
+        "".join(".*" if ch == "%" else "." if ch == "_" else re.escape(ch) for ch in pattern), re.S
+    )
+    common = sum(f for v, f in column.frequencies if regex.fullmatch(v))
+    rest = max(0.0, 1.0 - sum(f for _, f in column.frequencies) - (column.null_frac or 0.0))
+    if not sample:
+        return common
+    hits = sum(1 for b in sample if regex.fullmatch(b))
+    return common + rest * max(hits, 0.5) / len(sample)
 
 
 def range_share(table: Table, predicate: Predicate) -> float:
