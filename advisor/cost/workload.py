@@ -107,23 +107,38 @@ def _block(
     visited = {driving.table}
     pending = [a for a in accesses if a is not driving]
     while pending:
-        nxt = next((a for a in pending if _join_predicates(shape, a.table, visited)), pending[0])
+        # the next table is the connected one cheapest to join now (greedy join ordering)
+        connected = [a for a in pending if _join_predicates(shape, a.table, visited)] or pending[:1]
+        steps = [(_join_step(models, shape, config, a, visited, rows), a) for a in connected]
+        (added, plan, rows), nxt = min(steps, key=lambda step: (step[0][0], step[0][2]))
         pending.remove(nxt)
-        joined = _join_predicates(shape, nxt.table, visited)
-        tm = models[nxt.table]
-        indexes = config.get(nxt.table, ())
-        lookup = repeated_plan(tm, _access(tm, nxt, joined), indexes, rows) if joined else None
-        scan = best_plan(tm, _access(tm, nxt), indexes)
-        hashed = scan.cost + scan.rows * (CPU_OPERATOR + CPU_TUPLE) + rows * CPU_OPERATOR
-        if lookup is not None and rows * lookup.cost <= hashed:
-            cost += rows * lookup.cost
-            plans.append(lookup)
-        else:
-            cost += hashed
-            plans.append(scan)
-        rows = rows * lookup.rows if lookup is not None else rows * scan.rows
+        cost += added
+        plans.append(plan)
         visited.add(nxt.table)
     return cost, plans, rows
+
+
+def _join_step(
+    models: Mapping[str, TableModel],
+    shape: QueryShape,
+    config: Config,
+    acc: TableAccess,
+    visited: set[str],
+    rows: float,
+) -> tuple[float, AccessPlan, float]:
+    """Joining ``acc`` to ``rows`` rows of the tables ``visited``: the cost it adds, its access plan
+    and the rows after it. A nested loop looks it up once per row; a hash join scans it once,
+    builds a hash table of it and probes that once per row."""
+    joined = _join_predicates(shape, acc.table, visited)
+    tm = models[acc.table]
+    indexes = config.get(acc.table, ())
+    lookup = repeated_plan(tm, _access(tm, acc, joined), indexes, rows) if joined else None
+    scan = best_plan(tm, _access(tm, acc), indexes)
+    hashed = scan.cost + scan.rows * (CPU_OPERATOR + CPU_TUPLE) + rows * CPU_OPERATOR
+    after = rows * lookup.rows if lookup is not None else rows * scan.rows
+    if lookup is not None and rows * lookup.cost <= hashed:
+        return rows * lookup.cost, lookup, after
+    return hashed, scan, after
 
 
 def _maintained(tm: TableModel, indexes: Sequence[IndexModel], changed: frozenset[str] | None) -> int:

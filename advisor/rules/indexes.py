@@ -41,6 +41,26 @@ def _lookups(
                     if mine == acc.table and other != acc.table:
                         bound = Predicate(acc.table, col, PredicateKind.EQ, parameterized=True)
                         yield block, acc, (*acc.predicates, bound)
+            # a join on several columns of one other table binds them all at once
+            for columns in _join_columns(block, acc.table).values():
+                if len(columns) > 1:
+                    bound_all = tuple(
+                        Predicate(acc.table, c, PredicateKind.EQ, parameterized=True) for c in columns
+                    )
+                    yield block, acc, (*acc.predicates, *bound_all)
+
+
+def _join_columns(block: QueryShape, table: str) -> dict[str, list[str]]:
+    """Per other table joined to ``table``, the columns of ``table`` the join binds."""
+    out: dict[str, list[str]] = {}
+    for edge in block.joins:
+        for mine, col, other in (
+            (edge.left_table, edge.left_column, edge.right_table),
+            (edge.right_table, edge.right_column, edge.left_table),
+        ):
+            if mine == table and other != table and col not in out.get(other, []):
+                out.setdefault(other, []).append(col)
+    return out
 
 
 def _by_selectivity(tm: TableModel, preds: Sequence[Predicate]) -> list[str]:
