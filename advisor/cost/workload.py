@@ -107,10 +107,10 @@ def _block(
     visited = {driving.table}
     pending = [a for a in accesses if a is not driving]
     while pending:
-        # the next table is the connected one cheapest to join now (greedy join ordering)
+        # the next table is the connected one that leaves the fewest rows (greedy operator ordering)
         connected = [a for a in pending if _join_predicates(shape, a.table, visited)] or pending[:1]
         steps = [(_join_step(models, shape, config, a, visited, rows), a) for a in connected]
-        (added, plan, rows), nxt = min(steps, key=lambda step: (step[0][0], step[0][2]))
+        (added, plan, rows), nxt = min(steps, key=lambda step: (step[0][2], step[0][0]))
         pending.remove(nxt)
         cost += added
         plans.append(plan)
