@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from advisor.analysis.shape import PredicateKind
 from advisor.cost.access import IndexModel, model_index
 from advisor.cost.design import IndexDesign
+from advisor.cost.histogram import ranges_share
 from advisor.cost.select import Plan
 from advisor.cost.selectivity import TWO_SIDED_RANGE, estimate, range_share
 from advisor.cost.workload import cost_shape
@@ -163,7 +164,9 @@ def assumptions(ctx: Context) -> tuple[str, ...]:
                     est = estimate(tm.table, pred)
                     if est.assumed:
                         notes[est.assumed] = None
-                    if pred.kind is PredicateKind.RANGE:
+                    col = tm.table.column(pred.column)
+                    from_histogram = col is not None and ranges_share(col, [pred]) is not None
+                    if pred.kind is PredicateKind.RANGE and not from_histogram:
                         share = range_share(tm.table, pred)
                         if share in (TWO_SIDED_RANGE, 1 / 3):
                             notes[
@@ -171,7 +174,11 @@ def assumptions(ctx: Context) -> tuple[str, ...]:
                                 "growth_per_day for time windows)"
                             ] = None
                 if len([p for p in acc.predicates if p.kind is not PredicateKind.NOT_SARGABLE]) > 1:
-                    notes["predicates on different columns are independent (selectivities multiply)"] = None
+                    notes[
+                        "predicates on different columns are independent (selectivities multiply) unless "
+                        "functional_dependencies or a foreign key says one determines another; an ORDER BY "
+                        "... LIMIT keeps its order columns in the index however few rows that estimates"
+                    ] = None
     notes.update(dict.fromkeys(_weight_notes(ctx)))
     return tuple(notes)
 

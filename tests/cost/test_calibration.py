@@ -88,3 +88,17 @@ def test_repeated_lookups_find_their_pages_in_cache() -> None:
     many = repeated_plan(tm, lookup, [model_index(tm, by_order)], 100_000)
     assert many.index == by_order
     assert many.cost < once.cost
+
+
+def test_a_range_sized_from_a_histogram_is_not_reported_as_a_default() -> None:
+    from pathlib import Path
+
+    from advisor.recommend import recommend
+    from advisor.spec.model import Pattern, Spec
+
+    sql = "SELECT l_comment FROM lineitem WHERE l_shipdate >= DATE '1994-01-01' AND l_shipdate < DATE '1994-02-01'"
+    with_histogram = Spec(Path("t.yaml"), "postgres", (LINEITEM,), (Pattern("q", sql, 1.0),))
+    plain = replace(LINEITEM, columns=tuple(replace(c, histogram=()) for c in LINEITEM.columns))
+    without = replace(with_histogram, tables=(plain,))
+    assert not any("l_shipdate range" in a for a in recommend(with_histogram).assumptions)
+    assert any("l_shipdate range" in a for a in recommend(without).assumptions)
