@@ -195,7 +195,7 @@ def partial_index(ctx: Context, candidates: Sequence[Candidate]) -> Output:
             if share > limit or None in pred.values:
                 continue
             keys = tuple(k for k in cand.design.keys if k.column != pred.column) or (IndexKey(pred.column),)
-            where = PartialWhere(pred.column, tuple(str(v) for v in pred.values), pred.sql)
+            where = PartialWhere(pred.column, tuple(str(v) for v in pred.values), pred.sql, col.boolean)
             reason = f"{pred.sql} keeps {share:.1%} of {tm.table.name} (declared frequencies): index only those rows"
             out.candidates.append(
                 Candidate(

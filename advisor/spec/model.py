@@ -27,6 +27,31 @@ class FrequencySource(StrEnum):
     WEIGHT = "weight"
 
 
+BOOLEAN_TYPES = frozenset({"boolean", "bool", "tinyint(1)", "bit", "bit(1)"})
+"""Column types that hold a truth value (MySQL's BOOLEAN is ``tinyint(1)``)."""
+
+_TRUTH = {
+    **dict.fromkeys(("true", "t", "yes", "y", "on", "1"), "true"),
+    **dict.fromkeys(("false", "f", "no", "n", "off", "0"), "false"),
+}
+
+
+def value_text(value: object, boolean: bool = False) -> str:
+    """A value as the text ``frequencies`` and partial-index predicates compare: as written,
+    except that on a boolean column every spelling of a truth value is ``true`` or ``false``
+    (SQL's ``FALSE``, ``'f'``, ``0``; a YAML key ``false`` or ``no``), as the engines read them.
+
+    >>> [value_text(v, boolean=True) for v in (False, "f", 0, "FALSE", "No", True, "t", 1)]
+    ['false', 'false', 'false', 'false', 'false', 'true', 'true', 'true']
+    >>> value_text(0), value_text("maybe", boolean=True)
+    ('0', 'maybe')
+    """
+    text = str(value)
+    if not boolean:
+        return text
+    return _TRUTH.get(text.strip().lower(), text)
+
+
 @dataclass(frozen=True)
 class Column:
     name: str
@@ -54,15 +79,23 @@ class Column:
     """``references`` is enforced by a FOREIGN KEY constraint of the DDL (a ``references:`` given
     only in YAML on a table from the DDL is not)."""
 
+    @property
+    def boolean(self) -> bool:
+        """Whether the column holds truth values (see ``value_text``)."""
+        return self.type in BOOLEAN_TYPES
+
     def frequency_of(self, value: object) -> float | None:
-        """The declared share of rows holding ``value``, compared as text.
+        """The declared share of rows holding ``value``, compared as text (``value_text``: on a
+        boolean column ``FALSE``, ``'f'``, ``0`` and the key ``false`` are one value).
 
         >>> Column("status", frequencies=(("pending", 0.02),)).frequency_of("pending")
         0.02
+        >>> Column("deleted", "boolean", frequencies=(("false", 0.99),)).frequency_of(False)
+        0.99
         """
-        text = str(value)
+        text = value_text(value, self.boolean)
         for known, share in self.frequencies:
-            if known == text:
+            if value_text(known, self.boolean) == text:
                 return share
         return None
 
