@@ -60,6 +60,7 @@ def _freeze_table(
             null_frac=col.null_frac,
             checks=tuple(c.sql for c in table.checks if key in c.columns),
             foreign_key=any(fk.constraint and key in fk.columns for fk in table.foreign_keys),
+            references_ndv=_referenced_ndv(tables, references.get(key)),
         )
         for key, col in table.columns.items()
     )
@@ -88,6 +89,15 @@ def _freeze_table(
         sensitive=table.sensitive,
         from_ddl=table.from_ddl,
     )
+
+
+def _referenced_ndv(tables: dict[str, TableDraft], target: tuple[str, str] | None) -> int | None:
+    """Distinct values of the referenced column: its ``ndv``, bounded by its table's ``rows``."""
+    if target is None:
+        return None
+    parent = tables[target[0]]
+    bounds = [n for n in (parent.rows, parent.columns[target[1]].ndv) if n is not None]
+    return max(1, min(bounds)) if bounds else None
 
 
 def _foreign_key(table: TableDraft, fk: ForeignKeyDraft, tables: dict[str, TableDraft]) -> ForeignKey:

@@ -78,6 +78,9 @@ class Column:
     foreign_key: bool = False
     """``references`` is enforced by a FOREIGN KEY constraint of the DDL (a ``references:`` given
     only in YAML on a table from the DDL is not)."""
+    references_ndv: int | None = None
+    """Distinct values the referenced column holds (its ``ndv``, at most its table's ``rows``),
+    when the parent's statistics tell: a referencing column cannot hold more."""
 
     @property
     def boolean(self) -> bool:
