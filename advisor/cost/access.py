@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from advisor.analysis.shape import OrderKey, Predicate, PredicateKind
+from advisor.cost.correlated import points_share
 from advisor.cost.design import IndexDesign
 from advisor.cost.physical import (
     Engine,
@@ -113,16 +114,23 @@ class TableModel:
         return column_width(col.type) if col is not None else 8
 
     def share(self, predicates: Iterable[Predicate]) -> float:
-        """Combined share of rows keeping all ``predicates``: independence across columns, and
-        two bounds on one column (``a >= x AND a < y``) taken as one two-sided range."""
+        """Combined share of rows keeping all ``predicates``: independence across columns, except
+        that an equality a more selective bound column determines (a functional dependency, or a
+        composite reference's parent rows) is not multiplied in (``points_share``); two bounds on
+        one column (``a >= x AND a < y``) are taken as one two-sided range."""
         share = 1.0
         ranges: dict[str, list[float]] = {}
+        points: dict[str, float] = {}
         for pred in predicates:
             part = estimate(self.table, pred).share
             if pred.kind is PredicateKind.RANGE:
                 ranges.setdefault(pred.column, []).append(part)
+            elif pred.kind is PredicateKind.EQ and pred.values != (None,):
+                points[pred.column] = points.get(pred.column, 1.0) * part
             else:
                 share *= part
+        if points:
+            share *= points_share(self.table, points)
         for parts in ranges.values():
             share *= min(min(parts), TWO_SIDED_RANGE) if len(parts) > 1 else parts[0]
         return share

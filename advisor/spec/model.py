@@ -141,6 +141,9 @@ class ForeignKey:
     on_update: str | None = None
     constraint: bool = True
     """False when only YAML's ``references:`` names it for a table whose DDL has no such constraint."""
+    ref_rows: int | None = None
+    """Rows of the referenced table, when given: the referencing columns together cannot hold
+    more distinct combinations."""
 
 
 @dataclass(frozen=True)
@@ -179,6 +182,11 @@ class Table:
     """Declared to hold sensitive data (personal, financial): changes deserve an audit trail."""
     from_ddl: bool = False
     """Defined by the ``schema:`` DDL (``tables:`` may still add statistics to it)."""
+    implied_dependencies: tuple[FunctionalDependency, ...] = ()
+    """Dependencies the foreign keys imply: a reference to a parent determines the columns that
+    reference what the parent's own row references (``issues.project_id`` fixes
+    ``issues.tenant_id`` when ``projects.tenant_id`` and ``issues.tenant_id`` both reference
+    ``tenants``). Selectivity reads them; the normalization rules read only the declared ones."""
 
     def column(self, name: str) -> Column | None:
         """The column called ``name`` (case-insensitive), or ``None``."""

@@ -74,3 +74,81 @@ def test_a_large_or_unknown_parent_leaves_the_default(tmp_path: Path, parent_row
     issues = spec.table("issues")
     assert issues is not None and (column := issues.column("project_id")) is not None
     assert column_ndv(issues, column) == (200_000, True)
+
+
+TRACKER = """\
+dialect: postgres
+tables:
+  tenants:
+    rows: 10000
+    columns:
+      tenant_id: { type: bigint, primary_key: true }
+  projects:
+    rows: 200000
+    columns:
+      project_id: { type: bigint, primary_key: true }
+      tenant_id: { type: bigint, ndv: 10000, references: tenants.tenant_id }
+  issues:
+    rows: 20000000
+    columns:
+      issue_id: { type: bigint, primary_key: true }
+      tenant_id: { type: bigint, ndv: 10000, references: tenants.tenant_id }
+      project_id: { type: bigint, ndv: 200000, references: projects.project_id }
+      state: { type: varchar(20), ndv: 4, frequencies: { closed: 0.7, open: 0.2, review: 0.06, blocked: 0.04 } }
+      updated_at: { type: timestamp }
+patterns:
+  - name: board
+    sql: >-
+      SELECT issue_id FROM issues WHERE tenant_id = :t AND project_id = :p AND state = 'open'
+      ORDER BY updated_at DESC LIMIT 50
+    per_sec: 200
+"""
+
+INDEPENDENT = 1 / 10_000 / 200_000 * 0.2
+IMPLIED = 1 / 200_000 * 0.2
+
+
+def _board_share(spec: Spec) -> float:
+    from advisor.cost.access import TableModel
+    from advisor.cost.physical import engine_for
+    from advisor.recommend import analyze_patterns
+
+    issues = spec.table("issues")
+    assert issues is not None
+    [access] = analyze_patterns(spec)["board"].accesses
+    return TableModel(issues, engine_for("postgres")).share(access.predicates)
+
+
+def test_declared_dependency_is_not_multiplied_in(tmp_path: Path) -> None:
+    text = TRACKER.replace(", references: tenants.tenant_id }\n      project_id", " }\n      project_id")
+    text = text.replace(
+        "      updated_at: { type: timestamp }\n",
+        '      updated_at: { type: timestamp }\n    functional_dependencies: ["project_id -> tenant_id"]\n',
+    )
+    spec = _spec(tmp_path, text)
+    assert _board_share(spec) == pytest.approx(IMPLIED)
+
+
+def test_foreign_key_hierarchy_implies_the_tenant(tmp_path: Path) -> None:
+    spec = _spec(tmp_path, TRACKER)
+    issues = spec.table("issues")
+    assert issues is not None and [(fd.lhs, fd.rhs) for fd in issues.implied_dependencies] == [
+        (("project_id",), ("tenant_id",))
+    ]
+    assert _board_share(spec) == pytest.approx(IMPLIED)
+
+
+def test_unrelated_columns_stay_independent(tmp_path: Path) -> None:
+    text = TRACKER.replace(
+        "tenant_id: { type: bigint, ndv: 10000, references: tenants.tenant_id }\n  issues",
+        "tenant_id: { type: bigint, ndv: 10000 }\n  issues",
+    )
+    spec = _spec(tmp_path, text)
+    issues = spec.table("issues")
+    assert issues is not None and issues.implied_dependencies == ()
+    assert _board_share(spec) == pytest.approx(INDEPENDENT)
+
+
+def test_report_says_which_equality_was_implied(tmp_path: Path) -> None:
+    notes = recommend(_spec(tmp_path, TRACKER)).assumptions
+    assert any(n.startswith("issues.tenant_id is fixed by project_id") for n in notes), notes
