@@ -10,6 +10,7 @@ from advisor.analysis.shape import Predicate, PredicateKind, QueryShape, TableAc
 from advisor.cost.access import TableModel, covering_share, covers
 from advisor.cost.design import IndexDesign, PartialWhere
 from advisor.cost.selectivity import column_ndv, estimate
+from advisor.rules import foreign_keys
 from advisor.rules.base import Candidate, Drop, Output, Rejection, candidate_rule
 from advisor.rules.context import Context
 from advisor.spec.model import IndexKey
@@ -77,8 +78,13 @@ def seek_keys(tm: TableModel, preds: Sequence[Predicate]) -> tuple[IndexKey, ...
 
 
 def _fk_rules(tm: TableModel, keys: tuple[IndexKey, ...]) -> tuple[str, ...]:
-    col = tm.table.column(keys[0].column) if keys else None
-    return ("IDX003",) if col is not None and col.references is not None else ()
+    """``IDX003`` too when the keys lead with a whole foreign key's columns."""
+    columns = tuple(k.column for k in keys)
+    return (
+        ("IDX003",)
+        if any(foreign_keys.served(fk, columns) for fk in foreign_keys.references(tm.table))
+        else ()
+    )
 
 
 def _describe_keys(keys: tuple[IndexKey, ...]) -> str:
@@ -145,29 +151,29 @@ def order_by_limit(ctx: Context, _: Sequence[Candidate]) -> Output:
 
 @candidate_rule("IDX003")
 def foreign_key_index(ctx: Context, _: Sequence[Candidate]) -> Output:
-    """Propose an index on each referencing column that no index leads with."""
+    """Propose one index on each foreign key's columns (all of a composite one) that no index
+    leads with."""
     out = Output()
     for table, tm in ctx.models.items():
         if tm.rows < ctx.threshold("IDX003", "min_table_rows"):
             continue
-        for col in tm.table.columns:
-            if col.references is None:
-                continue
-            name = col.name.lower()
-            if any(d.columns[:1] == (name,) for d in ctx.existing.get(table, ())):
-                continue
-            users = ctx.column_users.get((table, name), ())
-            ref = f"{col.references[0]}.{col.references[1]}"
-            reason = f"{table}.{name} references {ref} and no index starts with it"
-            bound = (Predicate(table, name, PredicateKind.EQ, parameterized=True),)
+        existing = (d.columns for d in ctx.existing.get(table, ()))
+        for fk in foreign_keys.unserved(tm.table, existing):
+            columns = foreign_keys.columns_of(fk)
+            users = tuple(dict.fromkeys(p for c in columns for p in ctx.column_users.get((table, c), ())))
+            reason = (
+                f"{foreign_keys.describe(table, fk)} references {foreign_keys.describe_target(fk)} "
+                "and no index starts with it"
+            )
+            bound = tuple(Predicate(table, c, PredicateKind.EQ, parameterized=True) for c in columns)
             out.candidates.append(
                 Candidate(
-                    IndexDesign(table, (IndexKey(name),)),
+                    IndexDesign(table, foreign_keys.fix_keys(fk)),
                     ("IDX003",),
                     users,
                     reason,
                     bound,
-                    frozenset({name}),
+                    frozenset(columns),
                 )
             )
     return out

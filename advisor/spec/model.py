@@ -65,7 +65,9 @@ class Column:
     frequencies: tuple[tuple[str, float], ...] = ()
     """Share of rows per value, for skewed columns: ``(("delivered", 0.9), ("pending", 0.02))``."""
     references: tuple[str, str] | None = None
-    """``(table, column)`` this column points to, lower-cased."""
+    """``(table, column)`` this column points to, lower-cased. A column of a composite foreign
+    key points to its counterpart (sample data and diagrams read it per column); whatever
+    concerns the key as a whole (IDX003, a composite's selectivity) reads ``Table.foreign_keys``."""
     line: int | None = None
     default: str | None = None
     """The DEFAULT expression as SQL of the spec's dialect, when the DDL gives one."""

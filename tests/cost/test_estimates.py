@@ -152,3 +152,27 @@ def test_unrelated_columns_stay_independent(tmp_path: Path) -> None:
 def test_report_says_which_equality_was_implied(tmp_path: Path) -> None:
     notes = recommend(_spec(tmp_path, TRACKER)).assumptions
     assert any(n.startswith("issues.tenant_id is fixed by project_id") for n in notes), notes
+
+
+def test_composite_reference_keeps_at_least_one_parent_rows_share(tmp_path: Path) -> None:
+    """history (h_c_w_id, h_c_d_id) REFERENCES district (100 rows): bound together, the pair
+    matches a district's share of the rows, however the columns' own shares multiply."""
+    (tmp_path / "schema.sql").write_text(
+        "CREATE TABLE district (d_w_id int, d_id int, PRIMARY KEY (d_w_id, d_id));\n"
+        "CREATE TABLE history (h_id bigint PRIMARY KEY, h_c_w_id int, h_c_d_id int, h_amount numeric(6,2),\n"
+        "  FOREIGN KEY (h_c_w_id, h_c_d_id) REFERENCES district (d_w_id, d_id));\n"
+    )
+    spec = _spec(
+        tmp_path,
+        "dialect: postgres\nschema: schema.sql\ntables:\n  district: { rows: 100 }\n  history: { rows: 3000000 }\n"
+        "patterns:\n  - name: of_district\n"
+        '    sql: "SELECT h_amount FROM history WHERE h_c_w_id = :w AND h_c_d_id = :d"\n    per_sec: 1\n',
+    )
+    from advisor.cost.access import TableModel
+    from advisor.cost.physical import engine_for
+    from advisor.recommend import analyze_patterns
+
+    history = spec.table("history")
+    assert history is not None
+    [access] = analyze_patterns(spec)["of_district"].accesses
+    assert TableModel(history, engine_for("postgres")).share(access.predicates) == pytest.approx(1 / 100)
