@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from advisor.analysis.shape import Predicate, PredicateKind, QueryShape, TableAccess
-from advisor.cost.access import TableModel, covering_share, covers
+from advisor.cost.access import CPU_TUPLE, TableModel, covering_share, covers
 from advisor.cost.design import IndexDesign, PartialWhere
 from advisor.cost.selectivity import column_ndv, estimate
 from advisor.rules import foreign_keys
@@ -23,15 +23,26 @@ def _is_point(pred: Predicate) -> bool:
     return pred.kind is PredicateKind.EQ or (pred.kind is PredicateKind.IN and pred.members == 1)
 
 
+def scan_load(tm: TableModel, per_sec: float) -> float:
+    """What reading all of ``tm``'s table costs per second at ``per_sec`` runs: its pages plus
+    the per-row CPU, in the cost model's units."""
+    return per_sec * (tm.pages + tm.rows * CPU_TUPLE)
+
+
 def _lookups(
-    ctx: Context, shape: QueryShape
+    ctx: Context, name: str, shape: QueryShape
 ) -> Iterator[tuple[QueryShape, TableAccess, tuple[Predicate, ...]]]:
-    """Every (block, table access, predicates) a pattern can seek with: the access's own
-    predicates, and for a join's inner side those plus the join column bound per outer row."""
+    """Every (block, table access, predicates) pattern ``name`` can seek with: the access's own
+    predicates, and for a join's inner side those plus the join column bound per outer row.
+
+    Accesses whose full scan costs less than IDX001's ``min_scan_cost_per_sec`` are left out:
+    by cost, not by the table's size, so a small table read often is still served."""
+    floor = ctx.threshold("IDX001", "min_scan_cost_per_sec")
+    per_sec = ctx.pattern(name).per_sec
     for block in shape.walk():
         for acc in block.accesses:
             tm = ctx.models.get(acc.table)
-            if tm is None or tm.rows < ctx.threshold("IDX001", "min_table_rows"):
+            if tm is None or scan_load(tm, per_sec) < floor:
                 continue
             yield block, acc, acc.predicates
             for edge in block.joins:
@@ -96,7 +107,7 @@ def composite_order(ctx: Context, _: Sequence[Candidate]) -> Output:
     """Propose, per pattern and table, the index that seeks all its sargable predicates."""
     out = Output()
     for name, shape in ctx.shapes.items():
-        for _block, acc, preds in _lookups(ctx, shape):
+        for _block, acc, preds in _lookups(ctx, name, shape):
             tm = ctx.models[acc.table]
             keys = seek_keys(tm, [p for p in preds if p.kind in SEEKABLE])
             if not keys:
@@ -116,7 +127,7 @@ def order_by_limit(ctx: Context, _: Sequence[Candidate]) -> Output:
     """Propose equality columns followed by the ORDER BY keys, so the index delivers the order."""
     out = Output()
     for name, shape in ctx.shapes.items():
-        for block, acc, preds in _lookups(ctx, shape):
+        for block, acc, preds in _lookups(ctx, name, shape):
             order = block.order_by
             if not order or any(k.table != acc.table for k in order):
                 continue

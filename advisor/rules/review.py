@@ -112,7 +112,6 @@ def unused_indexes(ctx: Context, plan: Plan) -> list[Finding]:
 def scans_left(ctx: Context, plan: Plan) -> list[Finding]:
     """IDX009: a pattern that still reads a large table in full with the plan applied, and what
     stands in the way of an index."""
-    min_rows = ctx.threshold("IDX009", "min_table_rows")
     min_load = ctx.threshold("IDX009", "min_cost_per_sec")
     total = sum(ctx.pattern(p).per_sec * c.total for p, c in plan.after.items()) or 1.0
     rejected: dict[tuple[str, str], list[Rejection]] = {}
@@ -125,7 +124,7 @@ def scans_left(ctx: Context, plan: Plan) -> list[Finding]:
         for access in cost.plans:
             tm = ctx.models.get(access.table)
             load = pattern.per_sec * access.cost
-            if access.index is not None or tm is None or tm.rows < min_rows or load < min_load:
+            if access.index is not None or tm is None or load < min_load:
                 continue
             why, fix = why_scanned(ctx, rejected.get((name, access.table), []), name, access.table)
             out.append(
