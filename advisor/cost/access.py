@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from advisor.analysis.shape import OrderKey, Predicate, PredicateKind
-from advisor.cost.correlated import points_share
+from advisor.cost.correlated import correlations, points_share
 from advisor.cost.design import IndexDesign
 from advisor.cost.physical import (
     Engine,
@@ -120,12 +120,12 @@ class TableModel:
         one column (``a >= x AND a < y``) are taken as one two-sided range."""
         share = 1.0
         ranges: dict[str, list[float]] = {}
-        points: dict[str, float] = {}
+        points: dict[str, float] | None = {} if correlations(self.table) is not None else None
         for pred in predicates:
             part = estimate(self.table, pred).share
             if pred.kind is PredicateKind.RANGE:
                 ranges.setdefault(pred.column, []).append(part)
-            elif pred.kind is PredicateKind.EQ and pred.values != (None,):
+            elif points is not None and pred.kind is PredicateKind.EQ and pred.values != (None,):
                 points[pred.column] = points.get(pred.column, 1.0) * part
             else:
                 share *= part
