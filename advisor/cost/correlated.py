@@ -12,6 +12,7 @@ a project's rows divided by the number of tenants. Two kinds of knowledge correc
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -26,16 +27,17 @@ class Correlations:
     composites: tuple[tuple[frozenset[str], int], ...]
 
 
-_SEEN: dict[int, tuple[Table, Correlations | None]] = {}
-"""Per table (by identity; the table is kept so its id is never reused): what it declares, or
-``None`` when nothing correlates its columns, the common case that must stay cheap."""
+_SEEN: dict[int, Correlations | None] = {}
+"""Per table, by identity (hashing a table would cost more than the answer): what it declares,
+or ``None`` when nothing correlates its columns, the common case that must stay cheap. An entry
+goes when its table does, so an id is never taken for another table's."""
 
 
 def correlations(table: Table) -> Correlations | None:
     """The table's correlations, read once per table."""
-    hit = _SEEN.get(id(table))
-    if hit is not None and hit[0] is table:
-        return hit[1]
+    key = id(table)
+    if key in _SEEN:
+        return _SEEN[key]
     deps = tuple(
         (frozenset(c.lower() for c in fd.lhs), frozenset(c.lower() for c in fd.rhs))
         for fd in (*table.functional_dependencies, *table.implied_dependencies)
@@ -46,7 +48,8 @@ def correlations(table: Table) -> Correlations | None:
         if len(fk.columns) > 1 and fk.ref_rows
     )
     found = Correlations(deps, composites) if deps or composites else None
-    _SEEN[id(table)] = (table, found)
+    _SEEN[key] = found
+    weakref.finalize(table, _SEEN.pop, key, None)
     return found
 
 
