@@ -29,11 +29,13 @@ class PartialWhere:
         True
         >>> PartialWhere("deleted", ("False",), "", boolean=True).implied_by("deleted", ("f",))
         True
+        >>> PartialWhere("deleted", ("IS TRUE",), "", boolean=True).implied_by("deleted", ("True",))
+        False
         """
         if column != self.column or not values:
             return False
-        mine = {value_text(v, self.boolean) for v in self.values}
-        return {value_text(v, self.boolean) for v in values} <= mine
+        mine = {value_text(v, self.boolean, tests=True) for v in self.values}
+        return {value_text(v, self.boolean, tests=True) for v in values} <= mine
 
 
 @dataclass(frozen=True)

@@ -36,20 +36,29 @@ _TRUTH = {
 }
 
 
-def value_text(value: object, boolean: bool = False) -> str:
+_TESTS = {"is true": "true", "is false": "false"}
+"""``x IS TRUE`` as the analysis records it: the same rows as ``x = TRUE`` (NULL aside)."""
+
+
+def value_text(value: object, boolean: bool = False, tests: bool = False) -> str:
     """A value as the text ``frequencies`` and partial-index predicates compare: as written,
     except that on a boolean column every spelling of a truth value is ``true`` or ``false``
     (SQL's ``FALSE``, ``'f'``, ``0``; a YAML key ``false`` or ``no``), as the engines read them.
+    ``IS TRUE`` / ``IS FALSE`` tests are that value too, unless ``tests`` keeps them apart (a
+    partial index on ``x IS TRUE`` serves only ``x IS TRUE`` on PostgreSQL, and the reverse).
 
-    >>> [value_text(v, boolean=True) for v in (False, "f", 0, "FALSE", "No", True, "t", 1)]
-    ['false', 'false', 'false', 'false', 'false', 'true', 'true', 'true']
-    >>> value_text(0), value_text("maybe", boolean=True)
-    ('0', 'maybe')
+    >>> [value_text(v, boolean=True) for v in (False, "f", 0, "FALSE", "No", True, "t", 1, "IS TRUE")]
+    ['false', 'false', 'false', 'false', 'false', 'true', 'true', 'true', 'true']
+    >>> value_text(0), value_text("maybe", boolean=True), value_text("IS TRUE", True, tests=True)
+    ('0', 'maybe', 'is true')
     """
     text = str(value)
     if not boolean:
         return text
-    return _TRUTH.get(text.strip().lower(), text)
+    key = text.strip().lower()
+    if key in _TESTS:
+        return key if tests else _TESTS[key]
+    return _TRUTH.get(key, text)
 
 
 @dataclass(frozen=True)

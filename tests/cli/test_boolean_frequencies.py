@@ -74,3 +74,34 @@ def test_partial_index_on_the_rare_value_is_small(tmp_path: Path, key: str, rare
         else:  # a partial index on the common value holds nearly every row
             assert share > 0.9, (where, share)
     assert any(s["pattern"] == "rare" for r in partial.values() for s in r["serves"]), recs
+
+
+@pytest.mark.parametrize(
+    ("index_where", "usable", "unusable"),
+    [
+        ("deleted", ["deleted = TRUE", "deleted = 't'", "deleted"], ["deleted IS TRUE", "NOT deleted"]),
+        ("deleted IS TRUE", ["deleted IS TRUE"], ["deleted", "deleted = TRUE"]),
+        ("NOT deleted", ["deleted = FALSE", "deleted = 'f'", "NOT deleted"], ["deleted IS FALSE"]),
+    ],
+)
+def test_partial_index_matches_as_postgresql_does(
+    tmp_path: Path, index_where: str, usable: list[str], unusable: list[str]
+) -> None:
+    """PostgreSQL folds ``= TRUE`` and ``= 't'`` into ``deleted`` but keeps ``IS TRUE`` apart
+    (checked with EXPLAIN on PostgreSQL 15): a partial index serves the queries it would."""
+    from advisor.recommend import existing_indexes
+
+    text = SPEC.format(key="false", rare="deleted", common="NOT deleted")
+    text = text.replace(
+        "patterns:",
+        f'    indexes:\n      - {{ name: p, columns: [author_id], where: "{index_where}" }}\npatterns:',
+    )
+    path = tmp_path / "patterns.yaml"
+    path.write_text(text)
+    spec = load_spec(path)
+    [where] = [d.where for d in existing_indexes(spec)["posts"] if d.where is not None]
+    schema = {"posts": {c.name for c in spec.tables[0].columns}}
+    for sql, expected in [*((u, True) for u in usable), *((u, False) for u in unusable)]:
+        shape = analyze(f"SELECT post_id FROM posts WHERE {sql}", "postgres", schema)
+        [pred] = shape.accesses[0].predicates
+        assert where.implied_by(pred.column, tuple(str(v) for v in pred.values)) is expected, sql
