@@ -60,7 +60,9 @@ def _partial(
     preds = [p for acc in shape.accesses for p in acc.predicates]
     if len(preds) != 1 or preds[0].kind not in (PredicateKind.EQ, PredicateKind.IN) or not preds[0].constant:
         return unknown
-    return PartialWhere(preds[0].column, tuple(str(v) for v in preds[0].values), index.where)
+    column = table.column(preds[0].column)
+    boolean = column is not None and column.boolean
+    return PartialWhere(preds[0].column, tuple(str(v) for v in preds[0].values), index.where, boolean)
 
 
 def existing_indexes(spec: Spec) -> dict[str, tuple[IndexDesign, ...]]:

@@ -453,6 +453,11 @@ def _is(node: exp.Is, whole: exp.Expr, role: Role[S], name_of: Namer, negated: b
         return _not_sargable(whole, target, _expression_reason(target.node, name_of))
     if target.kind != _COLUMN:
         return []
+    if not negated and type(right) is exp.Boolean:
+        # kept apart from ``= TRUE``: PostgreSQL matches a partial index on ``x IS TRUE`` only to
+        # ``x IS TRUE`` (NULL makes the two differ); selectivity reads both as the value
+        test = "IS TRUE" if right.this else "IS FALSE"
+        return [_restriction(target, PredicateKind.EQ, whole, values=(test,))]
     if not negated:
         return [_restriction(target, PredicateKind.EQ, whole, right)]
     if type(right) is exp.Null:

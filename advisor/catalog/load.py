@@ -66,7 +66,7 @@ Dialect = Annotated[str, _matches(re.compile("|".join(DIALECTS)), "one of " + ",
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class _ThresholdIn(_Strict):

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from advisor.analysis.shape import OrderKey, Predicate, PredicateKind
+from advisor.cost.correlated import correlations, points_share
 from advisor.cost.design import IndexDesign
 from advisor.cost.histogram import ranges_share
 from advisor.cost.pages import (
@@ -157,18 +158,25 @@ class TableModel:
         return column_width(col.type) if col is not None else 8
 
     def share(self, predicates: Iterable[Predicate]) -> float:
-        """Combined share of rows keeping all ``predicates``: independence across columns, and
-        two bounds on one column (``a >= x AND a < y``) taken as one two-sided range."""
+        """Combined share of rows keeping all ``predicates``: independence across columns, except
+        that an equality a more selective bound column determines (a functional dependency, or a
+        composite reference's parent rows) is not multiplied in (``points_share``); two bounds on
+        one column (``a >= x AND a < y``) are taken as one two-sided range."""
         share = 1.0
         ranges: dict[str, list[float]] = {}
         bounded: dict[str, list[Predicate]] = {}
+        points: dict[str, float] | None = {} if correlations(self.table) is not None else None
         for pred in predicates:
             part = estimate(self.table, pred).share
             if pred.kind is PredicateKind.RANGE:
                 ranges.setdefault(pred.column, []).append(part)
                 bounded.setdefault(pred.column, []).append(pred)
+            elif points is not None and pred.kind is PredicateKind.EQ and pred.values != (None,):
+                points[pred.column] = points.get(pred.column, 1.0) * part
             else:
                 share *= part
+        if points:
+            share *= points_share(self.table, points)
         for column, parts in ranges.items():
             col = self.table.column(column)
             both = ranges_share(col, bounded[column]) if col is not None and len(parts) > 1 else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from advisor.spec.model import IndexKey
+from advisor.spec.model import IndexKey, value_text
 
 
 @dataclass(frozen=True)
@@ -19,14 +19,23 @@ class PartialWhere:
     column: str
     values: tuple[str, ...]
     sql: str
+    boolean: bool = False
+    """The column holds truth values: ``FALSE``, ``'f'`` and ``0`` are one value (``value_text``)."""
 
     def implied_by(self, column: str, values: tuple[str, ...]) -> bool:
         """Whether ``column IN values`` guarantees this predicate.
 
         >>> PartialWhere("status", ("pending", "processing"), "").implied_by("status", ("pending",))
         True
+        >>> PartialWhere("deleted", ("False",), "", boolean=True).implied_by("deleted", ("f",))
+        True
+        >>> PartialWhere("deleted", ("IS TRUE",), "", boolean=True).implied_by("deleted", ("True",))
+        False
         """
-        return column == self.column and bool(values) and set(values) <= set(self.values)
+        if column != self.column or not values:
+            return False
+        mine = {value_text(v, self.boolean, tests=True) for v in self.values}
+        return {value_text(v, self.boolean, tests=True) for v in values} <= mine
 
 
 @dataclass(frozen=True)

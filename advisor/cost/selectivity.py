@@ -37,10 +37,13 @@ class Estimate:
 def column_ndv(table: Table, column: Column) -> tuple[int, bool]:
     """Distinct values of ``column`` and whether that number was assumed.
 
+    Without statistics a referencing column is taken to hold no more values than its parent
+    key has (``references_ndv``), whatever share of its own rows the default gives.
+
     >>> from advisor.spec.model import Table, Column
-    >>> t = Table("t", (Column("a"), Column("b", unique=True)), rows=1000)
-    >>> column_ndv(t, t.columns[0]), column_ndv(t, t.columns[1])
-    ((100, True), (1000, False))
+    >>> t = Table("t", (Column("a"), Column("b", unique=True), Column("p", references_ndv=20)), rows=1000)
+    >>> column_ndv(t, t.columns[0]), column_ndv(t, t.columns[1]), column_ndv(t, t.columns[2])
+    ((100, True), (1000, False), (20, True))
     """
     rows = max(1, table.rows or 0)
     if column.ndv is not None:
@@ -49,7 +52,22 @@ def column_ndv(table: Table, column: Column) -> tuple[int, bool]:
         return rows, False
     if column.frequencies:
         return len(column.frequencies), True
-    return max(1, int(rows * DEFAULT_NDV_SHARE)), True
+    return min(default_ndv(rows), column.references_ndv or rows), True
+
+
+def default_ndv(rows: int) -> int:
+    """The distinct values assumed for a column without statistics: ``DEFAULT_NDV_SHARE`` of the rows."""
+    return max(1, int(rows * DEFAULT_NDV_SHARE))
+
+
+def ndv_note(table: Table, column: Column, ndv: int) -> str:
+    """What ``column_ndv`` assumed, for the report's list of assumptions."""
+    what = f"{table.name}.{column.name} ndv (no stats given; assumed {ndv:,}"
+    bounded = column.references_ndv is not None and ndv < default_ndv(max(1, table.rows or 0))
+    if column.references is not None and bounded and not column.frequencies:
+        parent, key = column.references
+        return what + f": at most the {column.references_ndv:,} values of {parent}.{key})"
+    return what + ")"
 
 
 def _value_share(table: Table, column: Column, value: object) -> float:
@@ -75,7 +93,7 @@ def estimate(table: Table, predicate: Predicate) -> Estimate:
     if column is None:
         return Estimate(1.0)
     ndv, assumed = column_ndv(table, column)
-    note = f"{table.name}.{column.name} ndv (no stats given; assumed {ndv:,})" if assumed else ""
+    note = ndv_note(table, column, ndv) if assumed else ""
     kind = predicate.kind
     if kind is PredicateKind.EQ:
         if predicate.values == (None,):

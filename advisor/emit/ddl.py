@@ -65,4 +65,6 @@ def to_sql(expression: exp.Expr, dialect: str) -> str:
     """
     from advisor.emit.reserved import quote_reserved
 
-    return quote_reserved(expression, dialect).sql(dialect=dialect) + ";"
+    quoted = quote_reserved(expression, dialect)
+    # a quoted copy is ours already: generating it need not deep-copy the tree once more
+    return quoted.sql(dialect=dialect, copy=quoted is expression) + ";"

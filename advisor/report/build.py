@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from advisor.analysis.shape import PredicateKind
+from advisor.analysis.shape import Predicate, PredicateKind
 from advisor.cost.access import IndexModel, model_index
 from advisor.cost.design import IndexDesign
 from advisor.cost.histogram import ranges_share
@@ -21,7 +21,7 @@ from advisor.report.result import Recommendation, Rejected, Result, Served, Tota
 from advisor.report.schema import schema_tables
 from advisor.rules.base import Finding, Rejection
 from advisor.rules.context import Context
-from advisor.spec.model import FrequencySource
+from advisor.spec.model import FrequencySource, Table
 
 
 def _without(
@@ -179,8 +179,27 @@ def assumptions(ctx: Context) -> tuple[str, ...]:
                         "functional_dependencies or a foreign key says one determines another; an ORDER BY "
                         "... LIMIT keeps its order columns in the index however few rows that estimates"
                     ] = None
+                implied, by = _implied(tm.table, acc.predicates)
+                for column in implied:
+                    notes[
+                        f"{acc.table}.{column} is fixed by {', '.join(by)} (functional dependency or "
+                        "foreign-key hierarchy): its equality adds no selectivity"
+                    ] = None
     notes.update(dict.fromkeys(_weight_notes(ctx)))
     return tuple(notes)
+
+
+def _implied(table: Table, predicates: tuple[Predicate, ...]) -> tuple[list[str], list[str]]:
+    """The equality-bound columns of ``predicates`` that ``TableModel.share`` leaves out, and the
+    columns that determine them."""
+    from advisor.cost.correlated import implied_columns
+
+    points = {
+        p.column: estimate(table, p).share
+        for p in predicates
+        if p.kind is PredicateKind.EQ and p.values != (None,)
+    }
+    return implied_columns(table, points)
 
 
 def _weight_notes(ctx: Context) -> list[str]:

@@ -225,6 +225,7 @@ class TextFormatter(Formatter):
             width=self.width,
             highlight=False,
             soft_wrap=False,
+            emoji=False,  # ":name:" in SQL or names is text, never an emoji
         )
         t = result.totals
         console.print(

@@ -9,7 +9,9 @@ from collections.abc import Iterator, Sequence
 from advisor.analysis.shape import Predicate, PredicateKind, QueryShape, TableAccess
 from advisor.cost.access import TableModel, covering_share, covers
 from advisor.cost.design import IndexDesign, PartialWhere
+from advisor.cost.pages import CPU_TUPLE
 from advisor.cost.selectivity import column_ndv, estimate
+from advisor.rules import foreign_keys
 from advisor.rules.base import Candidate, Drop, Output, Rejection, candidate_rule
 from advisor.rules.context import Context
 from advisor.spec.model import IndexKey
@@ -22,15 +24,26 @@ def _is_point(pred: Predicate) -> bool:
     return pred.kind is PredicateKind.EQ or (pred.kind is PredicateKind.IN and pred.members == 1)
 
 
+def scan_load(tm: TableModel, per_sec: float) -> float:
+    """What reading all of ``tm``'s table costs per second at ``per_sec`` runs: its pages plus
+    the per-row CPU, in the cost model's units."""
+    return per_sec * (tm.pages + tm.rows * CPU_TUPLE)
+
+
 def _lookups(
-    ctx: Context, shape: QueryShape
+    ctx: Context, name: str, shape: QueryShape
 ) -> Iterator[tuple[QueryShape, TableAccess, tuple[Predicate, ...]]]:
-    """Every (block, table access, predicates) a pattern can seek with: the access's own
-    predicates, and for a join's inner side those plus the join column bound per outer row."""
+    """Every (block, table access, predicates) pattern ``name`` can seek with: the access's own
+    predicates, and for a join's inner side those plus the join column bound per outer row.
+
+    Accesses whose full scan costs less than IDX001's ``min_scan_cost_per_sec`` are left out:
+    by cost, not by the table's size, so a small table read often is still served."""
+    floor = ctx.threshold("IDX001", "min_scan_cost_per_sec")
+    per_sec = ctx.pattern(name).per_sec
     for block in shape.walk():
         for acc in block.accesses:
             tm = ctx.models.get(acc.table)
-            if tm is None or tm.rows < ctx.threshold("IDX001", "min_table_rows"):
+            if tm is None or scan_load(tm, per_sec) < floor:
                 continue
             yield block, acc, acc.predicates
             for edge in block.joins:
@@ -81,7 +94,7 @@ def equality_sets(ctx: Context) -> dict[str, list[tuple[frozenset[str], float]]]
     out: dict[str, dict[frozenset[str], float]] = {}
     for name, shape in ctx.shapes.items():
         rate = ctx.pattern(name).per_sec
-        for _block, acc, preds in _lookups(ctx, shape):
+        for _block, acc, preds in _lookups(ctx, name, shape):
             cols = frozenset(p.column for p in preds if _is_point(p))
             if cols:
                 table = out.setdefault(acc.table, {})
@@ -156,8 +169,13 @@ def seek_keys(tm: TableModel, preds: Sequence[Predicate], sharing: Sharing = ())
 
 
 def _fk_rules(tm: TableModel, keys: tuple[IndexKey, ...]) -> tuple[str, ...]:
-    col = tm.table.column(keys[0].column) if keys else None
-    return ("IDX003",) if col is not None and col.references is not None else ()
+    """``IDX003`` too when the keys lead with a whole foreign key's columns."""
+    columns = tuple(k.column for k in keys)
+    return (
+        ("IDX003",)
+        if any(foreign_keys.served(fk, columns) for fk in foreign_keys.references(tm.table))
+        else ()
+    )
 
 
 def _order_serves_better(
@@ -184,7 +202,7 @@ def composite_order(ctx: Context, _: Sequence[Candidate]) -> Output:
     out = Output()
     sharing = equality_sets(ctx)
     for name, shape in ctx.shapes.items():
-        for block, acc, preds in _lookups(ctx, shape):
+        for block, acc, preds in _lookups(ctx, name, shape):
             tm = ctx.models[acc.table]
             keys = seek_keys(tm, [p for p in preds if p.kind in SEEKABLE], sharing.get(acc.table, ()))
             if not keys or _order_serves_better(block, acc.table, keys, preds):
@@ -205,7 +223,7 @@ def order_by_limit(ctx: Context, _: Sequence[Candidate]) -> Output:
     out = Output()
     sharing = equality_sets(ctx)
     for name, shape in ctx.shapes.items():
-        for block, acc, preds in _lookups(ctx, shape):
+        for block, acc, preds in _lookups(ctx, name, shape):
             order = block.order_by
             if not order or any(k.table != acc.table for k in order):
                 continue
@@ -242,29 +260,29 @@ def order_by_limit(ctx: Context, _: Sequence[Candidate]) -> Output:
 
 @candidate_rule("IDX003")
 def foreign_key_index(ctx: Context, _: Sequence[Candidate]) -> Output:
-    """Propose an index on each referencing column that no index leads with."""
+    """Propose one index on each foreign key's columns (all of a composite one) that no index
+    leads with."""
     out = Output()
     for table, tm in ctx.models.items():
         if tm.rows < ctx.threshold("IDX003", "min_table_rows"):
             continue
-        for col in tm.table.columns:
-            if col.references is None:
-                continue
-            name = col.name.lower()
-            if any(d.columns[:1] == (name,) for d in ctx.existing.get(table, ())):
-                continue
-            users = ctx.column_users.get((table, name), ())
-            ref = f"{col.references[0]}.{col.references[1]}"
-            reason = f"{table}.{name} references {ref} and no index starts with it"
-            bound = (Predicate(table, name, PredicateKind.EQ, parameterized=True),)
+        existing = (d.columns for d in ctx.existing.get(table, ()))
+        for fk in foreign_keys.unserved(tm.table, existing):
+            columns = foreign_keys.columns_of(fk)
+            users = tuple(dict.fromkeys(p for c in columns for p in ctx.column_users.get((table, c), ())))
+            reason = (
+                f"{foreign_keys.describe(table, fk)} references {foreign_keys.describe_target(fk)} "
+                "and no index starts with it"
+            )
+            bound = tuple(Predicate(table, c, PredicateKind.EQ, parameterized=True) for c in columns)
             out.candidates.append(
                 Candidate(
-                    IndexDesign(table, (IndexKey(name),)),
+                    IndexDesign(table, foreign_keys.fix_keys(fk)),
                     ("IDX003",),
                     users,
                     reason,
                     bound,
-                    frozenset({name}),
+                    frozenset(columns),
                 )
             )
     return out
@@ -292,7 +310,7 @@ def partial_index(ctx: Context, candidates: Sequence[Candidate]) -> Output:
             if share > limit or None in pred.values:
                 continue
             keys = tuple(k for k in cand.design.keys if k.column != pred.column) or (IndexKey(pred.column),)
-            where = PartialWhere(pred.column, tuple(str(v) for v in pred.values), pred.sql)
+            where = PartialWhere(pred.column, tuple(str(v) for v in pred.values), pred.sql, col.boolean)
             reason = f"{pred.sql} keeps {share:.1%} of {tm.table.name} (declared frequencies): index only those rows"
             out.candidates.append(
                 Candidate(

@@ -196,6 +196,11 @@ _CONVERSION_EFFECT = {
 }
 
 
+def _truth_test(pred: Predicate) -> bool:
+    """``x IS TRUE`` / ``x IS FALSE``: the analysis records the test as text, not as a literal."""
+    return pred.values in (("IS TRUE",), ("IS FALSE",)) and " IS " in pred.sql.upper()
+
+
 @design_rule("QRY003")
 def implicit_conversion(ctx: Context, plan: Plan) -> list[Finding]:
     """A string literal compared with a numeric column, or a number with a string column."""
@@ -207,7 +212,7 @@ def implicit_conversion(ctx: Context, plan: Plan) -> list[Finding]:
                 for pred in acc.predicates:
                     column = table.column(pred.column) if table is not None else None
                     family = _family(column.type) if column is not None else None
-                    if column is None or family is None or not pred.values:
+                    if column is None or family is None or not pred.values or _truth_test(pred):
                         continue
                     wrong = [
                         v

@@ -6,9 +6,9 @@ from __future__ import annotations
 from advisor.analysis.shape import PredicateKind
 from advisor.cost.select import Plan
 from advisor.emit.ddl import create_index, drop_index, to_sql
+from advisor.rules import foreign_keys
 from advisor.rules.base import REVIEW_IDS, Finding, Rejection
 from advisor.rules.context import Context
-from advisor.spec.model import IndexKey
 
 REVIEW_IDS.update({"IDX003", "IDX004", "IDX008", "IDX009"})
 
@@ -23,31 +23,31 @@ def review(ctx: Context, plan: Plan) -> list[Finding]:
 
 
 def unindexed_foreign_keys(ctx: Context, plan: Plan) -> list[Finding]:
-    """IDX003: a referencing column on a large table that no index leads with, even after the plan."""
+    """IDX003: a foreign key on a large table that no index leads with, even after the plan; a
+    composite one is served by an index whose leading keys are all its columns, in any order."""
     from advisor.cost.design import IndexDesign
 
     out = []
     for table, tm in ctx.models.items():
         if tm.rows < ctx.threshold("IDX003", "min_table_rows"):
             continue
-        for col in tm.table.columns:
-            name = col.name.lower()
-            if col.references is None or any(
-                im.design.columns[:1] == (name,) for im in plan.config.get(table, ())
-            ):
-                continue
-            parent, pcol = col.references
-            design = IndexDesign(table, (IndexKey(name),))
+        indexes = (im.design.columns for im in plan.config.get(table, ()))
+        for fk in foreign_keys.unserved(tm.table, indexes):
+            what = foreign_keys.describe(table, fk)
+            parent = fk.ref_table.lower()
+            design = IndexDesign(table, foreign_keys.fix_keys(fk))
+            column = tm.table.column(fk.columns[0])
+            keys = ", ".join(foreign_keys.columns_of(fk))
             out.append(
                 Finding(
                     "IDX003",
                     ctx.severity("IDX003"),
-                    f"{table}.{name}",
-                    f"{table}.{name} references {parent}.{pcol} but no index starts with it: deleting or re-keying "
-                    f"a {parent} row scans {tm.rows:,.0f} {table} rows to check the constraint",
-                    f"create an index on {table} ({name}) if {parent} rows are ever deleted or joined to {table}",
+                    what,
+                    f"{what} references {foreign_keys.describe_target(fk)} but no index starts with it: deleting "
+                    f"or re-keying a {parent} row scans {tm.rows:,.0f} {table} rows to check the constraint",
+                    f"create an index on {table} ({keys}) if {parent} rows are ever deleted or joined to {table}",
                     (("rows", f"{tm.rows:,.0f}"),),
-                    line=col.line,
+                    line=column.line if column is not None else None,
                     ddl=to_sql(create_index(design, ctx.spec.dialect), ctx.spec.dialect),
                 )
             )
@@ -112,7 +112,6 @@ def unused_indexes(ctx: Context, plan: Plan) -> list[Finding]:
 def scans_left(ctx: Context, plan: Plan) -> list[Finding]:
     """IDX009: a pattern that still reads a large table in full with the plan applied, and what
     stands in the way of an index."""
-    min_rows = ctx.threshold("IDX009", "min_table_rows")
     min_load = ctx.threshold("IDX009", "min_cost_per_sec")
     total = sum(ctx.pattern(p).per_sec * c.total for p, c in plan.after.items()) or 1.0
     rejected: dict[tuple[str, str], list[Rejection]] = {}
@@ -125,7 +124,7 @@ def scans_left(ctx: Context, plan: Plan) -> list[Finding]:
         for access in cost.plans:
             tm = ctx.models.get(access.table)
             load = pattern.per_sec * access.cost
-            if access.index is not None or tm is None or tm.rows < min_rows or load < min_load:
+            if access.index is not None or tm is None or load < min_load:
                 continue
             why, fix = why_scanned(ctx, rejected.get((name, access.table), []), name, access.table)
             out.append(

@@ -28,7 +28,29 @@ def freeze_tables(tables: dict[str, TableDraft], yaml_path: Path | None = None) 
     ``line`` fields are lines of ``yaml_path`` (the input file); things defined only by DDL have none.
     """
     references = {key: _resolve_foreign_keys(table, tables) for key, table in tables.items()}
-    return tuple(_freeze_table(table, references[key], yaml_path, tables) for key, table in tables.items())
+    return tuple(
+        _freeze_table(table, references[key], yaml_path, tables, _hierarchy(key, table, references))
+        for key, table in tables.items()
+    )
+
+
+def _hierarchy(
+    key: str, table: TableDraft, references: dict[str, dict[str, tuple[str, str]]]
+) -> tuple[FunctionalDependency, ...]:
+    """``A -> B`` for each single-column reference ``A`` to a parent whose own columns reference
+    what ``B`` references: the parent row ``A`` names fixes ``B`` (a project fixes its tenant)."""
+    mine = references[key]
+    single = {fk.columns[0] for fk in table.foreign_keys if len(fk.columns) == 1}
+    out = []
+    for a, (parent, _) in mine.items():
+        if a not in single or parent == key:
+            continue
+        above = set(references.get(parent, {}).values())
+        implied = [b for b, target in mine.items() if b != a and target in above]
+        if implied:
+            display = tuple(table.columns[b].name for b in implied)
+            out.append(FunctionalDependency((table.columns[a].name,), display, source="foreign keys"))
+    return tuple(out)
 
 
 def _freeze_table(
@@ -36,6 +58,7 @@ def _freeze_table(
     references: dict[str, tuple[str, str]],
     yaml_path: Path | None,
     tables: dict[str, TableDraft],
+    implied: tuple[FunctionalDependency, ...] = (),
 ) -> Table:
     """One frozen table, its implied indexes added."""
     if not table.columns:
@@ -62,6 +85,7 @@ def _freeze_table(
             histogram=col.histogram,
             checks=tuple(c.sql for c in table.checks if key in c.columns),
             foreign_key=any(fk.constraint and key in fk.columns for fk in table.foreign_keys),
+            references_ndv=_referenced_ndv(tables, references.get(key)),
         )
         for key, col in table.columns.items()
     )
@@ -90,7 +114,17 @@ def _freeze_table(
         ),
         sensitive=table.sensitive,
         from_ddl=table.from_ddl,
+        implied_dependencies=implied,
     )
+
+
+def _referenced_ndv(tables: dict[str, TableDraft], target: tuple[str, str] | None) -> int | None:
+    """Distinct values of the referenced column: its ``ndv``, bounded by its table's ``rows``."""
+    if target is None:
+        return None
+    parent = tables[target[0]]
+    bounds = [n for n in (parent.rows, parent.columns[target[1]].ndv) if n is not None]
+    return max(1, min(bounds)) if bounds else None
 
 
 def _foreign_key(table: TableDraft, fk: ForeignKeyDraft, tables: dict[str, TableDraft]) -> ForeignKey:
@@ -104,6 +138,7 @@ def _foreign_key(table: TableDraft, fk: ForeignKeyDraft, tables: dict[str, Table
         on_delete=fk.on_delete,
         on_update=fk.on_update,
         constraint=fk.constraint,
+        ref_rows=target.rows,
     )
 
 

@@ -178,7 +178,9 @@ def _name_list(value: object) -> object:
 class InputModel(BaseModel):
     """Base of the input models: unknown keys are errors, values are strict where YAML is typed."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, populate_by_name=False)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, allow_inf_nan=False, populate_by_name=False, defer_build=True
+    )
 
 
 ReferenceAction = Literal["cascade", "set null", "set default", "restrict", "no action"]

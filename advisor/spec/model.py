@@ -27,6 +27,40 @@ class FrequencySource(StrEnum):
     WEIGHT = "weight"
 
 
+BOOLEAN_TYPES = frozenset({"boolean", "bool", "tinyint(1)", "bit", "bit(1)"})
+"""Column types that hold a truth value (MySQL's BOOLEAN is ``tinyint(1)``)."""
+
+_TRUTH = {
+    **dict.fromkeys(("true", "t", "yes", "y", "on", "1"), "true"),
+    **dict.fromkeys(("false", "f", "no", "n", "off", "0"), "false"),
+}
+
+
+_TESTS = {"is true": "true", "is false": "false"}
+"""``x IS TRUE`` as the analysis records it: the same rows as ``x = TRUE`` (NULL aside)."""
+
+
+def value_text(value: object, boolean: bool = False, tests: bool = False) -> str:
+    """A value as the text ``frequencies`` and partial-index predicates compare: as written,
+    except that on a boolean column every spelling of a truth value is ``true`` or ``false``
+    (SQL's ``FALSE``, ``'f'``, ``0``; a YAML key ``false`` or ``no``), as the engines read them.
+    ``IS TRUE`` / ``IS FALSE`` tests are that value too, unless ``tests`` keeps them apart (a
+    partial index on ``x IS TRUE`` serves only ``x IS TRUE`` on PostgreSQL, and the reverse).
+
+    >>> [value_text(v, boolean=True) for v in (False, "f", 0, "FALSE", "No", True, "t", 1, "IS TRUE")]
+    ['false', 'false', 'false', 'false', 'false', 'true', 'true', 'true', 'true']
+    >>> value_text(0), value_text("maybe", boolean=True), value_text("IS TRUE", True, tests=True)
+    ('0', 'maybe', 'is true')
+    """
+    text = str(value)
+    if not boolean:
+        return text
+    key = text.strip().lower()
+    if key in _TESTS:
+        return key if tests else _TESTS[key]
+    return _TRUTH.get(key, text)
+
+
 @dataclass(frozen=True)
 class Column:
     name: str
@@ -40,7 +74,9 @@ class Column:
     frequencies: tuple[tuple[str, float], ...] = ()
     """Share of rows per value, for skewed columns: ``(("delivered", 0.9), ("pending", 0.02))``."""
     references: tuple[str, str] | None = None
-    """``(table, column)`` this column points to, lower-cased."""
+    """``(table, column)`` this column points to, lower-cased. A column of a composite foreign
+    key points to its counterpart (sample data and diagrams read it per column); whatever
+    concerns the key as a whole (IDX003, a composite's selectivity) reads ``Table.foreign_keys``."""
     line: int | None = None
     default: str | None = None
     """The DEFAULT expression as SQL of the spec's dialect, when the DDL gives one."""
@@ -57,16 +93,27 @@ class Column:
     foreign_key: bool = False
     """``references`` is enforced by a FOREIGN KEY constraint of the DDL (a ``references:`` given
     only in YAML on a table from the DDL is not)."""
+    references_ndv: int | None = None
+    """Distinct values the referenced column holds (its ``ndv``, at most its table's ``rows``),
+    when the parent's statistics tell: a referencing column cannot hold more."""
+
+    @property
+    def boolean(self) -> bool:
+        """Whether the column holds truth values (see ``value_text``)."""
+        return self.type in BOOLEAN_TYPES
 
     def frequency_of(self, value: object) -> float | None:
-        """The declared share of rows holding ``value``, compared as text.
+        """The declared share of rows holding ``value``, compared as text (``value_text``: on a
+        boolean column ``FALSE``, ``'f'``, ``0`` and the key ``false`` are one value).
 
         >>> Column("status", frequencies=(("pending", 0.02),)).frequency_of("pending")
         0.02
+        >>> Column("deleted", "boolean", frequencies=(("false", 0.99),)).frequency_of(False)
+        0.99
         """
-        text = str(value)
+        text = value_text(value, self.boolean)
         for known, share in self.frequencies:
-            if known == text:
+            if value_text(known, self.boolean) == text:
                 return share
         return None
 
@@ -109,6 +156,9 @@ class ForeignKey:
     on_update: str | None = None
     constraint: bool = True
     """False when only YAML's ``references:`` names it for a table whose DDL has no such constraint."""
+    ref_rows: int | None = None
+    """Rows of the referenced table, when given: the referencing columns together cannot hold
+    more distinct combinations."""
 
 
 @dataclass(frozen=True)
@@ -149,6 +199,11 @@ class Table:
     """Declared to hold sensitive data (personal, financial): changes deserve an audit trail."""
     from_ddl: bool = False
     """Defined by the ``schema:`` DDL (``tables:`` may still add statistics to it)."""
+    implied_dependencies: tuple[FunctionalDependency, ...] = ()
+    """Dependencies the foreign keys imply: a reference to a parent determines the columns that
+    reference what the parent's own row references (``issues.project_id`` fixes
+    ``issues.tenant_id`` when ``projects.tenant_id`` and ``issues.tenant_id`` both reference
+    ``tenants``). Selectivity reads them; the normalization rules read only the declared ones."""
 
     def column(self, name: str) -> Column | None:
         """The column called ``name`` (case-insensitive), or ``None``."""

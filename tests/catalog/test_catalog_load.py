@@ -15,7 +15,7 @@ from advisor.catalog import load as loader
 EXPECTED: dict[str, tuple[Severity, dict[str, float]]] = {
     "IDX001": (
         Severity.WARNING,
-        {"min_table_rows": 10000, "min_cost_reduction": 0.5, "min_benefit_per_gb": 10},
+        {"min_scan_cost_per_sec": 100, "min_cost_reduction": 0.5, "min_benefit_per_gb": 10},
     ),
     "IDX002": (Severity.WARNING, {"min_sorted_rows": 1000}),
     "IDX003": (Severity.WARNING, {"min_table_rows": 10000}),
@@ -24,7 +24,7 @@ EXPECTED: dict[str, tuple[Severity, dict[str, float]]] = {
     "IDX006": (Severity.WARNING, {}),
     "IDX007": (Severity.INFO, {"max_selectivity": 0.05}),
     "IDX008": (Severity.INFO, {"min_writes_per_sec": 1}),
-    "IDX009": (Severity.WARNING, {"min_table_rows": 100000, "min_cost_per_sec": 1000}),
+    "IDX009": (Severity.WARNING, {"min_cost_per_sec": 1000}),
     "COV001": (Severity.INFO, {"max_table_share": 0.2, "max_extra_columns": 4}),
     "PAR001": (Severity.INFO, {"max_share": 0.1}),
     "CAP001": (Severity.INFO, {"min_total_bytes": 50e9, "usual_index_share": 0.3}),
