@@ -348,7 +348,8 @@ def index_scan(tm: TableModel, access: Access, im: IndexModel, loops: float = 1.
     preds = _by_column(access.predicates)
     if not _partial_usable(design, preds):
         return None
-    seek, bound, used = 1.0, set(), set()
+    bound, used = set(), set()
+    seeking: list[Predicate] = []
     for key in design.keys:
         col_preds = preds.get(key.column)
         if not col_preds:
@@ -359,18 +360,20 @@ def index_scan(tm: TableModel, access: Access, im: IndexModel, loops: float = 1.
             if p.kind is PredicateKind.EQ or (p.kind is PredicateKind.IN and p.members == 1)
         ]
         if point:
-            seek *= tm.share(point)
+            seeking += point
             bound.add(key.column)
             used.add(key.column)
             continue
         multi = [p for p in col_preds if p.kind is PredicateKind.IN]
         if multi:
-            seek *= tm.share(multi)
+            seeking += multi
             used.add(key.column)
             continue
-        seek *= tm.share(col_preds)
+        seeking += col_preds
         used.add(key.column)
         break
+    # one share over all the seek's predicates, so that a dependency between them counts
+    seek = tm.share(seeking)
     if design.where is not None and design.where.column in preds:
         # the partial predicate is already in the index's size; only a narrower query filter remains
         narrower = tm.share(preds[design.where.column]) / max(where_share(tm, design), 1e-12)
