@@ -35,7 +35,7 @@ EXPECTED_COSTLIER = {
     (
         "postgres",
         "saas_helpdesk",
-        "tickets (tenant_id, status, assignee_id, created_at)",
+        "tickets (tenant_id, assignee_id, status, created_at)",
         "tenant_status_counts",
     ): (
         "at full scale the planner still reads the heap at its loaded size (a few pages) while the "
