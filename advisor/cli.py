@@ -343,5 +343,7 @@ def main() -> None:
     try:
         app()
     except AdvisorError as exc:
-        sys.stderr.write(f"advisor: error: {exc}\n")
+        from advisor.report.inert import inert
+
+        sys.stderr.write(f"advisor: error: {inert(str(exc))}\n")
         sys.exit(EXIT_INPUT)
