@@ -218,6 +218,14 @@ def verify(
             "with --loaded-scale, the figures are at the scale of the rows loaded.",
         ),
     ] = True,
+    timeout: Annotated[
+        float,
+        typer.Option(
+            "--timeout",
+            help="Seconds any one statement (an EXPLAIN, a batch of rows, an index build) may run; "
+            "a pattern whose EXPLAIN takes longer is reported as timed out.",
+        ),
+    ] = 60.0,
 ) -> None:
     """Check the recommended indexes against a real planner: load synthetic rows from the stats,
     EXPLAIN every pattern before and after; exit 1 if the planner ignores a recommendation."""
@@ -235,8 +243,14 @@ def verify(
         bar: BarProgress | None = BarProgress()
     else:
         bar = None
-    with bar if bar is not None else nullcontext():
-        result = run(spec, db, rows, bar, full_scale)
+    from advisor.verify.engine import SignalledError
+
+    try:
+        with bar if bar is not None else nullcontext():
+            result = run(spec, db, rows, bar, full_scale, timeout)
+    except SignalledError as exc:
+        sys.stderr.write(f"advisor: {exc}; the throwaway database was dropped\n")
+        raise typer.Exit(exc.code) from None
     _emit(FORMATTERS[format.value]().render(result), output, file, f"verify-{format.value}", format.value)
     if not result.ok:
         raise typer.Exit(1)
