@@ -44,6 +44,9 @@ class DbUrl:
         raw = urlsplit(self.url)
         if raw.password:
             found.append(raw.password)
+        written = _raw_password(self.url)
+        if written:
+            found += [written, unquote(written)]
         found += [v for k, v in parse_qsl(raw.query, keep_blank_values=True) if k == "password" and v]
         found += [part.split("=", 1)[1] for part in raw.query.split("&") if part.startswith("password=")]
         return tuple(sorted({s for s in found if s}, key=len, reverse=True))
@@ -104,23 +107,27 @@ def parse_db_url(url: str) -> DbUrl:
     )
 
 
+def _raw_password(url: str) -> str | None:
+    """The password as written: from the first ``:`` of the user part to the last ``@``, which is
+    what is hidden even when an unescaped ``/``, ``?`` or ``@`` makes the URL ambiguous."""
+    _, sep, rest = url.partition("://")
+    at = rest.rfind("@")
+    if not sep or at == -1:
+        return None
+    _, colon, password = rest[:at].partition(":")
+    return password if colon else None
+
+
 def redact(url: str) -> str:
     """``url`` without its password, in the user part or a ``password=`` parameter.
 
     >>> redact("postgresql://app:s3cret@db.internal:5432/shop?password=x&sslmode=require")
     'postgresql://app:***@db.internal:5432/shop?password=***&sslmode=require'
-    >>> redact("postgresql://app:pw@[::1")
-    'postgresql://app:***@[::1'
+    >>> redact("postgresql://app:pw@[::1"), redact("postgresql://app:a/b@db/shop")
+    ('postgresql://app:***@[::1', 'postgresql://app:***@db/shop')
     """
     scheme, sep, rest = url.partition("://")
-    if not sep:
-        return url
-    authority, slash, tail = rest.partition("/")
-    if "@" in authority:
-        userinfo, _, hostport = authority.rpartition("@")
-        if ":" in userinfo:
-            authority = f"{userinfo.split(':', 1)[0]}:***@{hostport}"
-    tail = re.sub(r"((?:^|[?&])password=)[^&#]*", r"\1***", tail)
-    if not slash and "?" in authority:
-        authority = re.sub(r"((?:^|[?&])password=)[^&#]*", r"\1***", authority)
-    return f"{scheme}{sep}{authority}{slash}{tail}"
+    if _raw_password(url) is not None:
+        at = rest.rfind("@")
+        rest = f"{rest[:at].partition(':')[0]}:***{rest[at:]}"
+    return re.sub(r"([?&]password=)[^&#]*", r"\1***", f"{scheme}{sep}{rest}")
