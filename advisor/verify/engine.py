@@ -47,6 +47,12 @@ class Engine(ABC):
     hypothetical: bool = False
     """What-if indexes are available (HypoPG): nothing is built."""
     timeout: float = DEFAULT_TIMEOUT
+    errors: tuple[type[Exception], ...] = ()
+    """The driver's error classes: one that escapes the run is reported in one line."""
+
+    def scrub(self, text: str) -> str:
+        """``text`` without the connection's password."""
+        return text
 
     def timed_out(self, exc: BaseException) -> bool:
         """Whether ``exc`` is the engine stopping a statement at ``timeout``."""

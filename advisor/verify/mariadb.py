@@ -46,6 +46,7 @@ class MariaDBEngine(Engine):
         self.target = resolve_target("mariadb" if url.engine == "mariadb" else "mysql")
         # MariaDB has CREATE INDEX IF NOT EXISTS; a plain mysql:// URL may be MySQL 8, which has not.
         self.url = url
+        self.errors = (pymysql.Error,)
         self.timeout = timeout
         self.name = throwaway_name()
         self.created = False
@@ -108,6 +109,9 @@ class MariaDBEngine(Engine):
                     cur.execute(f"DROP DATABASE IF EXISTS {name}")
                 except pymysql.Error:
                     continue
+
+    def scrub(self, text: str) -> str:
+        return self.url.scrub(text)
 
     def timed_out(self, exc: BaseException) -> bool:
         """MariaDB's max_statement_time (1969; 1317 "interrupted" for an index build) or MySQL's

@@ -47,6 +47,7 @@ class PostgresEngine(Engine):
         except ImportError:
             raise missing_driver("PostgreSQL", "psycopg") from None
         self.target = resolve_target("postgres")
+        self.errors = (psycopg.Error,)
         self.url = url
         self.timeout = timeout
         self.name = throwaway_name()
@@ -114,6 +115,9 @@ class PostgresEngine(Engine):
                     self.admin.execute(drop)
                 except psycopg.Error:
                     continue
+
+    def scrub(self, text: str) -> str:
+        return self.url.scrub(text)
 
     def timed_out(self, exc: BaseException) -> bool:
         import psycopg

@@ -69,7 +69,10 @@ def verify(
     if not timeout > 0:
         raise AdvisorError("--timeout must be a positive number of seconds")
     with interruptible(), open_engine(url, timeout) as db:
-        return verify_on(db, spec, rows, progress, full_scale)
+        try:
+            return verify_on(db, spec, rows, progress, full_scale)
+        except db.errors as exc:  # the server went away, a catalog update failed...
+            raise AdvisorError(f"--db: {db.target.label} failed: {db.scrub(_first_line(exc))}") from None
 
 
 def verify_on(

@@ -34,6 +34,7 @@ class SqliteEngine(Engine):
 
     def __init__(self, timeout: float = DEFAULT_TIMEOUT) -> None:
         self.target = resolve_target("sqlite")
+        self.errors = (sqlite3.Error,)
         self.timeout = timeout
         self.db = sqlite3.connect(":memory:", isolation_level=None)
         self.db.execute("PRAGMA foreign_keys = OFF")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
 from urllib.parse import quote
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -40,3 +43,17 @@ def test_any_url_is_accepted_or_refused_in_one_line_without_its_password(
     assert secret not in redact(url) and password not in redact(url)
     for spelling in (secret, password):
         assert parsed.scrub(f"driver: {spelling} refused") == "driver: *** refused"
+
+
+def test_a_driver_error_that_escapes_the_run_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The server failing mid-run (here SQLite's ANALYZE, made to fail) is one line, not a traceback."""
+    from advisor.spec.load import load_spec
+    from advisor.verify.run import verify
+    from advisor.verify.sqlite import SqliteEngine
+
+    def broken(self: SqliteEngine, tables: object) -> None:
+        raise sqlite3.OperationalError("disk I/O error\nmore detail")
+
+    monkeypatch.setattr(SqliteEngine, "analyze", broken)
+    with pytest.raises(AdvisorError, match=r"^--db: SQLite failed: disk I/O error$"):
+        verify(load_spec(Path("samples/ecommerce/patterns.yaml")), None, rows=100)
