@@ -163,3 +163,17 @@ def test_no_recommend_format_lets_input_start_a_line(
         _no_line_from_input(out)
         assert out.splitlines() == out.split("\n")[:-1], name
         assert not any(line.lstrip().startswith("::") for line in out.splitlines()), name
+
+
+@settings(max_examples=100, deadline=None)
+@given(pattern=hostile, plan=hostile, file=hostile)
+def test_the_verify_text_report_echoes_names_and_plans_inert(pattern: str, plan: str, file: str) -> None:
+    from advisor.verify.report import TextVerifyFormatter
+    from advisor.verify.result import PatternCheck, RecommendationCheck, Verification
+
+    check = PatternCheck(pattern, False, 10.0, 5.0, plan, plan, note=plan)
+    rec = RecommendationCheck(1, "create", f"t ({pattern})", "ix", (check,))
+    result = Verification(file, "SQLite", "real indexes", "VM steps", 100, {pattern: 100}, (rec,), (plan,))
+    out = TextVerifyFormatter().render(result)
+    _no_line_from_input(out)
+    assert out.splitlines() == out.split("\n")[:-1]
