@@ -117,6 +117,7 @@ def test_nothing_is_written_into_the_specs_migrations_folder(tmp_path: Path) -> 
         ("{tmp}", "is a directory"),
         ("{tmp}/missing/out.txt", "folder does not exist"),
         ("/dev/null", "not a regular file"),
+        ("/sys/advisor-report", "cannot write"),
     ],
 )
 def test_places_it_cannot_write_are_one_line(tmp_path: Path, where: str, reason: str) -> None:
