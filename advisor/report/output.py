@@ -63,12 +63,14 @@ def _json_tail(seal: str, sarif: bool) -> str:
 def sealed(text: str, kind: str, style: str) -> str:
     """``text`` with its seal.
 
-    >>> sealed("a\\n", "recommend-text", "text").splitlines()[-1][:40]
+    >>> sealed("a", "recommend-text", "text").splitlines()[-1][:40]
     'advisor-output v1 recommend-text sha256='
     >>> is_sealed(sealed('{\\n  "version": 1\\n}\\n', "verify-json", "json"))
     True
     """
     how = STYLES[style]
+    if text and not text.endswith("\n") and not how.json:
+        text += "\n"  # the seal is a line of its own
     seal = _seal(kind, text)
     if how.json:
         if not text.endswith("\n}\n"):
