@@ -70,13 +70,24 @@ def _with_settings(spec: Spec) -> Spec:
     return replace(spec, settings=load_settings(find_config(Path.cwd())))
 
 
-def _emit(text: str, output: Path | None, spec_path: Path) -> None:
+def _emit(
+    text: str, output: Path | None, spec_path: Path, kind: str, style: str, also_read: tuple[Path, ...] = ()
+) -> None:
+    """``text`` to standard output, or sealed to ``--output`` (never over a file the spec reads)."""
     if output is None:
         sys.stdout.write(text)
         return
-    from advisor.report.output import write_report
+    from advisor.report.output import spec_inputs, write_output
 
-    write_report(output, text, protected=(spec_path,))
+    write_output(output, text, kind, style, inputs=(*spec_inputs(spec_path), *also_read))
+
+
+def _check_output(output: Path | None, spec_path: Path) -> None:
+    """Refuse a bad ``--output`` before the work rather than after it."""
+    if output is not None:
+        from advisor.report.output import check_output, spec_inputs
+
+        check_output(output, spec_inputs(spec_path))
 
 
 @app.command()
@@ -99,6 +110,7 @@ def recommend(
     ] = 0.01,
 ) -> None:
     """Analyze every pattern and print the explained index plan."""
+    _check_output(output, file)
     from advisor.recommend import recommend as run
     from advisor.report.formats import FORMATTERS, SarifFormatter, TextFormatter
     from advisor.spec.load import load_spec
@@ -116,7 +128,8 @@ def recommend(
         text = SarifFormatter(spec).render(result)
     else:
         text = FORMATTERS[format.value]().render(result)
-    _emit(text, output, file)
+    style = "text" if format is ReportFormat.text else format.value
+    _emit(text, output, file, f"recommend-{format.value}", style, tuple(_samples(sample or []).values()))
 
 
 def _samples(items: list[str]) -> dict[str, Path]:
@@ -158,6 +171,7 @@ def ddl(
 ) -> None:
     """Print DDL: the full schema (tables in dependency order, existing and recommended indexes), or
     with --changes-only a migration of the recommended changes."""
+    _check_output(output, file)
     from advisor.emit.changes import planned_changes
     from advisor.emit.migration import ddl_text
     from advisor.emit.target import resolve_target
@@ -169,7 +183,7 @@ def ddl(
     except ValueError as exc:
         raise AdvisorError(f"--dialect: {exc}") from None
     _, changes = planned_changes(spec)
-    _emit(ddl_text(spec, changes, target, changes_only, not no_concurrently), output, file)
+    _emit(ddl_text(spec, changes, target, changes_only, not no_concurrently), output, file, "ddl", "sql")
 
 
 class VerifyFormat(StrEnum):
@@ -204,9 +218,18 @@ def verify(
             "with --loaded-scale, the figures are at the scale of the rows loaded.",
         ),
     ] = True,
+    timeout: Annotated[
+        float,
+        typer.Option(
+            "--timeout",
+            help="Seconds any one statement (an EXPLAIN, a batch of rows, an index build) may run; "
+            "a pattern whose EXPLAIN takes longer is reported as timed out.",
+        ),
+    ] = 60.0,
 ) -> None:
     """Check the recommended indexes against a real planner: load synthetic rows from the stats,
     EXPLAIN every pattern before and after; exit 1 if the planner ignores a recommendation."""
+    _check_output(output, file)
     from contextlib import nullcontext
 
     from advisor.spec.load import load_spec
@@ -220,9 +243,15 @@ def verify(
         bar: BarProgress | None = BarProgress()
     else:
         bar = None
-    with bar if bar is not None else nullcontext():
-        result = run(spec, db, rows, bar, full_scale)
-    _emit(FORMATTERS[format.value]().render(result), output, file)
+    from advisor.verify.engine import SignalledError
+
+    try:
+        with bar if bar is not None else nullcontext():
+            result = run(spec, db, rows, bar, full_scale, timeout)
+    except SignalledError as exc:
+        sys.stderr.write(f"advisor: {exc}; the throwaway database was dropped\n")
+        raise typer.Exit(exc.code) from None
+    _emit(FORMATTERS[format.value]().render(result), output, file, f"verify-{format.value}", format.value)
     if not result.ok:
         raise typer.Exit(1)
 
@@ -348,5 +377,7 @@ def main() -> None:
     try:
         app()
     except AdvisorError as exc:
-        sys.stderr.write(f"advisor: error: {exc}\n")
+        from advisor.report.inert import inert
+
+        sys.stderr.write(f"advisor: error: {inert(str(exc))}\n")
         sys.exit(EXIT_INPUT)

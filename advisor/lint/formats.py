@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from advisor.catalog.model import Severity
 from advisor.lint.engine import LintFinding
+from advisor.report.inert import inert, no_commands, shown_path
 from advisor.report.sarif import LEVELS, SarifResult, fingerprint, sarif_log
 
 
@@ -46,8 +47,8 @@ class TextFormatter(Formatter):
             severity = f.severity.value
             if self.color:
                 severity = f"{self._STYLE[f.severity]}{severity}\033[0m"
-            lines.append(f"{f.file}:{f.line}:{f.column}: {f.rule} {severity}: {f.message}")
-            lines.append(f"  fix: {f.fix}")
+            lines.append(f"{shown_path(f.file)}:{f.line}:{f.column}: {f.rule} {severity}: {inert(f.message)}")
+            lines.append(f"  fix: {inert(f.fix)}")
         noun = "file" if files == 1 else "files"
         if not findings:
             return f"no findings in {files} {noun}\n"
@@ -59,7 +60,7 @@ class TextFormatter(Formatter):
         if infos:
             counts.append(_count(infos, "info"))
         summary = f"{_count(len(findings), 'finding')} ({', '.join(counts)}) in {files} {noun}"
-        return "\n".join([*lines, "", summary]) + "\n"
+        return no_commands("\n".join([*lines, "", summary]) + "\n")
 
 
 class GccFormatter(Formatter):
@@ -70,7 +71,8 @@ class GccFormatter(Formatter):
     def render(self, findings: list[LintFinding], files: int) -> str:
         level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
         return "".join(
-            f"{f.file}:{f.line}:{f.column}: {level[f.severity]}: {f.message} [{f.rule}]\n" for f in findings
+            f"{shown_path(f.file)}:{f.line}:{f.column}: {level[f.severity]}: {inert(f.message)} [{f.rule}]\n"
+            for f in findings
         )
 
 
@@ -171,10 +173,17 @@ def _fingerprint(f: LintFinding) -> str:
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """A workflow command's message, escaped as GitHub's toolkit does (``%``, CR, LF); any other
+    line terminator or control character is shown as its escape."""
+    return inert(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _escape_property(text: str) -> str:
+    """A workflow command's property: the message's escapes plus ``:`` and ``,``.
+
+    >>> _escape_property("a,b:c%\\nd")
+    'a%2Cb%3Ac%25%0Ad'
+    """
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 

@@ -20,6 +20,11 @@ class Source:
     text: str
 
 
+_BLOCK = 4096
+_CONTINUATION = bytes(1 if 0x80 <= byte < 0xC0 else 0 for byte in range(256))
+"""Maps each UTF-8 continuation byte (``10xxxxxx``) to 1 and every other byte to 0."""
+
+
 class Positions:
     """Turns UTF-8 byte offsets (what libpg_query reports) or character offsets into line and column.
 
@@ -40,6 +45,8 @@ class Positions:
             self._char_starts.append(index + 1)
             index = text.find("\n", index + 1)
         self._byte_starts = self._char_starts
+        self._checkpoints: list[int] | None = None
+        self._marks = b""
         if not self.ascii:
             self._byte_starts = [0]
             offset = self.data.find(b"\n")
@@ -54,8 +61,20 @@ class Positions:
         start = self._byte_starts[row]
         if self.ascii:
             return row + 1, offset - start + 1
-        column = len(self.data[start:offset].decode("utf-8", errors="replace")) + 1
-        return row + 1, column
+        return row + 1, self._chars_before(offset) - self._chars_before(start) + 1
+
+    def _chars_before(self, offset: int) -> int:
+        """Characters in the first ``offset`` bytes: bytes less UTF-8 continuation bytes, counted
+        from a checkpoint every ``_BLOCK`` bytes, so a column on a long line costs no more than a
+        block (decoding from the line's start made one long line quadratic)."""
+        if self._checkpoints is None:
+            marks = self.data.translate(_CONTINUATION)
+            counts = [0]
+            for block in range(0, len(marks), _BLOCK):
+                counts.append(counts[-1] + marks.count(1, block, block + _BLOCK))
+            self._marks, self._checkpoints = marks, counts
+        block = offset // _BLOCK
+        return offset - self._checkpoints[block] - self._marks.count(1, block * _BLOCK, offset)
 
     def from_char(self, offset: int) -> tuple[int, int]:
         """Line and column (1-based) of a character offset."""

@@ -9,6 +9,7 @@ from abc import ABC, abstractmethod
 from enum import Enum
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from advisor.report.inert import inert_fields, no_commands
 from advisor.report.result import Recommendation, Result, TableCapacity
 
 if TYPE_CHECKING:
@@ -105,6 +106,7 @@ class MarkdownFormatter(Formatter):
     name = "markdown"
 
     def render(self, result: Result) -> str:
+        result = inert_fields(result)
         lines = [
             f"# Index plan for `{result.file}`",
             "",
@@ -200,7 +202,7 @@ class MarkdownFormatter(Formatter):
                 f"| {c.item} | {CHECK_MARKS[c.status]} {c.status} | {c.detail.replace('|', '/')} | `{c.key}` |"
                 for c in result.checklist
             ]
-        return "\n".join(lines) + "\n"
+        return no_commands("\n".join(lines) + "\n")
 
 
 class TextFormatter(Formatter):
@@ -217,6 +219,7 @@ class TextFormatter(Formatter):
         from rich.markup import escape as e
         from rich.table import Table
 
+        result = inert_fields(result)
         buf = io.StringIO()
         console = Console(
             file=buf,
@@ -296,7 +299,7 @@ class TextFormatter(Formatter):
                 mark = {"ok": "[green]ok[/]", "todo": "[yellow]todo[/]"}.get(c.status, "[red]unknown[/]")
                 pad = " " * (7 - len(c.status))
                 console.print(f"  {mark}{pad} {c.item}: {e(c.detail)} [dim]({e(c.key)})[/]")
-        return buf.getvalue()
+        return no_commands(buf.getvalue())
 
 
 class SarifFormatter(Formatter):

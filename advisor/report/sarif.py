@@ -16,7 +16,6 @@ from advisor import __version__
 from advisor.catalog.model import RuleDoc, Severity
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-_OWN_HEAD = f'{{\n  "$schema": "{SCHEMA}",\n  "version": "2.1.0",'
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 """SARIF's ``level`` for each severity."""
 
@@ -63,18 +62,6 @@ def artifact_uri(path: str, cwd: Path | None = None) -> str:
         except ValueError:
             return file.as_uri()
     return quote(file.as_posix())
-
-
-def is_own_sarif(head: str) -> bool:
-    """Whether a file starting with ``head`` (its first 256 characters) is a log this module wrote:
-    ``--output`` may replace it, but not another tool's SARIF.
-
-    >>> is_own_sarif(sarif_log([])[:256])
-    True
-    >>> is_own_sarif('{"$schema": "https://json.schemastore.org/sarif-2.1.0.json"}')
-    False
-    """
-    return head.startswith(_OWN_HEAD) and '"driver": {\n          "name": "advisor",' in head
 
 
 def sarif_log(results: Sequence[SarifResult], explain: bool = False) -> str:

@@ -66,21 +66,33 @@ def retype_literals(tree: exp.Expr, column: str, numeric: bool) -> exp.Expr | No
         target = node.this
         if not (isinstance(target, exp.Column) and target.name.lower() == column):
             continue
-        values = node.expressions if isinstance(node, exp.In) else [node.expression]
-        for value in values:
-            if not isinstance(value, exp.Literal) or value.is_string == (not numeric):
-                continue
-            if numeric:
-                text = value.this.strip()
-                try:
-                    float(text)
-                except ValueError:
-                    return None  # '42abc' has no number to become
-                value.replace(exp.Literal.number(text))
-            else:
-                value.replace(exp.Literal.string(value.this))
-            changed = True
+        key = "expressions" if isinstance(node, exp.In) else "expression"
+        old = node.expressions if isinstance(node, exp.In) else [node.expression]
+        new = [_retyped(value, numeric) for value in old]
+        if any(value is None for value in new):
+            return None  # '42abc' has no number to become
+        if all(a is b for a, b in zip(old, new, strict=True)):
+            continue
+        # one set for the whole list: replacing members one by one re-parents the list each time,
+        # which is quadratic in the length of an IN list
+        node.set(key, new if key == "expressions" else new[0])
+        changed = True
     return out if changed else None
+
+
+def _retyped(value: exp.Expr, numeric: bool) -> exp.Expr | None:
+    """``value`` as a number (``numeric``) or a string literal; itself when there is nothing to
+    change, None when a string holds no number."""
+    if not isinstance(value, exp.Literal) or value.is_string == (not numeric):
+        return value
+    if not numeric:
+        return exp.Literal.string(value.this)
+    text = value.this.strip()
+    try:
+        float(text)
+    except ValueError:
+        return None
+    return exp.Literal.number(text)
 
 
 def or_to_union(tree: exp.Expr) -> exp.Expr | None:

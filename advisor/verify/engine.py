@@ -4,22 +4,26 @@ from a URL and always drops what it created."""
 
 from __future__ import annotations
 
+import re
 import secrets
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit, urlunsplit
 
 from advisor.emit.names import identifier
 from advisor.emit.target import Target
 from advisor.errors import AdvisorError
+from advisor.verify.url import DbUrl, parse_db_url, redact
 
 if TYPE_CHECKING:
     from advisor.verify.scale import TableScale
 
 SQLITE_MEMORY = "sqlite://"
+DEFAULT_TIMEOUT = 60.0
+"""Seconds any one statement (an EXPLAIN, a batch of rows, an index build) may run."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,17 @@ class Engine(ABC):
     """What ``Explained.cost`` counts, for the report."""
     hypothetical: bool = False
     """What-if indexes are available (HypoPG): nothing is built."""
+    timeout: float = DEFAULT_TIMEOUT
+    errors: tuple[type[Exception], ...] = ()
+    """The driver's error classes: one that escapes the run is reported in one line."""
+
+    def scrub(self, text: str) -> str:
+        """``text`` without the connection's password."""
+        return text
+
+    def timed_out(self, exc: BaseException) -> bool:
+        """Whether ``exc`` is the engine stopping a statement at ``timeout``."""
+        return False
 
     def quote(self, name: str) -> str:
         return identifier(name, self.target.dialect).sql(dialect=self.target.dialect)
@@ -92,54 +107,104 @@ class Engine(ABC):
         """Disconnect and drop the throwaway database."""
 
 
-def redact(url: str) -> str:
-    """``url`` without its password.
+PREFIX = "advisor_verify_"
+_STAMPED = re.compile(r"advisor_verify_(\d{14})_[0-9a-f]+")
+STALE_AFTER = timedelta(days=1)
 
-    >>> redact("postgresql://app:s3cret@db.internal:5432/shop")
-    'postgresql://app:***@db.internal:5432/shop'
+
+def throwaway_name(now: datetime | None = None) -> str:
+    """A database name no one else uses, with its creation time (UTC) so that a later run can
+    tell a stale one: ``advisor_verify_20261204151500_1a2b3c``."""
+    stamp = (now or datetime.now(UTC)).strftime("%Y%m%d%H%M%S")
+    return f"{PREFIX}{stamp}_{secrets.token_hex(3)}"
+
+
+def is_stale(name: str, now: datetime | None = None) -> bool:
+    """A throwaway database created more than a day ago (by a run that could not clean up).
+
+    >>> is_stale("advisor_verify_20000101000000_abcdef"), is_stale(throwaway_name())
+    (True, False)
+    >>> is_stale("advisor_verify_1a2b3c4d"), is_stale("advisor_verify_29991301000000_ab")
+    (False, False)
     """
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    if parts.port:
-        host += f":{parts.port}"
-    netloc = f"{parts.username or ''}:***@{host}"
-    return urlunsplit(parts._replace(netloc=netloc))
+    match = _STAMPED.fullmatch(name)
+    if match is None:
+        return False
+    try:
+        created = datetime.strptime(match.group(1), "%Y%m%d%H%M%S").replace(tzinfo=UTC)
+    except ValueError:
+        return False
+    return (now or datetime.now(UTC)) - created > STALE_AFTER
 
 
-def throwaway_name() -> str:
-    """A database name no one else uses: ``advisor_verify_`` and 8 random hex digits."""
-    return f"advisor_verify_{secrets.token_hex(4)}"
+class SignalledError(BaseException):
+    """SIGINT or SIGTERM arrived: raised where the program is, so that every ``finally`` (the
+    throwaway database's drop first) runs; the exit code is 128 + the signal's number. A
+    ``BaseException``, like ``KeyboardInterrupt``: no ``except Exception`` mistakes it for an
+    engine's error."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(f"interrupted by signal {signum}")
+        self.code = 128 + signum
 
 
 @contextmanager
-def open_engine(url: str | None) -> Iterator[Engine]:
-    """The engine for ``url`` (default: in-memory SQLite) with a throwaway database, dropped after."""
-    url = url or SQLITE_MEMORY
-    scheme = urlsplit(url).scheme.lower()
+def interruptible() -> Iterator[None]:
+    """SIGINT and SIGTERM raise :class:`SignalledError` inside the block (the main thread only)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: object) -> None:
+        raise SignalledError(signum)
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+@contextmanager
+def signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM wait until the block ends: a cleanup is not cut short by a second one."""
+    import signal
+
+    held = {signal.SIGINT, signal.SIGTERM}
+    signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
+
+
+@contextmanager
+def open_engine(url: str | None, timeout: float = DEFAULT_TIMEOUT) -> Iterator[Engine]:
+    """The engine for ``url`` (default: in-memory SQLite) with a throwaway database, dropped after
+    whatever happens (an error, SIGINT, SIGTERM); each statement is bounded by ``timeout`` seconds."""
+    checked = parse_db_url(url or SQLITE_MEMORY)
     engine: Engine
-    if scheme in ("sqlite", ""):
+    if checked.engine == "sqlite":
         from advisor.verify.sqlite import SqliteEngine
 
-        engine = SqliteEngine()
-    elif scheme in ("postgresql", "postgres"):
+        engine = SqliteEngine(timeout)
+    elif checked.engine == "postgres":
         from advisor.verify.postgres import PostgresEngine
 
-        engine = PostgresEngine(url)
-    elif scheme in ("mysql", "mariadb"):
+        engine = PostgresEngine(checked, timeout)
+    else:
         from advisor.verify.mariadb import MariaDBEngine
 
-        engine = MariaDBEngine(url)
-    else:
-        raise AdvisorError(
-            f"--db: unknown database URL scheme {scheme!r} in {redact(url)!r}; "
-            "use sqlite://, postgresql://... or mysql://... (mariadb://...)"
-        )
+        engine = MariaDBEngine(checked, timeout)
     try:
         yield engine
     finally:
-        engine.close()
+        with signals_held():
+            engine.close()
 
 
 def missing_driver(engine: str, module: str) -> AdvisorError:
@@ -148,9 +213,16 @@ def missing_driver(engine: str, module: str) -> AdvisorError:
     )
 
 
-def unreachable(engine: str, url: str, exc: Exception) -> AdvisorError:
-    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return AdvisorError(f"--db: cannot connect to {engine} at {redact(url)}: {reason}")
+def first_line(exc: BaseException) -> str:
+    """An exception's message, first line only (drivers add hints and context below)."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def unreachable(engine: str, url: DbUrl, exc: Exception) -> AdvisorError:
+    return AdvisorError(
+        f"--db: cannot connect to {engine} at {redact(url.url)}: {url.scrub(first_line(exc))}"
+    )
 
 
 def split_sql(text: str, dialect: str) -> list[str]:
@@ -167,9 +239,9 @@ def split_sql(text: str, dialect: str) -> list[str]:
     return [text[chunk[0].start : chunk[-1].end + 1] for chunk in split_statements(tokens)]
 
 
-def no_room(engine: str, url: str, exc: Exception) -> AdvisorError:
-    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+def no_room(engine: str, url: DbUrl, exc: Exception) -> AdvisorError:
     return AdvisorError(
-        f"--db: cannot create a throwaway database on {engine} at {redact(url)}: {reason} "
+        f"--db: cannot create a throwaway database on {engine} at {redact(url.url)}: "
+        f"{url.scrub(first_line(exc))} "
         "(verify needs to create and drop a database or schema of its own)"
     )

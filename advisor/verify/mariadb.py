@@ -3,20 +3,24 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterator, Sequence
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 from advisor.emit.target import resolve_target
 from advisor.verify.engine import (
+    DEFAULT_TIMEOUT,
     Engine,
     Explained,
+    is_stale,
     missing_driver,
     no_room,
+    signals_held,
     throwaway_name,
     unreachable,
 )
+from advisor.verify.url import DbUrl
 
 
 def _tables(node: object) -> Iterator[dict[str, Any]]:
@@ -34,39 +38,87 @@ def _tables(node: object) -> Iterator[dict[str, Any]]:
 class MariaDBEngine(Engine):
     cost_unit = "optimizer cost units (Last_query_cost)"
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: DbUrl, timeout: float = DEFAULT_TIMEOUT) -> None:
         try:
             import pymysql
         except ImportError:
             raise missing_driver("MariaDB/MySQL", "PyMySQL") from None
-        parts = urlsplit(url)
-        self.target = resolve_target("mariadb" if parts.scheme == "mariadb" else "mysql")
+        self.target = resolve_target("mariadb" if url.engine == "mariadb" else "mysql")
         # MariaDB has CREATE INDEX IF NOT EXISTS; a plain mysql:// URL may be MySQL 8, which has not.
+        self.url = url
+        self.errors = (pymysql.Error,)
+        self.timeout = timeout
         self.name = throwaway_name()
+        self.created = False
         try:
-            self.db = pymysql.connect(
-                host=parts.hostname or "127.0.0.1",
-                port=parts.port or 3306,
-                user=unquote(parts.username or "root"),
-                password=unquote(parts.password or ""),
-                autocommit=True,
-                charset="utf8mb4",
-                connect_timeout=5,
-            )
+            self.db = self._connect()
         except pymysql.Error as exc:
             raise unreachable("MariaDB/MySQL", url, exc) from None
+        try:
+            self._open()
+        except BaseException as exc:
+            with signals_held():
+                self.close()
+            if isinstance(exc, pymysql.Error):
+                raise unreachable("MariaDB/MySQL", url, exc) from None
+            raise
+
+    def _connect(self) -> Any:
+        import pymysql
+
+        password = self.url.password or next((v for k, v in self.url.query if k == "password"), "")
+        return pymysql.connect(
+            host=self.url.host or "127.0.0.1",
+            port=self.url.port or 3306,
+            user=self.url.user or "root",
+            password=password,
+            autocommit=True,
+            charset="utf8mb4",
+            connect_timeout=5,
+        )
+
+    def _open(self) -> None:
+        import pymysql
+
         with self.db.cursor() as cur:
+            self._sweep(cur)
             try:
                 cur.execute(f"CREATE DATABASE {self.name} CHARACTER SET utf8mb4")
+                self.created = True
             except pymysql.Error as exc:
-                self.db.close()
-                raise no_room("MariaDB/MySQL", url, exc) from None
+                raise no_room("MariaDB/MySQL", self.url, exc) from None
             cur.execute(f"USE {self.name}")
             cur.execute("SET time_zone = '+00:00'")
             cur.execute("SELECT VERSION()")
             row = cur.fetchone()
-        self.version = str(row[0]) if row else ""
-        self.mariadb = "mariadb" in self.version.lower()
+            self.version = str(row[0]) if row else ""
+            self.mariadb = "mariadb" in self.version.lower()
+            if self.mariadb:  # every statement, in seconds
+                cur.execute(f"SET SESSION max_statement_time = {max(0.001, self.timeout)}")
+            else:  # MySQL bounds SELECTs only, in milliseconds
+                cur.execute(f"SET SESSION max_execution_time = {max(1, round(self.timeout * 1000))}")
+
+    def _sweep(self, cur: Any) -> None:
+        """Drop the throwaway databases of runs more than a day old that could not clean up."""
+        import pymysql
+
+        cur.execute("SHOW DATABASES LIKE 'advisor\\_verify\\_%'")
+        for (name,) in cur.fetchall():
+            if is_stale(str(name)):
+                try:
+                    cur.execute(f"DROP DATABASE IF EXISTS {name}")
+                except pymysql.Error:
+                    continue
+
+    def scrub(self, text: str) -> str:
+        return self.url.scrub(text)
+
+    def timed_out(self, exc: BaseException) -> bool:
+        """MariaDB's max_statement_time (1969; 1317 "interrupted" for an index build) or MySQL's
+        max_execution_time (3024)."""
+        import pymysql
+
+        return isinstance(exc, pymysql.err.OperationalError) and exc.args[:1] in ((1969,), (1317,), (3024,))
 
     def execute(self, sql: str) -> None:
         with self.db.cursor() as cur:
@@ -114,8 +166,22 @@ class MariaDBEngine(Engine):
         return f"{engine} {self.version.split('-')[0]} (throwaway database)"
 
     def close(self) -> None:
+        """Drop the throwaway database; on a fresh connection when the working one is broken (an
+        interrupted load leaves PyMySQL mid-packet: ``InterfaceError (0, '')``)."""
+        import pymysql
+
         try:
-            with self.db.cursor() as cur:
-                cur.execute(f"DROP DATABASE IF EXISTS {self.name}")
+            if self.created:
+                try:
+                    with self.db.cursor() as cur:
+                        cur.execute(f"DROP DATABASE IF EXISTS {self.name}")
+                except pymysql.Error:
+                    fresh = self._connect()
+                    try:
+                        with fresh.cursor() as cur:
+                            cur.execute(f"DROP DATABASE IF EXISTS {self.name}")
+                    finally:
+                        fresh.close()
         finally:
-            self.db.close()
+            with contextlib.suppress(pymysql.Error):
+                self.db.close()

@@ -9,14 +9,18 @@ from typing import Any
 
 from advisor.emit.target import resolve_target
 from advisor.verify.engine import (
+    DEFAULT_TIMEOUT,
     Engine,
     Explained,
+    is_stale,
     missing_driver,
     no_room,
+    signals_held,
     throwaway_name,
     unreachable,
 )
 from advisor.verify.scale import TableScale
+from advisor.verify.url import DbUrl
 
 
 def _walk(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -37,39 +41,88 @@ def _describe(node: dict[str, Any]) -> str:
 class PostgresEngine(Engine):
     cost_unit = "PostgreSQL cost units"
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: DbUrl, timeout: float = DEFAULT_TIMEOUT) -> None:
         try:
             import psycopg
         except ImportError:
             raise missing_driver("PostgreSQL", "psycopg") from None
         self.target = resolve_target("postgres")
+        self.errors = (psycopg.Error,)
         self.url = url
+        self.timeout = timeout
         self.name = throwaway_name()
+        self.schema: str | None = None
+        self.created = False
         try:
-            self.admin = psycopg.connect(url, autocommit=True, connect_timeout=5)
+            self.admin = psycopg.connect(url.url, autocommit=True, connect_timeout=5)
         except psycopg.Error as exc:
             raise unreachable("PostgreSQL", url, exc) from None
-        self.schema: str | None = None
+        self.db = self.admin
+        try:
+            self._sweep()
+            self._open()
+        except BaseException as exc:
+            # whatever failed after the database was made (a second connection, a signal), the
+            # database goes: nothing is left behind
+            with signals_held():
+                self.close()
+            if isinstance(exc, psycopg.Error):
+                raise unreachable("PostgreSQL", url, exc) from None
+            raise
+
+    def _open(self) -> None:
+        import psycopg
+
         try:
             self.admin.execute(f"CREATE DATABASE {self.name}")
+            self.created = True
         except psycopg.errors.InsufficientPrivilege:
             # no CREATEDB: a throwaway schema in the given database instead
             self.schema = self.name
         if self.schema is None:
-            conninfo = psycopg.conninfo.make_conninfo(url, dbname=self.name)
+            conninfo = psycopg.conninfo.make_conninfo(self.url.url, dbname=self.name, connect_timeout=5)
             self.db = psycopg.connect(conninfo, autocommit=True)
         else:
-            self.db = self.admin
             try:
                 self.db.execute(f"CREATE SCHEMA {self.schema}")
+                self.created = True
             except psycopg.Error as exc:
-                self.admin.close()
-                raise no_room("PostgreSQL", url, exc) from None
+                raise no_room("PostgreSQL", self.url, exc) from None
             self.db.execute(f"SET search_path TO {self.schema}")
         # rows carry UTC timestamps; time functions in patterns are fixed to UTC literals as well
         self.db.execute("SET TimeZone = 'UTC'")
+        self.db.execute(f"SET statement_timeout = {max(1, round(self.timeout * 1000))}")
         self.hypothetical = self._hypopg()
         self.hypo_names: dict[str, str] = {}
+
+    def _sweep(self) -> None:
+        """Drop the throwaway databases (or schemas) of runs more than a day old that could not
+        clean up (a killed process, a lost connection); one that is not ours to drop stays."""
+        import psycopg
+
+        rows = self.admin.execute(
+            "SELECT datname FROM pg_database WHERE datname LIKE 'advisor\\_verify\\_%' "
+            "UNION ALL SELECT nspname FROM pg_namespace WHERE nspname LIKE 'advisor\\_verify\\_%'"
+        ).fetchall()
+        for (name,) in rows:
+            if not is_stale(str(name)):
+                continue
+            for drop in (
+                f"DROP DATABASE IF EXISTS {name} WITH (FORCE)",
+                f"DROP SCHEMA IF EXISTS {name} CASCADE",
+            ):
+                try:
+                    self.admin.execute(drop)
+                except psycopg.Error:
+                    continue
+
+    def scrub(self, text: str) -> str:
+        return self.url.scrub(text)
+
+    def timed_out(self, exc: BaseException) -> bool:
+        import psycopg
+
+        return isinstance(exc, psycopg.errors.QueryCanceled)
 
     def _hypopg(self) -> bool:
         """Whether HypoPG can be used: created in the throwaway database, or, in a throwaway
@@ -229,14 +282,23 @@ class PostgresEngine(Engine):
         self.hypothetical = False
 
     def close(self) -> None:
-        if self.schema is not None:
-            try:
-                self.db.execute(f"DROP SCHEMA IF EXISTS {self.schema} CASCADE")
-            finally:
-                self.admin.close()
-            return
-        self.db.close()
+        """Drop what this run made, on a fresh connection if the working one is broken (an
+        interrupted COPY leaves it mid-protocol)."""
+        import psycopg
+
+        if self.db is not self.admin:
+            self.db.close()
+        drop = (
+            f"DROP SCHEMA IF EXISTS {self.schema} CASCADE"
+            if self.schema is not None
+            else f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)"
+        )
         try:
-            self.admin.execute(f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)")
+            if self.created:
+                try:
+                    self.admin.execute(drop)
+                except psycopg.Error:
+                    with psycopg.connect(self.url.url, autocommit=True, connect_timeout=5) as fresh:
+                        fresh.execute(drop)
         finally:
             self.admin.close()

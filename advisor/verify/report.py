@@ -6,6 +6,7 @@ import json
 from dataclasses import asdict
 from typing import Any
 
+from advisor.report.inert import inert_fields, no_commands
 from advisor.verify.result import PatternCheck, RecommendationCheck, Verification
 
 
@@ -44,6 +45,7 @@ def _scale(result: Verification) -> str:
 
 class TextVerifyFormatter(VerifyFormatter):
     def render(self, result: Verification) -> str:
+        result = inert_fields(result)
         loaded = " · ".join(f"{table} {rows:,}" for table, rows in result.rows_loaded.items())
         lines = [
             f"advisor verify {result.file}",
@@ -64,7 +66,7 @@ class TextVerifyFormatter(VerifyFormatter):
             lines.extend(f"  {reason}" for reason in result.skipped)
         lines.append("")
         lines.append(self._verdict(result))
-        return "\n".join(lines) + "\n"
+        return no_commands("\n".join(lines) + "\n")
 
     def _check(self, rec: RecommendationCheck, check: PatternCheck) -> list[str]:
         status = _status(rec, check)

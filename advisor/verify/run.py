@@ -16,7 +16,13 @@ from advisor.errors import AdvisorError
 from advisor.spec.model import Spec
 from advisor.verify.bind import Binder
 from advisor.verify.data import generate, now_utc
-from advisor.verify.engine import Engine, Explained, open_engine
+from advisor.verify.engine import (
+    DEFAULT_TIMEOUT,
+    Engine,
+    Explained,
+    interruptible,
+    open_engine,
+)
 from advisor.verify.result import PatternCheck, RecommendationCheck, Verification
 from advisor.verify.scale import TableScale, full_scale_targets
 
@@ -53,13 +59,21 @@ def verify(
     rows: int = DEFAULT_ROWS,
     progress: Progress | None = None,
     full_scale: bool = True,
+    timeout: float = DEFAULT_TIMEOUT,
 ) -> Verification:
     """Run the recommended changes of ``spec`` past the planner of the engine at ``url``; with
-    ``full_scale`` the planner sees the declared table sizes where the engine allows it."""
+    ``full_scale`` the planner sees the declared table sizes where the engine allows it. Each
+    statement may run ``timeout`` seconds; SIGINT and SIGTERM raise ``SignalledError`` after the
+    throwaway database is dropped."""
     if rows < 1:
         raise AdvisorError("--rows must be at least 1")
-    with open_engine(url) as db:
-        return verify_on(db, spec, rows, progress, full_scale)
+    if not timeout > 0:
+        raise AdvisorError("--timeout must be a positive number of seconds")
+    with interruptible(), open_engine(url, timeout) as db:
+        try:
+            return verify_on(db, spec, rows, progress, full_scale)
+        except db.errors as exc:  # the server went away, a catalog update failed...
+            raise AdvisorError(f"--db: {db.target.label} failed: {db.scrub(_first_line(exc))}") from None
 
 
 def verify_on(
@@ -104,6 +118,7 @@ class _Run:
         """The cost model's share of all-visible pages per table, for the planner at full scale."""
         self.scale: tuple[TableScale, ...] = ()
         self.scaled: tuple[str, ...] = ()
+        self.skipped: list[str] = []
 
     def run(self) -> Verification:
         spec, db = self.spec, self.db
@@ -119,6 +134,8 @@ class _Run:
             try:
                 db.insert(table_data.table.name, table_data.columns, table_data.rows)
             except Exception as exc:
+                if db.timed_out(exc):
+                    raise self._too_slow(f"loading the synthetic rows of {table_data.table.name}") from None
                 raise AdvisorError(
                     f"{self.target.label} refused the synthetic rows for {table_data.table.name}: "
                     f"{_first_line(exc)}"
@@ -130,13 +147,14 @@ class _Run:
         self._analyze(names)
         binder = Binder(spec.dialect, {d.table.name.lower(): d for d in data}, self.now)
         statements, skipped = self._statements(binder)
+        self.skipped = skipped
         before = self._explain_all(statements, "explaining (before)", skipped)
         statements = {name: sql for name, sql in statements.items() if name in before}
         what_if = db.hypothetical
         created = self._apply_changes()
         if not db.hypothetical:
             self._analyze(names)
-        after = self._explain_all(statements, "explaining (after)")
+        after = self._explain_all(statements, "explaining (after)", timeouts=self.skipped)
         checks = tuple(self._check(c, created, before, after) for c in self.changes)
         if what_if and any(c.ignored for c in checks):
             checks = self._confirm_with_real_indexes(checks, statements, before, after, names)
@@ -148,14 +166,25 @@ class _Run:
             self.cap,
             {d.table.name: len(d.rows) for d in data},
             checks,
-            tuple(skipped),
+            tuple(self.skipped),
             full_scale_rows={t.table: t.rows for t in self.scale if t.table in self.scaled},
+        )
+
+    def _too_slow(self, what: str) -> AdvisorError:
+        return AdvisorError(
+            f"{what} on {self.target.label} took longer than --timeout {self.db.timeout:g} s: "
+            "use fewer --rows or a larger --timeout"
         )
 
     def _analyze(self, names: list[str]) -> None:
         """ANALYZE, then (where the engine and role allow) put the declared sizes back in place:
         ANALYZE and index builds write the loaded ones."""
-        self.db.analyze(names)
+        try:
+            self.db.analyze(names)
+        except Exception as exc:
+            if self.db.timed_out(exc):
+                raise self._too_slow("ANALYZE") from None
+            raise
         self.scaled = self.db.full_scale(self.scale)
 
     def _confirm_with_real_indexes(
@@ -173,7 +202,7 @@ class _Run:
         self._reclaim_names()
         created = self._apply_changes()
         self._analyze(names)
-        real = self._explain_all(statements, "explaining (real indexes)")
+        real = self._explain_all(statements, "explaining (real indexes)", timeouts=self.skipped)
         out = []
         for change, check in zip(self.changes, checks, strict=True):
             if not check.ignored:
@@ -203,6 +232,8 @@ class _Run:
         try:
             self.db.execute(sql)
         except Exception as exc:
+            if self.db.timed_out(exc):
+                raise self._too_slow(f"running {sql[:200]!r}") from None
             raise AdvisorError(f"{self.target.label} refused {sql[:200]!r}: {_first_line(exc)}") from None
 
     def _engine_label(self) -> str:
@@ -223,10 +254,16 @@ class _Run:
         return out, skipped
 
     def _explain_all(
-        self, statements: dict[str, str], label: str, skipped: list[str] | None = None
+        self,
+        statements: dict[str, str],
+        label: str,
+        skipped: list[str] | None = None,
+        timeouts: list[str] | None = None,
     ) -> dict[str, Explained]:
         """Each statement's plan. In the first pass (``skipped`` given) a statement the engine
-        cannot run (MySQL's DELETE ... LIMIT on PostgreSQL) is skipped with the reason."""
+        cannot run (MySQL's DELETE ... LIMIT on PostgreSQL) is skipped with the reason; in any
+        pass a statement stopped at ``--timeout`` is left out with "timed out" (in ``timeouts``
+        after the first pass)."""
         self.progress.start(label, len(statements))
         out = {}
         for name, sql in statements.items():
@@ -234,6 +271,14 @@ class _Run:
                 out[name] = self.db.explain(sql)
             except Exception as exc:
                 reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                if self.db.timed_out(exc):
+                    note = f"{name}: timed out on {self.target.label} (longer than --timeout {self.db.timeout:g} s)"
+                    if skipped is None and timeouts is not None:
+                        note += " once the changes were made"
+                    (skipped if skipped is not None else timeouts if timeouts is not None else []).append(
+                        note
+                    )
+                    continue
                 if skipped is not None:
                     skipped.append(f"{name}: {self.target.label} cannot run it as written ({reason})")
                     continue
