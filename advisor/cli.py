@@ -374,6 +374,8 @@ def main() -> None:
 
     # sqlglot logs parser fallbacks as warnings; advisor reports problems itself, once
     logging.getLogger("sqlglot").setLevel(logging.ERROR)
+    from advisor.interrupts import SignalledError
+
     try:
         app()
     except AdvisorError as exc:
@@ -381,3 +383,6 @@ def main() -> None:
 
         sys.stderr.write(f"advisor: error: {inert(str(exc))}\n")
         sys.exit(EXIT_INPUT)
+    except SignalledError as exc:
+        sys.stderr.write(f"advisor: {exc}\n")
+        sys.exit(exc.code)

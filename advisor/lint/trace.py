@@ -10,12 +10,9 @@ at the end, on an error, and on SIGINT, SIGTERM or SIGHUP.
 from __future__ import annotations
 
 import contextlib
-import signal
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 from advisor.errors import AdvisorError, Location
@@ -75,20 +72,36 @@ class Observation:
 
 
 def trace(sources: list[Source], url: str, schema_files: list[Path]) -> list[Observation]:
-    """Run ``schema_files`` then ``sources`` in a throwaway database of the server at ``url``."""
+    """Run ``schema_files`` then ``sources`` in a throwaway database of the server at ``url``;
+    the database is dropped whatever happens (an error, SIGINT, SIGTERM, SIGHUP)."""
+    from advisor.interrupts import interruptible, signals_held
+    from advisor.verify.url import parse_db_url
+
+    try:
+        checked = parse_db_url(url)
+    except AdvisorError as exc:
+        raise AdvisorError(str(exc).replace("--db:", "--trace:", 1)) from None
+    if checked.engine != "postgres":
+        raise AdvisorError(
+            "--trace runs on PostgreSQL only: give a postgresql:// URL", Location(field="--trace")
+        )
     psycopg = _psycopg()
     name = f"advisor_trace_{uuid.uuid4().hex[:12]}"
     try:
         admin = psycopg.connect(url, autocommit=True)
     except psycopg.Error as exc:
-        raise AdvisorError(f"cannot connect: {_first_line(exc)}", Location(field="--trace")) from None
+        message = checked.scrub(_first_line(exc))
+        raise AdvisorError(f"cannot connect: {message}", Location(field="--trace")) from None
     try:
-        with _signals_end_the_run():
+        with interruptible():
             admin.execute(f'CREATE DATABASE "{name}"')
             try:
                 return _run(psycopg, psycopg.conninfo.make_conninfo(url, dbname=name), sources, schema_files)
+            except psycopg.Error as exc:
+                raise AdvisorError(f"--trace: {checked.scrub(_first_line(exc))}") from None
             finally:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                with signals_held():
+                    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
         admin.close()
 
@@ -99,21 +112,6 @@ def _psycopg() -> Any:
     except ImportError:
         raise AdvisorError("--trace needs psycopg: pip install 'advisor[db]'") from None
     return psycopg
-
-
-@contextlib.contextmanager
-def _signals_end_the_run() -> Iterator[None]:
-    """SIGTERM and SIGHUP end the run like Ctrl-C does, so the database is still dropped."""
-
-    def stop(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt(signal.Signals(signum).name)
-
-    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGHUP)}
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
 
 
 def _first_line(exc: BaseException) -> str:

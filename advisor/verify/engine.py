@@ -16,6 +16,9 @@ from typing import TYPE_CHECKING
 from advisor.emit.names import identifier
 from advisor.emit.target import Target
 from advisor.errors import AdvisorError
+from advisor.interrupts import SignalledError as SignalledError
+from advisor.interrupts import interruptible as interruptible
+from advisor.interrupts import signals_held as signals_held
 from advisor.verify.url import DbUrl, parse_db_url, redact
 
 if TYPE_CHECKING:
@@ -135,51 +138,6 @@ def is_stale(name: str, now: datetime | None = None) -> bool:
     except ValueError:
         return False
     return (now or datetime.now(UTC)) - created > STALE_AFTER
-
-
-class SignalledError(BaseException):
-    """SIGINT or SIGTERM arrived: raised where the program is, so that every ``finally`` (the
-    throwaway database's drop first) runs; the exit code is 128 + the signal's number. A
-    ``BaseException``, like ``KeyboardInterrupt``: no ``except Exception`` mistakes it for an
-    engine's error."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(f"interrupted by signal {signum}")
-        self.code = 128 + signum
-
-
-@contextmanager
-def interruptible() -> Iterator[None]:
-    """SIGINT and SIGTERM raise :class:`SignalledError` inside the block (the main thread only)."""
-    import signal
-    import threading
-
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def handler(signum: int, frame: object) -> None:
-        raise SignalledError(signum)
-
-    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield
-    finally:
-        for sig, old in previous.items():
-            signal.signal(sig, old)
-
-
-@contextmanager
-def signals_held() -> Iterator[None]:
-    """SIGINT and SIGTERM wait until the block ends: a cleanup is not cut short by a second one."""
-    import signal
-
-    held = {signal.SIGINT, signal.SIGTERM}
-    signal.pthread_sigmask(signal.SIG_BLOCK, held)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
 
 
 @contextmanager
