@@ -75,6 +75,16 @@ def identifier(name: str, dialect: str) -> exp.Identifier:
     return exp.to_identifier(name.lower() if dialect == "postgres" else name, quoted=True)
 
 
+def table_node(name: str) -> exp.Table:
+    """A table called ``name``, built as an identifier and never parsed as SQL (``exp.to_table``
+    reads ``a;b`` as two statements and stops at a quote), quoted unless a plain word.
+
+    >>> table_node('a"b; DROP TABLE t').sql("postgres"), table_node("orders").sql("postgres")
+    ('"a""b; DROP TABLE t"', 'orders')
+    """
+    return exp.Table(this=exp.to_identifier(name))
+
+
 def table_ref(name: str, dialect: str) -> exp.Table:
     return exp.Table(this=identifier(name, dialect))
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from sqlglot import exp
 
 from advisor.emit.changes import Change
+from advisor.emit.comment import comment
 from advisor.emit.ddl import index_name
 from advisor.emit.indexes import IndexSpec, NameBook, Statement, create_index, drop_index
 from advisor.emit.schema import column_types, create_table, dependency_order
@@ -27,6 +28,8 @@ class Section:
     statements: list[Statement] = field(default_factory=list)
     spaced: bool = False
     """A blank line between statements (each has its own explanation)."""
+    notes: list[str] = field(default_factory=list)
+    """Comment lines under the heading."""
 
 
 @dataclass
@@ -40,16 +43,18 @@ class Script:
         return [s.sql.sql(dialect=self.target.dialect) for sec in self.sections for s in sec.statements]
 
     def render(self) -> str:
-        lines = [f"-- {line}" for line in self.header]
+        """The script; every comment line goes through ``comment``, so no name or literal it
+        echoes can end the line and turn the rest into SQL."""
+        lines = [comment(line) for line in self.header]
         for section in self.sections:
             lines.append("")
-            lines.append(f"-- {section.heading}")
+            lines.extend(comment(line) for line in (section.heading, *section.notes))
             if not section.statements and section.heading != "no changes recommended":
-                lines.append("-- (none)")
+                lines.append(comment("(none)"))
             for number, statement in enumerate(section.statements):
                 if section.spaced and number:
                     lines.append("")
-                lines.extend(f"-- {note}" for note in statement.notes)
+                lines.extend(comment(note) for note in statement.notes)
                 lines.append(statement.sql.sql(dialect=self.target.dialect) + ";")
         return "\n".join(lines) + "\n"
 
@@ -167,8 +172,7 @@ def full_schema(spec: Spec, changes: Sequence[Change], target: Target, concurren
     }
     existing, skipped = existing_index_statements(spec, target, book, concurrently, dropped)
     recommended = change_statements(spec, changes, target, book, concurrently, drops=False)
-    if skipped:
-        existing.heading += "\n-- " + "\n-- ".join(skipped)
+    existing.notes.extend(skipped)
     header = _header(spec, target, "full schema with the recommended indexes", concurrently)
     return Script(target, header, [tables, existing, recommended])
 

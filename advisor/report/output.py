@@ -30,7 +30,16 @@ def _is_own_report(path: Path) -> bool:
 
 
 def write_report(path: Path, text: str, protected: Iterable[Path] = ()) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder and a rename."""
+    """Write ``text`` to ``path`` through a temporary file in the same folder and a rename; any
+    refusal of the file system (``/proc``, a read-only folder, no permission) is one input error."""
+    try:
+        _write(path, text, protected)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise AdvisorError(f"cannot write: {reason}", Location(path, field="--output")) from None
+
+
+def _write(path: Path, text: str, protected: Iterable[Path]) -> None:
     target = path.resolve()
     if any(target == p.resolve() for p in protected):
         raise AdvisorError("refusing to write the report over an input file", Location(path))
@@ -48,6 +57,6 @@ def write_report(path: Path, text: str, protected: Iterable[Path] = ()) -> None:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
         Path(tmp).replace(target)
-    except OSError as exc:
+    except OSError:
         Path(tmp).unlink(missing_ok=True)
-        raise AdvisorError(f"cannot write: {exc.strerror}", Location(path, field="--output")) from None
+        raise
