@@ -112,7 +112,7 @@ def create_table(
             )
             items.append(_named(index.name, unique, target))
     for check in table.checks:
-        condition = exp.CheckColumnConstraint(this=translate(check.sql, source, dialect))
+        condition = exp.CheckColumnConstraint(this=translate(check.sql, source, dialect, "check"))
         items.append(_named(check.name, condition, target) if check.name else condition)
     later: list[exp.Alter] = []
     notes: list[str] = []

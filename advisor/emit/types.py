@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 
@@ -75,12 +74,15 @@ def is_text_like(dtype: exp.DataType) -> bool:
     return dtype.this in _TEXT_LIKE
 
 
-def translate(sql: str, source: str, target: str) -> exp.Expr:
-    """An expression (DEFAULT, CHECK, partial-index predicate) of ``source`` for ``target``."""
+def translate(sql: str, source: str, target: str, kind: str = "where") -> exp.Expr:
+    """An expression (``kind``: DEFAULT, CHECK or partial-index predicate) of ``source`` for
+    ``target``, rebuilt from its tree: text that is not exactly one such expression is refused."""
+    from advisor.spec.expressions import parse_expression
+
     try:
-        return sqlglot.parse_one(sql, read=source)
-    except (ParseError, TokenError) as exc:
-        raise AdvisorError(f"cannot translate {sql!r} to {target}: {exc}") from None
+        return parse_expression(sql, source, kind)
+    except ValueError as exc:
+        raise AdvisorError(f"cannot write the {kind} {sql!r} for {target}: {exc}") from None
 
 
 def default_value(sql: str, source: str, target: str) -> exp.Expr:
@@ -92,7 +94,7 @@ def default_value(sql: str, source: str, target: str) -> exp.Expr:
     >>> default_value("'open'", "mysql", "postgres").sql("postgres")
     "'open'"
     """
-    value = translate(sql, source, target)
+    value = translate(sql, source, target, "default")
     plain = (exp.Literal, exp.Null, exp.Boolean, exp.CurrentTimestamp, exp.CurrentDate, exp.CurrentTime)
     if isinstance(value, exp.Neg) and isinstance(value.this, exp.Literal):
         return value

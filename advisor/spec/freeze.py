@@ -65,6 +65,9 @@ def _freeze_table(
     )
     for unique in table.uniques:
         _names(table, unique.columns, unique.origin, "unique constraint")
+    for check in table.checks:
+        if check.origin is not None and check.origin.file == yaml_path:
+            _names(table, check.columns, check.origin, "the check")
     return Table(
         name=table.name,
         columns=columns,
