@@ -12,7 +12,7 @@ from advisor.emit.changes import Change
 from advisor.emit.comment import comment
 from advisor.emit.ddl import index_name
 from advisor.emit.indexes import IndexSpec, NameBook, Statement, create_index, drop_index
-from advisor.emit.schema import column_types, create_table, dependency_order
+from advisor.emit.schema import column_types, create_table, dependency_order, key_problem, refuse_key
 from advisor.emit.target import Target
 from advisor.spec.model import Spec, Table
 
@@ -95,6 +95,15 @@ def existing_index_statements(
             if index.name.lower() in leave_out:
                 skipped.append(f"{index.name} on {table.name} is left out: {leave_out[index.name.lower()]}")
                 continue
+            refuse_key(
+                table,
+                _built_keys(index.columns, index.include, target),
+                types[table.name.lower()],
+                target,
+                spec.path,
+                index.line,
+                f"indexes.{index.name}",
+            )
             spec_ = IndexSpec(
                 book.claim(index.name, table.name),
                 table.name,
@@ -119,6 +128,14 @@ def change_statements(
         design = change.design
         note = f"#{change.number} {', '.join(change.rules)}: {change.label}"
         if change.action == "create":
+            reason = key_problem(
+                _built_keys(design.columns, design.include, target), types[design.table], target
+            )
+            if reason is not None:
+                section.notes.append(
+                    f"#{change.number} ({change.label}) is left out: {target.label} cannot build it: {reason}"
+                )
+                continue
             spec_ = recommended_index(spec, change, target, book)
             built = create_index(spec_, target, spec.dialect, types[design.table], concurrently)
             section.statements.append(Statement(built.sql, (note, *built.notes)))
@@ -126,6 +143,11 @@ def change_statements(
             built = drop_index(design.name, _display_table(spec, design.table), target, concurrently)
             section.statements.append(Statement(built.sql, (note,)))
     return section
+
+
+def _built_keys(columns: Sequence[str], include: Sequence[str], target: Target) -> list[str]:
+    """The columns an index's B-tree holds: INCLUDE columns too where they become trailing keys."""
+    return [*columns, *([] if target.include else include)]
 
 
 def recommended_index(spec: Spec, change: Change, target: Target, book: NameBook) -> IndexSpec:

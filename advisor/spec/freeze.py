@@ -28,6 +28,10 @@ def freeze_tables(tables: dict[str, TableDraft], yaml_path: Path | None = None) 
     ``line`` fields are lines of ``yaml_path`` (the input file); things defined only by DDL have none.
     """
     references = {key: _resolve_foreign_keys(table, tables) for key, table in tables.items()}
+    for table in tables.values():
+        for fk in table.foreign_keys:
+            if fk.constraint and yaml_path is not None and fk.origin.file == yaml_path:
+                _require_key(fk, tables)
     return tuple(_freeze_table(table, references[key], yaml_path, tables) for key, table in tables.items())
 
 
@@ -204,6 +208,23 @@ def _resolve_foreign_keys(table: TableDraft, tables: dict[str, TableDraft]) -> d
                 )
             out[column] = (fk.target_table, target)
     return out
+
+
+def _require_key(fk: ForeignKeyDraft, tables: dict[str, TableDraft]) -> None:
+    """A FOREIGN KEY must point at the primary key or a unique constraint: every engine refuses
+    (or, SQLite, fails every later write) otherwise."""
+    target = tables[fk.target_table]
+    columns = set(_target_columns(fk, tables))
+    keys = [set(u.columns) for u in target.uniques]
+    if target.primary_key is not None:
+        keys.append(set(target.primary_key.columns))
+    if columns not in keys:
+        shown = ", ".join(target.columns[c].name for c in _target_columns(fk, tables))
+        raise AdvisorError(
+            f"references {target.name}.{shown}, which is neither the primary key nor unique; a "
+            f"foreign key needs one of them (mark it unique: true, or drop the reference)",
+            fk.origin,
+        )
 
 
 def _target_columns(fk: ForeignKeyDraft, tables: dict[str, TableDraft]) -> list[str]:
