@@ -185,7 +185,7 @@ def _header(spec: Spec, target: Target, what: str, concurrently: bool) -> list[s
 
 def full_schema(spec: Spec, changes: Sequence[Change], target: Target, concurrently: bool) -> Script:
     """Tables, the indexes that exist (less those the plan drops), then the recommended ones."""
-    book = NameBook(target)
+    book = NameBook(target, [t.name for t in spec.tables])
     tables = table_statements(spec, target, book)
     dropped = {
         c.design.name.lower(): f"#{c.number} {', '.join(c.rules)} recommends dropping it"
@@ -202,7 +202,7 @@ def full_schema(spec: Spec, changes: Sequence[Change], target: Target, concurren
 def changes_only(spec: Spec, changes: Sequence[Change], target: Target, concurrently: bool) -> Script:
     """A migration of the recommended changes: creates first, then the drops they make redundant,
     so that no query loses its index in between."""
-    book = NameBook(target)
+    book = NameBook(target, [t.name for t in spec.tables])
     for table in spec.tables:
         for index in table.indexes:
             book.claim(index.name, table.name)
