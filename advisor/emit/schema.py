@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlglot import exp
 
-from advisor.emit.names import column_ref, fit_name, identifier, table_ref
+from advisor.emit.names import column_ref, fit_name, identifier, name_problem, table_ref
 from advisor.emit.target import Target
 from advisor.emit.types import (
     default_problem,
@@ -133,6 +133,7 @@ def create_table(
 ) -> TableDDL:
     """CREATE TABLE IF NOT EXISTS for ``table``; ``created`` holds the keys of the tables made before."""
     dialect = target.dialect
+    _check_names(table, target, path)
     types = column_types(table, source, target, path)
     items: list[exp.Expr] = [_column(table, col, types, source, target, path) for col in table.columns]
     for index in table.indexes:
@@ -182,6 +183,16 @@ def create_table(
         exists=True,
     )
     return TableDDL(create, tuple(later), tuple(notes))
+
+
+def _check_names(table: Table, target: Target, path: Path | None) -> None:
+    """A table or column name the engine would refuse (or cut) is an error at its line."""
+    named = [(table.name, table.line, f"tables.{table.name}")]
+    named += [(c.name, c.line, f"tables.{table.name}.columns.{c.name}") for c in table.columns]
+    for name, line, field in named:
+        reason = name_problem(name, target.dialect)
+        if reason is not None:
+            raise AdvisorError(reason, Location(path, line, field) if path else None)
 
 
 def _check_default(table: Table, column: Column, source: str, path: Path | None) -> None:

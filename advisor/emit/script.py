@@ -14,6 +14,8 @@ from advisor.emit.ddl import index_name
 from advisor.emit.indexes import IndexSpec, NameBook, Statement, create_index, drop_index
 from advisor.emit.schema import column_types, create_table, dependency_order, key_problem, refuse_key
 from advisor.emit.target import Target
+from advisor.emit.types import reference_problem
+from advisor.errors import AdvisorError, Location
 from advisor.spec.model import Spec, Table
 
 _CYCLE_NOTE = (
@@ -66,6 +68,7 @@ def _types(spec: Spec, target: Target) -> dict[str, dict[str, exp.DataType]]:
 def table_statements(spec: Spec, target: Target, book: NameBook) -> Section:
     """CREATE TABLE for every table, referenced ones first; cycles closed by ALTER TABLE."""
     section = Section("tables, each after the tables it references")
+    _check_references(spec, target, _types(spec, target))
     later: list[Statement] = []
     created: set[str] = set()
     for table in dependency_order(spec.tables):
@@ -78,6 +81,29 @@ def table_statements(spec: Spec, target: Target, book: NameBook) -> Section:
                 book.claim(index.name, table.name)
     section.statements.extend(later)
     return section
+
+
+def _check_references(spec: Spec, target: Target, types: dict[str, dict[str, exp.DataType]]) -> None:
+    """A foreign key between columns the engine cannot compare is an error at the column's line."""
+    for table in spec.tables:
+        for fk in table.foreign_keys:
+            parent = types.get(fk.ref_table.lower())
+            if not fk.constraint or parent is None:
+                continue
+            for column, referenced in zip(fk.columns, fk.ref_columns, strict=True):
+                child_type = types[table.name.lower()].get(column.lower())
+                parent_type = parent.get(referenced.lower())
+                if child_type is None or parent_type is None:
+                    continue
+                reason = reference_problem(child_type, parent_type, target.dialect)
+                if reason is not None:
+                    col = table.column(column)
+                    where = Location(
+                        spec.path,
+                        col.line if col else table.line,
+                        f"tables.{table.name}.columns.{column}.references",
+                    )
+                    raise AdvisorError(f"cannot reference {fk.ref_table}.{referenced}: {reason}", where)
 
 
 def existing_index_statements(

@@ -479,3 +479,34 @@ def _text_problem(text: str, dtype: exp.DataType) -> str | None:
     if kind == DT.ENUM and text not in enum_texts(dtype):
         return f"{text!r} is not one of the values {', '.join(enum_texts(dtype))}"
     return None
+
+
+_STRINGS = {DT.CHAR, DT.NCHAR, DT.VARCHAR, DT.NVARCHAR}
+_PG_INTEGERS = {DT.SMALLINT, DT.INT, DT.BIGINT}
+
+
+def reference_problem(child: exp.DataType, parent: exp.DataType, target: str) -> str | None:
+    """Why ``target`` refuses a foreign key from a column of type ``child`` to one of ``parent``
+    (both types on ``target``), or ``None``: PostgreSQL needs types it can compare with one B-tree
+    operator family, MySQL the same type (strings may differ in length only); SQLite checks none.
+
+    >>> int_, big = exp.DataType.build("int"), exp.DataType.build("bigint")
+    >>> reference_problem(int_, big, "postgres") is None, reference_problem(int_, big, "mysql")
+    (True, 'MySQL needs both columns of the same type (INT references BIGINT)')
+    """
+    if target not in ("postgres", "mysql"):
+        return None
+    decimal = child.this in (DT.DECIMAL, DT.UDECIMAL)
+    if child.this == parent.this and (
+        target == "postgres" or not decimal or _params(child) == _params(parent)
+    ):
+        return None
+    kinds = {child.this, parent.this}
+    if kinds <= _STRINGS or (
+        target == "postgres" and (kinds <= _PG_INTEGERS or kinds <= _STRINGS | {DT.TEXT})
+    ):
+        return None
+    engine = _LABEL[target]
+    return (
+        f"{engine} needs both columns of the same type ({child.sql(target)} references {parent.sql(target)})"
+    )

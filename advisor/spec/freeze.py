@@ -44,6 +44,11 @@ def _freeze_table(
     """One frozen table, its implied indexes added."""
     if not table.columns:
         raise AdvisorError(f"table {table.name!r} needs at least one column", table.origin)
+    _printable(table.name, "table", table.origin)
+    for column in table.columns.values():
+        _printable(column.name, "column", column.origin)
+    for index in table.indexes.values():
+        _printable(index.name, "index", index.origin)
     display = _display_names(table)
     pk = table.primary_key
     pk_columns = _names(table, pk.columns, pk.origin, "primary key") if pk else ()
@@ -95,6 +100,17 @@ def _freeze_table(
         sensitive=table.sensitive,
         from_ddl=table.from_ddl,
     )
+
+
+def _printable(name: str, what: str, origin: Location) -> None:
+    """A name with a control, format or line-break character is refused: every output that names
+    it (DDL, reports, error messages) would have to carry a line end or an invisible character the
+    input chose, and no engine's users write such names on purpose."""
+    bad = next((ch for ch in name if not (ch.isprintable() or ch == " ")), None)
+    if bad is not None:
+        raise AdvisorError(
+            f"the {what} name {name!r} holds the character {bad!r}; names must be printable", origin
+        )
 
 
 def _foreign_key(table: TableDraft, fk: ForeignKeyDraft, tables: dict[str, TableDraft]) -> ForeignKey:

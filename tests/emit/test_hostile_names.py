@@ -116,17 +116,39 @@ def _spec(tmp_path: Path, table: str, column: str) -> Path:
     return path
 
 
-def test_a_line_end_in_a_name_cannot_end_the_comment_that_echoes_it(tmp_path: Path) -> None:
-    """The recommended index's comment echoes the column name; run as sqlite3 runs a script."""
-    path = _spec(tmp_path, "t", "c\nDROP TABLE precious; --")
+def test_a_line_end_in_a_literal_cannot_end_the_comment_that_echoes_it(tmp_path: Path) -> None:
+    """The partial index's comment echoes the pattern's literal; run as sqlite3 runs a script."""
+    literal = "x\nDROP TABLE precious; --"
+    columns = {
+        "id": {"type": "bigint", "primary_key": True},
+        "c": {"type": "text", "ndv": 50, "frequencies": {literal: 0.01}},
+        "v": {"type": "int", "ndv": 100_000},
+    }
+    sql = "SELECT id FROM t WHERE c = '" + literal + "' AND v = :v"
+    spec = {"dialect": "sqlite", "tables": {"t": {"rows": 1_000_000, "columns": columns}}}
+    spec["patterns"] = [{"name": "p", "sql": sql, "per_sec": 100}]
+    path = tmp_path / "patterns.yaml"
+    path.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
     done = run_advisor("ddl", str(path))
     assert done.returncode == 0, done.stderr
-    assert "-- #1" in done.stdout
+    assert "-- #1 IDX001, PAR001: t (v) WHERE c = 'x\\nDROP TABLE precious; --'" in done.stdout
     db = sqlite3.connect(":memory:")
     db.execute("CREATE TABLE precious (x INT)")
     db.executescript(done.stdout)
     tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert tables == {"precious", "t"}
+
+
+@pytest.mark.parametrize("name", ["c\nDROP TABLE precious; --", "a\rb", "a\u2028b", "a\x00b", "a\u202eb"])
+def test_a_name_with_a_line_end_or_control_character_is_refused_at_its_line(
+    tmp_path: Path, name: str
+) -> None:
+    path = _spec(tmp_path, "t", name)
+    done = run_advisor("ddl", str(path))
+    assert done.returncode == 2 and done.stdout == ""
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1 and "names must be printable" in lines[0], done.stderr
+    assert f"{path}:" in lines[0]
 
 
 @pytest.mark.parametrize("name", ['a"b', "a'b", "a`b", "a;b"])

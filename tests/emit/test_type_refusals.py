@@ -147,3 +147,45 @@ def test_a_foreign_key_to_a_column_that_is_no_key_is_refused(tmp_path: Path) -> 
     spec["tables"]["users"]["columns"]["email"]["unique"] = True  # type: ignore[index]
     path.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
     assert "REFERENCES users (email)" in _ddl(path, "postgres")
+
+
+@pytest.mark.parametrize(
+    ("column", "dialect", "reason"),
+    [
+        ("é" * 32, "postgres", "only 63 bytes"),
+        ("x" * 65, "mysql", "up to 64 characters"),
+        ("total ", "mysql", "ends in a space"),
+    ],
+)
+def test_a_name_the_engine_would_refuse_or_cut_is_refused_at_its_line(
+    tmp_path: Path, column: str, dialect: str, reason: str
+) -> None:
+    path = _write(tmp_path, {"id": {"type": "bigint", "primary_key": True}, column: {"type": "int"}})
+    message = _refusal(path, dialect)
+    assert f"tables.t.columns.{column}: " in message and reason in message
+    assert f"{column} INTEGER" in _ddl(path, "sqlite") or f'"{column}" INTEGER' in _ddl(path, "sqlite")
+
+
+@pytest.mark.parametrize(("child", "dialect"), [("date", "postgres"), ("int", "mysql"), ("text", "postgres")])
+def test_a_foreign_key_between_types_the_engine_cannot_compare_is_refused(
+    tmp_path: Path, child: str, dialect: str
+) -> None:
+    spec = {
+        "tables": {
+            "users": {"columns": {"id": {"type": "bigint", "primary_key": True}}},
+            "orders": {
+                "columns": {"id": {"type": "bigint"}, "user_id": {"type": child, "references": "users.id"}}
+            },
+        }
+    }
+    path = tmp_path / "p.yaml"
+    path.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
+    message = _refusal(path, dialect)
+    assert (
+        f":{_line(path, 'user_id')}: tables.orders.columns.user_id.references: cannot reference users.id"
+        in message
+    )
+    assert "REFERENCES users (id)" in _ddl(path, "sqlite")
+    spec["tables"]["orders"]["columns"]["user_id"]["type"] = "bigint"  # type: ignore[index]
+    path.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
+    assert "REFERENCES users (id)" in _ddl(path, dialect)
