@@ -48,7 +48,13 @@ FITTING = {
     "jsonb": "'{}'", "json": "'{}'", "enum('new','paid','shipped')": "'new'", "year": "2024",
     "money": "0", "uuid": "'00000000-0000-0000-0000-000000000000'", "inet": "'127.0.0.1'",
 }  # fmt: skip
-MISFITS = {"bigint": "'none'", "integer": "'abc'", "boolean": "'yes'", "date": "'today'", "varchar(20)": "'a' || 'b'"}
+MISFITS = {
+    "bigint": "'none'",
+    "integer": "'abc'",
+    "boolean": "'yes'",
+    "date": "'today'",
+    "varchar(20)": "'a' || 'b'",
+}
 WORDS = ["status", "email", "name", "created_at", "amount", "kind", "note", "payload", "ip", "code", "score"]
 
 
@@ -83,7 +89,13 @@ def generate(rng: random.Random, number: int) -> dict[str, Any]:
         if rng.random() < 0.5:
             tables[name]["indexes"] = [{"name": f"ix_{name}_{indexed}", "columns": [indexed]}]
         for column in rng.sample([c for c in columns if c != "id"], min(2, len(columns) - 1)):
-            patterns.append({"name": f"p{len(patterns)}", "sql": f"SELECT id FROM {name} WHERE {column} = :v", "per_sec": 50})
+            patterns.append(
+                {
+                    "name": f"p{len(patterns)}",
+                    "sql": f"SELECT id FROM {name} WHERE {column} = :v",
+                    "per_sec": 50,
+                }
+            )
     return {"dialect": dialect, "tables": tables, "patterns": patterns}
 
 
