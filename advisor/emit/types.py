@@ -215,7 +215,7 @@ def _postgres(dtype: exp.DataType, name: str | None) -> exp.DataType:
     if name is not None:
         return _make(DT.SMALLINT) if name == "year" else _udt(name)
     if kind == DT.SET:
-        raise TypeRefusedError("PostgreSQL has no SET type: use a text[] array or a join table")
+        return exp.DataType(this=DT.TEXT)  # the chosen values, comma-separated as MySQL shows them
     if kind == DT.ENUM:
         return _make(DT.VARCHAR, max([len(v) for v in enum_texts(dtype)] or [1]))
     if kind in _SIGNED:
@@ -284,7 +284,7 @@ def _sqlite(dtype: exp.DataType, name: str | None) -> exp.DataType:
     if name is not None:
         return _make(DT.INT) if name == "year" else _make(DT.TEXT)
     if kind == DT.SET:
-        raise TypeRefusedError("SQLite has no SET type: use a join table")
+        return _make(DT.TEXT)  # the chosen values, comma-separated as MySQL shows them
     if kind in (DT.DECIMAL, DT.UDECIMAL, DT.MONEY):
         # sqlglot writes REAL, a float; NUMERIC affinity keeps exact values (SQLite's own advice)
         params = ", ".join(str(p) for p in _params(dtype))

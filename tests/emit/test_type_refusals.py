@@ -189,3 +189,9 @@ def test_a_foreign_key_between_types_the_engine_cannot_compare_is_refused(
     spec["tables"]["orders"]["columns"]["user_id"]["type"] = "bigint"  # type: ignore[index]
     path.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
     assert "REFERENCES users (id)" in _ddl(path, dialect)
+
+
+@pytest.mark.parametrize("dialect", ["postgres", "sqlite"])
+def test_a_mysql_set_is_text_elsewhere(dialect: str) -> None:
+    assert target_type("set('a','b')", "mysql", dialect).sql(dialect) == "TEXT"
+    assert target_type("set('a','b')", "mysql", "mysql").sql("mysql") == "SET('a', 'b')"
