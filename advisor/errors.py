@@ -24,10 +24,12 @@ class Location:
 
 
 class AdvisorError(Exception):
-    """Bad input: printed as one line ``file:line: field: message`` and exit code 2.
+    r"""Bad input: printed as one line ``file:line: field: message`` and exit code 2.
 
     >>> str(AdvisorError("must be positive", Location(Path("p.yaml"), 3, "tables.users.rows")))
     'p.yaml:3: tables.users.rows: must be positive'
+    >>> str(AdvisorError("is not a column", Location(field="tables.t.columns.a\nb")))
+    'tables.t.columns.a\\nb: is not a column'
     """
 
     def __init__(self, message: str, location: Location | None = None) -> None:
@@ -36,5 +38,8 @@ class AdvisorError(Exception):
         super().__init__(str(self))
 
     def __str__(self) -> str:
+        from advisor.oneline import one_line
+
         where = str(self.location)
-        return f"{where}: {self.message}" if where else self.message
+        # one line whatever names the input holds: the message is echoed to terminals and CI logs
+        return one_line(f"{where}: {self.message}" if where else self.message)

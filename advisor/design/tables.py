@@ -22,6 +22,7 @@ from sqlglot import exp
 
 from advisor.design.decompose import Relation, project, projectable
 from advisor.design.dependencies import Dependency, candidate_keys, ordered
+from advisor.emit.names import table_node
 from advisor.emit.tables import (
     ColumnSpec,
     ForeignKeySpec,
@@ -236,9 +237,7 @@ def migration(
         if set(key) <= set(kept.relation.attributes):
             fk = foreign_key(ForeignKeySpec(key, target, key))
             statements.append(
-                exp.Alter(
-                    this=exp.to_table(name), kind="TABLE", actions=[exp.AddConstraint(expressions=[fk])]
-                )
+                exp.Alter(this=table_node(name), kind="TABLE", actions=[exp.AddConstraint(expressions=[fk])])
             )
     statements += [drop_column(name, c) for c in attributes(table) if c not in kept.relation.attributes]
     return [_display(statement, spec, table) for statement in statements]

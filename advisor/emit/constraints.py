@@ -11,12 +11,13 @@ from sqlglot import exp
 from sqlglot.errors import ParseError
 
 from advisor.emit.ddl import to_sql
+from advisor.emit.names import table_node
 
 _PG = ("postgres", "postgresql")
 
 
 def _alter(table: str, actions: list[exp.Expr], not_valid: bool = False) -> exp.Alter:
-    alter = exp.Alter(this=exp.to_table(table), kind="TABLE", actions=actions)
+    alter = exp.Alter(this=table_node(table), kind="TABLE", actions=actions)
     if not_valid:
         alter.set("not_valid", True)
     return alter
@@ -51,7 +52,7 @@ def add_foreign_key(table: str, name: str, column: str, parent: str, parent_colu
     fk = exp.ForeignKey(
         expressions=[exp.to_identifier(column)],
         reference=exp.Reference(
-            this=exp.Schema(this=exp.to_table(parent), expressions=[exp.to_identifier(parent_column)])
+            this=exp.Schema(this=table_node(parent), expressions=[exp.to_identifier(parent_column)])
         ),
     )
     constraint = exp.Constraint(this=exp.to_identifier(name), expressions=[fk])

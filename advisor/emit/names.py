@@ -75,12 +75,41 @@ def identifier(name: str, dialect: str) -> exp.Identifier:
     return exp.to_identifier(name.lower() if dialect == "postgres" else name, quoted=True)
 
 
+def table_node(name: str) -> exp.Table:
+    """A table called ``name``, built as an identifier and never parsed as SQL (``exp.to_table``
+    reads ``a;b`` as two statements and stops at a quote), quoted unless a plain word.
+
+    >>> table_node('a"b; DROP TABLE t').sql("postgres"), table_node("orders").sql("postgres")
+    ('"a""b; DROP TABLE t"', 'orders')
+    """
+    return exp.Table(this=exp.to_identifier(name))
+
+
 def table_ref(name: str, dialect: str) -> exp.Table:
     return exp.Table(this=identifier(name, dialect))
 
 
 def column_ref(name: str, dialect: str) -> exp.Column:
     return exp.Column(this=identifier(name, dialect))
+
+
+def name_problem(name: str, dialect: str) -> str | None:
+    """Why the engine would refuse (or, PostgreSQL, silently cut) ``name`` as a table or column
+    name, or ``None``. Generated names (indexes, constraints) are fitted instead.
+
+    >>> name_problem("x" * 64, "postgres"), name_problem("total ", "mysql"), name_problem("total ", "sqlite")
+    ('PostgreSQL keeps only 63 bytes of a name (this one has 64)', 'MySQL refuses a name that ends in a space', None)
+    """
+    if dialect == "postgres" and len(name.encode()) > 63:
+        return f"PostgreSQL keeps only 63 bytes of a name (this one has {len(name.encode())})"
+    if dialect == "mysql":
+        if len(name) > 64:
+            return f"MySQL takes names of up to 64 characters (this one has {len(name)})"
+        if name.endswith(" "):
+            return "MySQL refuses a name that ends in a space"
+        if any(ord(ch) > 0xFFFF for ch in name):
+            return "MySQL takes no character beyond U+FFFF in a name"
+    return None
 
 
 def fit_name(name: str, limit: int, salt: str = "", force_hash: bool = False) -> str:

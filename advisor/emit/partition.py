@@ -17,6 +17,7 @@ from sqlglot.errors import ParseError
 
 from advisor.cost.design import IndexDesign
 from advisor.emit.ddl import create_index, to_sql
+from advisor.emit.names import table_node
 from advisor.spec.model import Table
 
 
@@ -131,7 +132,7 @@ def _mysql_key(table: Table, column: str) -> exp.Alter:
     """Every unique key of a partitioned InnoDB table must contain the partition column."""
     key = exp.PrimaryKey(expressions=[exp.to_identifier(c) for c in (*table.primary_key, column)])
     return exp.Alter(
-        this=exp.to_table(table.name),
+        this=table_node(table.name),
         kind="TABLE",
         actions=[exp.DropPrimaryKey(), exp.AddConstraint(expressions=[key])],
     )
@@ -175,7 +176,7 @@ def _postgres(
         key = list(table.primary_key) + ([column] if column not in table.primary_key else [])
         columns.append(exp.PrimaryKey(expressions=[exp.to_identifier(c) for c in key]))
     create = exp.Create(
-        this=exp.Schema(this=exp.to_table(parent), expressions=columns),
+        this=exp.Schema(this=table_node(parent), expressions=columns),
         kind="TABLE",
         properties=exp.Properties(
             expressions=[
@@ -191,10 +192,10 @@ def _postgres(
         )
         out.append(
             exp.Create(
-                this=exp.to_table(partition_name(table.name, start, period)),
+                this=table_node(partition_name(table.name, start, period)),
                 kind="TABLE",
                 properties=exp.Properties(
-                    expressions=[exp.PartitionedOfProperty(this=exp.to_table(parent), expression=spec)]
+                    expressions=[exp.PartitionedOfProperty(this=table_node(parent), expression=spec)]
                 ),
             )
         )
@@ -227,4 +228,4 @@ def _mysql(table: Table, column: str, period: Period, parts: list[tuple[date, da
         partition_expressions=[exp.Anonymous(this=func, expressions=[exp.column(column)])],
         create_expressions=ranges,
     )
-    return exp.Alter(this=exp.to_table(table.name), kind="TABLE", actions=[], options=[prop])
+    return exp.Alter(this=table_node(table.name), kind="TABLE", actions=[], options=[prop])

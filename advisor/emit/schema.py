@@ -14,9 +14,19 @@ from pathlib import Path
 
 from sqlglot import exp
 
-from advisor.emit.names import column_ref, fit_name, identifier, table_ref
+from advisor.emit.names import column_ref, fit_name, identifier, name_problem, table_ref
 from advisor.emit.target import Target
-from advisor.emit.types import default_value, is_serial, is_text_like, target_type, translate
+from advisor.emit.types import (
+    default_problem,
+    default_value,
+    enum_values,
+    is_serial,
+    is_text_like,
+    parse_type,
+    target_type,
+    translate,
+    unindexable,
+)
 from advisor.errors import AdvisorError, Location
 from advisor.spec.model import Column, ForeignKey, Table
 
@@ -75,6 +85,32 @@ def column_types(
     return out
 
 
+def key_problem(columns: Sequence[str], types: dict[str, exp.DataType], target: Target) -> str | None:
+    """Why ``target`` cannot build a key or index on ``columns`` (a JSON column, ...), or ``None``."""
+    for name in columns:
+        dtype = types.get(name.lower())
+        reason = unindexable(dtype, target.dialect) if dtype is not None else None
+        if reason is not None:
+            return f"{reason} ({name})"
+    return None
+
+
+def refuse_key(
+    table: Table,
+    columns: Sequence[str],
+    types: dict[str, exp.DataType],
+    target: Target,
+    path: Path | None,
+    line: int | None,
+    what: str,
+) -> None:
+    """An ``AdvisorError`` at ``line`` when ``target`` cannot build this key of ``table``."""
+    reason = key_problem(columns, types, target)
+    if reason is not None:
+        where = Location(path, line or table.line, f"tables.{table.name}.{what}") if path else None
+        raise AdvisorError(f"{target.label} cannot build this key: {reason}", where)
+
+
 def key_columns(columns: Sequence[str], types: dict[str, exp.DataType], target: Target) -> list[exp.Expr]:
     """Key columns; on MySQL a TEXT/BLOB key gets a prefix length that keeps the whole key in
     InnoDB's limit (4 bytes per character in utf8mb4). Columns missing from ``types`` get none."""
@@ -97,8 +133,13 @@ def create_table(
 ) -> TableDDL:
     """CREATE TABLE IF NOT EXISTS for ``table``; ``created`` holds the keys of the tables made before."""
     dialect = target.dialect
+    _check_names(table, target, path)
     types = column_types(table, source, target, path)
-    items: list[exp.Expr] = [_column(table, col, types, source, target) for col in table.columns]
+    items: list[exp.Expr] = [_column(table, col, types, source, target, path) for col in table.columns]
+    for index in table.indexes:
+        if index.origin in ("primary_key", "unique"):
+            what = "primary_key" if index.origin == "primary_key" else f"columns.{index.columns[0]}.unique"
+            refuse_key(table, index.columns, types, target, path, index.line, what)
     if table.primary_key and not _inline_rowid(table, types, target):
         key = exp.PrimaryKey(expressions=key_columns(table.primary_key, types, target))
         pk_name = next((ix.name for ix in table.indexes if ix.origin == "primary_key"), None)
@@ -112,7 +153,7 @@ def create_table(
             )
             items.append(_named(index.name, unique, target))
     for check in table.checks:
-        condition = exp.CheckColumnConstraint(this=translate(check.sql, source, dialect))
+        condition = exp.CheckColumnConstraint(this=translate(check.sql, source, dialect, "check"))
         items.append(_named(check.name, condition, target) if check.name else condition)
     later: list[exp.Alter] = []
     notes: list[str] = []
@@ -142,6 +183,27 @@ def create_table(
         exists=True,
     )
     return TableDDL(create, tuple(later), tuple(notes))
+
+
+def _check_names(table: Table, target: Target, path: Path | None) -> None:
+    """A table or column name the engine would refuse (or cut) is an error at its line."""
+    named = [(table.name, table.line, f"tables.{table.name}")]
+    named += [(c.name, c.line, f"tables.{table.name}.columns.{c.name}") for c in table.columns]
+    for name, line, field in named:
+        reason = name_problem(name, target.dialect)
+        if reason is not None:
+            raise AdvisorError(reason, Location(path, line, field) if path else None)
+
+
+def _check_default(table: Table, column: Column, source: str, path: Path | None) -> None:
+    """A constant DEFAULT that the column's type cannot hold is an error at the column's line:
+    PostgreSQL and MySQL refuse the table, SQLite would store it."""
+    assert column.default is not None
+    value = translate(column.default, source, source, "default")
+    reason = default_problem(value, parse_type(column.type, source), column.nullable)
+    if reason is not None:
+        field = f"tables.{table.name}.columns.{column.name}.default"
+        raise AdvisorError(reason, Location(path, column.line, field) if path else None)
 
 
 def _named(name: str | None, constraint: exp.Expr, target: Target) -> exp.Expr:
@@ -180,7 +242,12 @@ def _identity(table: Table, column: Column, source: str) -> bool:
 
 
 def _column(
-    table: Table, column: Column, types: dict[str, exp.DataType], source: str, target: Target
+    table: Table,
+    column: Column,
+    types: dict[str, exp.DataType],
+    source: str,
+    target: Target,
+    path: Path | None = None,
 ) -> exp.ColumnDef:
     dialect = target.dialect
     dtype = types[column.name.lower()]
@@ -199,10 +266,18 @@ def _column(
             constraints.append(exp.ColumnConstraint(kind=exp.AutoIncrementColumnConstraint()))
         # SQLite: an INTEGER PRIMARY KEY generates its values already.
     if column.default is not None:
-        value = default_value(column.default, source, dialect)
+        _check_default(table, column, source, path)
+        value = default_value(column.default, source, dialect, dtype)
         if dialect == "mysql" and isinstance(value, exp.CurrentTimestamp):
             # MySQL wants the default's fractional-second precision to match the column's.
             precision = dtype.expressions[0] if dtype.expressions else None
             value.set("this", precision.this if isinstance(precision, exp.DataTypeParam) else precision)
         constraints.append(exp.ColumnConstraint(kind=exp.DefaultColumnConstraint(this=value)))
+    values = enum_values(column.type, source)
+    if values and dialect != "mysql":
+        # an ENUM elsewhere is text that a CHECK keeps to its values
+        allowed = exp.In(
+            this=column_ref(column.name, dialect), expressions=[exp.Literal.string(v) for v in values]
+        )
+        constraints.append(exp.ColumnConstraint(kind=exp.CheckColumnConstraint(this=allowed)))
     return exp.ColumnDef(this=identifier(column.name, dialect), kind=dtype, constraints=constraints)

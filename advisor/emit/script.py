@@ -9,10 +9,13 @@ from dataclasses import dataclass, field
 from sqlglot import exp
 
 from advisor.emit.changes import Change
+from advisor.emit.comment import comment
 from advisor.emit.ddl import index_name
 from advisor.emit.indexes import IndexSpec, NameBook, Statement, create_index, drop_index
-from advisor.emit.schema import column_types, create_table, dependency_order
+from advisor.emit.schema import column_types, create_table, dependency_order, key_problem, refuse_key
 from advisor.emit.target import Target
+from advisor.emit.types import reference_problem
+from advisor.errors import AdvisorError, Location
 from advisor.spec.model import Spec, Table
 
 _CYCLE_NOTE = (
@@ -27,6 +30,8 @@ class Section:
     statements: list[Statement] = field(default_factory=list)
     spaced: bool = False
     """A blank line between statements (each has its own explanation)."""
+    notes: list[str] = field(default_factory=list)
+    """Comment lines under the heading."""
 
 
 @dataclass
@@ -40,16 +45,18 @@ class Script:
         return [s.sql.sql(dialect=self.target.dialect) for sec in self.sections for s in sec.statements]
 
     def render(self) -> str:
-        lines = [f"-- {line}" for line in self.header]
+        """The script; every comment line goes through ``comment``, so no name or literal it
+        echoes can end the line and turn the rest into SQL."""
+        lines = [comment(line) for line in self.header]
         for section in self.sections:
             lines.append("")
-            lines.append(f"-- {section.heading}")
+            lines.extend(comment(line) for line in (section.heading, *section.notes))
             if not section.statements and section.heading != "no changes recommended":
-                lines.append("-- (none)")
+                lines.append(comment("(none)"))
             for number, statement in enumerate(section.statements):
                 if section.spaced and number:
                     lines.append("")
-                lines.extend(f"-- {note}" for note in statement.notes)
+                lines.extend(comment(note) for note in statement.notes)
                 lines.append(statement.sql.sql(dialect=self.target.dialect) + ";")
         return "\n".join(lines) + "\n"
 
@@ -61,6 +68,7 @@ def _types(spec: Spec, target: Target) -> dict[str, dict[str, exp.DataType]]:
 def table_statements(spec: Spec, target: Target, book: NameBook) -> Section:
     """CREATE TABLE for every table, referenced ones first; cycles closed by ALTER TABLE."""
     section = Section("tables, each after the tables it references")
+    _check_references(spec, target, _types(spec, target))
     later: list[Statement] = []
     created: set[str] = set()
     for table in dependency_order(spec.tables):
@@ -73,6 +81,29 @@ def table_statements(spec: Spec, target: Target, book: NameBook) -> Section:
                 book.claim(index.name, table.name)
     section.statements.extend(later)
     return section
+
+
+def _check_references(spec: Spec, target: Target, types: dict[str, dict[str, exp.DataType]]) -> None:
+    """A foreign key between columns the engine cannot compare is an error at the column's line."""
+    for table in spec.tables:
+        for fk in table.foreign_keys:
+            parent = types.get(fk.ref_table.lower())
+            if not fk.constraint or parent is None:
+                continue
+            for column, referenced in zip(fk.columns, fk.ref_columns, strict=True):
+                child_type = types[table.name.lower()].get(column.lower())
+                parent_type = parent.get(referenced.lower())
+                if child_type is None or parent_type is None:
+                    continue
+                reason = reference_problem(child_type, parent_type, target.dialect)
+                if reason is not None:
+                    col = table.column(column)
+                    where = Location(
+                        spec.path,
+                        col.line if col else table.line,
+                        f"tables.{table.name}.columns.{column}.references",
+                    )
+                    raise AdvisorError(f"cannot reference {fk.ref_table}.{referenced}: {reason}", where)
 
 
 def existing_index_statements(
@@ -90,6 +121,15 @@ def existing_index_statements(
             if index.name.lower() in leave_out:
                 skipped.append(f"{index.name} on {table.name} is left out: {leave_out[index.name.lower()]}")
                 continue
+            refuse_key(
+                table,
+                _built_keys(index.columns, index.include, target),
+                types[table.name.lower()],
+                target,
+                spec.path,
+                index.line,
+                f"indexes.{index.name}",
+            )
             spec_ = IndexSpec(
                 book.claim(index.name, table.name),
                 table.name,
@@ -114,6 +154,14 @@ def change_statements(
         design = change.design
         note = f"#{change.number} {', '.join(change.rules)}: {change.label}"
         if change.action == "create":
+            reason = key_problem(
+                _built_keys(design.columns, design.include, target), types[design.table], target
+            )
+            if reason is not None:
+                section.notes.append(
+                    f"#{change.number} ({change.label}) is left out: {target.label} cannot build it: {reason}"
+                )
+                continue
             spec_ = recommended_index(spec, change, target, book)
             built = create_index(spec_, target, spec.dialect, types[design.table], concurrently)
             section.statements.append(Statement(built.sql, (note, *built.notes)))
@@ -121,6 +169,11 @@ def change_statements(
             built = drop_index(design.name, _display_table(spec, design.table), target, concurrently)
             section.statements.append(Statement(built.sql, (note,)))
     return section
+
+
+def _built_keys(columns: Sequence[str], include: Sequence[str], target: Target) -> list[str]:
+    """The columns an index's B-tree holds: INCLUDE columns too where they become trailing keys."""
+    return [*columns, *([] if target.include else include)]
 
 
 def recommended_index(spec: Spec, change: Change, target: Target, book: NameBook) -> IndexSpec:
@@ -158,7 +211,7 @@ def _header(spec: Spec, target: Target, what: str, concurrently: bool) -> list[s
 
 def full_schema(spec: Spec, changes: Sequence[Change], target: Target, concurrently: bool) -> Script:
     """Tables, the indexes that exist (less those the plan drops), then the recommended ones."""
-    book = NameBook(target)
+    book = NameBook(target, [t.name for t in spec.tables])
     tables = table_statements(spec, target, book)
     dropped = {
         c.design.name.lower(): f"#{c.number} {', '.join(c.rules)} recommends dropping it"
@@ -167,8 +220,7 @@ def full_schema(spec: Spec, changes: Sequence[Change], target: Target, concurren
     }
     existing, skipped = existing_index_statements(spec, target, book, concurrently, dropped)
     recommended = change_statements(spec, changes, target, book, concurrently, drops=False)
-    if skipped:
-        existing.heading += "\n-- " + "\n-- ".join(skipped)
+    existing.notes.extend(skipped)
     header = _header(spec, target, "full schema with the recommended indexes", concurrently)
     return Script(target, header, [tables, existing, recommended])
 
@@ -176,7 +228,7 @@ def full_schema(spec: Spec, changes: Sequence[Change], target: Target, concurren
 def changes_only(spec: Spec, changes: Sequence[Change], target: Target, concurrently: bool) -> Script:
     """A migration of the recommended changes: creates first, then the drops they make redundant,
     so that no query loses its index in between."""
-    book = NameBook(target)
+    book = NameBook(target, [t.name for t in spec.tables])
     for table in spec.tables:
         for index in table.indexes:
             book.claim(index.name, table.name)

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from sqlglot import exp
 from sqlglot.errors import ParseError
 
+from advisor.emit.names import table_node
+
 
 @dataclass(frozen=True)
 class ColumnSpec:
@@ -72,7 +74,7 @@ def foreign_key(fk: ForeignKeySpec) -> exp.ForeignKey:
     return exp.ForeignKey(
         expressions=_identifiers(fk.columns),
         reference=exp.Reference(
-            this=exp.Schema(this=exp.to_table(fk.table), expressions=_identifiers(fk.referenced))
+            this=exp.Schema(this=table_node(fk.table), expressions=_identifiers(fk.referenced))
         ),
     )
 
@@ -87,7 +89,7 @@ def create_table(table: NewTable, dialect: str) -> exp.Create:
         exp.UniqueColumnConstraint(this=exp.Schema(expressions=_identifiers(key))) for key in table.unique
     )
     items.extend(foreign_key(fk) for fk in table.foreign_keys)
-    return exp.Create(this=exp.Schema(this=exp.to_table(table.name), expressions=items), kind="TABLE")
+    return exp.Create(this=exp.Schema(this=table_node(table.name), expressions=items), kind="TABLE")
 
 
 def add_column(table: str, column: ColumnSpec, dialect: str) -> exp.Alter:
@@ -96,7 +98,7 @@ def add_column(table: str, column: ColumnSpec, dialect: str) -> exp.Alter:
     >>> add_column("orders", ColumnSpec("user_email", "varchar(255)"), "mysql").sql("mysql")
     'ALTER TABLE orders ADD COLUMN user_email VARCHAR(255)'
     """
-    return exp.Alter(this=exp.to_table(table), kind="TABLE", actions=[column_def(column, dialect)])
+    return exp.Alter(this=table_node(table), kind="TABLE", actions=[column_def(column, dialect)])
 
 
 def drop_column(table: str, column: str) -> exp.Alter:
@@ -106,7 +108,7 @@ def drop_column(table: str, column: str) -> exp.Alter:
     'ALTER TABLE orders DROP COLUMN user_email'
     """
     return exp.Alter(
-        this=exp.to_table(table),
+        this=table_node(table),
         kind="TABLE",
         actions=[exp.Drop(tables=[exp.column(column)], kind="COLUMN")],
     )

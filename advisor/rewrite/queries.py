@@ -277,7 +277,7 @@ def join_lookup(
     if not isinstance(listing, exp.Select):
         return None
     alias = table if table not in sources(listing) else f"{table}_1"
-    target = exp.to_table(table) if alias == table else exp.alias_(exp.to_table(table), alias, table=True)
+    target = _table(table) if alias == table else exp.alias_(_table(table), alias, table=True)
     # LEFT: a row whose key finds nothing (or is NULL) stays, as it did with one lookup per row.
     on = exp.EQ(this=exp.column(key, table=alias), expression=via.copy())
     out = listing.copy().join(target, on=on, join_type="left")
@@ -327,8 +327,13 @@ def materialize(tree: exp.Expr, name: str) -> exp.Create | None:
     for key in ("order", "limit", "offset"):
         body.set(key, None)
     return exp.Create(
-        this=exp.to_table(name),
+        this=_table(name),
         kind="VIEW",
         expression=body,
         properties=exp.Properties(expressions=[exp.MaterializedProperty()]),
     )
+
+
+def _table(name: str) -> exp.Table:
+    """A table called ``name`` as an identifier (``exp.to_table`` would parse it as SQL)."""
+    return exp.Table(this=exp.to_identifier(name))

@@ -11,6 +11,7 @@ from advisor.cost.design import IndexDesign
 from advisor.cost.select import Plan
 from advisor.emit.constraints import add_check, add_foreign_key, add_primary_key, set_column
 from advisor.emit.ddl import create_index, to_sql
+from advisor.emit.names import table_node
 from advisor.rules.base import Finding, design_rule
 from advisor.rules.context import Context
 from advisor.rules.traffic import is_time_type
@@ -503,6 +504,6 @@ def _audit_table(ctx: Context, table: Table) -> str:
         exp.PrimaryKey(expressions=[exp.to_identifier("audit_id")]),
     ]
     create = exp.Create(
-        this=exp.Schema(this=exp.to_table(f"{table.name}_audit"), expressions=columns), kind="TABLE"
+        this=exp.Schema(this=table_node(f"{table.name}_audit"), expressions=columns), kind="TABLE"
     )
     return to_sql(create, dialect)

@@ -16,6 +16,7 @@ from sqlglot import exp
 from advisor.analysis.shape import Predicate, PredicateKind
 from advisor.cost.access import SARGABLE
 from advisor.cost.select import Plan
+from advisor.emit.names import table_node
 from advisor.rewrite.queries import (
     not_exists,
     or_to_union,
@@ -163,7 +164,7 @@ def _expression_index(ctx: Context, table: str, function: exp.Func) -> str:
     name = "ix_" + "_".join([table, *[c.name.lower() for c in expression.find_all(exp.Column)], "expr"])
     index = exp.Index(
         this=exp.to_identifier(name[:63]),
-        table=exp.to_table(table),
+        table=table_node(table),
         params=exp.IndexParameters(columns=[exp.Ordered(this=exp.Paren(this=expression), nulls_first=False)]),
     )
     create = exp.Create(this=index, kind="INDEX", exists=ctx.spec.dialect != "mysql")
@@ -314,7 +315,7 @@ def _text_search(ctx: Context, table: str, column: str) -> tuple[str | None, str
         extension = exp.Command(this="CREATE", expression="EXTENSION IF NOT EXISTS pg_trgm")
         index = exp.Index(
             this=exp.to_identifier(f"ix_{table}_{column}_trgm"[:63]),
-            table=exp.to_table(table),
+            table=table_node(table),
             params=exp.IndexParameters(
                 using=exp.Var(this="gin"),
                 columns=[
@@ -333,7 +334,7 @@ def _text_search(ctx: Context, table: str, column: str) -> tuple[str | None, str
             this=exp.to_identifier(f"ft_{table}_{column}"), expressions=[exp.column(column)], kind="FULLTEXT"
         )
         alter = exp.Alter(
-            this=exp.to_table(table), kind="TABLE", actions=[exp.AddConstraint(expressions=[constraint])]
+            this=table_node(table), kind="TABLE", actions=[exp.AddConstraint(expressions=[constraint])]
         )
         return (
             render(alter, dialect) + ";",

@@ -38,6 +38,7 @@ from advisor.spec.draft import (
     rename_column_references,
     rename_table_references,
 )
+from advisor.spec.expressions import foreign_part, without_comments
 from advisor.spec.migrations import up_section
 
 _SQLGLOT_LOGGER = logging.getLogger("sqlglot")
@@ -220,13 +221,21 @@ class _Replay:
             elif isinstance(kind, exp.Reference):
                 self._add_foreign_key(table, [key], kind, label, where)
             elif isinstance(kind, exp.DefaultColumnConstraint) and kind.this is not None:
-                column.default = kind.this.sql(dialect=self.dialect)
+                column.default = self._expression(kind.this, "default", where)
             elif isinstance(
                 kind, exp.AutoIncrementColumnConstraint | exp.GeneratedAsIdentityColumnConstraint
             ):
                 column.identity = True
             elif isinstance(kind, exp.CheckColumnConstraint):
                 self._add_check(table, kind, label, where)
+
+    def _expression(self, tree: exp.Expr, kind: str, where: Location) -> str:
+        """A DEFAULT, CHECK or index predicate of the DDL as SQL text, rebuilt from its tree without
+        comments; one holding what no engine takes there (a query, a parameter) is an error."""
+        reason = foreign_part(tree, kind)
+        if reason is not None:
+            raise AdvisorError(f"{kind.upper()} {reason}", where)
+        return without_comments(tree.copy()).sql(dialect=self.dialect)
 
     def _type_text(self, definition: exp.ColumnDef) -> str:
         """The column's type as lower-case SQL of the dialect (``text`` for SQLite's untyped columns)."""
@@ -270,7 +279,7 @@ class _Replay:
         if label:
             table.checks = [c for c in table.checks if (c.name or "").lower() != label.lower()]
         columns = sorted({key_of(c.name) for c in condition.find_all(exp.Column)})
-        table.checks.append(CheckDraft(label, condition.sql(dialect=self.dialect), columns, where))
+        table.checks.append(CheckDraft(label, self._expression(condition, "check", where), columns, where))
 
     def _named_constraint(self, table: TableDraft, item: exp.Constraint, where: Location) -> None:
         """``CONSTRAINT name ...``: the parts get the name."""
@@ -408,7 +417,7 @@ class _Replay:
             keys=keys,
             origin=where,
             include=include,
-            where=predicate.sql(dialect=self.dialect) if predicate is not None else None,
+            where=self._expression(predicate, "where", where) if predicate is not None else None,
             unique=bool(statement.args.get("unique")),
             predicate_columns=sorted({key_of(c.name) for c in predicate.find_all(exp.Column)})
             if predicate
@@ -445,7 +454,7 @@ class _Replay:
             if old and new and key_of(old) in table.columns:
                 self._rename_column(table, old, new)
         elif isinstance(action, exp.AlterColumn):
-            self._alter_column(table, action)
+            self._alter_column(table, action, where)
         elif isinstance(action, exp.ModifyColumn):
             self._modify_column(table, action, where)
         return table
@@ -503,7 +512,7 @@ class _Replay:
         rename_table_references(self.tables, old_key, table.key)
         return table
 
-    def _alter_column(self, table: TableDraft, action: exp.AlterColumn) -> None:
+    def _alter_column(self, table: TableDraft, action: exp.AlterColumn, where: Location) -> None:
         """ALTER COLUMN ... TYPE / SET NOT NULL / DROP NOT NULL."""
         column = table.columns.get(key_of(action.name))
         if column is None:
@@ -515,7 +524,7 @@ class _Replay:
             column.nullable = bool(action.args.get("allow_null"))
         default = action.args.get("default")
         if isinstance(default, exp.Expr):
-            column.default = default.sql(dialect=self.dialect)
+            column.default = self._expression(default, "default", where)
         elif action.args.get("drop") and dtype is None:
             column.default = None
 
@@ -538,7 +547,9 @@ class _Replay:
         )
         kinds = [c.args.get("kind") for c in definition.constraints]
         default = next((k.this for k in kinds if isinstance(k, exp.DefaultColumnConstraint)), None)
-        column.default = default.sql(dialect=self.dialect) if isinstance(default, exp.Expr) else None
+        column.default = (
+            self._expression(default, "default", where) if isinstance(default, exp.Expr) else None
+        )
         column.identity = any(isinstance(k, exp.AutoIncrementColumnConstraint) for k in kinds)
 
     def _alter_index(self, statement: exp.Alter) -> None:

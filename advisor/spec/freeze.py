@@ -28,6 +28,10 @@ def freeze_tables(tables: dict[str, TableDraft], yaml_path: Path | None = None) 
     ``line`` fields are lines of ``yaml_path`` (the input file); things defined only by DDL have none.
     """
     references = {key: _resolve_foreign_keys(table, tables) for key, table in tables.items()}
+    for table in tables.values():
+        for fk in table.foreign_keys:
+            if fk.constraint and yaml_path is not None and fk.origin.file == yaml_path:
+                _require_key(fk, tables)
     return tuple(
         _freeze_table(table, references[key], yaml_path, tables, _hierarchy(key, table, references))
         for key, table in tables.items()
@@ -63,6 +67,11 @@ def _freeze_table(
     """One frozen table, its implied indexes added."""
     if not table.columns:
         raise AdvisorError(f"table {table.name!r} needs at least one column", table.origin)
+    _printable(table.name, "table", table.origin)
+    for column in table.columns.values():
+        _printable(column.name, "column", column.origin)
+    for index in table.indexes.values():
+        _printable(index.name, "index", index.origin)
     display = _display_names(table)
     pk = table.primary_key
     pk_columns = _names(table, pk.columns, pk.origin, "primary key") if pk else ()
@@ -91,6 +100,9 @@ def _freeze_table(
     )
     for unique in table.uniques:
         _names(table, unique.columns, unique.origin, "unique constraint")
+    for check in table.checks:
+        if check.origin is not None and check.origin.file == yaml_path:
+            _names(table, check.columns, check.origin, "the check")
     return Table(
         name=table.name,
         columns=columns,
@@ -125,6 +137,17 @@ def _referenced_ndv(tables: dict[str, TableDraft], target: tuple[str, str] | Non
     parent = tables[target[0]]
     bounds = [n for n in (parent.rows, parent.columns[target[1]].ndv) if n is not None]
     return max(1, min(bounds)) if bounds else None
+
+
+def _printable(name: str, what: str, origin: Location) -> None:
+    """A name with a control, format or line-break character is refused: every output that names
+    it (DDL, reports, error messages) would have to carry a line end or an invisible character the
+    input chose, and no engine's users write such names on purpose."""
+    bad = next((ch for ch in name if not (ch.isprintable() or ch == " ")), None)
+    if bad is not None:
+        raise AdvisorError(
+            f"the {what} name {name!r} holds the character {bad!r}; names must be printable", origin
+        )
 
 
 def _foreign_key(table: TableDraft, fk: ForeignKeyDraft, tables: dict[str, TableDraft]) -> ForeignKey:
@@ -239,6 +262,23 @@ def _resolve_foreign_keys(table: TableDraft, tables: dict[str, TableDraft]) -> d
                 )
             out[column] = (fk.target_table, target)
     return out
+
+
+def _require_key(fk: ForeignKeyDraft, tables: dict[str, TableDraft]) -> None:
+    """A FOREIGN KEY must point at the primary key or a unique constraint: every engine refuses
+    (or, SQLite, fails every later write) otherwise."""
+    target = tables[fk.target_table]
+    columns = set(_target_columns(fk, tables))
+    keys = [set(u.columns) for u in target.uniques]
+    if target.primary_key is not None:
+        keys.append(set(target.primary_key.columns))
+    if columns not in keys:
+        shown = ", ".join(target.columns[c].name for c in _target_columns(fk, tables))
+        raise AdvisorError(
+            f"references {target.name}.{shown}, which is neither the primary key nor unique; a "
+            f"foreign key needs one of them (mark it unique: true, or drop the reference)",
+            fk.origin,
+        )
 
 
 def _target_columns(fk: ForeignKeyDraft, tables: dict[str, TableDraft]) -> list[str]:

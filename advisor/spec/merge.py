@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import sqlglot
 from sqlglot import exp
-from sqlglot.errors import ParseError, TokenError
 
 from advisor.errors import AdvisorError, Location
 from advisor.spec.draft import (
@@ -24,6 +22,7 @@ from advisor.spec.draft import (
     default_constraint_name,
     key_of,
 )
+from advisor.spec.expressions import parse_expression
 from advisor.spec.input import ColumnIn, IndexIn, TableIn
 from advisor.spec.yamlsource import LineDict, PathPart, format_path, line_at
 
@@ -162,9 +161,11 @@ class TableMerger:
         if given.references is not None:
             self._apply_reference(table, key, path, given.references)
         if given.default is not None:
-            column.default = self._expression(given.default, (*path, "default")).sql(dialect=self.dialect)
+            column.default = self._expression(given.default, (*path, "default"), "default").sql(
+                dialect=self.dialect
+            )
         if given.check is not None:
-            condition = self._expression(given.check, (*path, "check"))
+            condition = self._expression(given.check, (*path, "check"), "check")
             columns = sorted({key_of(c.name) for c in condition.find_all(exp.Column)})
             table.checks.append(
                 CheckDraft(None, condition.sql(dialect=self.dialect), columns, self.at(*path, "check"))
@@ -172,19 +173,18 @@ class TableMerger:
         if given.on_delete is not None or given.on_update is not None:
             self._apply_actions(table, key, path, given)
 
-    def _expression(self, value: str | int | float | bool, path: tuple[PathPart, ...]) -> exp.Expr:
-        """A SQL expression of the file's dialect given in YAML; one that does not parse is an error."""
+    def _expression(self, value: str | int | float | bool, path: tuple[PathPart, ...], kind: str) -> exp.Expr:
+        """A SQL expression of the file's dialect given in YAML: exactly one ``kind`` expression
+        (``advisor.spec.expressions``), or an error at its line."""
         if isinstance(value, bool):
             return exp.Boolean(this=value)
         if isinstance(value, int | float):
             return exp.Literal.number(value)
         try:
-            return sqlglot.parse_one(value, read=self.dialect)
-        except (ParseError, TokenError) as exc:
-            detail = exc.errors[0].get("description") if isinstance(exc, ParseError) and exc.errors else exc
-            raise AdvisorError(
-                f"not a SQL expression ({detail}); quote strings: \"'text'\"", self.at(*path)
-            ) from None
+            return parse_expression(value, self.dialect, kind)
+        except ValueError as exc:
+            hint = "; quote strings: \"'text'\"" if kind == "default" and str(exc).startswith("not") else ""
+            raise AdvisorError(f"{exc}{hint}", self.at(*path)) from None
 
     def _apply_actions(
         self, table: TableDraft, key: str, path: tuple[PathPart, ...], given: ColumnIn
@@ -316,6 +316,12 @@ class TableMerger:
         keys = self._require_columns(table, (*path, "columns"), [k.column for k in given.columns])
         include = self._require_columns(table, (*path, "include"), given.include or [])
         name = given.name or table.fresh_index_name("_".join([table.key, *keys, "idx"]))
+        where = self._expression(given.where, (*path, "where"), "where") if given.where is not None else None
+        for column in where.find_all(exp.Column) if where is not None else ():
+            if key_of(column.name) not in table.columns:
+                raise AdvisorError(
+                    f"{column.name!r} is not a column of table {table.name!r}", self.at(*path, "where")
+                )
         earlier = [s.name.lower() for s in siblings[: int(path[-1])] if s.name]
         if name.lower() in earlier:
             raise AdvisorError(f"index {name!r} is listed twice", self.at(*path, "name"))
@@ -324,9 +330,10 @@ class TableMerger:
             keys=[(key, k.descending) for key, k in zip(keys, given.columns, strict=True)],
             origin=self.at(*path),
             include=include,
-            where=given.where,
+            where=where.sql(dialect=self.dialect) if where is not None else None,
             unique=given.unique,
             yaml_line=line_at(self.raw, path),
+            predicate_columns=sorted({key_of(c.name) for c in where.find_all(exp.Column)}) if where else [],
         )
 
     def _apply_dependency(self, table: TableDraft, path: tuple[PathPart, ...], text: str) -> None:

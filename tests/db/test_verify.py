@@ -177,15 +177,22 @@ def test_the_engine_refusing_the_schema_is_one_line_naming_the_statement(tmp_pat
         "dialect: postgres\n"
         "tables:\n"
         "  t:\n"
-        "    rows: 1000\n"
+        "    rows: 1000000\n"
         "    columns:\n"
         "      id: { type: bigint, primary_key: true }\n"
-        "      v: { type: mood }\n"  # an enum the input never creates
+        "      v: { type: int, ndv: 1000, default: 'no_such_function()' }\n"  # a function never created
         "patterns:\n"
         "  - { name: q, sql: 'SELECT id FROM t WHERE v = :v', per_sec: 10 }\n"
     )
     done = run_advisor("verify", str(spec), "--db", url)
     assert done.returncode == 2
     assert done.stderr.startswith("advisor: error: PostgreSQL refused 'CREATE TABLE IF NOT EXISTS t (")
-    assert done.stderr.endswith(': type "mood" does not exist\n')
+    assert done.stderr.endswith(": function no_such_function() does not exist\n")
     assert done.stderr.count("\n") == 1
+    # a type the script would not create (an enum of the DDL) is refused before any engine sees it
+    spec.write_text(
+        spec.read_text().replace("{ type: int, ndv: 1000, default: 'no_such_function()' }", "{ type: mood }")
+    )
+    done = run_advisor("verify", str(spec), "--db", url)
+    assert done.returncode == 2 and done.stderr.count("\n") == 1
+    assert "tables.t.columns.v.type: mood is not a built-in type" in done.stderr
