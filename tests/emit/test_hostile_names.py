@@ -131,7 +131,8 @@ def test_a_line_end_in_a_literal_cannot_end_the_comment_that_echoes_it(tmp_path:
     path.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
     done = run_advisor("ddl", str(path))
     assert done.returncode == 0, done.stderr
-    assert "-- #1 IDX001, PAR001: t (v) WHERE c = 'x\\nDROP TABLE precious; --'" in done.stdout
+    comment = next(line for line in done.stdout.splitlines() if line.startswith("-- #1 "))
+    assert "PAR001" in comment and comment.endswith("WHERE c = 'x\\nDROP TABLE precious; --'")
     db = sqlite3.connect(":memory:")
     db.execute("CREATE TABLE precious (x INT)")
     db.executescript(done.stdout)
