@@ -55,10 +55,10 @@ def test_reference_without_stats_has_no_more_values_than_its_parent(tmp_path: Pa
 def test_reference_bound_is_the_parent_columns_ndv(tmp_path: Path) -> None:
     from advisor.cost.selectivity import column_ndv
 
-    text = PROJECTS.replace(
-        "name: { type: text }", "code: { type: text, unique: true }\n      region: { type: text, ndv: 50 }"
-    )
-    text = text.replace("references: projects.project_id", "references: projects.region")
+    # a unique column whose distinct values the statistics give below the table's rows (a
+    # stale count): the bound is the smaller of the two
+    text = PROJECTS.replace("name: { type: text }", "code: { type: text, unique: true, ndv: 50 }")
+    text = text.replace("references: projects.project_id", "references: projects.code")
     spec = _spec(tmp_path, text)
     issues = spec.table("issues")
     assert issues is not None and (column := issues.column("project_id")) is not None
