@@ -71,23 +71,29 @@ def _with_settings(spec: Spec) -> Spec:
 
 
 def _emit(
-    text: str, output: Path | None, spec_path: Path, kind: str, style: str, also_read: tuple[Path, ...] = ()
+    text: str,
+    output: Path | None,
+    inputs: tuple[Path, ...],
+    kind: str,
+    style: str,
+    also_read: tuple[Path, ...] = (),
 ) -> None:
-    """``text`` to standard output, or sealed to ``--output`` (never over a file the spec reads)."""
+    """``text`` to standard output, or sealed to ``--output`` (never over a file the spec reads:
+    ``inputs``, the spec's own list, so the spec is not read again)."""
     if output is None:
         sys.stdout.write(text)
         return
-    from advisor.report.output import spec_inputs, write_output
+    from advisor.report.output import write_output
 
-    write_output(output, text, kind, style, inputs=(*spec_inputs(spec_path), *also_read))
+    write_output(output, text, kind, style, inputs=(*inputs, *also_read))
 
 
-def _check_output(output: Path | None, spec_path: Path) -> None:
-    """Refuse a bad ``--output`` before the work rather than after it."""
+def _check_output(output: Path | None, inputs: tuple[Path, ...]) -> None:
+    """Refuse a bad ``--output`` once the spec is loaded, before the work rather than after it."""
     if output is not None:
-        from advisor.report.output import check_output, spec_inputs
+        from advisor.report.output import check_output
 
-        check_output(output, spec_inputs(spec_path))
+        check_output(output, inputs)
 
 
 @app.command()
@@ -110,12 +116,12 @@ def recommend(
     ] = 0.01,
 ) -> None:
     """Analyze every pattern and print the explained index plan."""
-    _check_output(output, file)
     from advisor.recommend import recommend as run
     from advisor.report.formats import FORMATTERS, SarifFormatter, TextFormatter
     from advisor.spec.load import load_spec
 
     spec = _with_settings(load_spec(file))
+    _check_output(output, spec.inputs)
     if sample:
         from advisor.design.discover import with_samples
 
@@ -129,7 +135,9 @@ def recommend(
     else:
         text = FORMATTERS[format.value]().render(result)
     style = "text" if format is ReportFormat.text else format.value
-    _emit(text, output, file, f"recommend-{format.value}", style, tuple(_samples(sample or []).values()))
+    _emit(
+        text, output, spec.inputs, f"recommend-{format.value}", style, tuple(_samples(sample or []).values())
+    )
 
 
 def _samples(items: list[str]) -> dict[str, Path]:
@@ -171,19 +179,21 @@ def ddl(
 ) -> None:
     """Print DDL: the full schema (tables in dependency order, existing and recommended indexes), or
     with --changes-only a migration of the recommended changes."""
-    _check_output(output, file)
     from advisor.emit.changes import planned_changes
     from advisor.emit.migration import ddl_text
     from advisor.emit.target import resolve_target
     from advisor.spec.load import load_spec
 
     spec = _with_settings(load_spec(file))
+    _check_output(output, spec.inputs)
     try:
         target = resolve_target(dialect or spec.dialect)
     except ValueError as exc:
         raise AdvisorError(f"--dialect: {exc}") from None
     _, changes = planned_changes(spec)
-    _emit(ddl_text(spec, changes, target, changes_only, not no_concurrently), output, file, "ddl", "sql")
+    _emit(
+        ddl_text(spec, changes, target, changes_only, not no_concurrently), output, spec.inputs, "ddl", "sql"
+    )
 
 
 class VerifyFormat(StrEnum):
@@ -229,7 +239,6 @@ def verify(
 ) -> None:
     """Check the recommended indexes against a real planner: load synthetic rows from the stats,
     EXPLAIN every pattern before and after; exit 1 if the planner ignores a recommendation."""
-    _check_output(output, file)
     from contextlib import nullcontext
 
     from advisor.spec.load import load_spec
@@ -237,6 +246,7 @@ def verify(
     from advisor.verify.run import verify as run
 
     spec = _with_settings(load_spec(file))
+    _check_output(output, spec.inputs)
     if sys.stderr.isatty() and "NO_COLOR" not in os.environ:
         from advisor.verify.progress import BarProgress
 
@@ -251,7 +261,9 @@ def verify(
     except SignalledError as exc:
         sys.stderr.write(f"advisor: {exc}; the throwaway database was dropped\n")
         raise typer.Exit(exc.code) from None
-    _emit(FORMATTERS[format.value]().render(result), output, file, f"verify-{format.value}", format.value)
+    _emit(
+        FORMATTERS[format.value]().render(result), output, spec.inputs, f"verify-{format.value}", format.value
+    )
     if not result.ok:
         raise typer.Exit(1)
 

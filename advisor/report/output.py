@@ -122,24 +122,6 @@ def _json_sealed(content: str) -> bool:
     return _seal(match["kind"], content[: -len(tail)] + "\n}\n") == seal
 
 
-def spec_inputs(spec_path: Path) -> list[Path]:
-    """The spec and the files and folders its ``schema:`` names (read, never validated here: the
-    spec was loaded already)."""
-    from advisor.spec.yamlsource import read_yaml
-
-    inputs = [spec_path]
-    try:
-        raw = read_yaml(spec_path)
-    except (AdvisorError, OSError):
-        return inputs
-    entries = raw.get("schema") if isinstance(raw, dict) else None
-    if isinstance(entries, str):
-        entries = [entries]
-    if isinstance(entries, list):
-        inputs += [spec_path.parent / entry for entry in entries if isinstance(entry, str)]
-    return inputs
-
-
 def _protected(target: Path, inputs: Iterable[Path]) -> bool:
     """``target`` is one of ``inputs`` or lies inside one of them (a migrations folder)."""
     for item in inputs:

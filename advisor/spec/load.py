@@ -66,6 +66,7 @@ def _load(path: Path) -> Spec:
         budget=_budget(given.budget),
         workload=_workload(given.workload, raw),
         operations=Operations(**given.operations.model_dump()) if given.operations else Operations(),
+        inputs=(path, *(path.parent / entry for entry in given.schema_files or ())),
     )
 
 

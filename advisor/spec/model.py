@@ -277,6 +277,8 @@ class Spec:
     operations: Operations = field(default_factory=Operations)
     settings: Settings = field(default_factory=Settings)
     """The project's rule settings (``[tool.advisor.recommend]``), not part of the input file."""
+    inputs: tuple[Path, ...] = ()
+    """The files the spec reads: itself and its ``schema:`` entries (never written over)."""
 
     def table(self, name: str) -> Table | None:
         """The table called ``name`` (case-insensitive, schema prefix ignored), or ``None``."""
