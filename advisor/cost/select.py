@@ -356,16 +356,14 @@ def _greedy(
     candidates: Sequence[Candidate],
     chosen: dict[IndexDesign, Choice],
     rejected: list[Rejection],
-) -> bool:
-    """One greedy pass over ``candidates`` from the current configuration; whether it picked
-    anything."""
+) -> None:
+    """One greedy pass over ``candidates`` from the current configuration."""
     ctx = state.ctx
     min_cut = ctx.threshold("IDX001", "min_cost_reduction")
     min_per_gb = ctx.threshold("IDX001", "min_benefit_per_gb")
     used_bytes = sum(c.size_bytes for c in chosen.values())
     used_writes = sum(state.freq[p] * (state.costs[p].write - state.baseline[p].write) for p in state.costs)
     queue = _Queue(state, [c for c in candidates if c.design not in chosen])
-    picked_any = False
     while (picked := queue.pop()) is not None:
         i, trial = picked
         cand = queue.candidates[i]
@@ -392,8 +390,6 @@ def _greedy(
             replaces += list(earlier.replaces) if earlier is not None else [im.design]
         chosen[cand.design] = Choice(cand, tuple(replaces), trial.gain, trial.size)
         queue.picked(i, moved)
-        picked_any = True
-    return picked_any
 
 
 def _drop_unneeded(state: _State, chosen: dict[IndexDesign, Choice], rejected: list[Rejection]) -> None:
@@ -450,7 +446,7 @@ class _Queue:
             self.on_table.setdefault(cand.design.table, []).append(i)
             self.push(i)
 
-    def push(self, i: int) -> _Trial | None:
+    def push(self, i: int) -> None:
         trial = self.state.trial(self.candidates[i].design)
         self.latest[i] = self.stamp
         table = self.candidates[i].design.table
@@ -460,7 +456,6 @@ class _Queue:
             self.dormant.get(table, set()).discard(i)
         elif trial is not None:
             self.dormant.setdefault(table, set()).add(i)
-        return trial
 
     def pop(self) -> tuple[int, _Trial] | None:
         """The best candidate with its fresh trial, or ``None`` when none gains anything."""
