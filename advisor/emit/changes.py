@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from advisor.cost.design import IndexDesign
 from advisor.report.result import Result
 from advisor.spec.model import Spec
+
+if TYPE_CHECKING:
+    from advisor.rules.context import Context
 
 
 @dataclass(frozen=True)
@@ -23,15 +27,16 @@ class Change:
     """The index's name as the report gives it (unique beside the indexes that exist)."""
 
 
-def planned_changes(spec: Spec) -> tuple[Result, tuple[Change, ...]]:
-    """The recommend pipeline's result, and each recommendation with its index design.
+def planned_changes(spec: Spec, ctx: Context | None = None) -> tuple[Result, tuple[Change, ...]]:
+    """The recommend pipeline's result, and each recommendation with its index design; ``ctx``
+    is ``prepare(spec)`` when the caller has it already.
 
     Runs the stages of ``advisor.recommend.recommend`` up to the chosen plan (the design rules'
     findings do not change it); a test keeps the two in step on every sample."""
     from advisor.recommend import plan_indexes, prepare
     from advisor.report.build import build_result
 
-    ctx = prepare(spec)
+    ctx = ctx or prepare(spec)
     out, plan = plan_indexes(ctx)
     result = build_result(ctx, plan, out.rejections, ())
     designs = {c.candidate.design.label(): c.candidate.design for c in plan.chosen}

@@ -88,8 +88,9 @@ def verify_on(
         raise AdvisorError("--rows must be at least 1")
     from advisor.recommend import prepare
 
-    _, changes = planned_changes(spec)
-    visible = {key: tm.all_visible for key, tm in prepare(spec).models.items()}
+    ctx = prepare(spec)
+    _, changes = planned_changes(spec, ctx)
+    visible = {key: tm.all_visible for key, tm in ctx.models.items()}
     return _Run(spec, changes, db, rows, progress or NoProgress(), full_scale, visible).run()
 
 
