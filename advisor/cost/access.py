@@ -456,17 +456,27 @@ def best_plan(tm: TableModel, access: Access, indexes: Iterable[IndexModel]) -> 
     return best
 
 
+def loop_count(loops: float) -> float:
+    """Outer rows of a nested loop as its inner plans are costed: whole, and at least one."""
+    return max(1.0, float(round(loops)))
+
+
+def loop_plan(tm: TableModel, access: Access, im: IndexModel, loops: float) -> AccessPlan | None:
+    """``access`` through ``im`` once per outer row of ``loops`` (``loop_count``), costed once."""
+    key = (access, im, loops)
+    if key not in tm.loop_plans:
+        tm.loop_plans[key] = index_scan(tm, access, im, loops)
+    return tm.loop_plans[key]
+
+
 def repeated_plan(tm: TableModel, access: Access, indexes: Iterable[IndexModel], loops: float) -> AccessPlan:
     """The cheapest way to serve ``access`` once per outer row of a nested loop, ``loops`` times:
     the cost is per lookup, with the pages the lookups share counted once (``index_pages_fetched``
     over all of them)."""
     best = best_plan(tm, access, ())
-    loops = max(1.0, float(round(loops)))
+    loops = loop_count(loops)
     for im in indexes:
-        key = (access, im, loops)
-        if key not in tm.loop_plans:
-            tm.loop_plans[key] = index_scan(tm, access, im, loops)
-        plan = tm.loop_plans[key]
+        plan = loop_plan(tm, access, im, loops)
         if plan is not None and plan.cost < best.cost:
             best = plan
     return best

@@ -16,7 +16,17 @@ from dataclasses import dataclass, field
 
 from advisor.cost.access import IndexModel, covering_share, model_index
 from advisor.cost.design import IndexDesign
-from advisor.cost.workload import Config, PatternCost, Shortcut, cost_added, cost_shape, shortcut
+from advisor.cost.workload import (
+    Config,
+    PatternCost,
+    Shortcut,
+    cost_added,
+    cost_shape,
+    maintained,
+    shortcut,
+    unchanged_by,
+    write_key,
+)
 from advisor.rules.base import Candidate, Drop, Rejection
 from advisor.rules.context import Context
 from advisor.spec.model import IndexKey
@@ -50,6 +60,20 @@ class _Trial:
     replaced: list[IndexModel]
     indexes: list[IndexModel]
     costs: dict[str, PatternCost]
+    deferred: tuple[str, ...] = ()
+    """Writes whose cost only the added index's maintenance changes: counted in ``gain`` and
+    ``write`` by their group (``_State.write_groups``), costed one by one only if applied."""
+    added: IndexModel | None = None
+
+
+@dataclass(frozen=True)
+class _WriteGroup:
+    """A table's shortcut writes that maintain the same indexes (``workload.write_key``), with
+    the sum of their frequency times the rows each execution writes."""
+
+    changed: frozenset[str] | None
+    weight: float
+    patterns: tuple[str, ...]
 
 
 @dataclass
@@ -68,6 +92,8 @@ class _State:
     models: dict[IndexDesign, IndexModel] = field(default_factory=dict)
     shortcuts: dict[str, Shortcut] = field(default_factory=dict)
     """Patterns whose cost with one more index follows from their cost without it."""
+    groups: dict[str, tuple[int, list[_WriteGroup]]] = field(default_factory=dict)
+    """Per table, its write groups at a version of its configuration."""
 
     def model(self, design: IndexDesign) -> IndexModel:
         if design not in self.models:
@@ -92,19 +118,61 @@ class _State:
         indexes: list[IndexModel],
         changed: list[IndexDesign],
         added: IndexModel | None = None,
+        skip: frozenset[str] = frozenset(),
+        removed: frozenset[IndexDesign] = frozenset(),
     ) -> dict[str, PatternCost]:
-        """The affected patterns' costs with ``indexes`` on ``table``. When the change only adds
-        ``added``, a statement with a shortcut (``workload.shortcut``) is costed from its current
-        cost instead of again in full."""
+        """The affected patterns' costs (less ``skip``) with ``indexes`` on ``table``. When the
+        change adds ``added`` (in place of ``removed``, if any), a statement whose plans used
+        none of ``removed`` is costed from its current cost: by its shortcut
+        (``workload.shortcut``), or as it is when ``added`` beats none of its plans."""
         trial: Config = {**self.config, table: indexes}
         out = {}
+        tm = self.ctx.models[table]
+        writers = self.writers.get(table, set())
         for p in self.affected(table, changed):
+            if p in skip:
+                continue
+            before = self.costs[p]
             sc = self.shortcuts.get(p) if added is not None else None
-            if sc is not None and added is not None:
-                out[p] = cost_added(sc, self.costs[p], indexes, added)
+            if (
+                sc is not None
+                and added is not None
+                and (sc.access is None or before.plans[0].index not in removed)
+            ):
+                out[p] = cost_added(sc, before, indexes, added)
+            elif added is not None and p not in writers and unchanged_by(tm, before, added, removed):
+                out[p] = before
             else:
                 out[p] = cost_shape(self.ctx.models, self.ctx.shapes[p], trial)
         return out
+
+    def write_groups(self, table: str) -> list[_WriteGroup]:
+        """The table's shortcut writes by the indexes they maintain, for its configuration now."""
+        version = self.version.get(table, 0)
+        cached = self.groups.get(table)
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        by_key: dict[frozenset[str] | None, tuple[float, list[str]]] = {}
+        for p in sorted(self.writers.get(table, ())):
+            sc = self.shortcuts.get(p)
+            if sc is None:
+                continue
+            rows = float(sc.shape.rows_written) if sc.access is None else self.costs[p].plans[0].rows
+            key = write_key(sc.shape)
+            weight, names = by_key.get(key, (0.0, []))
+            by_key[key] = (weight + self.freq[p] * rows, [*names, p])
+        groups = [_WriteGroup(key, weight, tuple(names)) for key, (weight, names) in by_key.items()]
+        self.groups[table] = (version, groups)
+        return groups
+
+    def _untouched_writes(self, design: IndexDesign) -> list[_WriteGroup]:
+        """The write groups of ``design``'s table none of whose statements ``design`` could
+        serve: neither its leading column nor its partial predicate's column is one they filter
+        or order on, so adding it only adds its maintenance to them."""
+        near = self.reads_of(design)
+        if design.where is not None:
+            near = near | self.leads.get((design.table, design.where.column), set())
+        return [g for g in self.write_groups(design.table) if not near.intersection(g.patterns)]
 
     def trial(self, design: IndexDesign) -> _Trial | None:
         """Adding ``design`` to the configuration, replacing what it makes redundant; ``None`` when
@@ -134,9 +202,23 @@ class _State:
         changed: list[IndexDesign],
         added: IndexModel | None = None,
     ) -> _Trial:
-        # only a pure addition may take the single-access shortcut: a replacement can raise costs
-        costs = self.recost(table, new, changed, None if replaced else added)
+        # a replacement can raise the costs of the statements that used what it replaces (recost
+        # knows), and its figures are measured against another reference: only a pure addition
+        # counts its untouched writes by group
+        pure = added is not None and not replaced
+        groups = self._untouched_writes(added.design) if pure and added is not None else []
+        deferred = tuple(p for g in groups for p in g.patterns)
+        removed = frozenset(im.design for im in replaced)
+        costs = self.recost(table, new, changed, added, frozenset(deferred), removed)
         gain, write, cut = 0.0, 0.0, 0.0
+        if groups:
+            tm = self.ctx.models[table]
+            current = self.config.get(table, [])
+            for g in groups:
+                # the reads stay as they are: only the pages of the added index's maintenance
+                pages = g.weight * (maintained(tm, new, g.changed) - maintained(tm, current, g.changed))
+                gain -= pages
+                write += pages
         for p, after in costs.items():
             before = self.costs[p]
             gain += self.freq[p] * (before.total - after.total)
@@ -147,9 +229,12 @@ class _State:
             if reference > 0:
                 cut = max(cut, 1 - after.total / reference)
         size = added_bytes - sum(im.size_bytes for im in replaced)
-        return _Trial(gain, size, write, cut, replaced, new, costs)
+        return _Trial(gain, size, write, cut, replaced, new, costs, deferred, added if deferred else None)
 
     def apply(self, table: str, trial: _Trial) -> None:
+        if trial.added is not None:
+            for p in trial.deferred:
+                trial.costs[p] = cost_added(self.shortcuts[p], self.costs[p], trial.indexes, trial.added)
         self.config[table] = trial.indexes
         self.costs.update(trial.costs)
         self.version[table] = self.version.get(table, 0) + 1

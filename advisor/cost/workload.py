@@ -10,8 +10,8 @@ no indexed column is a HOT update and maintains no index, while one that does ma
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from advisor.analysis.shape import OrderKey, Predicate, PredicateKind, QueryShape, StatementKind, TableAccess
 from advisor.cost.access import (
@@ -20,12 +20,27 @@ from advisor.cost.access import (
     IndexModel,
     TableModel,
     best_plan,
+    loop_count,
+    loop_plan,
     plan_with,
     repeated_plan,
 )
+from advisor.cost.design import IndexDesign
 from advisor.cost.pages import CPU_OPERATOR, CPU_TUPLE
 
 Config = Mapping[str, Sequence[IndexModel]]
+
+
+@dataclass(frozen=True)
+class Probe:
+    """One question the costing of a statement asked of a table: the cheapest plan for ``access``,
+    repeated ``loops`` times (1 outside a nested loop), whose answer cost ``cost``."""
+
+    access: Access
+    loops: float
+    cost: float
+    index: IndexDesign | None
+    """The index of the plan chosen (``None`` for a sequential scan)."""
 
 
 @dataclass(frozen=True)
@@ -35,6 +50,9 @@ class PatternCost:
     write: float
     """Pages written per execution (table and index maintenance)."""
     plans: tuple[AccessPlan, ...] = ()
+    probes: tuple[Probe, ...] = field(default=(), compare=False)
+    """Every plan the costing chose, with what it was asked (``cost_shape`` records them): an
+    index that beats none of them leaves the statement's cost as it is (``unchanged_by``)."""
 
     @property
     def total(self) -> float:
@@ -73,21 +91,19 @@ def _join_predicates(shape: QueryShape, inner: str, visited: set[str]) -> tuple[
     return tuple(out)
 
 
-def block_reads(
-    models: Mapping[str, TableModel], shape: QueryShape, config: Config
-) -> tuple[float, list[AccessPlan]]:
-    """Read cost of one query block (not its subqueries) and the access plans chosen."""
-    cost, plans, _ = _block(models, shape, config)
-    return cost, plans
-
-
 def block_rows(models: Mapping[str, TableModel], shape: QueryShape, config: Config) -> float:
     """Rows one query block returns (joins included, before any GROUP BY)."""
-    return _block(models, shape, config)[2]
+    return _block(models, shape, config, [])[2]
+
+
+def _best(tm: TableModel, access: Access, config: Config, probes: list[Probe]) -> AccessPlan:
+    plan = best_plan(tm, access, config.get(access.table, ()))
+    probes.append(Probe(access, 1.0, plan.cost, plan.index))
+    return plan
 
 
 def _block(
-    models: Mapping[str, TableModel], shape: QueryShape, config: Config
+    models: Mapping[str, TableModel], shape: QueryShape, config: Config, probes: list[Probe]
 ) -> tuple[float, list[AccessPlan], float]:
     """Cost, access plans and result rows of one query block: the most selective access drives,
     each other table joins by a lookup per row or one scan, whichever is cheaper."""
@@ -95,7 +111,7 @@ def _block(
     if not accesses:
         return 0.0, [], 0.0
     alone = {
-        a.table: best_plan(models[a.table], _access(models[a.table], a, shape=shape), config.get(a.table, ()))
+        a.table: _best(models[a.table], _access(models[a.table], a, shape=shape), config, probes)
         for a in accesses
     }
     if len(accesses) == 1:
@@ -109,7 +125,7 @@ def _block(
     while pending:
         # the next table is the connected one that leaves the fewest rows (greedy operator ordering)
         connected = [a for a in pending if _join_predicates(shape, a.table, visited)] or pending[:1]
-        steps = [(_join_step(models, shape, config, a, visited, rows), a) for a in connected]
+        steps = [(_join_step(models, shape, config, a, visited, rows, probes), a) for a in connected]
         (added, plan, rows), nxt = min(steps, key=lambda step: (step[0][2], step[0][0]))
         pending.remove(nxt)
         cost += added
@@ -125,6 +141,7 @@ def _join_step(
     acc: TableAccess,
     visited: set[str],
     rows: float,
+    probes: list[Probe],
 ) -> tuple[float, AccessPlan, float]:
     """Joining ``acc`` to ``rows`` rows of the tables ``visited``: the cost it adds, its access plan
     and the rows after it. A nested loop looks it up once per row; a hash join scans it once,
@@ -132,8 +149,12 @@ def _join_step(
     joined = _join_predicates(shape, acc.table, visited)
     tm = models[acc.table]
     indexes = config.get(acc.table, ())
-    lookup = repeated_plan(tm, _access(tm, acc, joined), indexes, rows) if joined else None
-    scan = best_plan(tm, _access(tm, acc), indexes)
+    lookup = None
+    if joined:
+        inner = _access(tm, acc, joined)
+        lookup = repeated_plan(tm, inner, indexes, rows)
+        probes.append(Probe(inner, loop_count(rows), lookup.cost, lookup.index))
+    scan = _best(tm, _access(tm, acc), config, probes)
     hashed = scan.cost + scan.rows * (CPU_OPERATOR + CPU_TUPLE) + rows * CPU_OPERATOR
     after = rows * lookup.rows if lookup is not None else rows * scan.rows
     if lookup is not None and rows * lookup.cost <= hashed:
@@ -141,7 +162,7 @@ def _join_step(
     return hashed, scan, after
 
 
-def _maintained(tm: TableModel, indexes: Sequence[IndexModel], changed: frozenset[str] | None) -> int:
+def maintained(tm: TableModel, indexes: Sequence[IndexModel], changed: frozenset[str] | None) -> int:
     """Indexes a write must touch; ``changed`` is ``None`` for INSERT / DELETE (all of them)."""
     clustered = tm.engine.secondary_carries_pk
     real = [im for im in indexes if not (clustered and im.design.origin == "primary_key")]
@@ -157,10 +178,15 @@ def _maintained(tm: TableModel, indexes: Sequence[IndexModel], changed: frozense
     return len(touched)
 
 
+def write_key(shape: QueryShape) -> frozenset[str] | None:
+    """What decides the indexes a write maintains: the columns an UPDATE sets, or ``None`` for an
+    INSERT or DELETE, which maintains them all."""
+    return frozenset(shape.set_columns) if shape.kind is StatementKind.UPDATE else None
+
+
 def _write_pages(tm: TableModel, shape: QueryShape, indexes: Sequence[IndexModel], rows: float) -> float:
     """Pages a write of ``rows`` rows changes: each row, and each index it must maintain."""
-    changed = frozenset(shape.set_columns) if shape.kind is StatementKind.UPDATE else None
-    return rows * (1 + _maintained(tm, indexes, changed))
+    return rows * (1 + maintained(tm, indexes, write_key(shape)))
 
 
 @dataclass(frozen=True)
@@ -213,8 +239,9 @@ def cost_shape(models: Mapping[str, TableModel], shape: QueryShape, config: Conf
     """Cost of one execution of a statement and all its nested blocks."""
     read, write = 0.0, 0.0
     plans: list[AccessPlan] = []
+    probes: list[Probe] = []
     for block in shape.walk():
-        cost, block_plans = block_reads(models, block, config)
+        cost, block_plans, _ = _block(models, block, config, probes)
         read += cost
         plans.extend(block_plans)
     target = shape.target
@@ -225,6 +252,33 @@ def cost_shape(models: Mapping[str, TableModel], shape: QueryShape, config: Conf
             rows = float(shape.rows_written)
         else:
             acc = shape.access(target)
-            rows = best_plan(tm, _access(tm, acc, shape=shape), indexes).rows if acc is not None else tm.rows
+            rows = (
+                _best(tm, _access(tm, acc, shape=shape), config, probes).rows if acc is not None else tm.rows
+            )
         write = _write_pages(tm, shape, indexes, rows)
-    return PatternCost(read, write, tuple(plans))
+    return PatternCost(read, write, tuple(plans), tuple(probes))
+
+
+def unchanged_by(
+    tm: TableModel, cost: PatternCost, added: IndexModel, removed: Collection[IndexDesign] = ()
+) -> bool:
+    """Whether adding the index ``added`` on ``tm``'s table (and removing ``removed``) leaves the
+    reads of a statement costed ``cost`` (by ``cost_shape``, before the change) exactly as they
+    are: no plan chosen at any question the costing asked of that table used an index removed,
+    and ``added`` offers none cheaper, so every choice, the join order's included, comes out the
+    same. A costing that recorded nothing answers ``False``; a write to the table still pays for
+    maintaining ``added``."""
+    if not cost.probes:
+        return False
+    for probe in cost.probes:
+        if probe.access.table != added.design.table:
+            continue
+        if probe.index is not None and probe.index in removed:
+            return False
+        if probe.loops <= 1.0:
+            plan = plan_with(tm, probe.access, added)
+        else:
+            plan = loop_plan(tm, probe.access, added, probe.loops)
+        if plan is not None and plan.cost < probe.cost:
+            return False
+    return True

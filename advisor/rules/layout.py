@@ -13,7 +13,7 @@ from advisor.report.formats import human_bytes
 from advisor.rules.base import Finding, design_rule
 from advisor.rules.capacity import indexes_after
 from advisor.rules.context import Context
-from advisor.rules.traffic import equality_columns, rates_known, table_traffic
+from advisor.rules.traffic import Traffic, equality_columns, rates_known, table_traffic
 from advisor.spec.model import Consistency, FrequencySource
 
 
@@ -224,6 +224,7 @@ def cache_candidates(ctx: Context, plan: Plan) -> list[Finding]:
     min_rate = ctx.threshold("CAP005", "min_per_sec")
     min_reuse = ctx.threshold("CAP005", "min_reads_per_row_per_hour")
     min_ratio = ctx.threshold("CAP005", "min_read_write_ratio")
+    traffics: dict[str, Traffic] = {}  # per table, once: a large spec's patterns share their tables
     for p in ctx.spec.patterns:
         shape = ctx.shapes.get(p.name)
         if shape is None or shape.kind is not StatementKind.SELECT or p.per_sec < min_rate:
@@ -239,7 +240,9 @@ def cache_candidates(ctx: Context, plan: Plan) -> list[Finding]:
         key = _single_row_key(ctx, p.name, table)
         if key is None:
             continue
-        traffic = table_traffic(ctx, table)
+        if table not in traffics:
+            traffics[table] = table_traffic(ctx, table)
+        traffic = traffics[table]
         reuse = p.per_sec * 3600 / tm.rows
         ratio = p.per_sec / traffic.rows_written if traffic.rows_written else float("inf")
         if reuse < min_reuse or ratio < min_ratio:

@@ -335,6 +335,7 @@ def denormalize_hot_join(ctx: Context, plan: Plan) -> list[Finding]:
     max_depth = ctx.threshold("NRM004", "max_join_depth")
     min_rate = ctx.threshold("NRM004", "min_per_sec")
     out = []
+    known: dict[str, tuple[float, float]] = {}  # per table, once: patterns share their tables
     for pattern in ctx.spec.patterns:
         shape = ctx.shapes.get(pattern.name)
         if shape is None or shape.kind.writes or pattern.per_sec < min_rate:
@@ -344,7 +345,10 @@ def denormalize_hot_join(ctx: Context, plan: Plan) -> list[Finding]:
         if len(tables) < 2 or not block.joins:
             continue
         depth = len(tables) - 1
-        rates = {t: _rates(ctx, t) for t in tables}
+        for t in tables:
+            if t not in known:
+                known[t] = _rates(ctx, t)
+        rates = {t: known[t] for t in tables}
         ratios = [r / w if w else float("inf") for r, w in rates.values()]
         ratio = min(ratios)
         declared = {t: ctx.models[t].table.consistency if t in ctx.models else None for t in tables}

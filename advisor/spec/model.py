@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from pathlib import Path
 
 from advisor.spec.settings import Settings
@@ -207,11 +208,15 @@ class Table:
 
     def column(self, name: str) -> Column | None:
         """The column called ``name`` (case-insensitive), or ``None``."""
-        wanted = name.lower()
+        return self._by_name.get(name.lower())
+
+    @cached_property
+    def _by_name(self) -> dict[str, Column]:
+        # the cost model asks for columns by name about a million times on a large spec
+        out: dict[str, Column] = {}
         for col in self.columns:
-            if col.name.lower() == wanted:
-                return col
-        return None
+            out.setdefault(col.name.lower(), col)
+        return out
 
 
 @dataclass(frozen=True)
