@@ -247,7 +247,7 @@ def classify(conjunct: exp.Expr, role: Role[S], name_of: Namer) -> list[Fact[S]]
     """
     node = _unparen(conjunct)
     if isinstance(node, exp.Or):
-        return _disjunction(node, role)
+        return _disjunction(node, role, name_of)
     if isinstance(node, _COMPARISONS):
         return _comparison(node, role, name_of)
     if isinstance(node, exp.In):
@@ -486,8 +486,17 @@ def _not(node: exp.Not, role: Role[S], name_of: Namer) -> list[Fact[S]]:
     return _not_sargable(node, _operand(inner, role), "negated condition")
 
 
-def _disjunction(node: exp.Or, role: Role[S]) -> list[Fact[S]]:
-    """An OR of equalities / INs on one column is an IN; any other OR a Disjunction."""
+def _disjunction(node: exp.Or, role: Role[S], name_of: Namer) -> list[Fact[S]]:
+    """An OR of equalities / INs on one column is an IN. A condition every branch holds is taken
+    out of the OR, as the planner does (``(a AND b) OR (a AND c)`` is ``a AND (b OR c)``), so
+    a join condition or a filter repeated in each branch still joins or filters; what remains of
+    the OR is a Disjunction of the tables it names.
+
+    >>> import sqlglot
+    >>> where = sqlglot.parse_one("SELECT 1 FROM t WHERE (a = 1 AND b = 2) OR (a = 1 AND c = 3)").args["where"].this
+    >>> [type(f).__name__ + ":" + getattr(f, "column", "") for f in classify(where, lambda c: "t", str)]
+    ['Restriction:a', 'Disjunction:']
+    """
     disjuncts: list[exp.Expr] = []
     stack: list[exp.Expr] = [node]
     while stack:
@@ -497,15 +506,22 @@ def _disjunction(node: exp.Or, role: Role[S]) -> list[Fact[S]]:
             stack.append(current.this)
         else:
             disjuncts.append(current)
-    merged = _merge_equalities(disjuncts, role)
-    if merged is not None:
-        return [merged]
+    branches = [split_conjuncts(d) for d in disjuncts]
+    common = [c for c in branches[0] if all(any(c == other for other in b) for b in branches[1:])]
+    facts = [fact for c in common for fact in classify(c, role, name_of)]
+    rests = [[c for c in b if not any(c == k for k in common)] for b in branches]
+    if any(not rest for rest in rests):
+        return facts  # a branch that is only the common part holds whenever the others do
+    if all(len(rest) == 1 for rest in rests):
+        merged = _merge_equalities([rest[0] for rest in rests], role)
+        if merged is not None:
+            return [*facts, merged]
     sources: list[S] = []
-    for column in _columns(node):
+    for column in (col for rest in rests for c in rest for col in _columns(c)):
         source = role(column)
         if source is not None and not isinstance(source, Opaque) and source not in sources:
             sources.append(source)
-    return [Disjunction(tuple(sources))] if sources else []
+    return [*facts, Disjunction(tuple(sources))] if sources else facts
 
 
 def _merge_equalities(disjuncts: list[exp.Expr], role: Role[S]) -> Restriction[S] | None:

@@ -100,22 +100,30 @@ def bounds_of(predicate: Predicate) -> tuple[Bound | None, Bound | None] | None:
 
 def range_share(column: Column, low: Bound | None, high: Bound | None, null_frac: float) -> float | None:
     """The share of all rows within ``low`` and ``high`` (either may be open), or ``None`` when
-    the column has no histogram.
+    the column has neither a histogram nor common values.
 
     >>> c = Column("a", histogram=(0, 10, 20, 30, 40), frequencies=(("5", 0.2),))
     >>> round(range_share(c, (0, True), (10, False), 0.0), 3)  # a quarter of 80 %, and the 5s
     0.4
+
+    Without a histogram the common values are tested one by one and, as the planner assumes
+    (``scalarineqsel``), half of the other values pass each bound: for a range bounded on both
+    sides those halves cancel out (``clauselist_selectivity``), leaving the common values.
+
+    >>> d = Column("d", frequencies=(("0.01", 0.3), ("0.05", 0.3), ("0.07", 0.3)))
+    >>> round(range_share(d, (0.05, True), (0.07, True), 0.0), 3), round(range_share(d, None, (0.05, False), 0.0), 3)
+    (0.6, 0.35)
     """
-    if not column.histogram:
+    if not column.histogram and not column.frequencies:
         return None
+    common = sum(f for _, f in column.frequencies)
+    inside = sum(freq for value, freq in column.frequencies if _within(value, low, high))
+    rest = max(0.0, 1.0 - common - null_frac)
+    if not column.histogram:
+        return inside + (0.5 * rest if low is None or high is None else 0.0)
     share = below(column.histogram, high[0]) if high is not None else 1.0
     share -= below(column.histogram, low[0]) if low is not None else 0.0
-    common = sum(f for _, f in column.frequencies)
-    inside = 0.0
-    for value, freq in column.frequencies:
-        if _within(value, low, high):
-            inside += freq
-    return max(0.0, share) * max(0.0, 1.0 - common - null_frac) + inside
+    return max(0.0, share) * rest + inside
 
 
 def _within(value: str, low: Bound | None, high: Bound | None) -> bool:
@@ -145,7 +153,8 @@ def _tighter(a: Bound | None, b: Bound | None, low: bool) -> Bound | None:
 
 def ranges_share(column: Column, predicates: list[Predicate]) -> float | None:
     """The share of all rows within every constant range of ``predicates`` on ``column`` (the
-    tightest bounds of them all), or ``None`` without a histogram or a literal bound.
+    tightest bounds of them all), or ``None`` without a histogram or common values, or without
+    a literal bound.
 
     >>> from advisor.analysis.shape import PredicateKind as K
     >>> c = Column("d", histogram=("1992-01-01", "1993-01-01", "1994-01-01", "1995-01-01"))
@@ -154,7 +163,7 @@ def ranges_share(column: Column, predicates: list[Predicate]) -> float | None:
     >>> round(ranges_share(c, ps), 3)
     0.333
     """
-    if not column.histogram:
+    if not column.histogram and not column.frequencies:
         return None
     low: Bound | None = None
     high: Bound | None = None

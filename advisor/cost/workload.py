@@ -12,8 +12,17 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from advisor.analysis.shape import OrderKey, Predicate, PredicateKind, QueryShape, StatementKind, TableAccess
+from advisor.analysis.shape import (
+    JoinEdge,
+    OrderKey,
+    Predicate,
+    PredicateKind,
+    QueryShape,
+    StatementKind,
+    TableAccess,
+)
 from advisor.cost.access import (
     Access,
     AccessPlan,
@@ -81,14 +90,49 @@ def _access(
     return access
 
 
-def _join_predicates(shape: QueryShape, inner: str, visited: set[str]) -> tuple[Predicate, ...]:
-    out = []
-    for edge in shape.joins:
-        if edge.left_table == inner and edge.right_table in visited:
-            out.append(Predicate(inner, edge.left_column, PredicateKind.EQ, parameterized=True))
-        elif edge.right_table == inner and edge.left_table in visited:
-            out.append(Predicate(inner, edge.right_column, PredicateKind.EQ, parameterized=True))
+@lru_cache(maxsize=4096)
+def equivalent_joins(joins: tuple[JoinEdge, ...]) -> tuple[JoinEdge, ...]:
+    """``joins`` and the equalities they imply (``a.x = b.y AND b.y = c.z`` joins ``a`` to ``c``
+    on ``x = z``), as the planner's equivalence classes derive them: a join order may then
+    reach a table through any column of its class.
+
+    >>> e = equivalent_joins((JoinEdge("p", "pk", "l", "pk"), JoinEdge("s", "pk", "l", "pk")))
+    >>> [(j.left_table, j.right_table) for j in e]
+    [('p', 'l'), ('s', 'l'), ('p', 's')]
+    """
+    parent: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def root(node: tuple[str, str]) -> tuple[str, str]:
+        while parent.setdefault(node, node) != node:
+            node = parent[node]
+        return node
+
+    for edge in joins:
+        parent[root((edge.left_table, edge.left_column))] = root((edge.right_table, edge.right_column))
+    classes: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for node in parent:
+        classes.setdefault(root(node), []).append(node)
+    have = {((e.left_table, e.left_column), (e.right_table, e.right_column)) for e in joins}
+    have |= {(b, a) for a, b in have}
+    out = list(joins)
+    for members in classes.values():
+        for i, a in enumerate(members):
+            for b in members[i + 1 :]:
+                if a[0] != b[0] and (a, b) not in have:
+                    out.append(JoinEdge(a[0], a[1], b[0], b[1]))
+                    have |= {(a, b), (b, a)}
     return tuple(out)
+
+
+def _join_predicates(shape: QueryShape, inner: str, visited: set[str]) -> tuple[Predicate, ...]:
+    """The join columns by which ``inner`` can be looked up from the tables ``visited``."""
+    columns: dict[str, None] = {}
+    for edge in equivalent_joins(shape.joins):
+        if edge.left_table == inner and edge.right_table in visited:
+            columns[edge.left_column] = None
+        elif edge.right_table == inner and edge.left_table in visited:
+            columns[edge.right_column] = None
+    return tuple(Predicate(inner, column, PredicateKind.EQ, parameterized=True) for column in columns)
 
 
 def block_rows(models: Mapping[str, TableModel], shape: QueryShape, config: Config) -> float:
@@ -105,8 +149,9 @@ def _best(tm: TableModel, access: Access, config: Config, probes: list[Probe]) -
 def _block(
     models: Mapping[str, TableModel], shape: QueryShape, config: Config, probes: list[Probe]
 ) -> tuple[float, list[AccessPlan], float]:
-    """Cost, access plans and result rows of one query block: the most selective access drives,
-    each other table joins by a lookup per row or one scan, whichever is cheaper."""
+    """Cost, access plans and result rows of one query block: the cheapest of the join orders
+    started from each table that may drive (``_drivers``), each other table joining by a lookup
+    per row or one scan, whichever is cheaper."""
     accesses = [a for a in shape.accesses if a.table in models]
     if not accesses:
         return 0.0, [], 0.0
@@ -117,21 +162,77 @@ def _block(
     if len(accesses) == 1:
         plan = alone[accesses[0].table]
         return plan.cost, [plan], plan.rows
-    driving = min(accesses, key=lambda a: (alone[a.table].rows, alone[a.table].cost))
+    orders = [
+        _join_order(models, shape, config, accesses, alone, d, probes) for d in _drivers(accesses, alone)
+    ]
+    return min(orders, key=lambda order: order[0])
+
+
+def _drivers(accesses: Sequence[TableAccess], alone: Mapping[str, AccessPlan]) -> list[TableAccess]:
+    """The tables a join order may start from: the one that yields the fewest rows alone, and
+    each table the block filters. Starting only from the smallest can mislead: a small table
+    nothing filters (TPC-H's ``nation``) may lead through the largest one, where starting from a
+    filtered table would reach it by a lookup per row."""
+    smallest = min(accesses, key=lambda a: (alone[a.table].rows, alone[a.table].cost))
+    return [smallest, *(a for a in accesses if a is not smallest and a.predicates)]
+
+
+def _join_order(
+    models: Mapping[str, TableModel],
+    shape: QueryShape,
+    config: Config,
+    accesses: Sequence[TableAccess],
+    alone: Mapping[str, AccessPlan],
+    driving: TableAccess,
+    probes: list[Probe],
+) -> tuple[float, list[AccessPlan], float]:
+    """The join order from ``driving`` that adds, at each step, the connected table leaving the
+    fewest rows (greedy operator ordering): its cost, plans and result rows."""
     plans = [alone[driving.table]]
     cost, rows = plans[0].cost, plans[0].rows
     visited = {driving.table}
     pending = [a for a in accesses if a is not driving]
     while pending:
-        # the next table is the connected one that leaves the fewest rows (greedy operator ordering)
         connected = [a for a in pending if _join_predicates(shape, a.table, visited)] or pending[:1]
-        steps = [(_join_step(models, shape, config, a, visited, rows, probes), a) for a in connected]
+        steps = [
+            (
+                _join_step(
+                    models,
+                    shape,
+                    config,
+                    a,
+                    visited,
+                    rows,
+                    _loop_count(shape, a.table, alone, visited),
+                    probes,
+                ),
+                a,
+            )
+            for a in connected
+        ]
         (added, plan, rows), nxt = min(steps, key=lambda step: (step[0][2], step[0][0]))
         pending.remove(nxt)
         cost += added
         plans.append(plan)
         visited.add(nxt.table)
     return cost, plans, rows
+
+
+def _loop_count(shape: QueryShape, inner: str, alone: Mapping[str, AccessPlan], visited: set[str]) -> float:
+    """How often the planner expects a lookup into ``inner`` to repeat (``get_loop_count``): the
+    rows, alone, of the tables that give it its join values. It is not the rows of the join so
+    far, which the lookups are multiplied by: a lookup repeated for each of 800,000 outer rows
+    finds most pages cached however few of those rows the join keeps. Where several tables give
+    one column (an equivalence), the planner can take it from the largest."""
+    sources: dict[str, float] = {}
+    for edge in equivalent_joins(shape.joins):
+        for this, column, other in (
+            (edge.left_table, edge.left_column, edge.right_table),
+            (edge.right_table, edge.right_column, edge.left_table),
+        ):
+            if this == inner and other in visited and other in alone:
+                sources[column] = max(sources.get(column, 0.0), alone[other].rows)
+    return min(sources.values()) if sources else 1.0
 
 
 def _join_step(
@@ -141,19 +242,21 @@ def _join_step(
     acc: TableAccess,
     visited: set[str],
     rows: float,
+    loops: float,
     probes: list[Probe],
 ) -> tuple[float, AccessPlan, float]:
     """Joining ``acc`` to ``rows`` rows of the tables ``visited``: the cost it adds, its access plan
-    and the rows after it. A nested loop looks it up once per row; a hash join scans it once,
-    builds a hash table of it and probes that once per row."""
+    and the rows after it. A nested loop looks it up once per row, each lookup costed as one of
+    ``loops`` (``_loop_count``); a hash join scans it once, builds a hash table of it and probes
+    that once per row."""
     joined = _join_predicates(shape, acc.table, visited)
     tm = models[acc.table]
     indexes = config.get(acc.table, ())
     lookup = None
     if joined:
         inner = _access(tm, acc, joined)
-        lookup = repeated_plan(tm, inner, indexes, rows)
-        probes.append(Probe(inner, loop_count(rows), lookup.cost, lookup.index))
+        lookup = repeated_plan(tm, inner, indexes, loops)
+        probes.append(Probe(inner, loop_count(loops), lookup.cost, lookup.index))
     scan = _best(tm, _access(tm, acc), config, probes)
     hashed = scan.cost + scan.rows * (CPU_OPERATOR + CPU_TUPLE) + rows * CPU_OPERATOR
     after = rows * lookup.rows if lookup is not None else rows * scan.rows
