@@ -97,3 +97,28 @@ def test_non_equality_between_columns_is_no_edge() -> None:
     )
     assert result.joins == ()
     assert all(access.predicates == () for access in result.accesses)
+
+
+def test_a_condition_in_every_branch_of_an_or_joins_and_filters() -> None:
+    """``(a AND b) OR (a AND c)`` is ``a AND (b OR c)``: the join and the filter every branch
+    repeats are the query's, and what differs between branches stays an OR."""
+    result = shape(
+        "SELECT o.order_id FROM users u, orders o WHERE (o.user_id = u.user_id AND o.status = 'new' "
+        "AND u.name = 'FR') OR (o.user_id = u.user_id AND o.status = 'new' AND u.name = 'DE')"
+    )
+    users, orders = result.accesses
+    assert result.joins == (JoinEdge("orders", "user_id", "users", "user_id"),)
+    assert [(p.column, p.kind) for p in orders.predicates] == [("status", PredicateKind.EQ)]
+    # the branches differ on one column: an IN of its values
+    assert [(p.column, p.kind, p.values) for p in users.predicates] == [
+        ("name", PredicateKind.IN, ("FR", "DE"))
+    ]
+
+
+def test_an_or_whose_branches_share_nothing_stays_an_or() -> None:
+    users, orders = shape(
+        "SELECT o.order_id FROM users u JOIN orders o ON o.user_id = u.user_id "
+        "WHERE o.status = 'new' OR u.name = 'FR'"
+    ).accesses
+    assert users.has_or and orders.has_or
+    assert not users.predicates and not orders.predicates
