@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 
+from advisor.emit.literals import BREAKS
 from advisor.emit.names import fit_name, identifier, table_ref
 from advisor.emit.schema import key_columns
 from advisor.emit.target import Target
@@ -91,6 +92,14 @@ def create_index(
         notes.append(
             f"{target.label} has no partial indexes: this is the full index; the predicate "
             f"WHERE {where} is left out, so the index also holds every other row"
+        )
+        where = None
+    if where is not None and dialect == "sqlite" and BREAKS.intersection(where):
+        # SQLite spells no string with a line break on one line (``literals``), and uses a partial
+        # index only for a query whose condition matches the predicate's text
+        notes.append(
+            "SQLite cannot write this predicate's string on one line: this is the full index; the "
+            f"predicate WHERE {where} is left out, so the index also holds every other row"
         )
         where = None
     columns = key_columns([k.column for k in keys], types, target)

@@ -12,6 +12,7 @@ from advisor.emit.changes import Change
 from advisor.emit.comment import comment
 from advisor.emit.ddl import index_name
 from advisor.emit.indexes import IndexSpec, NameBook, Statement, create_index, drop_index
+from advisor.emit.literals import single_line
 from advisor.emit.schema import column_types, create_table, dependency_order, key_problem, refuse_key
 from advisor.emit.target import Target
 from advisor.emit.types import reference_problem
@@ -42,7 +43,11 @@ class Script:
 
     def statements(self) -> list[str]:
         """Each statement's SQL, in order, without comments or the final semicolon."""
-        return [s.sql.sql(dialect=self.target.dialect) for sec in self.sections for s in sec.statements]
+        return [self._sql(s) for sec in self.sections for s in sec.statements]
+
+    def _sql(self, statement: Statement) -> str:
+        # a literal from the input must not break the line (``literals``)
+        return single_line(statement.sql.sql(dialect=self.target.dialect), self.target.dialect)
 
     def render(self) -> str:
         """The script; every comment line goes through ``comment``, so no name or literal it
@@ -57,7 +62,7 @@ class Script:
                 if section.spaced and number:
                     lines.append("")
                 lines.extend(comment(note) for note in statement.notes)
-                lines.append(statement.sql.sql(dialect=self.target.dialect) + ";")
+                lines.append(self._sql(statement) + ";")
         return "\n".join(lines) + "\n"
 
 
