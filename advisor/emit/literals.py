@@ -14,7 +14,7 @@ Other dialects are left as sqlglot writes them.
 from __future__ import annotations
 
 from sqlglot.dialects.dialect import Dialect
-from sqlglot.tokens import TokenType
+from sqlglot.tokenizer_core import TokenType
 
 BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 """What editors, terminals, psql or CI logs take for the end of a line (as in ``oneline``)."""
