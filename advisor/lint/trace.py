@@ -16,6 +16,7 @@ dropped at the end, on an error, and on SIGINT, SIGTERM or SIGHUP.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -302,6 +303,10 @@ RUNS_ONLINE = " with LOCK=NONE"
 blocking writes (MIG053 reports some of those anyway: a UNIQUE index)."""
 
 
+_COPY_HINT = re.compile(r"COPY algorithm requires a lock|Try ALGORITHM=COPY|Try LOCK=(?:SHARED|EXCLUSIVE)")
+"""A refusal that tells what the server would do instead: copy, or lock (MariaDB's wording)."""
+
+
 def _mysql_shown(finding: LintFinding, seen: Observation) -> bool | None:
     """Whether the server did what the finding says: refused the statement, did it online, or
     copied the table or blocked writes; ``None`` when the ALTER could not be asked."""
@@ -309,11 +314,9 @@ def _mysql_shown(finding: LintFinding, seen: Observation) -> bool | None:
         return None
     if REFUSES in finding.message:
         return bool(seen.refused)
-    if seen.refused:
-        return False
-    copies = seen.algorithm == "COPY" or seen.blocks_writes
+    copies = seen.algorithm == "COPY" or seen.blocks_writes or bool(_COPY_HINT.search(seen.refused))
     online = RUNS_ONLINE in finding.message and "ALGORITHM=COPY" not in finding.message
-    return not copies if online else copies
+    return not copies and not seen.refused if online else copies
 
 
 def _mysql_unpredicted(seen: Observation) -> tuple[str, str, str] | None:

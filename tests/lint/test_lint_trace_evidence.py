@@ -38,6 +38,14 @@ def test_a_copy_claim_is_confirmed_by_a_copy_and_contradicted_by_an_instant_chan
     assert _traced(finding, in_place_locked).startswith(" [trace, confirmed:")
 
 
+def test_a_refusal_of_the_statements_own_lock_can_show_the_copy() -> None:
+    finding = _finding("MIG011", COPIES)
+    hint = "LOCK=NONE is not supported. Reason: COPY algorithm requires a lock. Try LOCK=SHARED"
+    assert _traced(finding, _seen(refused=hint)) == f" [trace, confirmed: refused: {hint}]"
+    nocopy = "ALGORITHM=INSTANT is not supported. Reason: ADD INDEX. Try ALGORITHM=NOCOPY"
+    assert _traced(finding, _seen(refused=nocopy)) == f" [trace, not confirmed: refused: {nocopy}]"
+
+
 def test_a_refusal_claim_needs_the_server_to_refuse() -> None:
     finding = _finding("MIG053", REFUSES)
     refused = _seen(refused="ALGORITHM=INSTANT is not supported for this operation. Try ALGORITHM=COPY")
