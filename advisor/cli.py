@@ -348,7 +348,10 @@ def lint(
     ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Do not run this rule.")] = None,
     trace: Annotated[
         str | None,
-        typer.Option("--trace", help="postgresql:// URL: run the migrations in a throwaway database there."),
+        typer.Option(
+            "--trace",
+            help="postgresql://, mysql:// or mariadb:// URL: run the migrations in a throwaway database there.",
+        ),
     ] = None,
 ) -> None:
     """Lint SQL migrations for locking, destructive and design problems."""

@@ -40,7 +40,8 @@ class Request:
     ignore: tuple[str, ...] = ()
     color: bool = False
     trace: str | None = None
-    """A PostgreSQL URL: run the migrations in a throwaway database there and add what was observed."""
+    """A PostgreSQL, MariaDB or MySQL URL: run the migrations in a throwaway database there and add
+    what was observed."""
 
 
 def run(request: Request) -> tuple[str, int]:
@@ -130,21 +131,23 @@ def _baseline(request: Request, dialect: str) -> tuple[Schema | None, dict[str, 
 def _traced(
     request: Request, options: Options, sources: list[Source], findings: list[LintFinding]
 ) -> list[LintFinding]:
-    """The findings with the trace's evidence (PostgreSQL only; the schema from ``--schema``)."""
+    """The findings with the trace's evidence (the schema from ``--schema``); what the server could
+    not show is said once on standard error."""
     from advisor.lint.checks.base import TRACE_RULE
-    from advisor.lint.trace import trace, with_evidence
+    from advisor.lint.trace import trace, version_note, with_evidence
+    from advisor.report.inert import inert
 
-    if options.dialect != "postgres":
-        raise AdvisorError(
-            "--trace runs on PostgreSQL only (use --dialect postgres)", Location(field="--trace")
-        )
     if request.spec is not None:
         raise AdvisorError(
             "--trace builds the schema from --schema files, not --spec", Location(field="--trace")
         )
-    if request.trace is None or not request.trace.startswith(("postgresql://", "postgres://")):
-        raise AdvisorError("expected a postgresql:// URL", Location(field="--trace"))
-    traced = with_evidence(findings, trace(sources, request.trace, list(request.schema or ())))
+    if request.trace is None:
+        return findings
+    done = trace(sources, request.trace, list(request.schema or ()), options.dialect)
+    notes = [*done.notes, version_note(options.dialect, options.target_version, done)]
+    for note in filter(None, notes):
+        sys.stderr.write(f"advisor: note: --trace: {inert(note)}\n")
+    traced = with_evidence(findings, done.observations)
     return [f for f in traced if f.rule != TRACE_RULE or TRACE_RULE not in options.ignore]
 
 

@@ -1,205 +1,239 @@
-"""``advisor lint --trace URL``: run the migrations on a real PostgreSQL and observe what they do.
+"""``advisor lint --trace URL``: run the migrations on a real server and observe what they do.
 
 A throwaway database is created on the server, the ``--schema`` files run first, then each file
-statement by statement. A statement outside an explicit transaction runs inside one opened for it,
-so its locks can be read from ``pg_locks`` by a second connection while it still holds them, and
-its rewrites seen as new ``relfilenode``s of the tables, before it commits. The database is dropped
-at the end, on an error, and on SIGINT, SIGTERM or SIGHUP.
+statement by statement, and what the server did is attached to the static findings as evidence,
+confirmed or not; a write-blocking lock or rewrite no rule predicted is reported as MIG091.
+
+How a statement is observed depends on the engine. PostgreSQL (:mod:`advisor.lint.trace_postgres`)
+runs it inside a transaction and reads its locks and new relfilenodes before it commits. MariaDB and
+MySQL (:mod:`advisor.lint.trace_mariadb`) commit DDL at once, so each ALTER is asked for the fastest
+ALGORITHM and the weakest LOCK first and the server says which it refuses, a new InnoDB table id
+shows a rebuild, and ``performance_schema`` shows its metadata locks when it is on.
+
+The lifecycle is shared: the stale throwaway databases of killed runs are swept, and this run's is
+dropped at the end, on an error, and on SIGINT, SIGTERM or SIGHUP.
 """
 
 from __future__ import annotations
 
-import contextlib
-import uuid
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Protocol
 
 from advisor.errors import AdvisorError, Location
-from advisor.lint.ops import Transaction, TxKind
+from advisor.lint.checks.base import TRACE_RULE
 from advisor.lint.source import Source
 
 if TYPE_CHECKING:
     from advisor.lint.engine import LintFinding
+    from advisor.verify.url import DbUrl
 
-from advisor.lint.checks.base import TRACE_RULE
-
-BLOCKS_WRITES = {
-    "ShareLock": "writes",
-    "ShareRowExclusiveLock": "writes",
-    "ExclusiveLock": "writes",
-    "AccessExclusiveLock": "reads and writes",
-}
-"""Table lock modes that block INSERT, UPDATE and DELETE, and what each blocks."""
-LOCKING_RULES = frozenset(
+PG_LOCKING_RULES = frozenset(
     {"MIG001", "MIG002", "MIG003", "MIG005", "MIG007", "MIG009", "MIG010", "MIG011", "MIG017", "MIG018"}
     | {"MIG021", "MIG025", "MIG029"}
 )
-"""Static rules that claim a lock blocking writes or a rewrite: the trace confirms or contradicts them."""
-REWRITE_RULES = frozenset({"MIG010", "MIG011", "MIG018"})
+"""Static PostgreSQL rules that claim a lock blocking writes or a rewrite: the trace confirms or
+contradicts them."""
+PG_REWRITE_RULES = frozenset({"MIG010", "MIG011", "MIG018"})
 """Of those, the ones whose claim is a rewrite: only a new relfilenode confirms them."""
-_TABLES = (
-    "SELECT c.oid::regclass::text, c.relfilenode FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-    "WHERE c.relkind IN ('r', 'm', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
-    "AND n.nspname NOT LIKE 'pg_toast%'"
-)
-_LOCKS = (
-    "SELECT c.oid::regclass::text, l.mode FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
-    "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE l.pid = %s AND l.granted "
-    "AND c.relkind IN ('r', 'm', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
-)
+MYSQL_LOCKING_RULES = frozenset({"MIG011", "MIG050", "MIG052", "MIG053"})
+"""Static MySQL/MariaDB rules that say what the server does with an ALTER (copy, lock, refusal)."""
+BLOCKING_MDL = {
+    "SHARED_NO_WRITE": "writes",
+    "SHARED_NO_READ_WRITE": "reads and writes",
+    "EXCLUSIVE": "reads and writes",
+}
+"""MariaDB/MySQL metadata lock types that block writes, and what each blocks."""
+FAMILIES = {"postgres": "postgres", "mysql": "mysql", "mariadb": "mysql"}
+"""Lint dialect, or URL engine, to the server family the trace runs on."""
 
 
 @dataclass(frozen=True)
 class Observation:
-    """What one statement did on the server: the write-blocking locks it held on tables that
-    existed before its file, the tables it rewrote, or why it was not observed."""
+    """What one statement did on the server: the write-blocking locks it held on tables that existed
+    before its file, the tables it rewrote, on MariaDB/MySQL the ALGORITHM and LOCK the server used
+    for an ALTER (or its refusal of the statement's own), or why it was not observed."""
 
     file: str
     line: int
     end_line: int
+    engine: str = "postgres"
+    """``postgres`` or ``mysql`` (MariaDB and MySQL)."""
     locks: tuple[tuple[str, str], ...] = ()
+    """(table, mode): a PostgreSQL lock mode, or a metadata lock type (``SHARED_NO_WRITE``)."""
+    kept: tuple[tuple[str, str], ...] = ()
+    """MariaDB/MySQL: write-blocking metadata locks still held when the statement returned
+    (LOCK TABLES): those last as long as the session wants, not a moment of its work."""
     rewritten: tuple[str, ...] = ()
+    algorithm: str = ""
+    """MariaDB/MySQL: the fastest ALGORITHM the server accepted for an ALTER (what it does by default)."""
+    lock: str = ""
+    """MariaDB/MySQL: the weakest LOCK the server accepted with that algorithm."""
+    refused: str = ""
+    """MariaDB/MySQL: the server's refusal of the ALGORITHM or LOCK the statement asks for."""
     observed: bool = True
     note: str = ""
+    """Why it was not observed; or, observed on MariaDB/MySQL, what the server could not show."""
 
     def evidence(self) -> str:
         if not self.observed:
             return self.note
-        parts = [f"{mode} on {table}" for table, mode in self.locks]
-        parts += [f"{table} rewritten (new relfilenode)" for table in self.rewritten]
-        return "; ".join(parts) or "no lock blocking writes, no rewrite"
+        if self.refused:
+            return f"refused: {self.refused}"
+        if self.engine == "postgres":
+            parts = [f"{mode} on {table}" for table, mode in self.locks]
+            parts += [f"{table} rewritten (new relfilenode)" for table in self.rewritten]
+            return "; ".join(parts) or "no lock blocking writes, no rewrite"
+        parts = [f"ALGORITHM={self.algorithm}, LOCK={self.lock}"] if self.algorithm else []
+        parts += [f"{table} rebuilt (new table id)" for table in self.rewritten]
+        parts += [
+            f"metadata lock {mode} on {table}" for table, mode in self.locks if (table, mode) not in self.kept
+        ]
+        parts += [f"metadata lock {mode} on {table} kept after it" for table, mode in self.kept]
+        if not parts and not self.note:
+            parts = ["no copy, no rebuild, no lock blocking writes"]
+        return "; ".join(parts + ([self.note] if self.note else []))
+
+    @property
+    def blocks_writes(self) -> bool:
+        """MariaDB/MySQL: writes to a table that existed before the file wait: the ALTER needs a
+        lock, or the statement keeps a write-blocking metadata lock (a metadata lock seen while it
+        runs may be brief: OPTIMIZE TABLE takes SHARED_NO_WRITE for a moment, every DDL EXCLUSIVE)."""
+        return self.lock in ("SHARED", "EXCLUSIVE") or bool(self.kept)
 
 
-def trace(sources: list[Source], url: str, schema_files: list[Path]) -> list[Observation]:
-    """Run ``schema_files`` then ``sources`` in a throwaway database of the server at ``url``;
-    the database is dropped whatever happens (an error, SIGINT, SIGTERM, SIGHUP)."""
+@dataclass(frozen=True)
+class Trace:
+    """The observations of a run, in statement order, and what the server could not show, once."""
+
+    observations: tuple[Observation, ...]
+    notes: tuple[str, ...] = ()
+    family: str = "postgres"
+    """``postgres``, ``mariadb`` or ``mysql``: the server's, whatever the URL's scheme says."""
+    version: tuple[int, ...] = ()
+
+
+def version_note(dialect: str, target: tuple[int, ...] | None, done: Trace) -> str:
+    """What to say when the MySQL-family rules assumed another server than the one traced: their
+    online DDL model changes with the family and the version, the server's answers do not.
+
+    >>> version_note("mariadb", None, Trace((), family="mariadb", version=(10, 11, 19)))
+    'the server is MariaDB 10.11.19, and the rules assumed MariaDB current releases: lint with --dialect mariadb --target-version 10.11 for what it does'
+    >>> version_note("mariadb", (10, 11), Trace((), family="mariadb", version=(10, 11, 19)))
+    ''
+    """
+    from advisor.lint.online_ddl import server
+
+    if done.family == "postgres" or not done.version:
+        return ""
+    if dialect == done.family and target is not None and done.version[: len(target)] == target:
+        return ""
+    series = ".".join(map(str, done.version[:2]))
+    return (
+        f"the server is {server(done.family, done.version)}, and the rules assumed {server(dialect, target)}: lint with "
+        f"--dialect {done.family} --target-version {series} for what it does"
+    )
+
+
+class Server(Protocol):
+    """One engine's side of a trace: the throwaway database's lifecycle and the run itself."""
+
+    errors: tuple[type[Exception], ...]
+
+    def sweep(self) -> None:
+        """Drop the throwaway databases of runs more than a day old that could not clean up."""
+
+    def create(self, name: str) -> None:
+        """Create the throwaway database; an :class:`AdvisorError` when the server does not allow it."""
+
+    def run(self, name: str, sources: list[Source], schema_files: list[Path]) -> Trace:
+        """Build the schema in the throwaway database, then run and observe ``sources``."""
+
+    def drop(self, name: str) -> None:
+        """Drop the throwaway database if this run created it, whatever its sessions are doing."""
+
+    def close(self) -> None:
+        """Disconnect."""
+
+
+def trace(sources: list[Source], url: str, schema_files: list[Path], dialect: str = "postgres") -> Trace:
+    """Run ``schema_files`` then ``sources`` in a throwaway database of the server at ``url``; the
+    database is dropped whatever happens (an error, SIGINT, SIGTERM, SIGHUP)."""
     from advisor.interrupts import interruptible, signals_held
+    from advisor.verify.engine import TRACE_PREFIX, throwaway_name
+
+    checked = checked_url(url, dialect)
+    server = _connect(checked)
+    name = throwaway_name(prefix=TRACE_PREFIX)
+    try:
+        with interruptible():
+            try:
+                server.sweep()
+                server.create(name)
+                return server.run(name, sources, schema_files)
+            finally:
+                with signals_held():
+                    server.drop(name)
+    except server.errors as exc:
+        raise AdvisorError(f"--trace: {checked.scrub(said(exc))}") from None
+    finally:
+        server.close()
+
+
+def checked_url(url: str, dialect: str) -> DbUrl:
+    """``url`` parsed and checked, and of the server family ``dialect`` is linted for."""
     from advisor.verify.url import parse_db_url
 
     try:
         checked = parse_db_url(url)
     except AdvisorError as exc:
         raise AdvisorError(str(exc).replace("--db:", "--trace:", 1)) from None
-    if checked.engine != "postgres":
+    family = FAMILIES.get(dialect)
+    if family is None:
         raise AdvisorError(
-            "--trace runs on PostgreSQL only: give a postgresql:// URL", Location(field="--trace")
+            f"runs on PostgreSQL, MariaDB and MySQL, not {dialect} (use --dialect postgres, mariadb or mysql)",
+            Location(field="--trace"),
         )
-    psycopg = _psycopg()
-    name = f"advisor_trace_{uuid.uuid4().hex[:12]}"
-    try:
-        admin = psycopg.connect(url, autocommit=True)
-    except psycopg.Error as exc:
-        message = checked.scrub(_first_line(exc))
-        raise AdvisorError(f"cannot connect: {message}", Location(field="--trace")) from None
-    try:
-        with interruptible():
-            admin.execute(f'CREATE DATABASE "{name}"')
-            try:
-                return _run(psycopg, psycopg.conninfo.make_conninfo(url, dbname=name), sources, schema_files)
-            except psycopg.Error as exc:
-                raise AdvisorError(f"--trace: {checked.scrub(_first_line(exc))}") from None
-            finally:
-                with signals_held():
-                    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        admin.close()
+    if FAMILIES.get(checked.engine) != family:
+        wanted = "a postgresql://" if family == "postgres" else "a mysql:// or mariadb://"
+        raise AdvisorError(f"--dialect {dialect} needs {wanted} URL", Location(field="--trace"))
+    return checked
 
 
-def _psycopg() -> Any:
-    try:
-        import psycopg
-    except ImportError:
-        raise AdvisorError("--trace needs psycopg: pip install 'advisor[db]'") from None
-    return psycopg
+def _connect(url: DbUrl) -> Server:
+    if url.engine == "postgres":
+        from advisor.lint.trace_postgres import PostgresServer
+
+        return PostgresServer(url)
+    from advisor.lint.trace_mariadb import MariaDBServer
+
+    return MariaDBServer(url)
 
 
-def _first_line(exc: BaseException) -> str:
-    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+def cannot(what: str, engine: str, url: DbUrl, exc: BaseException, why: str = "") -> AdvisorError:
+    """One line for a server that cannot be reached or does not allow the trace, without the password."""
+    from advisor.verify.url import redact
+
+    return AdvisorError(
+        f"cannot {what} {engine} at {redact(url.url)}: {url.scrub(said(exc))}{why}", Location(field="--trace")
+    )
 
 
-def _run(psycopg: Any, conninfo: str, sources: list[Source], schema_files: list[Path]) -> list[Observation]:
-    from advisor.lint.postgres import parse_postgres
+def said(exc: BaseException) -> str:
+    """A driver error's message, first line only and without PyMySQL's error number.
 
-    with (
-        psycopg.connect(conninfo, autocommit=True) as runner,
-        psycopg.connect(conninfo, autocommit=True) as watcher,
-    ):
-        for path in schema_files:
-            for statement in parse_postgres(Source(str(path), path.read_text(encoding="utf-8"))):
-                try:
-                    runner.execute(statement.text)
-                except psycopg.Error as exc:
-                    where = Location(path, statement.loc.line, field="--schema")
-                    raise AdvisorError(f"the schema does not apply: {_first_line(exc)}", where) from None
-        found: list[Observation] = []
-        for source in sources:
-            before_file = set(_relfilenodes(runner))
-            depth = 0
-            for statement in parse_postgres(source):
-                spot = Observation(source.name, statement.loc.line, statement.end_line)
-                kinds = [op.kind for op in statement.ops if isinstance(op, Transaction)]
-                if kinds:
-                    with contextlib.suppress(psycopg.Error):
-                        runner.execute(statement.text)
-                    if TxKind.BEGIN in kinds:
-                        depth += 1
-                    elif TxKind.COMMIT in kinds or TxKind.ROLLBACK in kinds:
-                        depth = 0
-                    continue
-                observed = _observe(psycopg, runner, watcher, statement.text, depth > 0, spot, before_file)
-                if not observed.observed and depth > 0 and runner.info.transaction_status != 0:
-                    with contextlib.suppress(psycopg.Error):
-                        runner.execute("ROLLBACK")
-                    depth = 0
-                found.append(observed)
-            if depth:
-                with contextlib.suppress(psycopg.Error):
-                    runner.execute("COMMIT")
-        return found
+    >>> said(Exception(1045, "Access denied for user 'app'"))
+    "Access denied for user 'app'"
+    """
+    from advisor.verify.engine import first_line
+
+    if len(exc.args) == 2 and isinstance(exc.args[0], int) and isinstance(exc.args[1], str):
+        return first_line(Exception(exc.args[1]))
+    return first_line(exc)
 
 
-def _observe(
-    psycopg: Any, runner: Any, watcher: Any, sql: str, inside: bool, spot: Observation, existing: set[str]
-) -> Observation:
-    """Run one statement, in a transaction of its own unless the file opened one, and read its
-    locks (from the second connection) and rewrites before it commits."""
-    pid = runner.info.backend_pid
-    try:
-        if not inside:
-            runner.execute("BEGIN")
-        held = set(_locks(watcher, pid))
-        before = _relfilenodes(runner)
-        runner.execute(sql)
-        taken = [(table, mode) for table, mode in _locks(watcher, pid) if (table, mode) not in held]
-        after = _relfilenodes(runner)
-        if not inside:
-            runner.execute("COMMIT")
-    except psycopg.errors.ActiveSqlTransaction:
-        runner.execute("ROLLBACK")
-        try:
-            runner.execute(sql)
-        except psycopg.Error as exc:
-            return replace(spot, observed=False, note=f"failed: {_first_line(exc)}")
-        return replace(spot, observed=False, note="runs outside a transaction block: locks not observed")
-    except psycopg.Error as exc:
-        if not inside:
-            runner.execute("ROLLBACK")
-        return replace(spot, observed=False, note=f"failed: {_first_line(exc)}")
-    blocking = tuple(sorted({(t, m) for t, m in taken if m in BLOCKS_WRITES and t in existing}))
-    rewritten = tuple(sorted(t for t in before if t in existing and t in after and after[t] != before[t]))
-    return replace(spot, locks=blocking, rewritten=rewritten)
-
-
-def _relfilenodes(connection: Any) -> dict[str, int]:
-    return {str(name): int(node) for name, node in connection.execute(_TABLES).fetchall()}
-
-
-def _locks(connection: Any, pid: int) -> list[tuple[str, str]]:
-    return [(str(name), str(mode)) for name, mode in connection.execute(_LOCKS, (pid,)).fetchall()]
-
-
-def with_evidence(findings: list[LintFinding], observations: list[Observation]) -> list[LintFinding]:
+def with_evidence(findings: list[LintFinding], observations: tuple[Observation, ...]) -> list[LintFinding]:
     """The static findings with what the trace saw at their statement (confirmed or contradicted),
     and a MIG091 finding for each observed write-blocking lock or rewrite no static rule reported."""
     from advisor.catalog.model import Severity
@@ -211,21 +245,20 @@ def with_evidence(findings: list[LintFinding], observations: list[Observation]) 
         seen = next(
             (o for o in observations if o.file == finding.file and o.line <= finding.line <= o.end_line), None
         )
-        if seen is None or finding.rule not in LOCKING_RULES:
+        rules = PG_LOCKING_RULES if seen is None or seen.engine == "postgres" else MYSQL_LOCKING_RULES
+        if seen is None or finding.rule not in rules:
             out.append(finding)
             continue
         claimed.add((seen.file, seen.line))
-        shown = bool(seen.rewritten) if finding.rule in REWRITE_RULES else bool(seen.locks or seen.rewritten)
-        verdict = "" if not seen.observed else "confirmed" if shown else "not confirmed"
+        shown = _pg_shown(finding, seen) if seen.engine == "postgres" else _mysql_shown(finding, seen)
+        verdict = "" if shown is None else "confirmed" if shown else "not confirmed"
         label = f"trace, {verdict}: " if verdict else "trace: "
         out.append(replace(finding, message=f"{finding.message} [{label}{seen.evidence()}]"))
     for seen in observations:
-        # ACCESS EXCLUSIVE alone may be brief (ADD COLUMN); weaker write-blocking modes are taken for
-        # whole-table work (index builds, validation, LOCK TABLE), and a new relfilenode is a rewrite
-        long_locks = [(table, mode) for table, mode in seen.locks if mode != "AccessExclusiveLock"]
-        if (seen.file, seen.line) in claimed or not (long_locks or seen.rewritten):
+        unpredicted = _pg_unpredicted(seen) if seen.engine == "postgres" else _mysql_unpredicted(seen)
+        if (seen.file, seen.line) in claimed or unpredicted is None:
             continue
-        what, blocked = ("rewrote", "reads and writes") if seen.rewritten else ("locked", "writes")
+        what, blocked, fix = unpredicted
         out.append(
             LintFinding(
                 TRACE_RULE,
@@ -235,9 +268,65 @@ def with_evidence(findings: list[LintFinding], observations: list[Observation]) 
                 1,
                 f"on the server this statement {what} a table that existed before its file, blocking "
                 f"{blocked} while it worked, and no rule predicted it [trace: {seen.evidence()}]",
-                "Rewrite it in an online form (CONCURRENTLY, NOT VALID then VALIDATE, a new column and a "
-                "backfill), or run it in a maintenance window.",
+                fix,
             )
         )
     rank = {name: index for index, name in enumerate(dict.fromkeys(o.file for o in observations))}
     return sorted(out, key=lambda f: (rank.get(f.file, len(rank)), f.line, f.column, f.rule))
+
+
+def _pg_shown(finding: LintFinding, seen: Observation) -> bool | None:
+    if not seen.observed:
+        return None
+    return bool(seen.rewritten) if finding.rule in PG_REWRITE_RULES else bool(seen.locks or seen.rewritten)
+
+
+def _pg_unpredicted(seen: Observation) -> tuple[str, str, str] | None:
+    # ACCESS EXCLUSIVE alone may be brief (ADD COLUMN); weaker write-blocking modes are taken for
+    # whole-table work (index builds, validation, LOCK TABLE), and a new relfilenode is a rewrite
+    long_locks = [(table, mode) for table, mode in seen.locks if mode != "AccessExclusiveLock"]
+    if not (long_locks or seen.rewritten):
+        return None
+    what, blocked = ("rewrote", "reads and writes") if seen.rewritten else ("locked", "writes")
+    return (
+        what,
+        blocked,
+        "Rewrite it in an online form (CONCURRENTLY, NOT VALID then VALIDATE, a new column and a "
+        "backfill), or run it in a maintenance window.",
+    )
+
+
+REFUSES = "refuses this statement"
+"""How MIG053 words a refusal of the statement's own ALGORITHM / LOCK clause."""
+RUNS_ONLINE = " with LOCK=NONE"
+"""How :func:`advisor.lint.online_ddl.effect` ends an operation done in place or instantly without
+blocking writes (MIG053 reports some of those anyway: a UNIQUE index)."""
+
+
+_COPY_HINT = re.compile(r"COPY algorithm requires a lock|Try ALGORITHM=COPY|Try LOCK=(?:SHARED|EXCLUSIVE)")
+"""A refusal that tells what the server would do instead: copy, or lock (MariaDB's wording)."""
+
+
+def _mysql_shown(finding: LintFinding, seen: Observation) -> bool | None:
+    """Whether the server did what the finding says: refused the statement, did it online, or
+    copied the table or blocked writes; ``None`` when the ALTER could not be asked."""
+    if not seen.observed or not (seen.algorithm or seen.refused):
+        return None
+    if REFUSES in finding.message:
+        return bool(seen.refused)
+    copies = seen.algorithm == "COPY" or seen.blocks_writes or bool(_COPY_HINT.search(seen.refused))
+    online = RUNS_ONLINE in finding.message and "ALGORITHM=COPY" not in finding.message
+    return not copies and not seen.refused if online else copies
+
+
+def _mysql_unpredicted(seen: Observation) -> tuple[str, str, str] | None:
+    if not seen.observed or seen.refused or not seen.blocks_writes:
+        return None
+    reads = seen.lock == "EXCLUSIVE" or any(BLOCKING_MDL[mode] == "reads and writes" for _, mode in seen.kept)
+    return (
+        "copied" if seen.algorithm == "COPY" else "locked",
+        "reads and writes" if reads else "writes",
+        "Ask for ALGORITHM=INPLACE (or INSTANT) with LOCK=NONE, so the server refuses the statement "
+        "instead of blocking; on a big table use gh-ost or pt-online-schema-change, or expand/contract "
+        "(a new column or table, a backfill in batches, a switch).",
+    )

@@ -111,21 +111,28 @@ class Engine(ABC):
 
 
 PREFIX = "advisor_verify_"
-_STAMPED = re.compile(r"advisor_verify_(\d{14})_[0-9a-f]+")
+TRACE_PREFIX = "advisor_trace_"
+"""``lint --trace``'s throwaway databases: stamped and swept like verify's."""
+THROWAWAY_LIKE = ("advisor\\_verify\\_%", "advisor\\_trace\\_%")
+"""SQL LIKE patterns of both kinds of throwaway database, for the sweeps."""
+_STAMPED = re.compile(r"advisor_(?:verify|trace)_(\d{14})_[0-9a-f]+")
 STALE_AFTER = timedelta(days=1)
 
 
-def throwaway_name(now: datetime | None = None) -> str:
+def throwaway_name(now: datetime | None = None, prefix: str = PREFIX) -> str:
     """A database name no one else uses, with its creation time (UTC) so that a later run can
     tell a stale one: ``advisor_verify_20261204151500_1a2b3c``."""
     stamp = (now or datetime.now(UTC)).strftime("%Y%m%d%H%M%S")
-    return f"{PREFIX}{stamp}_{secrets.token_hex(3)}"
+    return f"{prefix}{stamp}_{secrets.token_hex(3)}"
 
 
 def is_stale(name: str, now: datetime | None = None) -> bool:
-    """A throwaway database created more than a day ago (by a run that could not clean up).
+    """A throwaway database (of ``verify`` or ``lint --trace``) created more than a day ago, by a
+    run that could not clean up.
 
     >>> is_stale("advisor_verify_20000101000000_abcdef"), is_stale(throwaway_name())
+    (True, False)
+    >>> is_stale("advisor_trace_20000101000000_abcdef"), is_stale(throwaway_name(prefix=TRACE_PREFIX))
     (True, False)
     >>> is_stale("advisor_verify_1a2b3c4d"), is_stale("advisor_verify_29991301000000_ab")
     (False, False)

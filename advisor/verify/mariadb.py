@@ -11,6 +11,7 @@ from typing import Any
 from advisor.emit.target import resolve_target
 from advisor.verify.engine import (
     DEFAULT_TIMEOUT,
+    THROWAWAY_LIKE,
     Engine,
     Explained,
     is_stale,
@@ -33,6 +34,38 @@ def _tables(node: object) -> Iterator[dict[str, Any]]:
     elif isinstance(node, list):
         for item in node:
             yield from _tables(item)
+
+
+def connect(url: DbUrl, database: str | None = None) -> Any:
+    """A PyMySQL connection (autocommit, utf8mb4) to the server of ``url``, in ``database``."""
+    import pymysql
+
+    password = url.password or next((v for k, v in url.query if k == "password"), "")
+    return pymysql.connect(
+        host=url.host or "127.0.0.1",
+        port=url.port or 3306,
+        user=url.user or "root",
+        password=password,
+        database=database,
+        autocommit=True,
+        charset="utf8mb4",
+        connect_timeout=5,
+    )
+
+
+def sweep_stale(cur: Any) -> None:
+    """Drop the throwaway databases of ``verify`` and ``lint --trace`` runs more than a day old that
+    could not clean up."""
+    import pymysql
+
+    for like in THROWAWAY_LIKE:
+        cur.execute("SHOW DATABASES LIKE %s", (like,))
+        for (name,) in cur.fetchall():
+            if is_stale(str(name)):
+                try:
+                    cur.execute(f"DROP DATABASE IF EXISTS `{name}`")
+                except pymysql.Error:
+                    continue
 
 
 class MariaDBEngine(Engine):
@@ -64,24 +97,13 @@ class MariaDBEngine(Engine):
             raise
 
     def _connect(self) -> Any:
-        import pymysql
-
-        password = self.url.password or next((v for k, v in self.url.query if k == "password"), "")
-        return pymysql.connect(
-            host=self.url.host or "127.0.0.1",
-            port=self.url.port or 3306,
-            user=self.url.user or "root",
-            password=password,
-            autocommit=True,
-            charset="utf8mb4",
-            connect_timeout=5,
-        )
+        return connect(self.url)
 
     def _open(self) -> None:
         import pymysql
 
         with self.db.cursor() as cur:
-            self._sweep(cur)
+            sweep_stale(cur)
             try:
                 cur.execute(f"CREATE DATABASE {self.name} CHARACTER SET utf8mb4")
                 self.created = True
@@ -97,18 +119,6 @@ class MariaDBEngine(Engine):
                 cur.execute(f"SET SESSION max_statement_time = {max(0.001, self.timeout)}")
             else:  # MySQL bounds SELECTs only, in milliseconds
                 cur.execute(f"SET SESSION max_execution_time = {max(1, round(self.timeout * 1000))}")
-
-    def _sweep(self, cur: Any) -> None:
-        """Drop the throwaway databases of runs more than a day old that could not clean up."""
-        import pymysql
-
-        cur.execute("SHOW DATABASES LIKE 'advisor\\_verify\\_%'")
-        for (name,) in cur.fetchall():
-            if is_stale(str(name)):
-                try:
-                    cur.execute(f"DROP DATABASE IF EXISTS {name}")
-                except pymysql.Error:
-                    continue
 
     def scrub(self, text: str) -> str:
         return self.url.scrub(text)

@@ -10,6 +10,7 @@ from typing import Any
 from advisor.emit.target import resolve_target
 from advisor.verify.engine import (
     DEFAULT_TIMEOUT,
+    THROWAWAY_LIKE,
     Engine,
     Explained,
     is_stale,
@@ -38,6 +39,30 @@ def _describe(node: dict[str, Any]) -> str:
     return text
 
 
+def sweep_stale(admin: Any) -> None:
+    """Drop the throwaway databases (or schemas) of ``verify`` and ``lint --trace`` runs more than a
+    day old that could not clean up (a killed process, a lost connection); one that is not ours to
+    drop stays."""
+    import psycopg
+
+    rows = admin.execute(
+        "SELECT datname FROM pg_database WHERE datname LIKE ANY (%(like)s) "
+        "UNION ALL SELECT nspname FROM pg_namespace WHERE nspname LIKE ANY (%(like)s)",
+        {"like": list(THROWAWAY_LIKE)},
+    ).fetchall()
+    for (name,) in rows:
+        if not is_stale(str(name)):
+            continue
+        for drop in (
+            f"DROP DATABASE IF EXISTS {name} WITH (FORCE)",
+            f"DROP SCHEMA IF EXISTS {name} CASCADE",
+        ):
+            try:
+                admin.execute(drop)
+            except psycopg.Error:
+                continue
+
+
 class PostgresEngine(Engine):
     cost_unit = "PostgreSQL cost units"
 
@@ -59,7 +84,7 @@ class PostgresEngine(Engine):
             raise unreachable("PostgreSQL", url, exc) from None
         self.db = self.admin
         try:
-            self._sweep()
+            sweep_stale(self.admin)
             self._open()
         except BaseException as exc:
             # whatever failed after the database was made (a second connection, a signal), the
@@ -94,27 +119,6 @@ class PostgresEngine(Engine):
         self.db.execute(f"SET statement_timeout = {max(1, round(self.timeout * 1000))}")
         self.hypothetical = self._hypopg()
         self.hypo_names: dict[str, str] = {}
-
-    def _sweep(self) -> None:
-        """Drop the throwaway databases (or schemas) of runs more than a day old that could not
-        clean up (a killed process, a lost connection); one that is not ours to drop stays."""
-        import psycopg
-
-        rows = self.admin.execute(
-            "SELECT datname FROM pg_database WHERE datname LIKE 'advisor\\_verify\\_%' "
-            "UNION ALL SELECT nspname FROM pg_namespace WHERE nspname LIKE 'advisor\\_verify\\_%'"
-        ).fetchall()
-        for (name,) in rows:
-            if not is_stale(str(name)):
-                continue
-            for drop in (
-                f"DROP DATABASE IF EXISTS {name} WITH (FORCE)",
-                f"DROP SCHEMA IF EXISTS {name} CASCADE",
-            ):
-                try:
-                    self.admin.execute(drop)
-                except psycopg.Error:
-                    continue
 
     def scrub(self, text: str) -> str:
         return self.url.scrub(text)

@@ -6,8 +6,9 @@ for the starting schema) and ``options`` (``assume_in_transaction``, ``target_ve
 ``select``), and says whether the rule must ``fire`` or ``pass``. A firing case lists the exact
 ``lines`` it fires on: numbers for ``sql``, ``"name:line"`` strings for ``files``; optional
 ``messages`` gives, hit by hit, text each message must contain. A case with ``trace: true`` also
-runs the files on the PostgreSQL server of ``ADVISOR_TEST_POSTGRES_URL`` (``--trace``), skipped
-when it is unreachable unless ADVISOR_REQUIRE_DB=1.
+runs the files (``--trace``) on the PostgreSQL server of ``ADVISOR_TEST_POSTGRES_URL``, or for the
+MySQL dialects the MariaDB server of ``ADVISOR_TEST_MARIADB_URL``, skipped when it is unreachable
+unless ADVISOR_REQUIRE_DB=1.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from advisor.lint.source import read_source, sort_key
 
 CASES = Path(__file__).parent / "cases"
 POSTGRES_URL = os.environ.get("ADVISOR_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+MARIADB_URL = os.environ.get("ADVISOR_TEST_MARIADB_URL", "mariadb://root@127.0.0.1:3306/")
 
 
 def _load_cases() -> list[Any]:
@@ -48,17 +50,18 @@ def _options(doc: dict[str, Any], case: dict[str, Any]) -> Options:
     )
 
 
-def _traced(sources: list[Any], findings: list[Any], schema: list[Path]) -> list[Any]:
+def _traced(sources: list[Any], findings: list[Any], schema: list[Path], dialect: str) -> list[Any]:
     from advisor.errors import AdvisorError
     from advisor.lint.trace import trace, with_evidence
 
+    server, url = ("PostgreSQL", POSTGRES_URL) if dialect == "postgres" else ("MariaDB", MARIADB_URL)
     try:
-        observed = trace(sources, POSTGRES_URL, schema)
+        observed = trace(sources, url, schema, dialect)
     except AdvisorError as exc:
         if os.environ.get("ADVISOR_REQUIRE_DB") == "1":
-            pytest.fail(f"PostgreSQL is required (ADVISOR_REQUIRE_DB=1): {exc}")
-        pytest.skip(f"PostgreSQL is not reachable: {exc}")
-    return with_evidence(findings, observed)
+            pytest.fail(f"{server} is required (ADVISOR_REQUIRE_DB=1): {exc}")
+        pytest.skip(f"{server} is not reachable: {exc}")
+    return with_evidence(findings, observed.observations)
 
 
 @pytest.mark.parametrize(("doc", "case"), _load_cases())
@@ -77,7 +80,8 @@ def test_lint_case(doc: dict[str, Any], case: dict[str, Any], tmp_path: Path) ->
     sources = [read_source(p) for p in sorted(paths, key=sort_key)]
     findings = lint(sources, options, schema)
     if case.get("trace"):
-        findings = _traced(sources, findings, [tmp_path / "schema.ddl"] if "schema" in case else [])
+        schema_files = [tmp_path / "schema.ddl"] if "schema" in case else []
+        findings = _traced(sources, findings, schema_files, options.dialect)
     hits = [f for f in findings if f.rule == rule]
     if "files" in case:
         got: list[Any] = [f"{Path(f.file).name}:{f.line}" for f in hits]

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -119,3 +120,44 @@ def test_sigterm_still_drops_the_database(tmp_path: Path) -> None:
     assert process.returncode != 0
     assert not (_trace_databases() & created)
     assert b"Traceback" not in (process.stderr.read() if process.stderr else b"")
+
+
+def test_a_stale_trace_database_is_swept_and_no_createdb_is_one_line(tmp_path: Path) -> None:
+    _trace_databases()  # skips when the server is not there
+    stale = "advisor_trace_20000101000000_5ea1ed"
+    role = f"advisor_nocreate_{os.getpid()}"
+
+    def psql(sql: str) -> None:
+        subprocess.run(["psql", URL, "-X", "-q", "-c", sql], capture_output=True, timeout=30, check=True)
+
+    psql(f"CREATE DATABASE {stale}")
+    psql(f"CREATE ROLE {role} LOGIN PASSWORD 's3cret-pw'")
+    try:
+        (tmp_path / "m.sql").write_text("ALTER TABLE orders ADD COLUMN note text;\n")
+        done = subprocess.run(
+            _command(tmp_path, "m.sql"),
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        assert stale not in _trace_databases()
+        parts = urlsplit(URL)
+        user_url = parts._replace(netloc=f"{role}:s3cret-pw@{parts.hostname}:{parts.port or 5432}").geturl()
+        refused = subprocess.run(
+            [sys.executable, "-m", "advisor", "lint", "m.sql", "--trace", user_url],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert refused.returncode == 2, refused.stderr
+        assert len(refused.stderr.strip().splitlines()) == 1 and "Traceback" not in refused.stderr
+        assert "cannot create a throwaway database on PostgreSQL" in refused.stderr, refused.stderr
+        assert "s3cret-pw" not in refused.stderr
+    finally:
+        psql(f"DROP DATABASE IF EXISTS {stale}")
+        psql(f"DROP ROLE IF EXISTS {role}")
