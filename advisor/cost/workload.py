@@ -10,6 +10,7 @@ no indexed column is a HOT update and maintains no index, while one that does ma
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -124,10 +125,10 @@ def equivalent_joins(joins: tuple[JoinEdge, ...]) -> tuple[JoinEdge, ...]:
     return tuple(out)
 
 
-def _join_predicates(shape: QueryShape, inner: str, visited: set[str]) -> tuple[Predicate, ...]:
+def _join_predicates(edges: Sequence[JoinEdge], inner: str, visited: set[str]) -> tuple[Predicate, ...]:
     """The join columns by which ``inner`` can be looked up from the tables ``visited``."""
     columns: dict[str, None] = {}
-    for edge in equivalent_joins(shape.joins):
+    for edge in edges:
         if edge.left_table == inner and edge.right_table in visited:
             columns[edge.left_column] = None
         elif edge.right_table == inner and edge.left_table in visited:
@@ -162,10 +163,15 @@ def _block(
     if len(accesses) == 1:
         plan = alone[accesses[0].table]
         return plan.cost, [plan], plan.rows
-    orders = [
-        _join_order(models, shape, config, accesses, alone, d, probes) for d in _drivers(accesses, alone)
-    ]
-    return min(orders, key=lambda order: order[0])
+    edges = equivalent_joins(shape.joins)
+    best: tuple[float, list[AccessPlan], float] | None = None
+    for driving in _drivers(accesses, alone):
+        bound = best[0] if best is not None else math.inf
+        order = _join_order(models, shape, edges, config, accesses, alone, driving, probes, bound)
+        if order is not None:
+            best = order
+    assert best is not None  # the first order has no bound to exceed
+    return best
 
 
 def _drivers(accesses: Sequence[TableAccess], alone: Mapping[str, AccessPlan]) -> list[TableAccess]:
@@ -180,30 +186,36 @@ def _drivers(accesses: Sequence[TableAccess], alone: Mapping[str, AccessPlan]) -
 def _join_order(
     models: Mapping[str, TableModel],
     shape: QueryShape,
+    edges: Sequence[JoinEdge],
     config: Config,
     accesses: Sequence[TableAccess],
     alone: Mapping[str, AccessPlan],
     driving: TableAccess,
     probes: list[Probe],
-) -> tuple[float, list[AccessPlan], float]:
+    bound: float,
+) -> tuple[float, list[AccessPlan], float] | None:
     """The join order from ``driving`` that adds, at each step, the connected table leaving the
-    fewest rows (greedy operator ordering): its cost, plans and result rows."""
+    fewest rows (greedy operator ordering): its cost, plans and result rows; ``None`` as soon
+    as it costs ``bound`` or more (an order found before is as cheap)."""
     plans = [alone[driving.table]]
     cost, rows = plans[0].cost, plans[0].rows
+    if cost >= bound:
+        return None
     visited = {driving.table}
     pending = [a for a in accesses if a is not driving]
     while pending:
-        connected = [a for a in pending if _join_predicates(shape, a.table, visited)] or pending[:1]
+        connected = [a for a in pending if _join_predicates(edges, a.table, visited)] or pending[:1]
         steps = [
             (
                 _join_step(
                     models,
                     shape,
+                    edges,
                     config,
                     a,
                     visited,
                     rows,
-                    _loop_count(shape, a.table, alone, visited),
+                    _loop_count(edges, a.table, alone, visited),
                     probes,
                 ),
                 a,
@@ -213,19 +225,23 @@ def _join_order(
         (added, plan, rows), nxt = min(steps, key=lambda step: (step[0][2], step[0][0]))
         pending.remove(nxt)
         cost += added
+        if cost >= bound:
+            return None
         plans.append(plan)
         visited.add(nxt.table)
     return cost, plans, rows
 
 
-def _loop_count(shape: QueryShape, inner: str, alone: Mapping[str, AccessPlan], visited: set[str]) -> float:
+def _loop_count(
+    edges: Sequence[JoinEdge], inner: str, alone: Mapping[str, AccessPlan], visited: set[str]
+) -> float:
     """How often the planner expects a lookup into ``inner`` to repeat (``get_loop_count``): the
     rows, alone, of the tables that give it its join values. It is not the rows of the join so
     far, which the lookups are multiplied by: a lookup repeated for each of 800,000 outer rows
     finds most pages cached however few of those rows the join keeps. Where several tables give
     one column (an equivalence), the planner can take it from the largest."""
     sources: dict[str, float] = {}
-    for edge in equivalent_joins(shape.joins):
+    for edge in edges:
         for this, column, other in (
             (edge.left_table, edge.left_column, edge.right_table),
             (edge.right_table, edge.right_column, edge.left_table),
@@ -238,6 +254,7 @@ def _loop_count(shape: QueryShape, inner: str, alone: Mapping[str, AccessPlan], 
 def _join_step(
     models: Mapping[str, TableModel],
     shape: QueryShape,
+    edges: Sequence[JoinEdge],
     config: Config,
     acc: TableAccess,
     visited: set[str],
@@ -249,7 +266,7 @@ def _join_step(
     and the rows after it. A nested loop looks it up once per row, each lookup costed as one of
     ``loops`` (``_loop_count``); a hash join scans it once, builds a hash table of it and probes
     that once per row."""
-    joined = _join_predicates(shape, acc.table, visited)
+    joined = _join_predicates(edges, acc.table, visited)
     tm = models[acc.table]
     indexes = config.get(acc.table, ())
     lookup = None
