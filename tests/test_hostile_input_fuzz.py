@@ -40,6 +40,9 @@ defaults = st.one_of(
 )
 
 
+_OWN_LINE_STARTS = ("--", "CREATE ", "ALTER ", "DROP ", "  ", ")")
+
+
 def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -127,6 +130,11 @@ def test_hostile_input_creates_exactly_what_the_spec_names(tmp_path: Path, case:
         _check_refusal(code, out, err)
         return
     assert err == ""
+    # every line is the tool's: a comment, a statement it starts, or a column of one (a literal
+    # holding a line break is spelled with char() on SQLite)
+    for line in out.splitlines():
+        assert line == "" or line.startswith(_OWN_LINE_STARTS), line
+        assert not line.lstrip().startswith(tuple(PAYLOADS)), line
     db = sqlite3.connect(":memory:")
     db.execute("CREATE TABLE precious (x INT)")
     db.executescript(out)

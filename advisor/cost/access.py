@@ -117,6 +117,8 @@ class TableModel:
     accesses: dict[tuple[int, int, tuple[str, ...]], tuple[object, object, Access]] = field(
         default_factory=dict, repr=False
     )
+    index_models: dict[IndexDesign, IndexModel] = field(default_factory=dict, repr=False)
+    """``model_index`` of each design asked for: one model per index, so the plan memos find it."""
     """The ``Access`` built for (block id, table access id, join columns), with the block and the
     table access themselves, so that an id reused by another object is never taken for a hit."""
 
@@ -203,7 +205,14 @@ class IndexModel:
 
 
 def model_index(tm: TableModel, design: IndexDesign) -> IndexModel:
-    """Size and shape of ``design`` on the table ``tm``."""
+    """Size and shape of ``design`` on the table ``tm``, computed once."""
+    known = tm.index_models.get(design)
+    if known is None:
+        known = tm.index_models[design] = _model_index(tm, design)
+    return known
+
+
+def _model_index(tm: TableModel, design: IndexDesign) -> IndexModel:
     eng = tm.engine
     entries = tm.rows
     if design.where is not None:
