@@ -85,12 +85,16 @@ class JsonFormatter(Formatter):
     name = "json"
 
     def render(self, result: Result) -> str:
-        data = _plain(dataclasses.asdict(result))
+        data = _plain(result)
         ordered = {"version": data.pop("version"), **data}
         return json.dumps(ordered, indent=2) + "\n"
 
 
 def _plain(value: Any) -> Any:
+    """JSON-ready data: dataclasses as dicts of their fields (in one pass, as ``asdict`` would
+    give after copying everything once), enums as values, floats rounded."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, dict):
