@@ -92,6 +92,22 @@ class _State:
     models: dict[IndexDesign, IndexModel] = field(default_factory=dict)
     shortcuts: dict[str, Shortcut] = field(default_factory=dict)
     """Patterns whose cost with one more index follows from their cost without it."""
+    tick: int = 0
+    """How many changes were applied so far."""
+    read_changed: dict[str, int] = field(default_factory=dict)
+    """Pattern to the tick of the last change that moved its read cost."""
+    table_changed: dict[str, int] = field(default_factory=dict)
+    """Table to the tick of the last change of its indexes."""
+    joined: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """A pattern that reads several tables, to those tables: an index on one can make an index on
+    another worth it (the lookup it serves needs the other to drive) without moving its cost."""
+
+    def moved_since(self, pattern: str, tick: int) -> bool:
+        """Whether a change after ``tick`` can have changed what an index serving ``pattern`` gains."""
+        if self.read_changed.get(pattern, 0) > tick:
+            return True
+        return any(self.table_changed.get(t, 0) > tick for t in self.joined.get(pattern, ()))
+
     groups: dict[str, tuple[int, list[_WriteGroup]]] = field(default_factory=dict)
     """Per table, its write groups at a version of its configuration."""
 
@@ -236,6 +252,11 @@ class _State:
             for p in trial.deferred:
                 trial.costs[p] = cost_added(self.shortcuts[p], self.costs[p], trial.indexes, trial.added)
         self.config[table] = trial.indexes
+        self.tick += 1
+        self.table_changed[table] = self.tick
+        for p, cost in trial.costs.items():
+            if cost.read != self.costs[p].read:
+                self.read_changed[p] = self.tick
         self.costs.update(trial.costs)
         self.version[table] = self.version.get(table, 0) + 1
 
@@ -377,6 +398,9 @@ def select(ctx: Context, candidates: Sequence[Candidate], drops: Sequence[Drop])
     touches = {table: [p.name for p in patterns] for table, patterns in ctx.patterns_on.items()}
     state = _State(ctx, {}, {}, touches, freq, *_relevance(ctx))
     for name, shape in ctx.shapes.items():
+        tables = tuple(dict.fromkeys(a.table for block in shape.walk() for a in block.accesses))
+        if len(tables) > 1:
+            state.joined[name] = tables
         sc = shortcut(ctx.models, shape)
         if sc is not None:
             state.shortcuts[name] = sc
@@ -393,16 +417,26 @@ def select(ctx: Context, candidates: Sequence[Candidate], drops: Sequence[Drop])
     # Greedy picks depend on their order: a narrow index picked early can stand in the way of the
     # covering one a later pick made worth it. So the passes run again from the plan they made
     # until one adds nothing: the plan is then one that planning again, with it applied, keeps.
+    # A candidate turned down for a threshold was measured against the plan of that moment; once
+    # later picks or removals have changed its table, it is measured again, as planning again
+    # with the plan applied would.
+    turned_down: dict[IndexDesign, tuple[Candidate, int]] = {}
     pool: Sequence[Candidate] = candidates
     for _ in range(_ROUNDS):
-        _greedy(state, pool, chosen, rejected)
+        _greedy(state, pool, chosen, rejected, turned_down)
         # only the tables the swap changed can offer a pick again
         changed = _swap(state, candidates, chosen)
-        if not changed:
-            break
-        pool = [c for c in candidates if c.design.table in changed]
-    _drop_unneeded(state, chosen, rejected)
+        stale = _stale(state, turned_down)
+        if not changed and not stale:
+            _drop_unneeded(state, chosen, rejected)
+            stale = _stale(state, turned_down)
+            if not stale:
+                break
+        pool = list(
+            {c.design: c for c in [*stale, *(c for c in candidates if c.design.table in changed)]}.values()
+        )
 
+    rejected = _settled(rejected, chosen)
     rejected += _not_worth_it(state, candidates, chosen, rejected)
     dropped = list(drops) + _replaced_existing(state, chosen, drops)
     return Plan(
@@ -436,13 +470,37 @@ def _replaced_existing(
 _ROUNDS = 4
 
 
+def _stale(state: _State, turned_down: dict[IndexDesign, tuple[Candidate, int]]) -> list[Candidate]:
+    """The candidates turned down for a threshold since whose rejection a pattern they could serve
+    has moved (``_State.moved_since``), to be measured again (``_settled`` keeps the last word)."""
+    out = []
+    for design, (cand, tick) in list(turned_down.items()):
+        if any(state.moved_since(p, tick) for p in state.reads_of(design)):
+            del turned_down[design]
+            out.append(cand)
+    return out
+
+
+def _settled(rejected: Sequence[Rejection], chosen: Mapping[IndexDesign, Choice]) -> list[Rejection]:
+    """Each candidate's last rejection, in the order it was first turned down, less the
+    candidates measured again and picked."""
+    latest = {r.design: r for r in rejected}
+    out: dict[IndexDesign, Rejection] = {}
+    for r in rejected:
+        if r.design not in chosen and r.design not in out:
+            out[r.design] = latest[r.design]
+    return list(out.values())
+
+
 def _greedy(
     state: _State,
     candidates: Sequence[Candidate],
     chosen: dict[IndexDesign, Choice],
     rejected: list[Rejection],
+    turned_down: dict[IndexDesign, tuple[Candidate, int]],
 ) -> None:
-    """One greedy pass over ``candidates`` from the current configuration."""
+    """One greedy pass over ``candidates`` from the current configuration; a candidate turned
+    down for a threshold is noted in ``turned_down`` with the tick it was measured at."""
     ctx = state.ctx
     min_cut = ctx.threshold("IDX001", "min_cost_reduction")
     min_per_gb = ctx.threshold("IDX001", "min_benefit_per_gb")
@@ -454,6 +512,7 @@ def _greedy(
         cand = queue.candidates[i]
         table = cand.design.table
         why = _over_budget(ctx, state, trial, used_bytes, used_writes)
+        threshold = why is None
         if why is None and trial.best_cut < min_cut:
             why = f"cuts its best pattern's cost by only {trial.best_cut:.1%} (threshold {min_cut:.0%})"
         if why is None and trial.size > 0 and trial.gain / (trial.size / 1e9) < min_per_gb:
@@ -463,6 +522,8 @@ def _greedy(
             )
         if why is not None:
             rejected.append(Rejection(cand.design, "IDX001", why, cand.patterns))
+            if threshold:
+                turned_down[cand.design] = (cand, state.tick)
             continue
         moved = {p for p, after in trial.costs.items() if after.read != state.costs[p].read}
         state.apply(table, trial)
@@ -509,9 +570,9 @@ class _Queue:
     again only when it reaches the top, and taken when its fresh score still leads. The one
     exception is an upgrade of the pick (wider keys or more stored columns on its keys): it now
     replaces the pick, costs only its extra bytes, and its score may rise, so those are re-scored
-    at once. So are the candidates that gained nothing at their last costing: a pick can take
-    away the pattern they made worse (a narrower index that now serves it), so they get another
-    chance after each pick on their table."""
+    at once. So are the candidates that gained nothing at their last costing, when a pick changed
+    the cost of a pattern they could serve: the pick can take away the pattern they made worse
+    (a narrower index that now serves it), or make a join's lookup cheap that they would drive."""
 
     def __init__(self, state: _State, candidates: Sequence[Candidate]) -> None:
         self.state, self.candidates = state, candidates
@@ -524,8 +585,18 @@ class _Queue:
         self.fresh: dict[int, _Trial] = {}
         """The trial behind each entry of the current stamp."""
         self.taken: set[int] = set()
-        self.dormant: dict[str, set[int]] = {}
-        """Per table, the candidates whose last costing gained nothing."""
+        self.dormant: dict[tuple[str, str], set[int]] = {}
+        """By (table, leading column), the candidates whose last costing gained nothing."""
+        self.leads_of: dict[str, list[tuple[str, str]]] = {}
+        """Pattern to the (table, column) keys an index must lead by to serve it."""
+        for key, names in state.leads.items():
+            for name in names:
+                self.leads_of.setdefault(name, []).append(key)
+        self.joins_on: dict[str, set[str]] = {}
+        """Table to the patterns that read it beside other tables."""
+        for name, tables in state.joined.items():
+            for table in tables:
+                self.joins_on.setdefault(table, set()).add(name)
         self.on_table: dict[str, list[int]] = {}
         for i, cand in enumerate(candidates):
             self.on_table.setdefault(cand.design.table, []).append(i)
@@ -534,13 +605,14 @@ class _Queue:
     def push(self, i: int) -> None:
         trial = self.state.trial(self.candidates[i].design)
         self.latest[i] = self.stamp
-        table = self.candidates[i].design.table
+        design = self.candidates[i].design
+        lead = (design.table, design.keys[0].column if design.keys else "")
         if trial is not None and trial.gain > 0:
             self.fresh[i] = trial
             heapq.heappush(self.heap, (-_score(trial, self.page), i, self.stamp))
-            self.dormant.get(table, set()).discard(i)
+            self.dormant.get(lead, set()).discard(i)
         elif trial is not None:
-            self.dormant.setdefault(table, set()).add(i)
+            self.dormant.setdefault(lead, set()).add(i)
 
     def pop(self) -> tuple[int, _Trial] | None:
         """The best candidate with its fresh trial, or ``None`` when none gains anything."""
@@ -559,8 +631,11 @@ class _Queue:
         self.stamp += 1
         self.fresh.clear()
         design = self.candidates[i].design
-        dormant = self.dormant.get(design.table, set())
-        again = {j for j in dormant if self.state.reads_of(self.candidates[j].design) & moved}
+        # a pattern a pick made cheaper can make an index that gained nothing worth it: on the
+        # same table (the pattern it made worse is served now), or on a table the pattern joins
+        # (a lookup the pick made cheap needs it to drive)
+        touched = moved | self.joins_on.get(design.table, set())
+        again = {j for p in touched for key in self.leads_of.get(p, ()) for j in self.dormant.get(key, ())}
         for j in self.on_table.get(design.table, ()):
             other = self.candidates[j].design
             if design.serves_as_prefix_of(other) or same_keys(design, other):
