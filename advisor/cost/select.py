@@ -22,6 +22,7 @@ from advisor.cost.workload import (
     Shortcut,
     cost_added,
     cost_shape,
+    equivalent_joins,
     maintained,
     shortcut,
     unchanged_by,
@@ -96,20 +97,22 @@ class _State:
     """How many changes were applied so far."""
     read_changed: dict[str, int] = field(default_factory=dict)
     """Pattern to the tick of the last change that moved its read cost."""
-    table_changed: dict[str, int] = field(default_factory=dict)
-    """Table to the tick of the last change of its indexes."""
-    joined: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    """A pattern that reads several tables, to those tables: an index on one can make an index on
-    another worth it (the lookup it serves needs the other to drive) without moving its cost."""
+    lookups: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict)
+    """A pattern that joins tables, to each table's join columns: an index that leads by one makes
+    a lookup into that table cheap, which can make an index on another table worth it (to drive
+    the join) without moving the pattern's cost."""
+    joins_on: dict[str, set[str]] = field(default_factory=dict)
+    """Table to the patterns that join it to another."""
+    opened_at: dict[str, int] = field(default_factory=dict)
+    """Pattern to the tick of the last change that gave it a new join lookup."""
+    opened: set[str] = field(default_factory=set)
+    """The patterns the last change gave a new join lookup."""
+    groups: dict[str, tuple[int, list[_WriteGroup]]] = field(default_factory=dict)
+    """Per table, its write groups at a version of its configuration."""
 
     def moved_since(self, pattern: str, tick: int) -> bool:
         """Whether a change after ``tick`` can have changed what an index serving ``pattern`` gains."""
-        if self.read_changed.get(pattern, 0) > tick:
-            return True
-        return any(self.table_changed.get(t, 0) > tick for t in self.joined.get(pattern, ()))
-
-    groups: dict[str, tuple[int, list[_WriteGroup]]] = field(default_factory=dict)
-    """Per table, its write groups at a version of its configuration."""
+        return self.read_changed.get(pattern, 0) > tick or self.opened_at.get(pattern, 0) > tick
 
     def model(self, design: IndexDesign) -> IndexModel:
         if design not in self.models:
@@ -251,9 +254,15 @@ class _State:
         if trial.added is not None:
             for p in trial.deferred:
                 trial.costs[p] = cost_added(self.shortcuts[p], self.costs[p], trial.indexes, trial.added)
+        before = {im.design for im in self.config.get(table, ())}
+        leads = {
+            im.design.keys[0].column for im in trial.indexes if im.design not in before and im.design.keys
+        }
         self.config[table] = trial.indexes
         self.tick += 1
-        self.table_changed[table] = self.tick
+        self.opened = {p for p in self.joins_on.get(table, ()) if self.lookups[p][table] & leads}
+        for p in self.opened:
+            self.opened_at[p] = self.tick
         for p, cost in trial.costs.items():
             if cost.read != self.costs[p].read:
                 self.read_changed[p] = self.tick
@@ -398,9 +407,15 @@ def select(ctx: Context, candidates: Sequence[Candidate], drops: Sequence[Drop])
     touches = {table: [p.name for p in patterns] for table, patterns in ctx.patterns_on.items()}
     state = _State(ctx, {}, {}, touches, freq, *_relevance(ctx))
     for name, shape in ctx.shapes.items():
-        tables = tuple(dict.fromkeys(a.table for block in shape.walk() for a in block.accesses))
-        if len(tables) > 1:
-            state.joined[name] = tables
+        columns: dict[str, set[str]] = {}
+        for block in shape.walk():
+            for edge in equivalent_joins(block.joins):
+                columns.setdefault(edge.left_table, set()).add(edge.left_column)
+                columns.setdefault(edge.right_table, set()).add(edge.right_column)
+        if columns:
+            state.lookups[name] = {table: frozenset(cols) for table, cols in columns.items()}
+            for table in columns:
+                state.joins_on.setdefault(table, set()).add(name)
         sc = shortcut(ctx.models, shape)
         if sc is not None:
             state.shortcuts[name] = sc
@@ -592,11 +607,6 @@ class _Queue:
         for key, names in state.leads.items():
             for name in names:
                 self.leads_of.setdefault(name, []).append(key)
-        self.joins_on: dict[str, set[str]] = {}
-        """Table to the patterns that read it beside other tables."""
-        for name, tables in state.joined.items():
-            for table in tables:
-                self.joins_on.setdefault(table, set()).add(name)
         self.on_table: dict[str, list[int]] = {}
         for i, cand in enumerate(candidates):
             self.on_table.setdefault(cand.design.table, []).append(i)
@@ -634,7 +644,7 @@ class _Queue:
         # a pattern a pick made cheaper can make an index that gained nothing worth it: on the
         # same table (the pattern it made worse is served now), or on a table the pattern joins
         # (a lookup the pick made cheap needs it to drive)
-        touched = moved | self.joins_on.get(design.table, set())
+        touched = moved | self.state.opened
         again = {j for p in touched for key in self.leads_of.get(p, ()) for j in self.dormant.get(key, ())}
         for j in self.on_table.get(design.table, ()):
             other = self.candidates[j].design
