@@ -117,6 +117,8 @@ class TableModel:
     accesses: dict[tuple[int, int, tuple[str, ...]], tuple[object, object, Access]] = field(
         default_factory=dict, repr=False
     )
+    estimates: dict[Predicate, float] = field(default_factory=dict, repr=False)
+    """Each predicate's share of the rows (``selectivity.estimate``), computed once."""
     index_models: dict[IndexDesign, IndexModel] = field(default_factory=dict, repr=False)
     """``model_index`` of each design asked for: one model per index, so the plan memos find it."""
     """The ``Access`` built for (block id, table access id, join columns), with the block and the
@@ -168,8 +170,11 @@ class TableModel:
         ranges: dict[str, list[float]] = {}
         bounded: dict[str, list[Predicate]] = {}
         points: dict[str, float] | None = {} if correlations(self.table) is not None else None
+        known = self.estimates
         for pred in predicates:
-            part = estimate(self.table, pred).share
+            part = known.get(pred)
+            if part is None:
+                part = known[pred] = estimate(self.table, pred).share
             if pred.kind is PredicateKind.RANGE:
                 ranges.setdefault(pred.column, []).append(part)
                 bounded.setdefault(pred.column, []).append(pred)
