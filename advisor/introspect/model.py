@@ -87,3 +87,24 @@ class Catalog:
     """Comment lines above ``patterns:`` (where they came from, or why there are none)."""
     warnings: tuple[str, ...] = field(default=())
     """Notes for standard error (pg_stat_statements missing, statements skipped)."""
+
+
+def unfit_names(table: str, columns: list[str]) -> str | None:
+    """Why the spec cannot hold a table of these names, or ``None``: a name that is not printable
+    (the spec refuses line breaks and control characters), holds a dot (read as ``schema.table``
+    or ``table.column``), or two columns that differ only in case (one key to the spec).
+
+    >>> unfit_names("orders", ["id", "ID"]), unfit_names("a.b", ["id"]), unfit_names("t", ["ok"])
+    ("columns 'id' and 'ID' differ only in case", "the name 'a.b' holds a dot", None)
+    """
+    for name in (table, *columns):
+        if not name.isprintable():
+            return f"the name {name!r} holds a character that is not printable"
+        if "." in name:
+            return f"the name {name!r} holds a dot"
+    seen: dict[str, str] = {}
+    for name in columns:
+        if name.lower() in seen:
+            return f"columns {seen[name.lower()]!r} and {name!r} differ only in case"
+        seen[name.lower()] = name
+    return None

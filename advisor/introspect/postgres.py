@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from advisor.errors import AdvisorError
-from advisor.introspect.model import Catalog, ColumnFacts, IndexFacts, Scalar, TableFacts
+from advisor.introspect.model import Catalog, ColumnFacts, IndexFacts, Scalar, TableFacts, unfit_names
 from advisor.introspect.workload import MARKER, Statement, Workload, read_workload
 from advisor.introspect.write import rounded
 from advisor.verify.url import DbUrl, redact
@@ -144,6 +144,9 @@ class _Reader:
                 )
             )
         self._columns(tables)
+        left_out = _drop_unfit(tables)
+        if not tables:
+            raise AdvisorError(f"no table of schema {self.options.schema!r} can be written: {left_out[0]}")
         self._constraints(tables)
         self._indexes(tables)
         self._statistics(tables)
@@ -162,7 +165,7 @@ class _Reader:
             tables=tuple(self._finish(t) for t in tables.values()),
             patterns=workload.patterns if workload else (),
             patterns_comments=self._patterns_comments(workload, state),
-            warnings=self._warnings(workload, state, database),
+            warnings=(*left_out, *self._warnings(workload, state, database)),
         )
 
     # -- tables and columns ---------------------------------------------------------------
@@ -508,6 +511,21 @@ class _Reader:
             notes=tuple(notes),
             comments=tuple(table.comments),
         )
+
+
+def _drop_unfit(tables: dict[int, _Table]) -> list[str]:
+    """Leave out (and say why) the tables the spec cannot name: see ``unfit_names``."""
+    said = []
+    seen: set[str] = set()
+    for oid, table in list(tables.items()):
+        why = unfit_names(table.name, list(table.columns))
+        if why is None and table.name.lower() in seen:
+            why = "another table has the same name but for case"
+        seen.add(table.name.lower())
+        if why is not None:
+            del tables[oid]
+            said.append(f"table {table.name!r} left out: {why}")
+    return said
 
 
 def _rows(reltuples: float) -> int | None:

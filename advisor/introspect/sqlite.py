@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from advisor.errors import AdvisorError
-from advisor.introspect.model import Catalog, ColumnFacts, IndexFacts, TableFacts
+from advisor.introspect.model import Catalog, ColumnFacts, IndexFacts, TableFacts, unfit_names
 from advisor.introspect.postgres import Options, wanted
 
 _ACTIONS = {
@@ -84,6 +84,19 @@ def _read(conn: sqlite3.Connection, path: Path, options: Options) -> Catalog:
             f"no tables in SQLite database {str(path)!r}"
             + (" that --include / --exclude let through" if options.include or options.exclude else "")
         )
+    left_out = []
+    seen: set[str] = set()
+    for name in list(names):
+        columns = [str(row[1]) for row in conn.execute(f"PRAGMA table_xinfo({_quote(name)})")]
+        why = unfit_names(name, columns)
+        if why is None and name.lower() in seen:
+            why = "another table has the same name but for case"
+        seen.add(name.lower())
+        if why is not None:
+            names.remove(name)
+            left_out.append(f"table {name!r} left out: {why}")
+    if not names:
+        raise AdvisorError(f"no table of SQLite database {str(path)!r} can be written: {left_out[0]}")
     stats = _stats(conn)
     tables = tuple(_table(conn, name, set(names), stats) for name in names)
     analyzed = any(stats.values())
@@ -105,7 +118,10 @@ def _read(conn: sqlite3.Connection, path: Path, options: Options) -> Catalog:
             "    sql: SELECT * FROM orders WHERE user_id = ? ORDER BY created_at DESC LIMIT 20",
             "    per_sec: 50",
         ),
-        warnings=("SQLite records no workload: the spec has no patterns; add the application's queries",),
+        warnings=(
+            *left_out,
+            "SQLite records no workload: the spec has no patterns; add the application's queries",
+        ),
     )
 
 

@@ -86,6 +86,7 @@ def read_workload(
         "utility statement",
         "the tool's own",
         "reads the catalog",
+        "reads no table",
         "hidden from this role",
         f"fewer than {min_calls} calls",
         "not about the introspected tables",
@@ -103,13 +104,12 @@ def _left_out(row: Statement, min_calls: int, dialect: str) -> str | None:
         return "the tool's own"
     if row.calls < min_calls:
         return f"fewer than {min_calls} calls"
-    if _reads_catalog(row.query, dialect):
-        return "reads the catalog"
-    return None
+    return _tables_problem(row.query, dialect)
 
 
-def _reads_catalog(sql: str, dialect: str) -> bool:
-    """Whether ``sql`` names a system catalog or statistics view (``pg_class``, ``information_schema``)."""
+def _tables_problem(sql: str, dialect: str) -> str | None:
+    """Why the tables ``sql`` names make it no pattern: a system catalog or statistics view
+    (``pg_class``, ``information_schema``), or no table at all (``SELECT 1``, a health check)."""
     import sqlglot
     from sqlglot import exp
     from sqlglot.errors import SqlglotError
@@ -117,11 +117,16 @@ def _reads_catalog(sql: str, dialect: str) -> bool:
     try:
         tree = sqlglot.parse_one(sql, read=dialect)
     except SqlglotError:
-        return False
-    for table in tree.find_all(exp.Table):
+        return None  # the analysis says why
+    if not isinstance(tree, exp.Query | exp.DML):  # BEGIN, SET, VACUUM, CREATE ...
+        return "utility statement"
+    tables = list(tree.find_all(exp.Table))
+    if not tables:
+        return "reads no table"
+    for table in tables:
         if table.db.lower() in _CATALOG or table.name.lower().startswith("pg_"):
-            return True
-    return False
+            return "reads the catalog"
+    return None
 
 
 def _name(sql: str, dialect: str, used: Counter[str]) -> str:

@@ -46,18 +46,18 @@ def scalar(value: Scalar | bool | None) -> str:
 
 
 def _float(value: float) -> str:
-    """A float YAML 1.1 reads as a float: it needs a dot, and a signed exponent."""
+    """A float YAML 1.1 reads as the same float: it needs a dot, and a signed exponent.
+
+    >>> _float(1e16), _float(1e-7), _float(3.0), _float(1000000000000001.0)
+    ('1.0e+16', '1.0e-07', '3.0', '1000000000000001.0')
+    """
     if not math.isfinite(value):
         raise ValueError(f"not a finite number: {value}")
-    if value == 0:
-        return "0.0"
-    if 1e-4 <= abs(value) < 1e15:
-        text = repr(value)
-        return text if "." in text or "e" in text else f"{text}.0"
-    mantissa, _, exponent = f"{value:.6e}".partition("e")
-    mantissa = mantissa.rstrip("0")
-    mantissa = mantissa + "0" if mantissa.endswith(".") else mantissa
-    return f"{mantissa}e{exponent}"
+    text = repr(value)
+    mantissa, e, exponent = text.partition("e")
+    if "." not in mantissa:
+        mantissa += ".0"
+    return f"{mantissa}{e}{exponent}"
 
 
 def _quoted(text: str) -> str:
@@ -105,8 +105,8 @@ def _comment(indent: int, text: str) -> str:
     return " " * indent + "# " + one_line(text) if text else " " * indent + "#"
 
 
-def _flow_list(values: tuple[Scalar, ...] | list[str]) -> str:
-    return "[" + ", ".join(scalar(v) for v in values) + "]"
+def _flow_list(values: tuple[Scalar, ...] | list[str], raw: bool = False) -> str:
+    return "[" + ", ".join(str(v) if raw else scalar(v) for v in values) + "]"
 
 
 def write_spec(catalog: Catalog) -> str:
@@ -179,6 +179,18 @@ def _column(column: ColumnFacts) -> list[str]:
     return lines
 
 
+def _key(name: str, desc: bool) -> str:
+    """An index key: ``col`` or ``col DESC``, or a mapping when the name has spaces or signs
+    (the short form splits on spaces).
+
+    >>> _key("created_at", True), _key("Weird Name", False)
+    ('created_at DESC', '{column: Weird Name}')
+    """
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) and name.lower() not in _RESERVED:
+        return f"{name} DESC" if desc else name
+    return f"{{column: {scalar(name)}" + (", desc: true}" if desc else "}")
+
+
 def _flow(indent: int, key: str, brackets: str, items: list[str], comment: str | None) -> list[str]:
     """``key: [a, b]`` on one line when it fits; else its comment on a line above and the items
     wrapped onto lines indented below the key (a flow collection may span lines).
@@ -207,9 +219,9 @@ def _flow(indent: int, key: str, brackets: str, items: list[str], comment: str |
 
 
 def _index(index: IndexFacts) -> list[str]:
-    keys = [f"{name} DESC" if desc else name for name, desc in index.columns]
+    keys = [_key(name, desc) for name, desc in index.columns]
     lines = [_line(6, f"- name: {scalar(index.name)}", index.note)]
-    lines.append(_line(8, f"columns: {_flow_list(keys)}"))
+    lines.append(_line(8, f"columns: {_flow_list(keys, raw=True)}"))
     if index.unique:
         lines.append(_line(8, "unique: true"))
     if index.include:
