@@ -9,7 +9,8 @@ same snapshot of the catalog, and READ ONLY, so nothing in it can write, whateve
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -73,10 +74,7 @@ def introspect_postgres(url: DbUrl, options: Options) -> Catalog:
     except psycopg.Error as exc:
         raise AdvisorError(f"cannot connect to {where}: {url.scrub(_first_line(exc))}") from None
     try:
-        conn.read_only = True
-        conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
-        with conn.transaction(force_rollback=True):
-            conn.execute("SET LOCAL statement_timeout = '60s'")
+        with read_only(conn):
             # names in defaults, checks and types are printed unqualified when in this schema
             conn.execute("SELECT set_config('search_path', %s, true)", (_quote_ident(options.schema),))
             return _Reader(conn, options).read()
@@ -84,6 +82,19 @@ def introspect_postgres(url: DbUrl, options: Options) -> Catalog:
         raise AdvisorError(f"cannot read the catalog of {where}: {url.scrub(_first_line(exc))}") from None
     finally:
         conn.close()
+
+
+@contextmanager
+def read_only(conn: Any) -> Iterator[None]:
+    """One REPEATABLE READ, READ ONLY transaction on ``conn``, rolled back at the end: every
+    query sees the same snapshot, and the server refuses any write."""
+    import psycopg
+
+    conn.read_only = True
+    conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+    with conn.transaction(force_rollback=True):
+        conn.execute("SET LOCAL statement_timeout = '60s'")
+        yield
 
 
 def _first_line(exc: BaseException) -> str:
@@ -431,24 +442,32 @@ class _Reader:
             return None, f"not installed in database {database}"
         where = _quote_ident(found[0][0])
         try:
-            # a savepoint: reading the view fails when the library is not preloaded, and the
-            # transaction must go on
+            # a savepoint: reading the view fails when the library is not preloaded (or the role
+            # may not), and the transaction must go on
             with self.conn.transaction():
-                rows = self.fetch(
-                    f"SELECT query, sum(calls)::int8, min(queryid) FROM {where}.pg_stat_statements "
-                    "WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) "
-                    "GROUP BY query"
-                )
+                statements = self.statements(where)
         except psycopg.errors.ObjectNotInPrerequisiteState:
             return None, "installed but not loaded (it is not in shared_preload_libraries)"
-        seconds = self._window(where)
-        statements = [Statement(text, int(calls), queryid) for text, calls, queryid in rows]
+        except psycopg.errors.InsufficientPrivilege:
+            return None, "not readable by this role (grant it pg_read_all_stats)"
         return (
-            read_workload(statements, seconds, schema, "postgres", self.options.min_calls, self.options.top),
+            read_workload(
+                statements, self.window(where), schema, "postgres", self.options.min_calls, self.options.top
+            ),
             "read",
         )
 
-    def _window(self, where: str) -> float | None:
+    def statements(self, where: str) -> list[Statement]:
+        """The rows of ``where``.pg_stat_statements for this database, summed over the roles
+        that ran the same text."""
+        rows = self.fetch(
+            f"SELECT query, sum(calls)::int8, min(queryid) FROM {where}.pg_stat_statements "
+            "WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+            "GROUP BY query"
+        )
+        return [Statement(str(text), int(calls), queryid) for text, calls, queryid in rows]
+
+    def window(self, where: str) -> float | None:
         """Seconds since pg_stat_statements was last reset (``pg_stat_statements_info``, 1.9+)."""
         import psycopg
 

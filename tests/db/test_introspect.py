@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from advisor.errors import AdvisorError
+from advisor.introspect.workload import Statement
 from advisor.spec.load import load_spec
 from tests.cli.conftest import run_advisor
 from tests.db.conftest import require
@@ -313,3 +314,25 @@ def test_the_transaction_is_read_only(server: Server, shop: str, monkeypatch: py
         introspect_postgres(parse_db_url(shop), Options())
     with server.connect(shop.rsplit("/", 1)[1]) as conn:
         assert conn.execute("SELECT count(*) FROM audit_log").fetchone() == (0,)
+
+
+def test_the_workload_queries_run_on_the_server(server: Server) -> None:
+    """The pg_stat_statements queries, on stand-ins of its two views (the extension cannot be
+    loaded without a restart here): this database's rows only, summed over roles, and the time
+    since the statistics were reset."""
+    from advisor.introspect.postgres import Options, _Reader, read_only
+
+    name = server.create(
+        "CREATE TABLE t (id int PRIMARY KEY, a int); CREATE SCHEMA fake; "
+        "CREATE TABLE fake.pg_stat_statements (userid oid, dbid oid, queryid int8, query text, calls int8); "
+        "INSERT INTO fake.pg_stat_statements SELECT r, d.oid, 7, 'SELECT id FROM t WHERE a = $1', 10 * r "
+        "  FROM pg_database d, generate_series(1, 2) r WHERE d.datname = current_database(); "
+        "INSERT INTO fake.pg_stat_statements VALUES (1, 0, 8, 'SELECT 1 FROM elsewhere', 99); "
+        "CREATE TABLE fake.pg_stat_statements_info (dealloc int8, stats_reset timestamptz); "
+        "INSERT INTO fake.pg_stat_statements_info VALUES (0, now() - interval '1 hour')"
+    )
+    with server.connect(name) as conn, read_only(conn):
+        reader = _Reader(conn, Options())
+        assert reader.statements('"fake"') == [Statement("SELECT id FROM t WHERE a = $1", 30, 7)]
+        seconds = reader.window('"fake"')
+        assert seconds is not None and 3590 < seconds < 3700
