@@ -184,7 +184,8 @@ class _Reader:
     def _tables(self) -> dict[int, _Table]:
         rows = self.fetch(
             "SELECT c.oid, c.relname, c.relkind, c.reltuples::float8, c.relpages, c.relallvisible, "
-            "to_char(greatest(s.last_analyze, s.last_autoanalyze) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') "
+            "to_char(greatest(s.last_analyze, s.last_autoanalyze) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'), "
+            "CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END "
             "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
             "LEFT JOIN pg_stat_all_tables s ON s.relid = c.oid "
             "WHERE n.nspname = %s AND c.relkind IN ('r', 'p') AND NOT c.relispartition "
@@ -192,9 +193,13 @@ class _Reader:
             (self.options.schema,),
         )
         out = {}
-        for oid, name, kind, reltuples, pages, visible, analyzed in rows:
+        for oid, name, kind, reltuples, pages, visible, analyzed, partitioning in rows:
             if wanted(name, self.options.include, self.options.exclude):
                 out[oid] = _Table(oid, name, kind, reltuples, pages, visible, analyzed)
+                if partitioning:
+                    out[oid].comments.append(
+                        f"partitioned: PARTITION BY {partitioning}; its partitions are read as this one table"
+                    )
         return out
 
     def _columns(self, tables: dict[int, _Table]) -> None:
@@ -411,10 +416,7 @@ class _Reader:
                 continue
             rows_now = _rows(table.rows)
             pad = table.padded[column]
-            mcv = tuple(
-                (v.rstrip(" ") if pad else v, rounded(float(f)))
-                for v, f in zip(values or (), freqs or (), strict=False)
-            )
+            mcv = tuple((str(v), rounded(float(f))) for v, f in zip(values or (), freqs or (), strict=False))
             stats = _column_stats(
                 table.columns[column],
                 rows_now,
@@ -537,7 +539,7 @@ def _drop_unfit(tables: dict[int, _Table]) -> list[str]:
     said = []
     seen: set[str] = set()
     for oid, table in list(tables.items()):
-        why = unfit_names(table.name, list(table.columns))
+        why = unfit_names(table.name, list(table.columns)) if table.columns else "it has no columns"
         if why is None and table.name.lower() in seen:
             why = "another table has the same name but for case"
         seen.add(table.name.lower())
@@ -629,6 +631,8 @@ def _column_stats(
     more distinct values than rows, no fewer than listed as common, no NULLs in a NOT NULL column)."""
     notes = list(column.notes)
     changes: dict[str, Any] = {}
+    if padded:  # char(n) values come padded; queries compare them unpadded
+        mcv = tuple((value.rstrip(" "), share) for value, share in mcv)
     if n_distinct and (rows is None or rows > 0):
         count = -n_distinct * (rows or 0) if n_distinct < 0 else n_distinct
         ndv = max(1, len(mcv), round(count))
@@ -641,7 +645,7 @@ def _column_stats(
     if null_frac is not None and column.nullable:
         changes["null_frac"] = rounded(null_frac)
         notes.append(("null_frac", "pg_stats.null_frac"))
-    if mcv and "ndv" in changes and sum(share for _, share in mcv) <= 1:
+    if mcv and "ndv" in changes and len(mcv) <= changes["ndv"] and sum(share for _, share in mcv) <= 1:
         changes["frequencies"] = mcv
         notes.append(("frequencies", f"pg_stats.most_common_vals / most_common_freqs ({len(mcv)})"))
     histogram = _histogram(bounds, numeric, padded)
@@ -664,7 +668,10 @@ def _histogram(bounds: Iterable[str] | None, numeric: bool, padded: bool) -> tup
     out: list[Scalar] = []
     for text in bounds or ():
         if not numeric:
-            out.append(text.rstrip(" ") if padded else text)
+            value = text.rstrip(" ") if padded else text
+            if not value:
+                return ()  # the spec takes no empty bound
+            out.append(value)
             continue
         try:
             out.append(int(text))

@@ -88,7 +88,7 @@ def _read(conn: sqlite3.Connection, path: Path, options: Options) -> Catalog:
     seen: set[str] = set()
     for name in list(names):
         columns = [str(row[1]) for row in conn.execute(f"PRAGMA table_xinfo({_quote(name)})")]
-        why = unfit_names(name, columns)
+        why = unfit_names(name, columns) if columns else "it has no columns"
         if why is None and name.lower() in seen:
             why = "another table has the same name but for case"
         seen.add(name.lower())
