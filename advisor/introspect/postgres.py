@@ -9,6 +9,7 @@ same snapshot of the catalog, and READ ONLY, so nothing in it can write, whateve
 from __future__ import annotations
 
 import fnmatch
+import math
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -668,10 +669,10 @@ def _histogram(bounds: Iterable[str] | None, numeric: bool, padded: bool) -> tup
     out: list[Scalar] = []
     for text in bounds or ():
         if not numeric:
-            value = text.rstrip(" ") if padded else text
-            if not value:
+            word = text.rstrip(" ") if padded else text
+            if not word:
                 return ()  # the spec takes no empty bound
-            out.append(value)
+            out.append(word)
             continue
         try:
             out.append(int(text))
@@ -680,7 +681,7 @@ def _histogram(bounds: Iterable[str] | None, numeric: bool, padded: bool) -> tup
                 value = float(text)
             except ValueError:
                 return ()
-            if value != value or value in (float("inf"), float("-inf")):
+            if not math.isfinite(value):
                 return ()
             out.append(value)
     return tuple(out) if len(out) >= 2 else ()
