@@ -273,8 +273,9 @@ def introspect(
     url: Annotated[
         str,
         typer.Argument(
-            help="postgresql://user@host:5432/db, sqlite:///file.db or a SQLite file: read its catalog "
-            "and statistics (never its rows) in one read-only transaction."
+            help="postgresql://user@host:5432/db, mariadb:// or mysql://user@host:3306/db, "
+            "sqlite:///file.db or a SQLite file: read its catalog and statistics (never its rows) "
+            "in one read-only transaction."
         ),
     ],
     output: Output = None,
@@ -298,9 +299,9 @@ def introspect(
         ),
     ] = 100,
 ) -> None:
-    """Write a spec (tables, statistics and, from pg_stat_statements, the workload) from a live
-    database, with a comment beside each number saying where it came from."""
-    from advisor.introspect.postgres import Options
+    """Write a spec (tables, statistics and, from PostgreSQL's pg_stat_statements, the workload)
+    from a live database, with a comment beside each number saying where it came from."""
+    from advisor.introspect.model import Options
     from advisor.introspect.run import introspect as read
     from advisor.introspect.run import spec_text, sqlite_path
 

@@ -7,6 +7,8 @@ number from one typed by hand, and how old it is.
 
 from __future__ import annotations
 
+import fnmatch
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 Scalar = int | float | str
@@ -108,3 +110,25 @@ def unfit_names(table: str, columns: list[str]) -> str | None:
             return f"columns {seen[name.lower()]!r} and {name!r} differ only in case"
         seen[name.lower()] = name
     return None
+
+
+@dataclass(frozen=True)
+class Options:
+    """What to read: the schema, table globs, and which statements become patterns."""
+
+    schema: str = "public"
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    min_calls: int = 1
+    top: int | None = 100
+
+
+def wanted(name: str, include: Sequence[str], exclude: Sequence[str]) -> bool:
+    """Whether table ``name`` passes ``--include`` (any glob; none means all) and ``--exclude``.
+
+    >>> wanted("orders", ["ord*"], []), wanted("orders", [], ["ord*"]), wanted("users", [], [])
+    (True, False, True)
+    """
+    if include and not any(fnmatch.fnmatchcase(name, glob) for glob in include):
+        return False
+    return not any(fnmatch.fnmatchcase(name, glob) for glob in exclude)

@@ -8,7 +8,6 @@ same snapshot of the catalog, and READ ONLY, so nothing in it can write, whateve
 
 from __future__ import annotations
 
-import fnmatch
 import math
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -16,7 +15,16 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from advisor.errors import AdvisorError
-from advisor.introspect.model import Catalog, ColumnFacts, IndexFacts, Scalar, TableFacts, unfit_names
+from advisor.introspect.model import (
+    Catalog,
+    ColumnFacts,
+    IndexFacts,
+    Options,
+    Scalar,
+    TableFacts,
+    unfit_names,
+    wanted,
+)
 from advisor.introspect.workload import MARKER, Statement, Workload, read_workload
 from advisor.introspect.write import rounded
 from advisor.verify.url import DbUrl, redact
@@ -30,28 +38,6 @@ _ENABLE = (
     "the application run, then introspect again"
 )
 _LOAD = "set shared_preload_libraries = 'pg_stat_statements' in postgresql.conf, restart the server"
-
-
-@dataclass(frozen=True)
-class Options:
-    """What to read: the schema, table globs, and which statements become patterns."""
-
-    schema: str = "public"
-    include: tuple[str, ...] = ()
-    exclude: tuple[str, ...] = ()
-    min_calls: int = 1
-    top: int | None = 100
-
-
-def wanted(name: str, include: Sequence[str], exclude: Sequence[str]) -> bool:
-    """Whether table ``name`` passes ``--include`` (any glob; none means all) and ``--exclude``.
-
-    >>> wanted("orders", ["ord*"], []), wanted("orders", [], ["ord*"]), wanted("users", [], [])
-    (True, False, True)
-    """
-    if include and not any(fnmatch.fnmatchcase(name, glob) for glob in include):
-        return False
-    return not any(fnmatch.fnmatchcase(name, glob) for glob in exclude)
 
 
 def q(sql: str) -> str:

@@ -9,12 +9,11 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from advisor.errors import AdvisorError
-from advisor.introspect.model import Catalog
-from advisor.introspect.postgres import Options
+from advisor.introspect.model import Catalog, Options
 from advisor.introspect.write import write_spec
 from advisor.verify.url import DbUrl, parse_db_url
 
-ENGINES = "postgresql://user@host:5432/db, sqlite:///file.db or a SQLite file's path"
+ENGINES = "postgresql://user@host:5432/db, mariadb:// or mysql://user@host:3306/db, sqlite:///file.db or a SQLite file's path"
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -45,8 +44,6 @@ def checked_url(url: str) -> DbUrl:
         checked = parse_db_url(url)
     except AdvisorError as exc:
         raise AdvisorError(str(exc).replace("--db:", "URL:", 1)) from None
-    if checked.engine != "postgres":
-        raise AdvisorError(f"URL: introspect reads PostgreSQL and SQLite ({ENGINES}), not {checked.engine}")
     return checked
 
 
@@ -57,9 +54,14 @@ def introspect(url: str, options: Options) -> Catalog:
         from advisor.introspect.sqlite import introspect_sqlite
 
         return introspect_sqlite(path, options)
-    from advisor.introspect.postgres import introspect_postgres
+    checked = checked_url(url)
+    if checked.engine == "postgres":
+        from advisor.introspect.postgres import introspect_postgres
 
-    return introspect_postgres(checked_url(url), options)
+        return introspect_postgres(checked, options)
+    from advisor.introspect.mariadb import introspect_mariadb
+
+    return introspect_mariadb(checked, options)
 
 
 def spec_text(catalog: Catalog) -> str:

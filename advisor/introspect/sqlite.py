@@ -18,8 +18,15 @@ from pathlib import Path
 from urllib.parse import quote
 
 from advisor.errors import AdvisorError
-from advisor.introspect.model import Catalog, ColumnFacts, IndexFacts, TableFacts, unfit_names
-from advisor.introspect.postgres import Options, wanted
+from advisor.introspect.model import (
+    Catalog,
+    ColumnFacts,
+    IndexFacts,
+    Options,
+    TableFacts,
+    unfit_names,
+    wanted,
+)
 
 _ACTIONS = {
     "CASCADE": "cascade",

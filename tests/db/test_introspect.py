@@ -302,7 +302,8 @@ def test_missing_privilege_is_one_line(server: Server) -> None:
 def test_the_transaction_is_read_only(server: Server, shop: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Whatever the reader sent, the server would refuse a write: the transaction is READ ONLY."""
     from advisor.introspect import postgres
-    from advisor.introspect.postgres import Options, introspect_postgres
+    from advisor.introspect.model import Options
+    from advisor.introspect.postgres import introspect_postgres
     from advisor.verify.url import parse_db_url
 
     def write(self: Any) -> Any:
@@ -320,7 +321,8 @@ def test_the_workload_queries_run_on_the_server(server: Server) -> None:
     """The pg_stat_statements queries, on stand-ins of its two views (the extension cannot be
     loaded without a restart here): this database's rows only, summed over roles, and the time
     since the statistics were reset."""
-    from advisor.introspect.postgres import Options, _Reader, read_only
+    from advisor.introspect.model import Options
+    from advisor.introspect.postgres import _Reader, read_only
 
     name = server.create(
         "CREATE TABLE t (id int PRIMARY KEY, a int); CREATE SCHEMA fake; "

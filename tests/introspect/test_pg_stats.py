@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from advisor.introspect.model import ColumnFacts
-from advisor.introspect.postgres import _column_stats, portable, wanted
+from advisor.introspect.model import ColumnFacts, wanted
+from advisor.introspect.postgres import _column_stats, portable
 
 TEXT = ColumnFacts("c", "text")
 
