@@ -301,19 +301,20 @@ def introspect(
 ) -> None:
     """Write a spec (tables, statistics and, from PostgreSQL's pg_stat_statements, the workload)
     from a live database, with a comment beside each number saying where it came from."""
+    from advisor.interrupts import interruptible
     from advisor.introspect.model import Options
     from advisor.introspect.run import introspect as read
     from advisor.introspect.run import spec_text, sqlite_path
+    from advisor.oneline import one_line
 
     path = sqlite_path(url)
     inputs = (path,) if path is not None else ()
     _check_output(output, inputs)
     options = Options(schema, tuple(include or ()), tuple(exclude or ()), min_calls, top)
-    catalog = read(url, options)
+    with interruptible():  # Ctrl-C or SIGTERM: one line and 130 / 143, the connection closed
+        catalog = read(url, options)
     text = spec_text(catalog)
     for warning in catalog.warnings:
-        from advisor.oneline import one_line
-
         sys.stderr.write(f"advisor: note: {one_line(warning)}\n")
     _emit(text, output, inputs, "introspect", "yaml")
 
