@@ -338,3 +338,32 @@ def test_the_workload_queries_run_on_the_server(server: Server) -> None:
         assert reader.statements('"fake"') == [Statement("SELECT id FROM t WHERE a = $1", 30, 7)]
         seconds = reader.window('"fake"')
         assert seconds is not None and 3590 < seconds < 3700
+
+
+def test_a_recorded_workload_is_advised_on(shop: str, tmp_path: Path) -> None:
+    """The introspected schema with patterns as pg_stat_statements records them ($1 parameters,
+    calls since the reset): recommend reads the spec and proposes an index for the hot lookup."""
+    from dataclasses import replace
+
+    from advisor.introspect.model import Options
+    from advisor.introspect.postgres import introspect_postgres
+    from advisor.introspect.run import spec_text
+    from advisor.introspect.workload import read_workload
+    from advisor.verify.url import parse_db_url
+
+    catalog = introspect_postgres(parse_db_url(shop), Options())
+    schema = {t.name: {c.name.lower() for c in t.columns} for t in catalog.tables}
+    rows = [
+        Statement(
+            "SELECT order_id, note FROM orders WHERE total = $1 ORDER BY created_at DESC LIMIT $2", 360000, 1
+        ),
+        Statement("SELECT email FROM users WHERE user_id = $1", 720000, 2),
+        Statement("UPDATE orders SET status = $1 WHERE order_id = $2", 3600, 3),
+        Statement("COMMIT", 900000, 4),
+    ]
+    workload = read_workload(rows, 3600.0, schema)
+    path = tmp_path / "spec.yaml"
+    path.write_text(spec_text(replace(catalog, patterns=workload.patterns)))
+    done = run_advisor("recommend", str(path))
+    assert done.returncode == 0, done.stderr
+    assert "create  orders (total" in done.stdout
