@@ -269,6 +269,57 @@ def verify(
 
 
 @app.command()
+def introspect(
+    url: Annotated[
+        str,
+        typer.Argument(
+            help="postgresql://user@host:5432/db, mariadb:// or mysql://user@host:3306/db, "
+            "sqlite:///file.db or a SQLite file: read its catalog and statistics (never its rows) "
+            "in one read-only transaction."
+        ),
+    ],
+    output: Output = None,
+    schema: Annotated[str, typer.Option("--schema", help="PostgreSQL: the schema to read.")] = "public",
+    include: Annotated[
+        list[str] | None, typer.Option("--include", help="Only tables matching this glob (repeatable).")
+    ] = None,
+    exclude: Annotated[
+        list[str] | None, typer.Option("--exclude", help="Leave out tables matching this glob (repeatable).")
+    ] = None,
+    min_calls: Annotated[
+        int,
+        typer.Option(
+            "--min-calls", min=1, help="pg_stat_statements: statements called fewer times are left out."
+        ),
+    ] = 1,
+    top: Annotated[
+        int,
+        typer.Option(
+            "--top", min=1, help="pg_stat_statements: at most this many patterns, most called first."
+        ),
+    ] = 100,
+) -> None:
+    """Write a spec (tables, statistics and, from PostgreSQL's pg_stat_statements, the workload)
+    from a live database, with a comment beside each number saying where it came from."""
+    from advisor.interrupts import interruptible
+    from advisor.introspect.model import Options
+    from advisor.introspect.run import introspect as read
+    from advisor.introspect.run import spec_text, sqlite_path
+    from advisor.oneline import one_line
+
+    path = sqlite_path(url)
+    inputs = (path,) if path is not None else ()
+    _check_output(output, inputs)
+    options = Options(schema, tuple(include or ()), tuple(exclude or ()), min_calls, top)
+    with interruptible():  # Ctrl-C or SIGTERM: one line and 130 / 143, the connection closed
+        catalog = read(url, options)
+    text = spec_text(catalog)
+    for warning in catalog.warnings:
+        sys.stderr.write(f"advisor: note: {one_line(warning)}\n")
+    _emit(text, output, inputs, "introspect", "yaml")
+
+
+@app.command()
 def rules(rule_id: Annotated[str | None, typer.Argument(help="A rule id (IDX001) or name.")] = None) -> None:
     """List the rule catalog, or print one rule's full documentation."""
     from advisor.catalog import load_catalog

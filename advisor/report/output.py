@@ -41,6 +41,7 @@ class Style:
 STYLES: dict[str, Style] = {
     "text": Style(),
     "sql": Style("-- "),
+    "yaml": Style("# "),
     "markdown": Style("<!-- ", " -->"),
     "json": Style(json=True),
     "sarif": Style(json=True, sarif=True),

@@ -1,0 +1,370 @@
+"""MariaDB and MySQL through PyMySQL: ``information_schema`` (tables, columns, constraints, checks)
+and the index statistics ``SHOW INDEX`` shows (``information_schema.STATISTICS.CARDINALITY``),
+in one read-only transaction.
+
+InnoDB's numbers are estimates from a few sampled pages: ``TABLE_ROWS`` for rows, and an index's
+cardinality, the distinct values of its key prefix, for the ``ndv`` of the column that leads it.
+Nothing else is known per column without reading rows, which the tool never does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from advisor.errors import AdvisorError
+from advisor.introspect.model import (
+    Catalog,
+    ColumnFacts,
+    IndexFacts,
+    Options,
+    TableFacts,
+    unfit_names,
+    wanted,
+)
+from advisor.verify.url import DbUrl, redact
+
+_ACTIONS = {"CASCADE": "cascade", "SET NULL": "set null", "SET DEFAULT": "set default"}
+"""FOREIGN KEY rules; RESTRICT and NO ACTION are the same in InnoDB, and the default."""
+
+
+@dataclass
+class _Table:
+    name: str
+    rows: int | None
+    columns: dict[str, ColumnFacts] = field(default_factory=dict)
+    primary_key: tuple[str, ...] = ()
+    indexes: list[IndexFacts] = field(default_factory=list)
+    cardinality: dict[str, tuple[int, str]] = field(default_factory=dict)
+    """Leading column -> (distinct values, index) from an index's first key."""
+    comments: list[str] = field(default_factory=list)
+
+
+def introspect_mariadb(url: DbUrl, options: Options) -> Catalog:
+    """The catalog of the database ``url`` names; one line (exit 2) when the server cannot be
+    reached or refuses."""
+    try:
+        import pymysql
+    except ImportError:
+        raise AdvisorError(
+            "MariaDB and MySQL need the PyMySQL driver, which is not installed: pip install 'advisor[db]'"
+        ) from None
+    from advisor.lint.trace import said
+    from advisor.verify.mariadb import connect
+
+    if not url.database:
+        raise AdvisorError(f"URL: name the database to read: {redact(url.url).rstrip('/')}/DATABASE")
+    where = f"{'MariaDB' if url.engine == 'mariadb' else 'MySQL'} at {redact(url.url)}"
+    try:
+        conn = connect(url, url.database)
+    except pymysql.Error as exc:
+        raise AdvisorError(f"cannot connect to {where}: {url.scrub(said(exc))}") from None
+    try:
+        with conn.cursor() as cur:
+            # a consistent snapshot that cannot write; information_schema is read as of now
+            cur.execute("START TRANSACTION READ ONLY, WITH CONSISTENT SNAPSHOT")
+            try:
+                return _Reader(cur, url.database, options).read()
+            finally:
+                cur.execute("ROLLBACK")
+    except pymysql.Error as exc:
+        raise AdvisorError(f"cannot read the catalog of {where}: {url.scrub(said(exc))}") from None
+    finally:
+        conn.close()
+
+
+class _Reader:
+    def __init__(self, cur: Any, database: str, options: Options) -> None:
+        self.cur = cur
+        self.database = database
+        self.options = options
+
+    def fetch(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
+        self.cur.execute(sql.replace("SELECT", "SELECT /* advisor introspect */", 1), tuple(params))
+        return list(self.cur.fetchall())
+
+    def read(self) -> Catalog:
+        version = str(self.fetch("SELECT version()")[0][0])
+        self.mariadb = "mariadb" in version.lower()
+        tables = {
+            str(name): _Table(str(name), int(rows) if rows is not None else None)
+            for name, rows in self.fetch(
+                "SELECT TABLE_NAME, TABLE_ROWS FROM information_schema.TABLES "
+                "WHERE TABLE_SCHEMA = %s AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME",
+                (self.database,),
+            )
+            if wanted(str(name), self.options.include, self.options.exclude)
+        }
+        if not tables:
+            raise AdvisorError(
+                f"no tables in database {self.database}"
+                + (
+                    " that --include / --exclude let through"
+                    if self.options.include or self.options.exclude
+                    else ""
+                )
+            )
+        self._columns(tables)
+        left_out = []
+        for name, table in list(tables.items()):
+            why = unfit_names(name, list(table.columns)) if table.columns else "it has no columns"
+            if why is not None:
+                del tables[name]
+                left_out.append(f"table {name!r} left out: {why}")
+        self._checks(tables)
+        self._indexes(tables)
+        self._foreign_keys(tables)
+        engine = "MariaDB" if self.mariadb else "MySQL"
+        header = (
+            f"Written by `advisor introspect` from {engine} {version}, database {self.database}.",
+            "Read from information_schema only: rows from TABLES.TABLE_ROWS and ndv, for a column that",
+            "leads an index, from STATISTICS.CARDINALITY (as SHOW INDEX shows them): InnoDB's estimates",
+            "from sampled pages, as of the last ANALYZE TABLE or automatic recalculation.",
+        )
+        return Catalog(
+            dialect="mysql",
+            header=header,
+            tables=tuple(self._finish(t) for t in tables.values()),
+            patterns_comments=(
+                f"No patterns: the workload is not read from {engine} yet. Add the queries the application runs, e.g.:",
+                "patterns:",
+                "  - name: recent_orders_of_user",
+                "    sql: SELECT * FROM orders WHERE user_id = ? ORDER BY created_at DESC LIMIT 20",
+                "    per_sec: 50",
+            ),
+            warnings=(
+                *left_out,
+                f"the workload is not read from {engine} (performance_schema's statement digests): "
+                "the spec has no patterns; add the application's queries",
+            ),
+        )
+
+    def _columns(self, tables: dict[str, _Table]) -> None:
+        for table, name, kind, nullable, default, extra, generated in self.fetch(
+            "SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA, "
+            "GENERATION_EXPRESSION FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = %s "
+            "ORDER BY TABLE_NAME, ORDINAL_POSITION",
+            (self.database,),
+        ):
+            if str(table) in tables:
+                column = self._column(
+                    str(name), str(kind), nullable == "YES", default, str(extra or ""), generated
+                )
+                tables[str(table)].columns[str(name)] = column
+
+    def _column(
+        self, name: str, kind: str, nullable: bool, default: object, extra: str, generated: object
+    ) -> ColumnFacts:
+        from advisor.emit.types import parse_type
+        from advisor.spec.expressions import parse_expression
+
+        notes: list[tuple[str, str]] = []
+        comments: list[str] = []
+        written = kind.lower()
+        try:
+            parse_type(written, "mysql")
+        except AdvisorError:
+            notes.append(("type", f"{kind}, which the spec cannot read: written as text"))
+            written = "text"
+        lowered = extra.lower()
+        if "auto_increment" in lowered:
+            notes.append(("type", "AUTO_INCREMENT (the spec format has no such key)"))
+        if "generated" in lowered and "default_generated" not in lowered:
+            comments.append(f"generated always as ({generated}): written as a plain column")
+            default = None
+        if "on update" in lowered:
+            comments.append(f"{extra.strip()}: the spec format has no ON UPDATE")
+        text = self._default(default, lowered)
+        if text is not None:
+            try:
+                text = parse_expression(text, "mysql", "default").sql(dialect="mysql")
+            except ValueError as exc:
+                comments.append(f"default {text} left out: {exc}")
+                text = None
+        return ColumnFacts(
+            name=name,
+            type=written,
+            nullable=nullable,
+            default=text,
+            notes=tuple(notes),
+            comments=tuple(comments),
+        )
+
+    def _default(self, default: object, extra: str) -> str | None:
+        """The default as an expression: MariaDB writes one (``'new'``, ``current_timestamp()``,
+        ``NULL``); MySQL writes a literal's raw value unless the default is an expression."""
+        if default is None:
+            return None
+        text = str(default)
+        if self.mariadb:
+            return None if text.upper() == "NULL" else text
+        if "default_generated" in extra:
+            return text
+        try:
+            float(text)
+        except ValueError:
+            return "'" + text.replace("'", "''") + "'"
+        return text
+
+    def _checks(self, tables: dict[str, _Table]) -> None:
+        import sqlglot
+        from sqlglot import exp
+        from sqlglot.errors import SqlglotError
+
+        from advisor.spec.expressions import parse_expression
+
+        sql = (
+            "SELECT TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS "
+            "WHERE CONSTRAINT_SCHEMA = %s ORDER BY TABLE_NAME, CONSTRAINT_NAME"
+        )
+        if not self.mariadb:  # MySQL's view has no table: its constraints know it
+            sql = (
+                "SELECT t.TABLE_NAME, c.CONSTRAINT_NAME, c.CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS c "
+                "JOIN information_schema.TABLE_CONSTRAINTS t ON t.CONSTRAINT_SCHEMA = c.CONSTRAINT_SCHEMA "
+                "AND t.CONSTRAINT_NAME = c.CONSTRAINT_NAME AND t.CONSTRAINT_TYPE = 'CHECK' "
+                "WHERE c.CONSTRAINT_SCHEMA = %s ORDER BY 1, 2"
+            )
+        import pymysql
+
+        try:
+            rows = self.fetch(sql, (self.database,))
+        except pymysql.Error:  # a server before CHECK constraints (MySQL 5.7, MariaDB 10.1)
+            return
+        for table_name, name, clause in rows:
+            table = tables.get(str(table_name))
+            if table is None:
+                continue
+            try:
+                tree = sqlglot.parse_one(str(clause), read="mysql")
+            except SqlglotError:
+                table.comments.append(f"check {name} left out: it does not parse: {clause}")
+                continue
+            keys = {c.lower(): c for c in table.columns}
+            named = [keys[c.name.lower()] for c in tree.find_all(exp.Column) if c.name.lower() in keys]
+            if isinstance(tree, exp.Anonymous) and str(tree.name).lower() == "json_valid" and len(named) == 1:
+                # MariaDB's JSON is LONGTEXT with this check: the column is JSON
+                column = table.columns[named[0]]
+                note = ("type", f"{column.type} with CHECK json_valid (MariaDB's JSON)")
+                table.columns[named[0]] = replace(column, type="json", notes=(*column.notes, note))
+                continue
+            text = tree.sql(dialect="mysql")
+            try:
+                parse_expression(text, "mysql", "check")
+            except ValueError as exc:
+                table.comments.append(f"check {name} left out ({exc}): {clause}")
+                continue
+            if not named:
+                table.comments.append(f"check {name} left out: it names no column: {clause}")
+                continue
+            column = table.columns[named[0]]
+            combined = text if column.check is None else f"({column.check}) AND ({text})"
+            table.columns[named[0]] = replace(
+                column, check=combined, notes=(*column.notes, ("check", f"constraint {name}"))
+            )
+
+    def _indexes(self, tables: dict[str, _Table]) -> None:
+        grouped: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
+        for row in self.fetch(
+            "SELECT TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX, COLUMN_NAME, NON_UNIQUE, CARDINALITY, SUB_PART, "
+            "INDEX_TYPE, COLLATION FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = %s "
+            "ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX",
+            (self.database,),
+        ):
+            if str(row[0]) in tables:
+                grouped.setdefault((str(row[0]), str(row[1])), []).append(row)
+        for (table_name, name), parts in grouped.items():
+            table = tables[table_name]
+            first = parts[0]
+            kind = str(first[7]).upper()
+            if kind == "BTREE" and first[3] is not None and first[5] is not None and first[6] is None:
+                known = table.cardinality.get(str(first[3]))
+                if known is None or int(first[5]) > known[0]:
+                    table.cardinality[str(first[3])] = (int(first[5]), name)
+            if name == "PRIMARY":
+                table.primary_key = tuple(str(p[3]) for p in parts)
+                continue
+            if kind != "BTREE":
+                table.comments.append(
+                    f"index {name} left out (a {kind} index: the spec describes B-tree indexes only)"
+                )
+                continue
+            if any(p[3] is None for p in parts):
+                table.comments.append(
+                    f"index {name} left out (an expression index: the spec's indexes are on columns)"
+                )
+                continue
+            keys = tuple((str(p[3]), str(p[8] or "A").upper() == "D") for p in parts)
+            unique = int(first[4]) == 0
+            prefixed = [f"{p[3]}({p[6]})" for p in parts if p[6] is not None]
+            note = f"prefix {', '.join(prefixed)}" if prefixed else None
+            if unique and len(keys) == 1 and not keys[0][1] and not prefixed:
+                column = table.columns[keys[0][0]]
+                table.columns[keys[0][0]] = replace(
+                    column, unique=True, notes=(*column.notes, ("unique", f"unique index {name}"))
+                )
+                continue
+            table.indexes.append(IndexFacts(name=name, columns=keys, unique=unique, note=note))
+
+    def _foreign_keys(self, tables: dict[str, _Table]) -> None:
+        grouped: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
+        for row in self.fetch(
+            "SELECT k.TABLE_NAME, k.CONSTRAINT_NAME, k.COLUMN_NAME, k.REFERENCED_TABLE_SCHEMA, "
+            "k.REFERENCED_TABLE_NAME, k.REFERENCED_COLUMN_NAME, r.UPDATE_RULE, r.DELETE_RULE "
+            "FROM information_schema.KEY_COLUMN_USAGE k JOIN information_schema.REFERENTIAL_CONSTRAINTS r "
+            "ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME "
+            "AND r.TABLE_NAME = k.TABLE_NAME "
+            "WHERE k.TABLE_SCHEMA = %s AND k.REFERENCED_TABLE_NAME IS NOT NULL "
+            "ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION",
+            (self.database,),
+        ):
+            if str(row[0]) in tables:
+                grouped.setdefault((str(row[0]), str(row[1])), []).append(row)
+        for (table_name, name), parts in grouped.items():
+            table = tables[table_name]
+            _, _, column, schema, target, target_column, on_update, on_delete = parts[0]
+            shown = f"FOREIGN KEY ({', '.join(str(p[2]) for p in parts)}) REFERENCES {schema}.{target}"
+            if len(parts) > 1:
+                table.comments.append(
+                    f"foreign key {name} left out: the spec format has no composite references: {shown}"
+                )
+                continue
+            if str(schema) != self.database or str(target) not in tables:
+                table.comments.append(f"foreign key {name} left out: it references a table not read: {shown}")
+                continue
+            current = table.columns[str(column)]
+            table.columns[str(column)] = replace(
+                current,
+                references=f"{target}.{target_column}",
+                on_delete=_ACTIONS.get(str(on_delete)),
+                on_update=_ACTIONS.get(str(on_update)),
+                notes=(*current.notes, ("references", f"constraint {name}")),
+            )
+
+    def _finish(self, table: _Table) -> TableFacts:
+        notes: list[tuple[str, str]] = []
+        rows = table.rows
+        if rows is not None:
+            notes.append(("rows", "TABLES.TABLE_ROWS (estimate)"))
+        columns = dict(table.columns)
+        if rows:
+            if len(table.primary_key) == 1:
+                key = table.primary_key[0]
+                columns[key] = replace(
+                    columns[key], ndv=rows, notes=(*columns[key].notes, ("ndv", "the primary key"))
+                )
+            for column, (distinct, index) in table.cardinality.items():
+                current = columns.get(column)
+                if current is None or current.ndv is not None or distinct < 1:
+                    continue
+                note = ("ndv", f"STATISTICS.CARDINALITY of {index}")
+                columns[column] = replace(current, ndv=min(distinct, rows), notes=(*current.notes, note))
+        return TableFacts(
+            name=table.name,
+            columns=tuple(columns.values()),
+            rows=rows,
+            primary_key=table.primary_key,
+            indexes=tuple(sorted(table.indexes, key=lambda i: i.name)),
+            notes=tuple(notes),
+            comments=tuple(table.comments),
+        )

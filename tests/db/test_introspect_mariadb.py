@@ -1,0 +1,124 @@
+"""``advisor introspect`` on the real MariaDB: information_schema and index cardinalities to a spec
+that recommend reads and whose DDL builds the schema again in a fresh database."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+from tests.cli.conftest import run_advisor
+from tests.db.conftest import require
+
+SCHEMA = [
+    "CREATE TABLE users (user_id bigint unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY, "
+    "email varchar(190) NOT NULL UNIQUE, country char(2) DEFAULT 'US', "
+    "created_at datetime NOT NULL DEFAULT current_timestamp(), prefs json, flag tinyint(1) NOT NULL DEFAULT 0)",
+    "CREATE TABLE orders (order_id bigint unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY, "
+    "user_id bigint unsigned NOT NULL, status enum('new','paid','it''s') NOT NULL DEFAULT 'new', "
+    "total decimal(12,2) NOT NULL CHECK (total >= 0), note text, created_at datetime NOT NULL, "
+    "CONSTRAINT fk_user FOREIGN KEY (user_id) REFERENCES users (user_id) ON DELETE CASCADE, "
+    "KEY orders_user_created (user_id, created_at DESC), FULLTEXT KEY ft_note (note), "
+    "KEY note_prefix (note(20)), CONSTRAINT chk_note CHECK (note <> ''))",
+    "CREATE TABLE items (order_id bigint unsigned NOT NULL, line int NOT NULL, qty int, "
+    "PRIMARY KEY (order_id, line), FOREIGN KEY (order_id) REFERENCES orders (order_id))",
+    "CREATE TABLE ship (order_id bigint unsigned, line int, "
+    "FOREIGN KEY (order_id, line) REFERENCES items (order_id, line))",
+    "INSERT INTO users (email, country) SELECT concat('u', seq, '@x'), IF(seq % 3 = 0, 'DE', 'US') FROM seq_1_to_2000",
+    "INSERT INTO orders (user_id, status, total, created_at) "
+    "SELECT 1 + seq % 2000, IF(seq % 4 = 0, 'new', 'paid'), seq % 100, now() - interval seq minute FROM seq_1_to_10000",
+    "ANALYZE TABLE users, orders, items, ship",
+]
+
+
+def _in(url: str, database: str) -> str:
+    return urlunsplit(urlsplit(url)._replace(path=f"/{database}"))
+
+
+@pytest.fixture
+def server() -> Iterator[tuple[str, Any, list[str]]]:
+    import pymysql
+
+    url = require("mariadb")
+    parts = urlsplit(url)
+    conn = pymysql.connect(
+        host=parts.hostname,
+        port=parts.port or 3306,
+        user=parts.username,
+        password=parts.password or "",
+        autocommit=True,
+    )
+    made: list[str] = []
+    try:
+        yield url, conn, made
+    finally:
+        with conn.cursor() as cur:
+            for name in made:
+                cur.execute(f"DROP DATABASE IF EXISTS {name}")
+        conn.close()
+
+
+def _create(conn: Any, made: list[str], statements: list[str]) -> str:
+    name = f"advisor_introspect_{uuid.uuid4().hex[:10]}"
+    with conn.cursor() as cur:
+        cur.execute(f"CREATE DATABASE {name}")
+        made.append(name)
+        cur.execute(f"USE {name}")
+        for sql in statements:
+            cur.execute(sql)
+            cur.fetchall()
+    return name
+
+
+def test_round_trip(server: tuple[str, Any, list[str]], tmp_path: Path) -> None:
+    url, conn, made = server
+    name = _create(conn, made, SCHEMA)
+    out = tmp_path / "spec.yaml"
+    done = run_advisor("introspect", _in(url, name), "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    assert "the workload is not read from MariaDB" in done.stderr
+    text = out.read_text()
+    assert "dialect: mysql" in text
+    assert "# STATISTICS.CARDINALITY of orders_user_created" in text
+    assert "unique: true                    # unique index email" in text
+    assert "type: json                      # longtext with CHECK json_valid" in text
+    assert "type: \"enum('new','paid','it''s')\"" in text
+    assert 'check: "`total` >= 0"' in text and "on_delete: cascade" in text
+    assert "columns: [user_id, created_at DESC]" in text
+    assert "# index ft_note left out (a FULLTEXT index" in text
+    assert "# foreign key ship_ibfk_1 left out: the spec format has no composite references" in text
+    assert run_advisor("recommend", str(out)).returncode == 0
+    ddl = run_advisor("ddl", str(out), "--dialect", "mariadb")
+    assert ddl.returncode == 0, ddl.stderr
+    fresh = _create(conn, made, [])
+    with conn.cursor() as cur:
+        cur.execute(f"USE {fresh}")
+        from advisor.verify.engine import split_sql
+
+        for statement in split_sql(ddl.stdout, "mysql"):
+            cur.execute(statement)
+        cur.execute("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = %s", (fresh,))
+        assert {r[0] for r in cur.fetchall()} == {"users", "orders", "items", "ship"}
+        cur.execute(
+            "SELECT DISTINCT INDEX_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = %s", (fresh,)
+        )
+        assert {"orders_user_created", "note_prefix"} <= {r[0] for r in cur.fetchall()}
+
+
+def test_errors_are_one_line_without_the_password(server: tuple[str, Any, list[str]]) -> None:
+    url, _, _ = server
+    parts = urlsplit(url)
+    for bad in (
+        f"mariadb://root:s3cret-pw@{parts.hostname}:1/x",
+        f"mariadb://nobody_at_all:s3cret-pw@{parts.hostname}:{parts.port or 3306}/x",
+        f"mariadb://{parts.username}@{parts.hostname}:{parts.port or 3306}/",
+    ):
+        done = run_advisor("introspect", bad)
+        assert done.returncode == 2, done.stdout
+        assert (
+            done.stderr.count("\n") == 1 and "s3cret-pw" not in done.stderr and "Traceback" not in done.stderr
+        )
