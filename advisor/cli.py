@@ -128,8 +128,10 @@ def recommend(
         spec = with_samples(spec, _samples(sample), sample_tolerance)
     result = run(spec)
     if format is ReportFormat.text:
+        from advisor.report.layout import report_width
+
         color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-        text = TextFormatter(color=color).render(result)
+        text = TextFormatter(color=color, width=report_width(to_file=output is not None)).render(result)
     elif format is ReportFormat.sarif:
         text = SarifFormatter(spec).render(result)
     else:
