@@ -70,6 +70,24 @@ def _with_settings(spec: Spec) -> Spec:
     return replace(spec, settings=load_settings(find_config(Path.cwd())))
 
 
+def _with_rule_choice(spec: Spec, select: list[str], ignore: list[str]) -> Spec:
+    """``spec`` with ``--select`` and ``--ignore`` applied on top of the configuration's ignore list:
+    every rule outside the selection, and every ignored one, is ignored."""
+    if not select and not ignore:
+        return spec
+    from dataclasses import replace
+
+    from advisor.catalog import load_catalog
+    from advisor.catalog.model import Family
+    from advisor.rule_selection import expand_rules
+
+    known = {rule.id for rule in load_catalog() if rule.family is not Family.MIG}
+    ignored = set(spec.settings.ignore) | expand_rules(ignore, known, "--ignore")
+    if select:
+        ignored |= known - expand_rules(select, known, "--select")
+    return replace(spec, settings=replace(spec.settings, ignore=frozenset(ignored)))
+
+
 def _emit(
     text: str,
     output: Path | None,
@@ -114,13 +132,36 @@ def recommend(
         float,
         typer.Option(help="Share of sample rows a discovered dependency may break (approximate)."),
     ] = 0.01,
+    summary: Annotated[
+        bool,
+        typer.Option(
+            "--summary", help="Only the plan table and the number of findings per severity (text, markdown)."
+        ),
+    ] = False,
+    select: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--select",
+            help="Run only these rules: ids or families, comma-separated (IDX,QRY001); repeatable.",
+        ),
+    ] = None,
+    ignore: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--ignore",
+            help="Do not run these rules: ids or families, comma-separated (QRY,CAP001); adds to the "
+            "configuration's ignore list; repeatable.",
+        ),
+    ] = None,
 ) -> None:
     """Analyze every pattern and print the explained index plan."""
     from advisor.recommend import recommend as run
-    from advisor.report.formats import FORMATTERS, SarifFormatter, TextFormatter
+    from advisor.report.formats import MarkdownFormatter, SarifFormatter, TextFormatter
     from advisor.spec.load import load_spec
 
-    spec = _with_settings(load_spec(file))
+    if summary and format not in (ReportFormat.text, ReportFormat.markdown):
+        raise AdvisorError(f"--summary is for the text and markdown formats, not {format.value}")
+    spec = _with_rule_choice(_with_settings(load_spec(file)), select or [], ignore or [])
     _check_output(output, spec.inputs)
     if sample:
         from advisor.design.discover import with_samples
@@ -131,11 +172,16 @@ def recommend(
         from advisor.report.layout import report_width
 
         color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-        text = TextFormatter(color=color, width=report_width(to_file=output is not None)).render(result)
+        width = report_width(to_file=output is not None)
+        text = TextFormatter(color=color, width=width, summary=summary).render(result)
     elif format is ReportFormat.sarif:
         text = SarifFormatter(spec).render(result)
+    elif format is ReportFormat.markdown:
+        text = MarkdownFormatter(summary=summary).render(result)
     else:
-        text = FORMATTERS[format.value]().render(result)
+        from advisor.report.formats import JsonFormatter
+
+        text = JsonFormatter().render(result)
     style = "text" if format is ReportFormat.text else format.value
     _emit(
         text, output, spec.inputs, f"recommend-{format.value}", style, tuple(_samples(sample or []).values())

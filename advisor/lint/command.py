@@ -11,7 +11,7 @@ from pathlib import Path
 
 from advisor.catalog.model import Severity
 from advisor.errors import AdvisorError, Location
-from advisor.lint.config import LintConfig, check_rule_id, load_config, normalize, parse_version
+from advisor.lint.config import LintConfig, load_config, normalize, parse_version
 from advisor.lint.engine import LintFinding, Options, lint
 from advisor.lint.source import Source, decode, expand_paths, read_source
 from advisor.lint.state import Schema
@@ -74,16 +74,19 @@ def _options(request: Request, config: LintConfig) -> Options:
         version = parse_version(version_text) if version_text else None
     except ValueError as exc:
         raise AdvisorError(str(exc)) from None
-    for option, ids in (("--select", request.select), ("--ignore", request.ignore)):
-        for rule_id in ids:
-            check_rule_id(rule_id, Location(field=option))
+    from advisor.lint.checks.base import lint_rule_ids
+    from advisor.rule_selection import expand_rules
+
+    known = lint_rule_ids()
+    selected = expand_rules(request.select, known, "--select")
+    ignored = expand_rules(request.ignore, known, "--ignore")
     assume = request.assume_in_transaction
     return Options(
         dialect=dialect,
         target_version=version,
         assume_in_transaction=bool(config.assume_in_transaction if assume is None else assume),
-        select=frozenset(r.upper() for r in (*config.select, *request.select)),
-        ignore=frozenset(r.upper() for r in (*config.ignore, *request.ignore)),
+        select=frozenset(r.upper() for r in config.select) | selected,
+        ignore=frozenset(r.upper() for r in config.ignore) | ignored,
         severities={rule.upper(): severity for rule, severity in config.severity.items()},
         big_table_rows=config.big_table_rows,
     )

@@ -57,6 +57,21 @@ def serves_text(rec: Recommendation) -> str:
     return ", ".join(s.pattern for s in rec.serves) or "-"
 
 
+def severity_counts(result: Result) -> str:
+    """How many findings of each severity, worst first, none left out (a CI log shows the zeros).
+
+    >>> from advisor.report.result import Totals
+    >>> severity_counts(Result("p.yaml", "postgres", 0, 0, (), (), (), (), Totals(0, 0, 0, 0)))
+    '0 error · 0 warning · 0 info'
+    """
+    from advisor.catalog.model import Severity
+
+    counts = {severity: 0 for severity in Severity}
+    for finding in result.findings:
+        counts[finding.severity] += 1
+    return " · ".join(f"{n} {severity.value}" for severity, n in counts.items())
+
+
 CHECK_MARKS = {"ok": "✅", "todo": "⚠️", "unknown": "❓"}
 """How the Markdown checklist marks each status."""
 
@@ -108,7 +123,12 @@ def _plain(value: Any) -> Any:
 
 
 class MarkdownFormatter(Formatter):
+    """The report as Markdown; ``summary`` keeps the plan table and the findings per severity."""
+
     name = "markdown"
+
+    def __init__(self, summary: bool = False) -> None:
+        self.summary = summary
 
     def render(self, result: Result) -> str:
         result = inert_fields(result)
@@ -129,6 +149,9 @@ class MarkdownFormatter(Formatter):
                 f"{percent(rec.benefit_share) if rec.serves else '-'} | {human_bytes(rec.size_bytes)} | "
                 f"{rec.write_pages_per_sec:+,.1f} pages/s |"
             )
+        if self.summary:
+            lines += ["", f"**Findings**: {severity_counts(result)}"]
+            return no_commands("\n".join(lines) + "\n")
         for rec in result.recommendations:
             lines += [
                 "",
@@ -215,13 +238,15 @@ class TextFormatter(Formatter):
 
     Every paragraph wraps between words with a hanging indent (its continuation lines indented
     under it), no line ends in spaces, and :func:`no_commands` runs last, over the laid-out lines.
+    ``summary`` keeps the plan table and the findings per severity.
     """
 
     name = "text"
 
-    def __init__(self, color: bool = False, width: int = PIPE_WIDTH) -> None:
+    def __init__(self, color: bool = False, width: int = PIPE_WIDTH, summary: bool = False) -> None:
         self.color = color
         self.width = width
+        self.summary = summary
 
     def render(self, result: Result) -> str:
         from rich.console import Console
@@ -239,7 +264,11 @@ class TextFormatter(Formatter):
         )
         self._head(console, result)
         self._plan(console, result)
-        self._details(console, result)
+        if self.summary:
+            console.line()
+            self._say(console, f"[bold]Findings[/]: {severity_counts(result)}")
+        else:
+            self._details(console, result)
         return no_commands(no_trailing_spaces(buf.getvalue()))
 
     def _say(self, console: Console, markup: str, first: int = 0, rest: int | None = None) -> None:
