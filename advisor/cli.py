@@ -16,9 +16,12 @@ from advisor import __version__
 from advisor.errors import AdvisorError
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from typer._click.core import Context
     from typer._click.formatting import HelpFormatter
 
+    from advisor.rules.base import Finding
     from advisor.spec.model import Spec
 
 app = typer.Typer(
@@ -73,6 +76,13 @@ class ReportFormat(StrEnum):
     markdown = "markdown"
     json = "json"
     sarif = "sarif"
+
+
+class RecommendFailOn(StrEnum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+    never = "never"
 
 
 SpecFile = Annotated[
@@ -207,6 +217,14 @@ def recommend(
             "configuration's ignore list; repeatable.",
         ),
     ] = None,
+    fail_on: Annotated[
+        RecommendFailOn,
+        typer.Option(
+            "--fail-on",
+            metavar="[error|warning|info|never]",
+            help="Exit 1 when a finding of this severity or worse is reported (after the report).",
+        ),
+    ] = RecommendFailOn.never,
 ) -> None:
     """Analyze every pattern and print the explained index plan."""
     from advisor.recommend import recommend as run
@@ -240,6 +258,17 @@ def recommend(
     _emit(
         text, output, spec.inputs, f"recommend-{format.value}", style, tuple(_samples(sample or []).values())
     )
+    if _fails(result.findings, fail_on):
+        raise typer.Exit(1)
+
+
+def _fails(findings: Iterable[Finding], fail_on: RecommendFailOn) -> bool:
+    """Whether ``--fail-on`` turns these findings into exit status 1, as ``advisor lint`` does."""
+    if fail_on is RecommendFailOn.never:
+        return False
+    from advisor.catalog.model import Severity
+
+    return any(f.severity.at_least(Severity(fail_on.value)) for f in findings)
 
 
 def _samples(items: list[str]) -> dict[str, Path]:
@@ -442,6 +471,12 @@ def lint(
             help="Exit 1 on findings of this severity or worse (default warning).",
         ),
     ] = None,
+    exit_zero: Annotated[
+        bool,
+        typer.Option(
+            "--exit-zero", metavar="", help="Report the findings but exit 0 (input errors still exit 2)."
+        ),
+    ] = False,
     assume_in_transaction: Annotated[
         bool | None,
         typer.Option(
@@ -529,6 +564,7 @@ def lint(
             select=tuple(select or ()),
             ignore=tuple(ignore or ()),
             color=color,
+            exit_zero=exit_zero,
             trace=trace,
         )
     )

@@ -41,7 +41,6 @@ _NO_TRANSACTION = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 """How goose, dbmate and sqlx mark a migration their tool must not wrap in a transaction."""
-_SEVERITY_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
 
 
 @dataclass(frozen=True)
@@ -57,7 +56,7 @@ class LintFinding:
     fix: str
 
     def at_least(self, severity: Severity) -> bool:
-        return _SEVERITY_RANK[self.severity] >= _SEVERITY_RANK[severity]
+        return self.severity.at_least(severity)
 
 
 @dataclass(frozen=True)
