@@ -59,7 +59,7 @@ def artifact_uri(path: str, cwd: Path | None = None) -> str:
     'samples/shop/patterns.yaml'
     >>> artifact_uri("/repo/db/my patterns.yaml", cwd=Path("/repo"))
     'db/my%20patterns.yaml'
-    >>> artifact_uri("db\\V1.sql", cwd=Path("/repo")), artifact_uri("../x/V1.sql", cwd=Path("/repo/db"))
+    >>> artifact_uri("db\\\\V1.sql", cwd=Path("/repo")), artifact_uri("../x/V1.sql", cwd=Path("/repo/db"))
     ('db/V1.sql', 'file:///repo/x/V1.sql')
     >>> artifact_uri("/elsewhere/patterns.yaml", cwd=Path("/repo"))
     'file:///elsewhere/patterns.yaml'
