@@ -338,7 +338,8 @@ class TextFormatter(Formatter):
                 cells = " · ".join(
                     f"[bold]{e(name)}[/] {e(cell)}" for name, cell in zip(header[1:], row[1:], strict=True)
                 )
-                self._say(console, f"{e(row[0])}  {cells}", 0, 2)
+                # continuation lines under the first cell's text for a number, indented 4 for a name
+                self._say(console, f"{e(row[0])}  {cells}", 0, min(len(row[0]) + 2, 4))
             return
         table = Table(box=None, pad_edge=False, header_style="bold")
         for name, width in zip(header, widths, strict=True):

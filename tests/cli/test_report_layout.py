@@ -80,3 +80,13 @@ def test_continuation_lines_hang_under_their_paragraph() -> None:
     assert re.search(r"^  CAP001 info: .*\n    \S", text, re.MULTILINE)
     # a checklist item continues under its item, past the status column
     assert re.search(r"^  unknown monitoring: .*\n {10}\S", text, re.MULTILINE)
+
+
+def test_a_narrow_terminal_gets_tables_as_paragraphs() -> None:
+    text = _report(SAMPLES[0], "50")
+    lines = text.splitlines()
+    assert max(cell_len(line) for line in lines) <= 50
+    assert [line for line in lines if line != line.rstrip()] == []
+    # the plan's columns cannot fit without cutting words: each row is a paragraph
+    assert "\n1  action create · index orders (user_id," in text
+    assert "products_in_category_by_price" in text.split()
