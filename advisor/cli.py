@@ -10,22 +10,65 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from typer.core import TyperArgument, TyperCommand
 
 from advisor import __version__
 from advisor.errors import AdvisorError
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from typer._click.core import Context
+    from typer._click.formatting import HelpFormatter
+
+    from advisor.rules.base import Finding
     from advisor.spec.model import Spec
 
 app = typer.Typer(
     name="advisor",
     help="Schema design advisor: explained index plans and DDL from tables, statistics and access patterns.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
 
 EXIT_INPUT = 2
+
+
+class _Command(TyperCommand):
+    """Help that names arguments by their metavar (``FILE``, ``PATH...``) in the usage line and the
+    list, where typer adds braces and its type labels (``{FILE}``, ``FILE <path>``)."""
+
+    def collect_usage_pieces(self, ctx: Context) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if isinstance(param, TyperArgument):
+                pieces.append(_argument_metavar(param))
+            else:
+                pieces.extend(param.get_usage_pieces(ctx))
+        return pieces
+
+    def format_options(self, ctx: Context, formatter: HelpFormatter) -> None:
+        arguments: list[tuple[str, str]] = []
+        options: list[tuple[str, str]] = []
+        for param in self.get_params(ctx):
+            record = param.get_help_record(ctx)
+            if record is None:
+                continue
+            if isinstance(param, TyperArgument):
+                arguments.append((_argument_metavar(param), record[1]))
+            else:
+                options.append(record)
+        for title, rows in (("Arguments", arguments), ("Options", options)):
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl(rows)
+
+
+def _argument_metavar(param: TyperArgument) -> str:
+    """``FILE``, ``[RULE]`` or ``PATH...``: the declared metavar, else the name in capitals."""
+    return param.metavar or (param.name or "").upper()
 
 
 class ReportFormat(StrEnum):
@@ -35,12 +78,22 @@ class ReportFormat(StrEnum):
     sarif = "sarif"
 
 
+class RecommendFailOn(StrEnum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+    never = "never"
+
+
 SpecFile = Annotated[
-    Path, typer.Argument(help="The patterns.yaml file: tables, statistics and access patterns.")
+    Path,
+    typer.Argument(metavar="FILE", help="The patterns.yaml file: tables, statistics and access patterns."),
 ]
 Output = Annotated[
     Path | None,
-    typer.Option("--output", "-o", help="Write to this file (atomically) instead of standard output."),
+    typer.Option(
+        "--output", "-o", metavar="FILE", help="Write to this file (atomically) instead of standard output."
+    ),
 ]
 
 
@@ -53,7 +106,10 @@ def _version(value: bool) -> None:
 @app.callback()
 def main_callback(
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, metavar="", help="Print the version and exit."
+        ),
     ] = False,
 ) -> None:
     """Schema design advisor."""
@@ -68,6 +124,24 @@ def _with_settings(spec: Spec) -> Spec:
     from advisor.spec.settings import load_settings
 
     return replace(spec, settings=load_settings(find_config(Path.cwd())))
+
+
+def _with_rule_choice(spec: Spec, select: list[str], ignore: list[str]) -> Spec:
+    """``spec`` with ``--select`` and ``--ignore`` applied on top of the configuration's ignore list:
+    every rule outside the selection, and every ignored one, is ignored."""
+    if not select and not ignore:
+        return spec
+    from dataclasses import replace
+
+    from advisor.catalog import load_catalog
+    from advisor.catalog.model import Family
+    from advisor.rule_selection import expand_rules
+
+    known = {rule.id for rule in load_catalog() if rule.family is not Family.MIG}
+    ignored = set(spec.settings.ignore) | expand_rules(ignore, known, "--ignore")
+    if select:
+        ignored |= known - expand_rules(select, known, "--select")
+    return replace(spec, settings=replace(spec.settings, ignore=frozenset(ignored)))
 
 
 def _emit(
@@ -96,31 +170,70 @@ def _check_output(output: Path | None, inputs: tuple[Path, ...]) -> None:
         check_output(output, inputs)
 
 
-@app.command()
+@app.command(cls=_Command)
 def recommend(
     file: SpecFile,
     format: Annotated[
-        ReportFormat, typer.Option("--format", "-f", help="Report format.")
+        ReportFormat,
+        typer.Option("--format", "-f", metavar="[text|markdown|json|sarif]", help="Report format."),
     ] = ReportFormat.text,
     output: Output = None,
     sample: Annotated[
         list[str] | None,
         typer.Option(
             "--sample",
+            metavar="TABLE=CSV",
             help="TABLE=rows.csv: discover functional dependencies in sample rows (repeatable).",
         ),
     ] = None,
     sample_tolerance: Annotated[
         float,
-        typer.Option(help="Share of sample rows a discovered dependency may break (approximate)."),
+        typer.Option(
+            metavar="SHARE", help="Share of sample rows a discovered dependency may break (approximate)."
+        ),
     ] = 0.01,
+    summary: Annotated[
+        bool,
+        typer.Option(
+            "--summary",
+            metavar="",
+            help="Only the plan table and the number of findings per severity (text, markdown).",
+        ),
+    ] = False,
+    select: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--select",
+            metavar="RULES",
+            help="Run only these rules: ids or families, comma-separated (IDX,QRY001); repeatable.",
+        ),
+    ] = None,
+    ignore: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--ignore",
+            metavar="RULES",
+            help="Do not run these rules: ids or families, comma-separated (QRY,CAP001); adds to the "
+            "configuration's ignore list; repeatable.",
+        ),
+    ] = None,
+    fail_on: Annotated[
+        RecommendFailOn,
+        typer.Option(
+            "--fail-on",
+            metavar="[error|warning|info|never]",
+            help="Exit 1 when a finding of this severity or worse is reported (after the report).",
+        ),
+    ] = RecommendFailOn.never,
 ) -> None:
     """Analyze every pattern and print the explained index plan."""
     from advisor.recommend import recommend as run
-    from advisor.report.formats import FORMATTERS, SarifFormatter, TextFormatter
+    from advisor.report.formats import MarkdownFormatter, SarifFormatter, TextFormatter
     from advisor.spec.load import load_spec
 
-    spec = _with_settings(load_spec(file))
+    if summary and format not in (ReportFormat.text, ReportFormat.markdown):
+        raise AdvisorError(f"--summary is for the text and markdown formats, not {format.value}")
+    spec = _with_rule_choice(_with_settings(load_spec(file)), select or [], ignore or [])
     _check_output(output, spec.inputs)
     if sample:
         from advisor.design.discover import with_samples
@@ -128,16 +241,34 @@ def recommend(
         spec = with_samples(spec, _samples(sample), sample_tolerance)
     result = run(spec)
     if format is ReportFormat.text:
+        from advisor.report.layout import report_width
+
         color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-        text = TextFormatter(color=color).render(result)
+        width = report_width(to_file=output is not None)
+        text = TextFormatter(color=color, width=width, summary=summary).render(result)
     elif format is ReportFormat.sarif:
         text = SarifFormatter(spec).render(result)
+    elif format is ReportFormat.markdown:
+        text = MarkdownFormatter(summary=summary).render(result)
     else:
-        text = FORMATTERS[format.value]().render(result)
+        from advisor.report.formats import JsonFormatter
+
+        text = JsonFormatter().render(result)
     style = "text" if format is ReportFormat.text else format.value
     _emit(
         text, output, spec.inputs, f"recommend-{format.value}", style, tuple(_samples(sample or []).values())
     )
+    if _fails(result.findings, fail_on):
+        raise typer.Exit(1)
+
+
+def _fails(findings: Iterable[Finding], fail_on: RecommendFailOn) -> bool:
+    """Whether ``--fail-on`` turns these findings into exit status 1, as ``advisor lint`` does."""
+    if fail_on is RecommendFailOn.never:
+        return False
+    from advisor.catalog.model import Severity
+
+    return any(f.severity.at_least(Severity(fail_on.value)) for f in findings)
 
 
 def _samples(items: list[str]) -> dict[str, Path]:
@@ -154,7 +285,7 @@ def _samples(items: list[str]) -> dict[str, Path]:
     return out
 
 
-@app.command()
+@app.command(cls=_Command, short_help="Print the schema DDL, or only the recommended index changes.")
 def ddl(
     file: SpecFile,
     dialect: Annotated[
@@ -162,17 +293,23 @@ def ddl(
         typer.Option(
             "--dialect",
             "-d",
+            metavar="DIALECT",
             help="Target engine: postgres, mysql (MySQL 8 and MariaDB), mariadb (re-runnable index "
             "statements), sqlite; other sqlglot dialects are accepted but untested. Default: the file's dialect.",
         ),
     ] = None,
     changes_only: Annotated[
-        bool, typer.Option("--changes-only", help="Only the recommended CREATE / DROP INDEX statements.")
+        bool,
+        typer.Option(
+            "--changes-only", metavar="", help="Only the recommended CREATE / DROP INDEX statements."
+        ),
     ] = False,
     no_concurrently: Annotated[
         bool,
         typer.Option(
-            "--no-concurrently", help="PostgreSQL: plain CREATE/DROP INDEX (e.g. inside a transaction)."
+            "--no-concurrently",
+            metavar="",
+            help="PostgreSQL: plain CREATE/DROP INDEX (e.g. inside a transaction).",
         ),
     ] = False,
     output: Output = None,
@@ -201,28 +338,31 @@ class VerifyFormat(StrEnum):
     json = "json"
 
 
-@app.command()
+@app.command(cls=_Command, short_help="Check the recommended indexes against a real planner.")
 def verify(
     file: SpecFile,
     db: Annotated[
         str | None,
         typer.Option(
             "--db",
+            metavar="URL",
             help="Database to check on: postgresql://user@host:port/db, mysql://... or mariadb://... "
             "(a throwaway database is created there and dropped after). Default: in-memory SQLite.",
         ),
     ] = None,
     rows: Annotated[
-        int, typer.Option("--rows", help="Rows in the largest table; the others keep their share.")
+        int,
+        typer.Option("--rows", metavar="N", help="Rows in the largest table; the others keep their share."),
     ] = 10_000,
     format: Annotated[
-        VerifyFormat, typer.Option("--format", "-f", help="Report format.")
+        VerifyFormat, typer.Option("--format", "-f", metavar="[text|json]", help="Report format.")
     ] = VerifyFormat.text,
     output: Output = None,
     full_scale: Annotated[
         bool,
         typer.Option(
             "--full-scale/--loaded-scale",
+            metavar="",
             help="On PostgreSQL as a superuser, let the planner see the declared row counts and "
             "distinct values (the catalog of the throwaway database is rewritten); otherwise, or "
             "with --loaded-scale, the figures are at the scale of the rows loaded.",
@@ -232,6 +372,7 @@ def verify(
         float,
         typer.Option(
             "--timeout",
+            metavar="SECONDS",
             help="Seconds any one statement (an EXPLAIN, a batch of rows, an index build) may run; "
             "a pattern whose EXPLAIN takes longer is reported as timed out.",
         ),
@@ -268,34 +409,45 @@ def verify(
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(cls=_Command)
 def introspect(
     url: Annotated[
         str,
         typer.Argument(
+            metavar="URL",
             help="postgresql://user@host:5432/db, mariadb:// or mysql://user@host:3306/db, "
             "sqlite:///file.db or a SQLite file: read its catalog and statistics (never its rows) "
-            "in one read-only transaction."
+            "in one read-only transaction.",
         ),
     ],
     output: Output = None,
-    schema: Annotated[str, typer.Option("--schema", help="PostgreSQL: the schema to read.")] = "public",
+    schema: Annotated[
+        str, typer.Option("--schema", metavar="NAME", help="PostgreSQL: the schema to read.")
+    ] = "public",
     include: Annotated[
-        list[str] | None, typer.Option("--include", help="Only tables matching this glob (repeatable).")
+        list[str] | None,
+        typer.Option("--include", metavar="GLOB", help="Only tables matching this glob (repeatable)."),
     ] = None,
     exclude: Annotated[
-        list[str] | None, typer.Option("--exclude", help="Leave out tables matching this glob (repeatable).")
+        list[str] | None,
+        typer.Option("--exclude", metavar="GLOB", help="Leave out tables matching this glob (repeatable)."),
     ] = None,
     min_calls: Annotated[
         int,
         typer.Option(
-            "--min-calls", min=1, help="pg_stat_statements: statements called fewer times are left out."
+            "--min-calls",
+            min=1,
+            metavar="N",
+            help="pg_stat_statements: statements called fewer times are left out.",
         ),
     ] = 1,
     top: Annotated[
         int,
         typer.Option(
-            "--top", min=1, help="pg_stat_statements: at most this many patterns, most called first."
+            "--top",
+            min=1,
+            metavar="N",
+            help="pg_stat_statements: at most this many patterns, most called first.",
         ),
     ] = 100,
 ) -> None:
@@ -319,8 +471,12 @@ def introspect(
     _emit(text, output, inputs, "introspect", "yaml")
 
 
-@app.command()
-def rules(rule_id: Annotated[str | None, typer.Argument(help="A rule id (IDX001) or name.")] = None) -> None:
+@app.command(cls=_Command)
+def rules(
+    rule_id: Annotated[
+        str | None, typer.Argument(metavar="[RULE]", help="A rule id (IDX001) or name.")
+    ] = None,
+) -> None:
     """List the rule catalog, or print one rule's full documentation."""
     from advisor.catalog import load_catalog
     from advisor.catalog.render import render_catalog_table, render_rule_text
@@ -351,56 +507,101 @@ class FailOn(StrEnum):
     warning = "warning"
 
 
-@app.command()
+@app.command(cls=_Command, short_help="Lint SQL migrations: locking, destructive and design problems.")
 def lint(
     paths: Annotated[
         list[str],
-        typer.Argument(help="Migration files, folders (searched for *.sql), globs, or - for stdin."),
+        typer.Argument(
+            metavar="PATH...", help="Migration files, folders (searched for *.sql), globs, or - for stdin."
+        ),
     ],
     dialect: Annotated[
-        str | None, typer.Option("--dialect", "-d", help="postgres (default), mysql, mariadb or sqlite.")
+        str | None,
+        typer.Option(
+            "--dialect", "-d", metavar="DIALECT", help="postgres (default), mysql, mariadb or sqlite."
+        ),
     ] = None,
-    format: Annotated[LintFormat, typer.Option("--format", "-f", help="Output format.")] = LintFormat.text,
+    format: Annotated[
+        LintFormat,
+        typer.Option("--format", "-f", metavar="[text|gcc|json|sarif|github|gitlab]", help="Output format."),
+    ] = LintFormat.text,
     fail_on: Annotated[
         FailOn | None,
-        typer.Option("--fail-on", help="Exit 1 on findings of this severity or worse (default warning)."),
+        typer.Option(
+            "--fail-on",
+            metavar="[error|warning]",
+            help="Exit 1 on findings of this severity or worse (default warning).",
+        ),
     ] = None,
+    exit_zero: Annotated[
+        bool,
+        typer.Option(
+            "--exit-zero", metavar="", help="Report the findings but exit 0 (input errors still exit 2)."
+        ),
+    ] = False,
     assume_in_transaction: Annotated[
         bool | None,
         typer.Option(
             "--assume-in-transaction/--no-assume-in-transaction",
+            metavar="",
             help="Each file runs in a transaction (as most migration tools do).",
         ),
     ] = None,
     target_version: Annotated[
         str | None,
-        typer.Option("--target-version", help="Server version the migrations run on, e.g. 12 or 3.35."),
+        typer.Option(
+            "--target-version",
+            metavar="VERSION",
+            help="Server version the migrations run on, e.g. 12 or 3.35.",
+        ),
     ] = None,
     stdin_filename: Annotated[
-        str | None, typer.Option("--stdin-filename", help="The name findings use for standard input.")
+        str | None,
+        typer.Option("--stdin-filename", metavar="NAME", help="The name findings use for standard input."),
     ] = None,
     schema: Annotated[
         list[Path] | None,
-        typer.Option("--schema", help="DDL file or folder: the schema before the migrations."),
+        typer.Option(
+            "--schema", metavar="FILE", help="DDL file or folder: the schema before the migrations."
+        ),
     ] = None,
     spec: Annotated[
         Path | None,
-        typer.Option("--spec", help="A patterns.yaml: its schema and table sizes (big tables make errors)."),
+        typer.Option(
+            "--spec",
+            metavar="FILE",
+            help="A patterns.yaml: its schema and table sizes (big tables make errors).",
+        ),
     ] = None,
     config: Annotated[
-        Path | None, typer.Option("--config", help="advisor.toml or pyproject.toml to read settings from.")
+        Path | None,
+        typer.Option(
+            "--config", metavar="FILE", help="advisor.toml or pyproject.toml to read settings from."
+        ),
     ] = None,
     diff: Annotated[
-        str | None, typer.Option("--diff", help="Only report files changed since this git ref.")
+        str | None,
+        typer.Option("--diff", metavar="REF", help="Only report files changed since this git ref."),
     ] = None,
     select: Annotated[
-        list[str] | None, typer.Option("--select", help="Switch on a rule that is off by default (MIG020).")
+        list[str] | None,
+        typer.Option(
+            "--select",
+            metavar="RULES",
+            help="Switch on rules that are off by default: ids or families, comma-separated (MIG020).",
+        ),
     ] = None,
-    ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Do not run this rule.")] = None,
+    ignore: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--ignore", metavar="RULES", help="Do not run these rules: ids or families, comma-separated."
+        ),
+    ] = None,
     trace: Annotated[
         str | None,
         typer.Option(
             "--trace",
+            metavar="URL",
             help="postgresql://, mysql:// or mariadb:// URL: run the migrations in a throwaway database there.",
         ),
     ] = None,
@@ -425,6 +626,7 @@ def lint(
             select=tuple(select or ()),
             ignore=tuple(ignore or ()),
             color=color,
+            exit_zero=exit_zero,
             trace=trace,
         )
     )
@@ -443,7 +645,9 @@ def main() -> None:
     from advisor.interrupts import SignalledError
 
     try:
-        app()
+        # one name however it is started (``python -m advisor`` too): usage lines and the completion
+        # scripts, which register it with the shell, say ``advisor``
+        app(prog_name="advisor")
     except AdvisorError as exc:
         from advisor.report.inert import inert
 

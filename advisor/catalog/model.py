@@ -53,6 +53,15 @@ class Severity(StrEnum):
     WARNING = "warning"
     INFO = "info"
 
+    def at_least(self, other: Severity) -> bool:
+        """As severe as ``other`` or more (the members are declared worst first).
+
+        >>> Severity.ERROR.at_least(Severity.WARNING), Severity.INFO.at_least(Severity.WARNING)
+        (True, False)
+        """
+        order = list(Severity)
+        return order.index(self) <= order.index(other)
+
 
 Number = int | float
 

@@ -131,7 +131,7 @@ def render_catalog_markdown(catalog: Catalog) -> str:
         "| --- | --- | --- | --- |",
     ]
     lines += [
-        f"| [{rule.id}](#{_anchor(rule)}) | `{rule.name}` | {rule.severity.value} | {_cell(rule.title)} |"
+        f"| [{rule.id}](#{rule_anchor(rule)}) | `{rule.name}` | {rule.severity.value} | {_cell(rule.title)} |"
         for rule in catalog
     ]
     for family in dict.fromkeys(rule.family for rule in catalog):
@@ -228,6 +228,6 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
-def _anchor(rule: RuleDoc) -> str:
+def rule_anchor(rule: RuleDoc) -> str:
     """GitHub's heading anchor for ``### IDX001: composite-index-order``."""
     return f"{rule.id.lower()}-{rule.name}"

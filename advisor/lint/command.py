@@ -11,7 +11,7 @@ from pathlib import Path
 
 from advisor.catalog.model import Severity
 from advisor.errors import AdvisorError, Location
-from advisor.lint.config import LintConfig, check_rule_id, load_config, normalize, parse_version
+from advisor.lint.config import LintConfig, load_config, normalize, parse_version
 from advisor.lint.engine import LintFinding, Options, lint
 from advisor.lint.source import Source, decode, expand_paths, read_source
 from advisor.lint.state import Schema
@@ -39,6 +39,8 @@ class Request:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     color: bool = False
+    exit_zero: bool = False
+    """Report the findings but exit 0 whatever they are (input errors still exit 2)."""
     trace: str | None = None
     """A PostgreSQL, MariaDB or MySQL URL: run the migrations in a throwaway database there and add
     what was observed."""
@@ -63,7 +65,7 @@ def run(request: Request) -> tuple[str, int]:
     formatter = FORMATTERS[request.format](color=request.color)
     text = formatter.render(findings, len(sources))
     fail_on = Severity(request.fail_on or config.fail_on or "warning")
-    failed = any(f.at_least(fail_on) for f in findings)
+    failed = not request.exit_zero and any(f.at_least(fail_on) for f in findings)
     return text, EXIT_FINDINGS if failed else EXIT_CLEAN
 
 
@@ -74,16 +76,19 @@ def _options(request: Request, config: LintConfig) -> Options:
         version = parse_version(version_text) if version_text else None
     except ValueError as exc:
         raise AdvisorError(str(exc)) from None
-    for option, ids in (("--select", request.select), ("--ignore", request.ignore)):
-        for rule_id in ids:
-            check_rule_id(rule_id, Location(field=option))
+    from advisor.lint.checks.base import lint_rule_ids
+    from advisor.rule_selection import expand_rules
+
+    known = lint_rule_ids()
+    selected = expand_rules(request.select, known, "--select")
+    ignored = expand_rules(request.ignore, known, "--ignore")
     assume = request.assume_in_transaction
     return Options(
         dialect=dialect,
         target_version=version,
         assume_in_transaction=bool(config.assume_in_transaction if assume is None else assume),
-        select=frozenset(r.upper() for r in (*config.select, *request.select)),
-        ignore=frozenset(r.upper() for r in (*config.ignore, *request.ignore)),
+        select=frozenset(r.upper() for r in config.select) | selected,
+        ignore=frozenset(r.upper() for r in config.ignore) | ignored,
         severities={rule.upper(): severity for rule, severity in config.severity.items()},
         big_table_rows=config.big_table_rows,
     )
@@ -95,8 +100,15 @@ def _sources(request: Request, config: LintConfig) -> list[Source]:
         return [decode(name, sys.stdin.buffer.read())]
     if "-" in request.paths:
         raise AdvisorError("'-' (standard input) cannot be combined with other paths")
-    files = [path for path in expand_paths(request.paths) if not _excluded(path, config)]
+    files = [path for path in expand_paths(request.paths, _note_empty) if not _excluded(path, config)]
     return [read_source(path) for path in files]  # expand_paths returns them in migration order
+
+
+def _note_empty(folder: Path) -> None:
+    """A folder without migrations yet is nothing to lint, not an error: CI on a new project passes."""
+    from advisor.report.inert import shown_path
+
+    sys.stderr.write(f"advisor: note: {shown_path(str(folder))}: no .sql migration files in this folder\n")
 
 
 def _excluded(path: Path, config: LintConfig) -> bool:

@@ -41,7 +41,6 @@ _NO_TRANSACTION = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 """How goose, dbmate and sqlx mark a migration their tool must not wrap in a transaction."""
-_SEVERITY_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
 
 
 @dataclass(frozen=True)
@@ -55,9 +54,14 @@ class LintFinding:
     column: int
     message: str
     fix: str
+    context: str = ""
+    """What the finding is about, without line numbers: the statement's text with whitespace
+    folded, after how many identical statements earlier in the file (``"0:DROP TABLE t;"``), or
+    the end of the file, or an ignore comment. Fingerprints hash it, so they survive lines added
+    above; empty for findings made elsewhere (the trace's), which fall back to the line."""
 
     def at_least(self, severity: Severity) -> bool:
-        return _SEVERITY_RANK[self.severity] >= _SEVERITY_RANK[severity]
+        return self.severity.at_least(severity)
 
 
 @dataclass(frozen=True)
@@ -225,8 +229,10 @@ def lint(sources: list[Source], options: Options, schema: Schema | None = None) 
     ]
     run = _Run(options, schema or Schema(), active)
     file_directives: dict[str, list[tuple[Directive, int | None]]] = {}
+    contexts: dict[tuple[str, int], str] = {}
     for source in sources:
         statements = parse(source, options.dialect)
+        contexts.update(statement_contexts(source, statements))
         file_directives[source.name] = _attach(directives(source.text), statements)
         run.start_file(source)
         for statement in statements:
@@ -234,10 +240,43 @@ def lint(sources: list[Source], options: Options, schema: Schema | None = None) 
             for op in statement.ops:
                 run.visit(op)
         last = statements[-1].end_line if statements else 1
-        run.visit(EndOfFile(loc=Loc(source.name, last, 1, len(statements))))
+        run.visit(EndOfFile(loc=Loc(source.name, last, 1, _end_index(statements))))
     if sources:
         run.visit(EndOfRun(loc=Loc(sources[-1].name, 1, 1, -1)))
-    return _findings(run.hits, file_directives, options, [s.name for s in sources])
+    return _findings(run.hits, file_directives, options, [s.name for s in sources], contexts)
+
+
+def _end_index(statements: list[Statement]) -> int:
+    """The statement index :class:`EndOfFile` takes: past every statement's, so no finding at the
+    end of a file is taken for one on a statement (a comment-only piece leaves a gap in them)."""
+    return max((s.loc.statement for s in statements), default=-1) + 1
+
+
+_COMMENT_LINE = re.compile(r"^\s*--.*$", re.MULTILINE)
+
+
+def statement_contexts(source: Source, statements: list[Statement]) -> dict[tuple[str, int], str]:
+    """Each statement's :attr:`LintFinding.context` by (file, statement index), and the end of
+    the file's (at :func:`_end_index`, where :class:`EndOfFile` points).
+
+    >>> src = Source("m.sql", "DROP TABLE a;\\n-- again\\nDROP   TABLE a;")
+    >>> sorted(statement_contexts(src, parse(src, "sqlite")).values())
+    ['0:DROP TABLE a', '1:DROP TABLE a', 'end of file']
+    """
+    lines = source.text.split("\n")
+    texts: dict[int, list[str]] = {}
+    for statement in statements:
+        # the generic front end keeps no text for a statement it cannot parse: its lines stand in
+        text = statement.text or "\n".join(lines[statement.loc.line - 1 : statement.end_line])
+        texts.setdefault(statement.loc.statement, []).append(" ".join(_COMMENT_LINE.sub("", text).split()))
+    seen: dict[str, int] = {}
+    out: dict[tuple[str, int], str] = {}
+    for index, parts in texts.items():
+        text = " ".join(parts)
+        out[(source.name, index)] = f"{seen.get(text, 0)}:{text}"
+        seen[text] = seen.get(text, 0) + 1
+    out[(source.name, _end_index(statements))] = "end of file"
+    return out
 
 
 def _attach(found: list[Directive], statements: list[Statement]) -> list[tuple[Directive, int | None]]:
@@ -257,11 +296,13 @@ def _findings(
     file_directives: dict[str, list[tuple[Directive, int | None]]],
     options: Options,
     order: list[str],
+    contexts: Mapping[tuple[str, int], str],
 ) -> list[LintFinding]:
     defaults = default_severities()
     used: set[tuple[str, int]] = set()
     out: list[LintFinding] = []
     for rule_id, hit in hits:
+        context = contexts.get((hit.loc.file, hit.loc.statement), "end of run")
         silenced = False
         for number, (directive, statement) in enumerate(file_directives.get(hit.loc.file, ())):
             covers = directive.rules is None or rule_id in directive.rules
@@ -269,13 +310,20 @@ def _findings(
                 used.add((hit.loc.file, number))
                 silenced = True
         if not silenced:
-            out.append(_finding(rule_id, hit, options, defaults[rule_id]))
+            out.append(_finding(rule_id, hit, options, defaults[rule_id], context))
     if UNUSED_IGNORE not in options.ignore:
         for file, attached in file_directives.items():
+            seen: dict[str, int] = {}
             for number, (directive, _) in enumerate(attached):
+                # an ignore comment has no statement of its own: what it names, and how many
+                # such comments came before it in the file, identify it
+                kind = "ignore-file" if directive.file_wide else "ignore"
+                text = f"{kind}[{','.join(sorted(directive.rules or ['*']))}]"
+                context = f"comment {seen.get(text, 0)}:{text}"
+                seen[text] = seen.get(text, 0) + 1
                 if (file, number) not in used:
                     hit = _unused(directive, Loc(file, directive.line, 1), frozenset(defaults))
-                    out.append(_finding(UNUSED_IGNORE, hit, options, defaults[UNUSED_IGNORE]))
+                    out.append(_finding(UNUSED_IGNORE, hit, options, defaults[UNUSED_IGNORE], context))
     if options.report_files is not None:
         out = [f for f in out if f.file in options.report_files]
     rank = {name: index for index, name in enumerate(order)}
@@ -299,11 +347,13 @@ def _unused(directive: Directive, loc: Loc, known: frozenset[str]) -> Hit:
     )
 
 
-def _finding(rule_id: str, hit: Hit, options: Options, default: Severity) -> LintFinding:
+def _finding(rule_id: str, hit: Hit, options: Options, default: Severity, context: str) -> LintFinding:
     severity = options.severities.get(rule_id, default)
     rows = options.table_rows.get(key(hit.table)) if hit.table else None
     message = hit.message
     if rows is not None and rows >= options.big_table_rows and severity is not Severity.INFO:
         severity = Severity.ERROR
         message += f" ({hit.table} has about {rows:,} rows)"
-    return LintFinding(rule_id, severity, hit.loc.file, hit.loc.line, hit.loc.column, message, hit.fix)
+    return LintFinding(
+        rule_id, severity, hit.loc.file, hit.loc.line, hit.loc.column, message, hit.fix, context
+    )

@@ -8,7 +8,7 @@ from typing import ClassVar
 from advisor.catalog.model import Severity
 from advisor.lint.engine import LintFinding
 from advisor.report.inert import inert, no_commands, shown_path
-from advisor.report.sarif import LEVELS, SarifResult, fingerprint, sarif_log
+from advisor.report.sarif import LEVELS, SarifResult, artifact_uri, fingerprint, sarif_log
 
 
 class Formatter:
@@ -109,13 +109,13 @@ class SarifFormatter(Formatter):
                     f.rule,
                     LEVELS[f.severity],
                     f"{f.message}. Fix: {f.fix}",
-                    f.file.replace("\\", "/"),
+                    artifact_uri(f.file),
                     f.line,
                     f.column,
-                    "advisorFinding/v1",
-                    _fingerprint(f),
+                    "advisorFinding/v2",
+                    fingerprint,
                 )
-                for f in findings
+                for f, fingerprint in zip(findings, fingerprints(findings), strict=True)
             ]
         )
 
@@ -149,11 +149,11 @@ class GitlabFormatter(Formatter):
             {
                 "description": f"{f.rule}: {f.message}",
                 "check_name": f.rule,
-                "fingerprint": _fingerprint(f),
+                "fingerprint": fingerprint,
                 "severity": self._SEVERITY[f.severity],
                 "location": {"path": f.file, "lines": {"begin": f.line}},
             }
-            for f in findings
+            for f, fingerprint in zip(findings, fingerprints(findings), strict=True)
         ]
         return json.dumps(items, indent=2) + "\n"
 
@@ -167,9 +167,23 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
-def _fingerprint(f: LintFinding) -> str:
-    """Stable across runs for the same finding at the same place."""
-    return fingerprint(f.rule, f.file, f.line, f.column, f.message)
+def fingerprints(findings: list[LintFinding]) -> list[str]:
+    """One fingerprint per finding, stable when lines are added or removed elsewhere in the file:
+    the rule, the file (as a URI relative to the current folder), the finding's context (its
+    statement's text and how many identical statements precede it) and how many findings of
+    the same rule on the same context come before it. A finding without a context (the trace's)
+    falls back to its line, column and message."""
+    seen: dict[tuple[str, str, str], int] = {}
+    out: list[str] = []
+    for f in findings:
+        uri = artifact_uri(f.file)
+        if not f.context:
+            out.append(fingerprint(f.rule, uri, f.line, f.column, f.message))
+            continue
+        key = (f.rule, uri, f.context)
+        out.append(fingerprint(f.rule, uri, f.context, seen.get(key, 0)))
+        seen[key] = seen.get(key, 0) + 1
+    return out
 
 
 def _escape_data(text: str) -> str:

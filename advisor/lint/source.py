@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import functools
 import glob
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,9 +102,12 @@ _natural = functools.cache(natural_key)
 """Folder names repeat across a tree's files: their keys are computed once."""
 
 
-def expand_paths(arguments: list[str]) -> list[Path]:
+def expand_paths(arguments: list[str], on_empty: Callable[[Path], None] | None = None) -> list[Path]:
     """Files for the command-line arguments: folders searched for ``*.sql``, globs expanded, undo
-    migrations left out however they were named; all in migration order, without repeats."""
+    migrations left out however they were named; all in migration order, without repeats.
+
+    A folder without migrations is an error, or passed to ``on_empty`` when given (the command
+    notes it: a project whose migrations folder is still empty has nothing to lint)."""
     found: dict[Path, None] = {}
     for argument in arguments:
         # glob.glob, not Path.glob: the pattern may be absolute or start with ../
@@ -118,8 +122,10 @@ def expand_paths(arguments: list[str]) -> list[Path]:
                     for item in path.rglob("*.sql")
                     if item.is_file() and not is_undo_migration(item.name) and not _in_undo_folder(item, path)
                 ]
-                if not inside:
+                if not inside and on_empty is None:
                     raise AdvisorError("no .sql migration files in this folder", Location(path))
+                if not inside and on_empty is not None:
+                    on_empty(path)
                 found.update(dict.fromkeys(inside))
             elif path.exists():
                 found[path] = None

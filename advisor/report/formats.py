@@ -10,9 +10,14 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from advisor.report.inert import inert_fields, no_commands
+from advisor.report.layout import PIPE_WIDTH, column_widths, hanging, no_trailing_spaces
 from advisor.report.result import Recommendation, Result, TableCapacity
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from rich.console import Console
+
     from advisor.report.sarif import SarifResult
     from advisor.spec.model import Spec
 
@@ -50,6 +55,21 @@ def percent(share: float) -> str:
 
 def serves_text(rec: Recommendation) -> str:
     return ", ".join(s.pattern for s in rec.serves) or "-"
+
+
+def severity_counts(result: Result) -> str:
+    """How many findings of each severity, worst first, none left out (a CI log shows the zeros).
+
+    >>> from advisor.report.result import Totals
+    >>> severity_counts(Result("p.yaml", "postgres", 0, 0, (), (), (), (), Totals(0, 0, 0, 0)))
+    '0 error · 0 warning · 0 info'
+    """
+    from advisor.catalog.model import Severity
+
+    counts = {severity: 0 for severity in Severity}
+    for finding in result.findings:
+        counts[finding.severity] += 1
+    return " · ".join(f"{n} {severity.value}" for severity, n in counts.items())
 
 
 CHECK_MARKS = {"ok": "✅", "todo": "⚠️", "unknown": "❓"}
@@ -107,7 +127,12 @@ def _plain(value: Any) -> Any:
 
 
 class MarkdownFormatter(Formatter):
+    """The report as Markdown; ``summary`` keeps the plan table and the findings per severity."""
+
     name = "markdown"
+
+    def __init__(self, summary: bool = False) -> None:
+        self.summary = summary
 
     def render(self, result: Result) -> str:
         result = inert_fields(result)
@@ -128,6 +153,9 @@ class MarkdownFormatter(Formatter):
                 f"{percent(rec.benefit_share) if rec.serves else '-'} | {human_bytes(rec.size_bytes)} | "
                 f"{rec.write_pages_per_sec:+,.1f} pages/s |"
             )
+        if self.summary:
+            lines += ["", f"**Findings**: {severity_counts(result)}"]
+            return no_commands("\n".join(lines) + "\n")
         for rec in result.recommendations:
             lines += [
                 "",
@@ -210,18 +238,22 @@ class MarkdownFormatter(Formatter):
 
 
 class TextFormatter(Formatter):
-    """The terminal report, drawn with rich; ``color`` off for files and pipes."""
+    """The terminal report, drawn with rich in ``width`` columns; ``color`` off for files and pipes.
+
+    Every paragraph wraps between words with a hanging indent (its continuation lines indented
+    under it), no line ends in spaces, and :func:`no_commands` runs last, over the laid-out lines.
+    ``summary`` keeps the plan table and the findings per severity.
+    """
 
     name = "text"
 
-    def __init__(self, color: bool = False, width: int = 120) -> None:
+    def __init__(self, color: bool = False, width: int = PIPE_WIDTH, summary: bool = False) -> None:
         self.color = color
         self.width = width
+        self.summary = summary
 
     def render(self, result: Result) -> str:
         from rich.console import Console
-        from rich.markup import escape as e
-        from rich.table import Table
 
         result = inert_fields(result)
         buf = io.StringIO()
@@ -234,76 +266,146 @@ class TextFormatter(Formatter):
             soft_wrap=False,
             emoji=False,  # ":name:" in SQL or names is text, never an emoji
         )
-        t = result.totals
-        console.print(
-            f"[bold]advisor recommend {e(result.file)}[/]   {result.dialect} · {result.tables} tables · "
-            f"{result.patterns} patterns"
-        )
-        console.print(
-            f"workload cost {human_number(t.cost_before)} → {human_number(t.cost_after)} units/s · storage "
-            f"{human_bytes(t.storage_bytes)} · index writes {t.write_pages_per_sec:+,.1f} pages/s\n"
-        )
-        if not result.recommendations:
-            console.print("No index changes recommended.\n")
+        self._head(console, result)
+        self._plan(console, result)
+        if self.summary:
+            console.line()
+            self._say(console, f"[bold]Findings[/]: {severity_counts(result)}")
         else:
-            table = Table(box=None, pad_edge=False, header_style="bold")
-            for col in ("#", "action", "index", "serves", "benefit", "size", "write cost"):
-                table.add_column(col, overflow="fold")
-            for rec in result.recommendations:
-                table.add_row(
-                    str(rec.number),
-                    rec.action,
-                    e(rec.index),
-                    serves_text(rec),
-                    percent(rec.benefit_share) if rec.serves else "-",
-                    human_bytes(rec.size_bytes),
-                    f"{rec.write_pages_per_sec:+,.1f} pg/s",
-                )
-            console.print(table)
-        for rec in result.recommendations:
-            console.print(f"\n[bold]{rec.number}[/]  [cyan]{', '.join(rec.rules)}[/]: {e(rec.reason)}.")
-            for s in rec.serves:
-                console.print(
-                    f"   {s.pattern} ({human_number(s.per_sec)}/s): cost {human_number(s.cost_before)} → "
-                    f"{human_number(s.cost_after)} per run; {e(s.plan)}"
-                )
-            console.print(f"   size {human_bytes(rec.size_bytes)}; writes: {e(rec.write_note)}")
-            console.print(f"   [green]{e(rec.ddl)}[/]")
-        if result.capacity:
-            console.print(
-                "\n[bold]Capacity[/] (with the recommended indexes; yearly figures: table + indexes)"
+            self._details(console, result)
+        return no_commands(no_trailing_spaces(buf.getvalue()))
+
+    def _say(self, console: Console, markup: str, first: int = 0, rest: int | None = None) -> None:
+        """One paragraph (rich markup) at indent ``first``, continuation lines at ``rest``
+        (default two more)."""
+        from rich.text import Text
+
+        text = Text.from_markup(markup, emoji=False)
+        for line in hanging(text, self.width, first, first + 2 if rest is None else rest):
+            console.print(line, soft_wrap=True)  # laid out already: rich must not wrap it again
+
+    def _head(self, console: Console, result: Result) -> None:
+        from rich.markup import escape as e
+
+        t = result.totals
+        self._say(
+            console,
+            f"[bold]advisor recommend {e(result.file)}[/]   {result.dialect} · {result.tables} tables · "
+            f"{result.patterns} patterns",
+        )
+        self._say(
+            console,
+            f"workload cost {human_number(t.cost_before)} → {human_number(t.cost_after)} units/s · storage "
+            f"{human_bytes(t.storage_bytes)} · index writes {t.write_pages_per_sec:+,.1f} pages/s",
+        )
+        console.line()
+
+    def _plan(self, console: Console, result: Result) -> None:
+
+        if not result.recommendations:
+            self._say(console, "No index changes recommended.")
+            return
+        rows = [
+            (
+                str(rec.number),
+                rec.action,
+                rec.index,
+                serves_text(rec),
+                percent(rec.benefit_share) if rec.serves else "-",
+                human_bytes(rec.size_bytes),
+                f"{rec.write_pages_per_sec:+,.1f} pg/s",
             )
-            cap = Table(box=None, pad_edge=False, header_style="bold")
-            for col in CAPACITY_HEADER:
-                cap.add_column(
-                    col, overflow="fold", justify="left" if col in ("table", "storage") else "right"
+            for rec in result.recommendations
+        ]
+        header = ("#", "action", "index", "serves", "benefit", "size", "write cost")
+        self._table(console, header, rows, frozenset())
+
+    def _table(
+        self,
+        console: Console,
+        header: tuple[str, ...],
+        rows: Sequence[tuple[str, ...]],
+        right: frozenset[str],
+    ) -> None:
+        """A borderless table fitted to the width by :func:`column_widths`, so cells wrap between
+        words (rich's own fitting cuts words when it narrows a column); ``right`` columns are
+        right-justified. Where the columns cannot fit without cutting words, each row is a
+        paragraph instead: its first cell, then each other cell after its column's name."""
+        from rich.markup import escape as e
+        from rich.table import Table
+
+        widths = column_widths(
+            [[name, *(row[i] for row in rows)] for i, name in enumerate(header)], self.width
+        )
+        if widths is None:
+            for row in rows:
+                cells = " · ".join(
+                    f"[bold]{e(name)}[/] {e(cell)}" for name, cell in zip(header[1:], row[1:], strict=True)
                 )
+                # continuation lines under the first cell's text for a number, indented 4 for a name
+                self._say(console, f"{e(row[0])}  {cells}", 0, min(len(row[0]) + 2, 4))
+            return
+        table = Table(box=None, pad_edge=False, header_style="bold")
+        for name, width in zip(header, widths, strict=True):
+            table.add_column(name, width=width, overflow="fold", justify="right" if name in right else "left")
+        for row in rows:
+            table.add_row(*(e(cell) for cell in row))
+        console.print(table)
+
+    def _details(self, console: Console, result: Result) -> None:
+        from rich.markup import escape as e
+
+        say = self._say
+        for rec in result.recommendations:
+            console.line()
+            number = str(rec.number)
+            say(
+                console,
+                f"[bold]{number}[/]  [cyan]{', '.join(rec.rules)}[/]: {e(rec.reason)}.",
+                0,
+                len(number) + 2,
+            )
+            for s in rec.serves:
+                say(
+                    console,
+                    f"{s.pattern} ({human_number(s.per_sec)}/s): cost {human_number(s.cost_before)} → "
+                    f"{human_number(s.cost_after)} per run; {e(s.plan)}",
+                    3,
+                )
+            say(console, f"size {human_bytes(rec.size_bytes)}; writes: {e(rec.write_note)}", 3)
+            say(console, f"[green]{e(rec.ddl)}[/]", 3)
+        if result.capacity:
+            console.line()
+            say(console, "[bold]Capacity[/] (with the recommended indexes; yearly figures: table + indexes)")
+            rows = [capacity_cells(row) for row in result.capacity]
+            self._table(console, CAPACITY_HEADER, rows, frozenset(CAPACITY_HEADER) - {"table", "storage"})
             for row in result.capacity:
-                cap.add_row(*(e(cell) for cell in capacity_cells(row)))
-            console.print(cap)
-            for row in result.capacity:
-                console.print(f"  {e(row.table)}: {row.storage}, {e(row.storage_reason)}")
+                say(console, f"{e(row.table)}: {row.storage}, {e(row.storage_reason)}", 2)
         if result.findings:
-            console.print("\n[bold]Findings[/]")
+            console.line()
+            say(console, "[bold]Findings[/]")
             for f in result.findings:
-                console.print(f"  {f.rule} {f.severity.value}: {e(f.message)}. [dim]Fix: {e(f.fix)}.[/]")
+                say(console, f"{f.rule} {f.severity.value}: {e(f.message)}. [dim]Fix: {e(f.fix)}.[/]", 2)
                 for line in (f.ddl or "").splitlines():
-                    console.print(f"   [green]{e(line)}[/]")
+                    say(console, f"[green]{e(line)}[/]", 4)
         if result.rejected:
-            console.print("\n[bold]Considered and rejected[/]")
+            console.line()
+            say(console, "[bold]Considered and rejected[/]")
             for r in result.rejected:
-                console.print(f"  {e(r.index)}: {e(r.reason)} ({r.rule})")
+                say(console, f"{e(r.index)}: {e(r.reason)} ({r.rule})", 2)
         if result.assumptions:
-            console.print("\n[bold]Assumed[/]")
+            console.line()
+            say(console, "[bold]Assumed[/]")
             for a in result.assumptions:
-                console.print(f"  {e(a)}")
+                say(console, e(a), 2)
         if result.checklist:
-            console.print("\n[bold]Architect's checklist[/]")
+            console.line()
+            say(console, "[bold]Architect's checklist[/]")
             for c in result.checklist:
                 mark = {"ok": "[green]ok[/]", "todo": "[yellow]todo[/]"}.get(c.status, "[red]unknown[/]")
                 pad = " " * (7 - len(c.status))
-                console.print(f"  {mark}{pad} {c.item}: {e(c.detail)} [dim]({e(c.key)})[/]")
-        return no_commands(buf.getvalue())
+                # continuation lines line up under the item, past the status column
+                say(console, f"{mark}{pad} {c.item}: {e(c.detail)} [dim]({e(c.key)})[/]", 2, 10)
 
 
 class SarifFormatter(Formatter):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,11 @@ from advisor import __version__
 from advisor.catalog.model import RuleDoc, Severity
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+SRCROOT = "%SRCROOT%"
+"""The base a relative artifact URI is resolved against: the folder advisor ran in (the checkout)."""
+RULES_DOC = "docs/rules.md"
+"""Each rule's ``helpUri``: its section of the catalog page that scripts/gen_rule_docs.py writes,
+as a reference into advisor's repository (the project publishes no documentation site yet)."""
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 """SARIF's ``level`` for each severity."""
 
@@ -45,23 +51,25 @@ def fingerprint(*parts: object) -> str:
 
 
 def artifact_uri(path: str, cwd: Path | None = None) -> str:
-    """``path`` as a URI relative to ``cwd`` (the current directory) when it lies inside it, which
-    code scanning resolves against the checkout; an absolute ``file:`` URI otherwise.
+    """``path`` as a URI relative to ``cwd`` (the current directory, :data:`SRCROOT`) when it lies
+    inside it, which code scanning resolves against the checkout; an absolute ``file:`` URI
+    otherwise. ``..`` steps are resolved first, so a relative URI never leaves the base.
 
     >>> artifact_uri("samples/shop/patterns.yaml")
     'samples/shop/patterns.yaml'
     >>> artifact_uri("/repo/db/my patterns.yaml", cwd=Path("/repo"))
     'db/my%20patterns.yaml'
+    >>> artifact_uri("db\\\\V1.sql", cwd=Path("/repo")), artifact_uri("../x/V1.sql", cwd=Path("/repo/db"))
+    ('db/V1.sql', 'file:///repo/x/V1.sql')
     >>> artifact_uri("/elsewhere/patterns.yaml", cwd=Path("/repo"))
     'file:///elsewhere/patterns.yaml'
     """
-    file = Path(path)
-    if file.is_absolute():
-        try:
-            file = file.relative_to(cwd or Path.cwd())
-        except ValueError:
-            return file.as_uri()
-    return quote(file.as_posix())
+    base = cwd or Path.cwd()
+    file = Path(os.path.normpath(base / path.replace("\\", "/")))
+    try:
+        return quote(file.relative_to(base).as_posix())
+    except ValueError:
+        return file.as_uri()
 
 
 def sarif_log(results: Sequence[SarifResult], explain: bool = False) -> str:
@@ -76,15 +84,19 @@ def sarif_log(results: Sequence[SarifResult], explain: bool = False) -> str:
         "version": __version__,
         "rules": [_rule(rule_id, catalog.get(rule_id), explain) for rule_id in rule_ids],
     }
-    log: dict[str, Any] = {
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [{"tool": {"driver": driver}, "results": [_result(r, rule_ids) for r in results]}],
+    run: dict[str, Any] = {
+        "tool": {"driver": driver},
+        # where the relative artifact URIs start; consumers that know the checkout use their own
+        "originalUriBaseIds": {SRCROOT: {"uri": Path.cwd().as_uri().rstrip("/") + "/"}},
+        "results": [_result(r, rule_ids) for r in results],
     }
+    log: dict[str, Any] = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
     return json.dumps(log, indent=2) + "\n"
 
 
 def _rule(rule_id: str, doc: RuleDoc | None, explain: bool) -> dict[str, Any]:
+    from advisor.catalog.render import rule_anchor
+
     entry: dict[str, Any] = {"id": rule_id}
     if doc is not None:
         help_text = f"{doc.why.strip()}\n\nFix: {doc.fix.strip()}" if explain else doc.fix.strip()
@@ -93,9 +105,15 @@ def _rule(rule_id: str, doc: RuleDoc | None, explain: bool) -> dict[str, Any]:
             shortDescription={"text": doc.title},
             fullDescription={"text": doc.what.strip()},
             help={"text": help_text},
+            helpUri=f"{RULES_DOC}#{rule_anchor(doc)}",
             defaultConfiguration={"level": LEVELS[doc.severity]},
         )
     return entry
+
+
+def _artifact(uri: str) -> dict[str, str]:
+    """A relative URI says its base (:data:`SRCROOT`); an absolute ``file:`` URI needs none."""
+    return {"uri": uri} if uri.startswith("file:") else {"uri": uri, "uriBaseId": SRCROOT}
 
 
 def _result(r: SarifResult, rule_ids: list[str]) -> dict[str, Any]:
@@ -107,6 +125,6 @@ def _result(r: SarifResult, rule_ids: list[str]) -> dict[str, Any]:
         "ruleIndex": rule_ids.index(r.rule),
         "level": r.level,
         "message": {"text": r.message},
-        "locations": [{"physicalLocation": {"artifactLocation": {"uri": r.uri}, "region": region}}],
+        "locations": [{"physicalLocation": {"artifactLocation": _artifact(r.uri), "region": region}}],
         "partialFingerprints": {r.fingerprint_key: r.fingerprint},
     }
