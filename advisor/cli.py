@@ -108,7 +108,7 @@ def main_callback(
     version: Annotated[
         bool,
         typer.Option(
-            "--version", callback=_version, is_eager=True, metavar="", help="Print the version and exit."
+            "--version", "-V", callback=_version, is_eager=True, metavar="", help="Print the version and exit."
         ),
     ] = False,
 ) -> None:
