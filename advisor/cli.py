@@ -451,8 +451,10 @@ def introspect(
         ),
     ] = 100,
 ) -> None:
-    """Write a spec (tables, statistics and, from PostgreSQL's pg_stat_statements, the workload)
-    from a live database, with a comment beside each number saying where it came from."""
+    """Write a spec from a live database: schema, statistics, workload.
+
+    Tables and their statistics from the catalog, and from PostgreSQL's pg_stat_statements the
+    workload, with a comment beside each number saying where it came from."""
     from advisor.interrupts import interruptible
     from advisor.introspect.model import Options
     from advisor.introspect.run import introspect as read
