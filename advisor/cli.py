@@ -451,7 +451,7 @@ def introspect(
         ),
     ] = 100,
 ) -> None:
-    """Write a spec from a live database: schema, statistics, workload.
+    """Write a spec from a live database.
 
     Tables and their statistics from the catalog, and from PostgreSQL's pg_stat_statements the
     workload, with a comment beside each number saying where it came from."""
