@@ -3,6 +3,7 @@ commands, so ``advisor --help`` starts fast; input errors become one line and ex
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from enum import StrEnum
@@ -88,6 +89,19 @@ def _emit(
     write_output(output, text, kind, style, inputs=(*inputs, *also_read))
 
 
+def _start_work() -> None:
+    """Switch the garbage collector back on, which ``main`` paused for start-up, once the command's
+    modules and input are loaded; what start-up built is frozen first (``gc.freeze``).
+
+    Start-up allocates a few hundred thousand objects (modules, classes, validators, the spec)
+    that live to the end of the run and leaves next to no cyclic garbage. Collected as they
+    accumulate, and again when the interpreter exits, they cost some 60 ms of a 0.45 s
+    ``recommend``; frozen, the collector only walks what the work itself allocates.
+    """
+    gc.freeze()
+    gc.enable()
+
+
 def _check_output(output: Path | None, inputs: tuple[Path, ...]) -> None:
     """Refuse a bad ``--output`` once the spec is loaded, before the work rather than after it."""
     if output is not None:
@@ -126,6 +140,7 @@ def recommend(
         from advisor.design.discover import with_samples
 
         spec = with_samples(spec, _samples(sample), sample_tolerance)
+    _start_work()
     result = run(spec)
     if format is ReportFormat.text:
         color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
@@ -190,6 +205,7 @@ def ddl(
         target = resolve_target(dialect or spec.dialect)
     except ValueError as exc:
         raise AdvisorError(f"--dialect: {exc}") from None
+    _start_work()
     _, changes = planned_changes(spec)
     _emit(
         ddl_text(spec, changes, target, changes_only, not no_concurrently), output, spec.inputs, "ddl", "sql"
@@ -255,6 +271,7 @@ def verify(
         bar = None
     from advisor.verify.engine import SignalledError
 
+    _start_work()
     try:
         with bar if bar is not None else nullcontext():
             result = run(spec, db, rows, bar, full_scale, timeout)
@@ -275,6 +292,7 @@ def rules(rule_id: Annotated[str | None, typer.Argument(help="A rule id (IDX001)
     from advisor.catalog.render import render_catalog_table, render_rule_text
 
     catalog = load_catalog()
+    _start_work()
     if rule_id is None:
         for row in render_catalog_table(catalog):
             typer.echo(f"{row.id:<8} {row.severity:<8} {row.title}")
@@ -355,6 +373,7 @@ def lint(
     from advisor.lint.command import Request, run
 
     color = format is LintFormat.text and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    _start_work()
     text, code = run(
         Request(
             paths=paths,
@@ -381,7 +400,13 @@ def lint(
 def main() -> None:
     """Entry point: run the app, turning input errors into one line on stderr and exit 2.
 
-    Usage errors are the command-line parser's own and also exit 2."""
+    Usage errors are the command-line parser's own and also exit 2.
+
+    Meant to be a process's entry point: the garbage collector is paused until the command has
+    loaded what it needs (``_start_work``), and what was loaded stays frozen until the process
+    exits; an in-process caller can ``gc.unfreeze()``. The collector's on/off state is restored."""
+    collecting = gc.isenabled()
+    gc.disable()
     import logging
 
     # sqlglot logs parser fallbacks as warnings; advisor reports problems itself, once
@@ -398,3 +423,8 @@ def main() -> None:
     except SignalledError as exc:
         sys.stderr.write(f"advisor: {exc}\n")
         sys.exit(exc.code)
+    finally:
+        if collecting:
+            gc.enable()
+        else:
+            gc.disable()
