@@ -89,17 +89,55 @@ def _emit(
     write_output(output, text, kind, style, inputs=(*inputs, *also_read))
 
 
-def _start_work() -> None:
-    """Switch the garbage collector back on, which ``main`` paused for start-up, once the command's
-    modules and input are loaded; what start-up built is frozen first (``gc.freeze``).
+class _Collector:
+    """The garbage collector around one command run by ``main``.
 
     Start-up allocates a few hundred thousand objects (modules, classes, validators, the spec)
     that live to the end of the run and leaves next to no cyclic garbage. Collected as they
     accumulate, and again when the interpreter exits, they cost some 60 ms of a 0.45 s
-    ``recommend``; frozen, the collector only walks what the work itself allocates.
+    ``recommend``. So ``main`` pauses the collector (``pause``); once the command has loaded its
+    modules and input (``work``), what is there is frozen (``gc.freeze``) and the collector runs
+    again, walking only what the work allocates. The frozen objects stay frozen to the end of the
+    process, so that its exit skips them too; a later ``main`` in the same process (tests call it
+    in-process) first hands them back to the collector.
     """
-    gc.freeze()
-    gc.enable()
+
+    def __init__(self) -> None:
+        self._paused = False
+        self._was_enabled = False
+        self._frozen = False
+
+    def pause(self) -> None:
+        if self._frozen:
+            gc.unfreeze()
+            self._frozen = False
+        self._was_enabled = gc.isenabled()
+        self._paused = True
+        gc.disable()
+
+    def work(self) -> None:
+        """The command's work starts; a no-op outside ``main`` (``app`` called directly)."""
+        if not self._paused:
+            return
+        self._paused = False
+        gc.freeze()
+        self._frozen = True
+        if self._was_enabled:
+            gc.enable()
+
+    def resume(self) -> None:
+        """``main`` ends, whichever way: the collector as ``pause`` found it."""
+        if self._paused and self._was_enabled:
+            gc.enable()
+        self._paused = False
+
+
+_collector = _Collector()
+
+
+def _start_work() -> None:
+    """Called by each command once its modules and input are loaded, before its work."""
+    _collector.work()
 
 
 def _check_output(output: Path | None, inputs: tuple[Path, ...]) -> None:
@@ -400,13 +438,9 @@ def lint(
 def main() -> None:
     """Entry point: run the app, turning input errors into one line on stderr and exit 2.
 
-    Usage errors are the command-line parser's own and also exit 2.
-
-    Meant to be a process's entry point: the garbage collector is paused until the command has
-    loaded what it needs (``_start_work``), and what was loaded stays frozen until the process
-    exits; an in-process caller can ``gc.unfreeze()``. The collector's on/off state is restored."""
-    collecting = gc.isenabled()
-    gc.disable()
+    Usage errors are the command-line parser's own and also exit 2. The garbage collector is
+    paused for start-up (see ``_Collector``)."""
+    _collector.pause()
     import logging
 
     # sqlglot logs parser fallbacks as warnings; advisor reports problems itself, once
@@ -424,7 +458,4 @@ def main() -> None:
         sys.stderr.write(f"advisor: {exc}\n")
         sys.exit(exc.code)
     finally:
-        if collecting:
-            gc.enable()
-        else:
-            gc.disable()
+        _collector.resume()
