@@ -92,14 +92,14 @@ def _emit(
 class _Collector:
     """The garbage collector around one command run by ``main``.
 
-    Start-up allocates a few hundred thousand objects (modules, classes, validators, the spec)
-    that live to the end of the run and leaves next to no cyclic garbage. Collected as they
-    accumulate, and again when the interpreter exits, they cost some 60 ms of a 0.45 s
-    ``recommend``. So ``main`` pauses the collector (``pause``); once the command has loaded its
-    modules and input (``work``), what is there is frozen (``gc.freeze``) and the collector runs
-    again, walking only what the work allocates. The frozen objects stay frozen to the end of the
-    process, so that its exit skips them too; a later ``main`` in the same process (tests call it
-    in-process) first hands them back to the collector.
+    Start-up imports a few hundred thousand objects (modules, classes, functions, tables) that live
+    to the end of the process and leaves next to no garbage. Collected as they accumulate, and
+    again when the interpreter exits, they cost some 60 ms of a 0.45 s ``recommend``. So ``main``
+    pauses the collector (``pause``); once the command has imported its modules (``imported``),
+    what is there is frozen (``gc.freeze``) and the collector runs again: it walks what reading
+    the input and the work allocate, and frees their garbage (parsed DDL, say), not the modules.
+    The frozen objects stay frozen to the end of the process, so that its exit skips them too; a
+    later ``main`` in the same process (tests call it in-process) first hands them back.
     """
 
     def __init__(self) -> None:
@@ -115,8 +115,8 @@ class _Collector:
         self._paused = True
         gc.disable()
 
-    def work(self) -> None:
-        """The command's work starts; a no-op outside ``main`` (``app`` called directly)."""
+    def imported(self) -> None:
+        """The command's modules are imported; a no-op outside ``main`` (``app`` called directly)."""
         if not self._paused:
             return
         self._paused = False
@@ -135,9 +135,9 @@ class _Collector:
 _collector = _Collector()
 
 
-def _start_work() -> None:
-    """Called by each command once its modules and input are loaded, before its work."""
-    _collector.work()
+def _imported() -> None:
+    """Called by each command once its modules are imported, before it reads its input."""
+    _collector.imported()
 
 
 def _check_output(output: Path | None, inputs: tuple[Path, ...]) -> None:
@@ -172,13 +172,13 @@ def recommend(
     from advisor.report.formats import FORMATTERS, SarifFormatter, TextFormatter
     from advisor.spec.load import load_spec
 
+    _imported()
     spec = _with_settings(load_spec(file))
     _check_output(output, spec.inputs)
     if sample:
         from advisor.design.discover import with_samples
 
         spec = with_samples(spec, _samples(sample), sample_tolerance)
-    _start_work()
     result = run(spec)
     if format is ReportFormat.text:
         color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
@@ -237,13 +237,13 @@ def ddl(
     from advisor.emit.target import resolve_target
     from advisor.spec.load import load_spec
 
+    _imported()
     spec = _with_settings(load_spec(file))
     _check_output(output, spec.inputs)
     try:
         target = resolve_target(dialect or spec.dialect)
     except ValueError as exc:
         raise AdvisorError(f"--dialect: {exc}") from None
-    _start_work()
     _, changes = planned_changes(spec)
     _emit(
         ddl_text(spec, changes, target, changes_only, not no_concurrently), output, spec.inputs, "ddl", "sql"
@@ -299,6 +299,7 @@ def verify(
     from advisor.verify.report import FORMATTERS
     from advisor.verify.run import verify as run
 
+    _imported()
     spec = _with_settings(load_spec(file))
     _check_output(output, spec.inputs)
     if sys.stderr.isatty() and "NO_COLOR" not in os.environ:
@@ -309,7 +310,6 @@ def verify(
         bar = None
     from advisor.verify.engine import SignalledError
 
-    _start_work()
     try:
         with bar if bar is not None else nullcontext():
             result = run(spec, db, rows, bar, full_scale, timeout)
@@ -329,8 +329,8 @@ def rules(rule_id: Annotated[str | None, typer.Argument(help="A rule id (IDX001)
     from advisor.catalog import load_catalog
     from advisor.catalog.render import render_catalog_table, render_rule_text
 
+    _imported()
     catalog = load_catalog()
-    _start_work()
     if rule_id is None:
         for row in render_catalog_table(catalog):
             typer.echo(f"{row.id:<8} {row.severity:<8} {row.title}")
@@ -410,8 +410,8 @@ def lint(
     """Lint SQL migrations for locking, destructive and design problems."""
     from advisor.lint.command import Request, run
 
+    _imported()
     color = format is LintFormat.text and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    _start_work()
     text, code = run(
         Request(
             paths=paths,

@@ -94,9 +94,9 @@ def test_recommend_reads_only_the_design_rules() -> None:
     assert [r for r in rules if r.startswith("MIG")] == []
 
 
-def test_recommend_freezes_its_start_up_objects() -> None:
-    # the start-up heap is frozen before the work: the collector then walks only what the work
-    # allocates, and the interpreter's exit skips it
+def test_recommend_freezes_its_imported_modules() -> None:
+    # the imported modules are frozen before the input is read: the collector then walks only what
+    # reading and the work allocate, and the interpreter's exit skips them
     code = (
         "import gc\n"
         "def _state():\n"
