@@ -131,3 +131,12 @@ def test_main_leaves_the_collector_as_it_found_it() -> None:
     assert report["code"] == 2
     assert report["enabled"] is True
     assert report["disabled_stays_disabled"] is True
+
+
+def test_command_annotations_are_not_strings() -> None:
+    # typer reads every command's parameters on each run: string annotations (``from __future__
+    # import annotations`` in advisor/cli.py) would be evaluated anew each time
+    from advisor import cli
+
+    for command in (cli.recommend, cli.ddl, cli.verify, cli.rules, cli.lint, cli.main_callback):
+        assert not any(isinstance(a, str) for a in command.__annotations__.values()), command.__name__
