@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from advisor.analysis.analyze import AnalysisError, analyze
 from advisor.analysis.shape import PredicateKind, QueryShape, StatementKind
-from advisor.catalog import load_catalog
+from advisor.catalog import RECOMMEND_FAMILIES, load_catalog
 from advisor.cost.access import TableModel
 from advisor.cost.design import IndexDesign, PartialWhere
 from advisor.cost.pages import all_visible_share
@@ -113,7 +113,7 @@ def table_models(spec: Spec, shapes: Mapping[str, QueryShape]) -> dict[str, Tabl
 
 
 def build_context(spec: Spec, shapes: Mapping[str, QueryShape]) -> Context:
-    catalog = load_catalog()
+    catalog = load_catalog(families=RECOMMEND_FAMILIES)
     engine = engine_for(spec.dialect)
     return Context(
         spec=spec,

@@ -10,11 +10,22 @@ so commands that never show rule docs do not pay for them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
-from advisor.catalog.model import Catalog, Example, Family, Number, RuleDoc, Severity, Threshold
+from advisor.catalog.model import (
+    RECOMMEND_FAMILIES,
+    Catalog,
+    Example,
+    Family,
+    Number,
+    RuleDoc,
+    Severity,
+    Threshold,
+)
 
 __all__ = [
+    "RECOMMEND_FAMILIES",
     "Catalog",
     "Example",
     "Family",
@@ -26,11 +37,12 @@ __all__ = [
 ]
 
 
-def load_catalog(directory: Path | None = None) -> Catalog:
-    """The shipped catalog (cached after the first call), or the one in ``directory`` (for tests).
+def load_catalog(directory: Path | None = None, families: Iterable[Family] | None = None) -> Catalog:
+    """The shipped catalog (cached after the first call), or the one in ``directory`` (for tests);
+    with ``families``, only their rules (their files alone are read).
 
     Raises :class:`advisor.errors.AdvisorError` naming the file and field of the first problem.
     """
     from advisor.catalog.load import load_catalog as load
 
-    return load(directory)
+    return load(directory, families)

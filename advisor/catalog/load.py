@@ -126,17 +126,24 @@ def default_directory() -> Traversable:
 
 
 @functools.cache
-def _shipped() -> Catalog:
-    return read_catalog(default_directory())
+def _shipped(families: frozenset[Family]) -> Catalog:
+    return read_catalog(default_directory(), families)
 
 
-def load_catalog(directory: Path | None = None) -> Catalog:
-    """The catalog in ``directory``, or the shipped one (read once, then cached)."""
-    return _shipped() if directory is None else read_catalog(directory)
+def load_catalog(directory: Path | None = None, families: Iterable[Family] | None = None) -> Catalog:
+    """The catalog in ``directory``, or the shipped one (read once, then cached); with
+    ``families``, only the rules of those families."""
+    wanted = frozenset(Family) if families is None else frozenset(families)
+    return _shipped(wanted) if directory is None else read_catalog(directory, wanted)
 
 
-def read_catalog(directory: Traversable) -> Catalog:
-    """Read and validate every ``*.yaml`` file of ``directory``; raise on the first problem."""
+def read_catalog(directory: Traversable, families: frozenset[Family] = frozenset(Family)) -> Catalog:
+    """Read and validate the ``*.yaml`` files of ``directory``, those of ``families`` only (a
+    file's name is its rule's id, which starts with its family); raise on the first problem.
+
+    ``recommend`` needs the design rules only: the migration rules (more than half of the files)
+    are not parsed for it.
+    """
     if not directory.is_dir():
         raise AdvisorError("rule catalog folder not found", Location(_path(directory)))
     entries = sorted((e for e in directory.iterdir() if e.is_file()), key=lambda e: e.name)
@@ -146,6 +153,8 @@ def read_catalog(directory: Traversable) -> Catalog:
     files = [e for e in entries if e.name.endswith(SUFFIX)]
     if not files:
         raise AdvisorError(f"no {SUFFIX} rule files", Location(_path(directory)))
+    if families != frozenset(Family):
+        files = [e for e in files if e.name.startswith(tuple(family.value for family in families))]
     docs = [read_rule(entry) for entry in files]
     _check_unique(docs, files)
     return Catalog(docs)

@@ -46,6 +46,10 @@ _FAMILY_LABELS = {
 }
 
 
+RECOMMEND_FAMILIES = frozenset(Family) - {Family.MIG}
+"""The families whose rules ``recommend`` runs; MIG rules are ``lint``'s."""
+
+
 class Severity(StrEnum):
     """Default severity of a rule's findings; configuration may change it per project."""
 

@@ -61,11 +61,9 @@ def _checked(
     """The settings, once every rule id and threshold name is one the catalog knows."""
     import difflib
 
-    from advisor.catalog import load_catalog
-    from advisor.catalog.model import Family
+    from advisor.catalog import RECOMMEND_FAMILIES, load_catalog
 
-    catalog = load_catalog()
-    known = {rule.id: rule for rule in catalog if rule.family is not Family.MIG}
+    known = {rule.id: rule for rule in load_catalog(families=RECOMMEND_FAMILIES)}
 
     def rule(rule_id: str, key: str) -> str:
         upper = rule_id.upper()

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from advisor.catalog import load_catalog
+from advisor.catalog import Family, load_catalog
 from advisor.errors import AdvisorError
 
 WriteRule = Callable[..., Path]
@@ -24,6 +24,16 @@ def test_valid_rule_loads(write_rule: WriteRule, valid_rule: dict[str, Any]) -> 
     catalog = load_catalog(write_rule(valid_rule))
     assert catalog.ids == ("IDX001",)
     assert catalog["IDX001"].dialects == (("mysql", "Same rule."),)
+
+
+def test_only_the_files_of_the_families_asked_for_are_read(
+    write_rule: WriteRule, valid_rule: dict[str, Any]
+) -> None:
+    folder = write_rule(valid_rule)
+    write_rule("id: [not, closed", stem="MIG001")
+    assert load_catalog(folder, families=[Family.IDX]).ids == ("IDX001",)
+    assert load_catalog(folder, families=[Family.COV]).ids == ()
+    assert "MIG001.yaml" in str(_error(folder).location)  # all families: the broken file is read
 
 
 def _set(rule: dict[str, Any], path: str, value: Any) -> None:

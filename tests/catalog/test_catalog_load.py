@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from advisor.catalog import Catalog, Family, Severity, load_catalog
+from advisor.catalog import RECOMMEND_FAMILIES, Catalog, Family, Severity, load_catalog
 from advisor.catalog import load as loader
 
 # The rule ids and their documented defaults; the rules package implements these ids.
@@ -167,6 +167,13 @@ def test_lookup_by_id_or_name(catalog: Catalog) -> None:
 
 def test_shipped_catalog_is_cached() -> None:
     assert load_catalog() is load_catalog()
+    assert load_catalog(families=RECOMMEND_FAMILIES) is load_catalog(families=RECOMMEND_FAMILIES)
+
+
+def test_recommend_families_are_the_design_rules(catalog: Catalog) -> None:
+    design = load_catalog(families=RECOMMEND_FAMILIES)
+    assert set(design.ids) == set(EXPECTED)
+    assert [design[rule_id] for rule_id in design.ids] == [catalog[rule_id] for rule_id in design.ids]
 
 
 def test_checkout_falls_back_to_top_level_rules() -> None:
