@@ -82,6 +82,13 @@ def column_types(
         except AdvisorError as exc:
             where = Location(path, col.line, f"tables.{table.name}.columns.{col.name}.type") if path else None
             raise AdvisorError(str(exc), where) from None
+    if target.dialect == "mysql":
+        from advisor.emit.row_size import row_problem
+
+        problem = row_problem(out)
+        if problem is not None:
+            where = Location(path, table.line, f"tables.{table.name}.columns") if path else None
+            raise AdvisorError(f"{target.label}: {problem}", where)
     return out
 
 
