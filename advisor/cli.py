@@ -92,6 +92,15 @@ SpecFile = Annotated[
     Path,
     typer.Argument(metavar="FILE", help="The patterns.yaml file: tables, statistics and access patterns."),
 ]
+KeepGoing = Annotated[
+    bool,
+    typer.Option(
+        "--keep-going",
+        metavar="",
+        help="Report a pattern the analysis cannot read as a finding (QRY011) and plan the others, "
+        "instead of stopping (patterns with an origin, as introspect writes, always do).",
+    ),
+]
 Output = Annotated[
     Path | None,
     typer.Option(
@@ -123,15 +132,25 @@ def main_callback(
     """Schema design advisor."""
 
 
-def _with_settings(spec: "Spec") -> "Spec":
+def _with_settings(spec: "Spec", keep_going: bool = False) -> "Spec":
     """``spec`` with the project's rule settings: the nearest advisor.toml, or pyproject.toml with
-    a ``[tool.advisor]`` table, from the current folder upwards."""
+    a ``[tool.advisor]`` table, from the current folder upwards; and ``--keep-going``."""
     from dataclasses import replace
 
     from advisor.settings_file import find_config
     from advisor.spec.settings import load_settings
 
-    return replace(spec, settings=load_settings(find_config(Path.cwd())))
+    settings = load_settings(find_config(Path.cwd()))
+    return replace(spec, settings=replace(settings, keep_going=keep_going))
+
+
+def _note_skipped(findings: "Iterable[Finding]") -> None:
+    """Each pattern left out (QRY011) as a note on standard error, for the commands whose output
+    (DDL, a verification) has no place for findings: the user must know the plan is partial."""
+    from advisor.oneline import one_line
+
+    for finding in findings:
+        sys.stderr.write(f"advisor: note: {finding.rule}: {one_line(finding.message)}\n")
 
 
 def _with_rule_choice(spec: "Spec", select: list[str], ignore: list[str]) -> "Spec":
@@ -284,6 +303,7 @@ def recommend(
             help="Exit 1 when a finding of this severity or worse is reported (after the report).",
         ),
     ] = RecommendFailOn.never,
+    keep_going: KeepGoing = False,
 ) -> None:
     """Analyze every pattern and print the explained index plan."""
     from advisor.recommend import recommend as run
@@ -293,7 +313,7 @@ def recommend(
     if summary and format not in (ReportFormat.text, ReportFormat.markdown):
         raise AdvisorError(f"--summary is for the text and markdown formats, not {format.value}")
     _imported()
-    spec = _with_rule_choice(_with_settings(load_spec(file)), select or [], ignore or [])
+    spec = _with_rule_choice(_with_settings(load_spec(file), keep_going), select or [], ignore or [])
     _check_output(output, spec.inputs)
     if sample:
         from advisor.design.discover import with_samples
@@ -373,22 +393,26 @@ def ddl(
         ),
     ] = False,
     output: Output = None,
+    keep_going: KeepGoing = False,
 ) -> None:
     """Print DDL: the full schema (tables in dependency order, existing and recommended indexes), or
     with --changes-only a migration of the recommended changes."""
     from advisor.emit.changes import planned_changes
     from advisor.emit.migration import ddl_text
     from advisor.emit.target import resolve_target
+    from advisor.recommend import prepare
     from advisor.spec.load import load_spec
 
     _imported()
-    spec = _with_settings(load_spec(file))
+    spec = _with_settings(load_spec(file), keep_going)
     _check_output(output, spec.inputs)
     try:
         target = resolve_target(dialect or spec.dialect)
     except ValueError as exc:
         raise AdvisorError(f"--dialect: {exc}") from None
-    _, changes = planned_changes(spec)
+    ctx = prepare(spec)
+    _note_skipped(ctx.skipped)
+    _, changes = planned_changes(spec, ctx)
     _emit(
         ddl_text(spec, changes, target, changes_only, not no_concurrently), output, spec.inputs, "ddl", "sql"
     )
@@ -438,18 +462,21 @@ def verify(
             "a pattern whose EXPLAIN takes longer is reported as timed out.",
         ),
     ] = 60.0,
+    keep_going: KeepGoing = False,
 ) -> None:
     """Check the recommended indexes against a real planner: load synthetic rows from the stats,
     EXPLAIN every pattern before and after; exit 1 if the planner ignores a recommendation."""
     from contextlib import nullcontext
 
+    from advisor.recommend import analyze_or_skip
     from advisor.spec.load import load_spec
     from advisor.verify.report import FORMATTERS
     from advisor.verify.run import verify as run
 
     _imported()
-    spec = _with_settings(load_spec(file))
+    spec = _with_settings(load_spec(file), keep_going)
     _check_output(output, spec.inputs)
+    _note_skipped(analyze_or_skip(spec)[1])  # before the database work, so a bad pattern stops early
     if sys.stderr.isatty() and "NO_COLOR" not in os.environ:
         from advisor.verify.progress import BarProgress
 

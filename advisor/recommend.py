@@ -6,6 +6,7 @@ Data flows one way; each stage only reads what the previous ones produced.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 
 from advisor.analysis.analyze import AnalysisError, analyze
 from advisor.analysis.shape import PredicateKind, QueryShape, StatementKind
@@ -22,7 +23,7 @@ from advisor.report.result import Result
 from advisor.rules.base import CANDIDATE_RULES, DESIGN_RULES, Candidate, Finding, Output, load_rules
 from advisor.rules.context import Context
 from advisor.rules.review import review
-from advisor.spec.model import Index, Spec, Table
+from advisor.spec.model import Index, Pattern, Spec, Table
 
 
 def schema_columns(spec: Spec) -> dict[str, list[str]]:
@@ -32,17 +33,52 @@ def schema_columns(spec: Spec) -> dict[str, list[str]]:
 def analyze_patterns(spec: Spec) -> dict[str, QueryShape]:
     """Each pattern's shape; a pattern that does not parse or names what does not exist is an
     input error reported by its name and line."""
+    shapes, _ = analyze_or_skip(replace(spec, settings=replace(spec.settings, keep_going=False)))
+    return shapes
+
+
+def analyze_or_skip(spec: Spec) -> tuple[dict[str, QueryShape], tuple[Finding, ...]]:
+    """Each pattern's shape, and a QRY011 finding for each pattern left out.
+
+    A hand-written pattern the analysis cannot read is an input error, so a typo stops the run;
+    a recorded one (``origin``), or any under ``--keep-going``, is left out and reported, since a
+    real workload holds statements its owner cannot fix (one bad query must not hide the rest)."""
     schema = schema_columns(spec)
-    shapes = {}
+    shapes: dict[str, QueryShape] = {}
+    skipped: list[Finding] = []
     for pattern in spec.patterns:
         try:
             shapes[pattern.name] = analyze(pattern.sql, spec.dialect, schema)
         except AnalysisError as exc:
-            raise AdvisorError(
-                f"pattern {pattern.name!r}: {exc}",
-                Location(spec.path, pattern.sql_line or pattern.line, f"patterns.{pattern.name}.sql"),
-            ) from None
-    return shapes
+            if not (spec.settings.keep_going or pattern.origin is not None):
+                raise AdvisorError(
+                    f"pattern {pattern.name!r}: {exc}",
+                    Location(spec.path, pattern.sql_line or pattern.line, f"patterns.{pattern.name}.sql"),
+                ) from None
+            skipped.append(_not_analyzed(spec, pattern, str(exc)))
+    return shapes, tuple(skipped)
+
+
+def _not_analyzed(spec: Spec, pattern: Pattern, reason: str) -> Finding:
+    """The QRY011 finding for ``pattern``, which the analysis could not read for ``reason``."""
+    severity = spec.settings.severity.get(
+        "QRY011", load_catalog(families=RECOMMEND_FAMILIES).require("QRY011").severity
+    )
+    line = pattern.sql_line or pattern.line
+    # the line in the message too: the text report shows no finding's line, and the user must
+    # find the statement in a file of hundreds of recorded ones
+    where = [f"line {line}"] if line else []
+    where += [f"recorded by {pattern.origin}"] if pattern.origin else []
+    said = f" ({', '.join(where)})" if where else ""
+    return Finding(
+        rule="QRY011",
+        severity=severity,
+        subject=pattern.name,
+        message=f"pattern {pattern.name!r}{said} was not analyzed: {reason}",
+        fix="Correct the statement, or remove the pattern; the plan leaves it out until then",
+        patterns=(pattern.name,),
+        line=line,
+    )
 
 
 def _partial(
@@ -170,8 +206,10 @@ def plan_indexes(ctx: Context) -> tuple[Output, Plan]:
 def prepare(spec: Spec) -> Context:
     """Everything the rules read: the patterns analyzed, weights turned into rates, the models."""
     load_rules()
-    shapes = analyze_patterns(spec)
-    return build_context(rate_weights(spec, shapes), shapes)
+    shapes, skipped = analyze_or_skip(spec)
+    if skipped:  # the stages after this one read only patterns that have a shape
+        spec = replace(spec, patterns=tuple(p for p in spec.patterns if p.name in shapes))
+    return replace(build_context(rate_weights(spec, shapes), shapes), skipped=skipped)
 
 
 def recommend(spec: Spec) -> Result:
@@ -179,7 +217,7 @@ def recommend(spec: Spec) -> Result:
     ctx = prepare(spec)
     out, plan = plan_indexes(ctx)
     ignored = ctx.spec.settings.ignore
-    findings = [*out.findings, *review(ctx, plan)]
+    findings = [*ctx.skipped, *out.findings, *review(ctx, plan)]
     for rule_id, rule in DESIGN_RULES.items():
         if rule_id not in ignored:
             findings.extend(rule(ctx, plan))

@@ -74,6 +74,8 @@ class PatternFacts:
     per_sec: float | None = None
     weight: float | None = None
     note: str | None = None
+    origin: str | None = None
+    """Written as the pattern's ``origin``: the statement was recorded, not written by hand."""
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,8 @@ MARKER = "advisor introspect"
 """Written in a comment inside each of the tool's own queries, so that a later run leaves them out."""
 HIDDEN = "<insufficient privilege>"
 """pg_stat_statements' text for another role's statement when the role lacks pg_read_all_stats."""
+ORIGIN = "pg_stat_statements"
+"""Each pattern's ``origin``: recorded statements, so one the analysis cannot read is a finding."""
 _CATALOG = frozenset({"pg_catalog", "information_schema"})
 _NAME_PART = re.compile(r"[^a-z0-9]+")
 
@@ -146,9 +148,11 @@ def _pattern(name: str, row: Statement, seconds: float | None) -> PatternFacts:
     source = f"queryid {row.queryid}: " if row.queryid is not None else ""
     if seconds is not None and seconds > 0:
         note = f"pg_stat_statements {source}{row.calls} calls in {_duration(seconds)}"
-        return PatternFacts(name, row.query, per_sec=max(rounded(row.calls / seconds), 1e-9), note=note)
+        return PatternFacts(
+            name, row.query, per_sec=max(rounded(row.calls / seconds), 1e-9), note=note, origin=ORIGIN
+        )
     note = f"pg_stat_statements {source}{row.calls} calls (no reset time known: a relative weight)"
-    return PatternFacts(name, row.query, weight=float(row.calls), note=note)
+    return PatternFacts(name, row.query, weight=float(row.calls), note=note, origin=ORIGIN)
 
 
 def _duration(seconds: float) -> str:

@@ -238,4 +238,6 @@ def _pattern(pattern: PatternFacts) -> list[str]:
         lines.append(_line(4, f"per_sec: {scalar(pattern.per_sec)}"))
     elif pattern.weight is not None:
         lines.append(_line(4, f"weight: {scalar(pattern.weight)}"))
+    if pattern.origin is not None:
+        lines.append(_line(4, f"origin: {scalar(pattern.origin)}"))
     return lines

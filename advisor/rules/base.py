@@ -93,6 +93,9 @@ DESIGN_RULES: dict[str, DesignRuleFunc] = {}
 integrity, capacity): they read the spec, the analysis and the chosen plan."""
 REVIEW_IDS: set[str] = set()
 """Rules implemented in the review pass after selection (``advisor.rules.review``)."""
+PIPELINE_IDS = frozenset({"QRY011"})
+"""Rules the pipeline reports itself: QRY011, a pattern the analysis left out
+(``advisor.recommend.analyze_or_skip``)."""
 
 RULE_MODULES = (
     "advisor.rules.indexes",
@@ -136,4 +139,10 @@ def implemented_rule_ids() -> frozenset[str]:
     from advisor.lint.checks.base import lint_rule_ids
 
     load_rules()
-    return frozenset(CANDIDATE_RULES) | frozenset(DESIGN_RULES) | frozenset(REVIEW_IDS) | lint_rule_ids()
+    return (
+        frozenset(CANDIDATE_RULES)
+        | frozenset(DESIGN_RULES)
+        | frozenset(REVIEW_IDS)
+        | PIPELINE_IDS
+        | lint_rule_ids()
+    )

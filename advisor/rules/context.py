@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from advisor.analysis.shape import QueryShape
 from advisor.catalog.model import Severity
@@ -13,6 +14,9 @@ from advisor.cost.access import TableModel
 from advisor.cost.design import IndexDesign
 from advisor.cost.physical import Engine
 from advisor.spec.model import Pattern, Spec
+
+if TYPE_CHECKING:
+    from advisor.rules.base import Finding
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,8 @@ class Context:
     existing: Mapping[str, tuple[IndexDesign, ...]]
     thresholds: Mapping[str, Mapping[str, float]]
     severities: Mapping[str, Severity]
+    skipped: tuple[Finding, ...] = ()
+    """QRY011: the patterns left out because the analysis could not read them."""
 
     def threshold(self, rule: str, name: str) -> float:
         return self.thresholds[rule][name]

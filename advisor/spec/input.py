@@ -317,6 +317,9 @@ class PatternIn(InputModel):
     per_day: PositiveNumber | None = None
     weight: PositiveNumber | None = None
     description: Text | None = None
+    origin: Name | None = None
+    """Where the statement was recorded (``advisor introspect`` writes ``pg_stat_statements``):
+    a recorded statement the analysis cannot read is a finding, not an input error."""
 
     @field_validator("sql")
     @classmethod

@@ -232,6 +232,8 @@ class Pattern:
     line: int | None = None
     sql_line: int | None = None
     """Line of the ``sql`` value: where SQL errors point."""
+    origin: str | None = None
+    """Where a recorded pattern came from (``pg_stat_statements``); ``None`` when written by hand."""
 
 
 @dataclass(frozen=True)

@@ -69,6 +69,7 @@ def build_patterns(given: list[PatternIn], raw: LineDict, path: Path) -> tuple[P
                 weight=pattern.weight,
                 line=line_at(raw, where),
                 sql_line=line_at(raw, (*where, "sql")),
+                origin=pattern.origin,
             )
         )
     return tuple(out)

@@ -26,6 +26,8 @@ class Settings:
     severity: Mapping[str, Severity] = field(default_factory=dict)
     thresholds: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     """Rule id to threshold name to value; the catalog's defaults fill in the rest."""
+    keep_going: bool = False
+    """``--keep-going``: a pattern the analysis cannot read is a finding (QRY011), not an error."""
 
 
 def load_settings(path: Path | None) -> Settings:

@@ -61,6 +61,7 @@ EXPECTED: dict[str, tuple[Severity, dict[str, float]]] = {
     "QRY008": (Severity.WARNING, {"min_table_rows": 10000}),
     "QRY009": (Severity.WARNING, {"max_rows": 10000, "page_size": 1000}),
     "QRY010": (Severity.WARNING, {"min_multiple": 2, "min_rows_share": 0.25}),
+    "QRY011": (Severity.WARNING, {}),
 }
 
 NAMES = {
@@ -103,6 +104,7 @@ NAMES = {
     "QRY008": "order-by-random",
     "QRY009": "unbounded-read",
     "QRY010": "n-plus-one",
+    "QRY011": "pattern-not-analyzed",
 }
 
 

@@ -48,6 +48,7 @@ def test_kept_statements_become_patterns_with_rates_over_the_window() -> None:
     # the parameters stay placeholders, as the spec accepts them
     assert first.sql.endswith("LIMIT $2")
     assert first.note == "pg_stat_statements queryid 1: 7200 calls in 60 min"
+    assert {p.origin for p in found.patterns} == {"pg_stat_statements"}
 
 
 def test_every_left_out_statement_is_counted_by_reason() -> None:

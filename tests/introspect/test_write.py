@@ -70,7 +70,14 @@ def _catalog() -> Catalog:
                 columns=(ColumnFacts("user_id", "bigint", references="users.user_id", on_delete="cascade"),),
             ),
         ),
-        patterns=(PatternFacts("select_users", "SELECT *\nFROM users\tWHERE user_id = $1", per_sec=2.5),),
+        patterns=(
+            PatternFacts(
+                "select_users",
+                "SELECT *\nFROM users\tWHERE user_id = $1",
+                per_sec=2.5,
+                origin="pg_stat_statements",
+            ),
+        ),
     )
 
 
@@ -87,6 +94,8 @@ def test_a_written_catalog_loads_with_every_value(tmp_path: Path) -> None:
     assert users.rows == 1000 and users.all_visible == 0.5
     assert spec.patterns[0].sql == "SELECT *\nFROM users\tWHERE user_id = $1"
     assert spec.patterns[0].per_sec == 2.5
+    # the mark that makes a statement the analysis cannot read a finding rather than an error
+    assert spec.patterns[0].origin == "pg_stat_statements"
 
 
 def test_comments_never_break_a_line() -> None:
