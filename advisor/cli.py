@@ -16,7 +16,7 @@ import typer
 from typer.core import TyperArgument, TyperCommand
 
 from advisor import __version__
-from advisor.errors import AdvisorError
+from advisor.errors import AdvisorError, Location
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -561,6 +561,75 @@ def introspect(
     for warning in catalog.warnings:
         sys.stderr.write(f"advisor: note: {one_line(warning)}\n")
     _emit(text, output, inputs, "introspect", "yaml")
+
+
+@app.command(cls=_Command, short_help="Write a commented starter spec, or one from a schema's DDL.")
+def init(
+    from_ddl: Annotated[
+        Path | None,
+        typer.Option(
+            "--from",
+            metavar="DDL",
+            help="A DDL file or folder of migrations: its tables and columns, with rows and ndv "
+            "left to fill in, and one example pattern per table.",
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="Write to this new file (never over an existing one)."
+        ),
+    ] = None,
+    dialect: Annotated[
+        str,
+        typer.Option("--dialect", "-d", metavar="NAME", help="The SQL dialect of the DDL and the patterns."),
+    ] = "postgres",
+) -> None:
+    """Write a commented starter spec: every key of the input format once, or with --from the
+    tables of a schema; it loads as it is, so advisor recommend runs on it straight away."""
+    from advisor.spec.dialects import normalize_dialect
+
+    _imported()
+    try:
+        dialect = normalize_dialect(dialect)
+    except ValueError as exc:
+        raise AdvisorError(f"--dialect: {exc}") from None
+    if output is not None and (output.exists() or output.is_symlink()):
+        # a starter is meant to be edited: no earlier file, sealed or not, is replaced
+        raise AdvisorError("already exists; advisor init never replaces a file", _where(output))
+    base = output.parent if output is not None else Path()
+    name = output.name if output is not None else "patterns.yaml"
+    text = _starter(from_ddl, base, name, dialect)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        with output.open("x", encoding="utf-8") as handle:  # "x": fails if it appeared meanwhile
+            handle.write(text)
+    except FileExistsError:
+        raise AdvisorError("already exists; advisor init never replaces a file", _where(output)) from None
+    except OSError as exc:
+        raise AdvisorError(f"cannot write: {exc.strerror or exc}", _where(output)) from None
+
+
+def _where(output: Path) -> Location:
+    return Location(output, field="--output")
+
+
+def _starter(from_ddl: Path | None, base: Path, name: str, dialect: str) -> str:
+    """The starter text: the example, or the tables ``from_ddl`` creates, with the DDL named
+    relative to ``base`` (the spec's folder) as ``schema:`` entries are."""
+    from advisor.spec.starter import example_text, from_ddl_text
+
+    if from_ddl is None:
+        return example_text(name, dialect)
+    from advisor.spec.load import load_ddl
+    from advisor.spec.migrations import schema_files
+
+    files = schema_files([str(from_ddl)], Path(), Location(from_ddl, field="--from"))
+    tables = load_ddl(files, dialect)
+    entry = Path(os.path.relpath(from_ddl.resolve(), base.resolve())).as_posix()
+    return from_ddl_text(name, dialect, [entry], tables)
 
 
 @app.command(cls=_Command)
