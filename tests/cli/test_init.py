@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel
 
 from advisor.spec import input as spec_input
 from tests.cli.conftest import run_advisor
