@@ -91,3 +91,10 @@ def test_the_rule_can_be_ignored(tmp_path: Path) -> None:
     done = run_advisor("recommend", "--keep-going", "-f", "json", str(_spec(tmp_path)), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert _qry011(done.stdout) == []
+
+
+def test_verify_keeps_going_on_sqlite(tmp_path: Path) -> None:
+    done = run_advisor("verify", "--keep-going", "--rows", "2000", str(_spec(tmp_path)), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "by_user" in done.stdout and "bad_status" not in done.stdout
+    assert done.stderr.startswith("advisor: note: QRY011: pattern 'bad_status'")
