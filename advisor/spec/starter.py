@@ -19,7 +19,7 @@ EXAMPLE = """\
 # Every key of the format is shown once below, with what it means; delete what you do not need.
 # Then: advisor recommend {name}
 
-dialect: {dialect}                    # the SQL dialect of every statement here (a sqlglot name)
+dialect: {dialect:<28} # the SQL dialect of every statement here (a sqlglot name)
 # schema: [schema.sql]                # DDL files replayed first (paths relative to this file);
 #                                     # tables: below then adds statistics to their tables
 
