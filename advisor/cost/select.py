@@ -437,19 +437,24 @@ def select(ctx: Context, candidates: Sequence[Candidate], drops: Sequence[Drop])
     # with the plan applied would.
     turned_down: dict[IndexDesign, tuple[Candidate, int]] = {}
     pool: Sequence[Candidate] = candidates
-    for _ in range(_ROUNDS):
-        _greedy(state, pool, chosen, rejected, turned_down)
-        # only the tables the swap changed can offer a pick again
-        changed = _swap(state, candidates, chosen)
+    settled = False
+    for round_ in range(_ROUNDS):
+        picked_on = _greedy(state, pool, chosen, rejected, turned_down)
+        # only the tables the swap changed can offer a pick again; after the first pass, also
+        # those a pass picked on, since what the first pass found worth nothing may be worth it now
+        changed = _swap(state, candidates, chosen) | (picked_on if round_ else set())
         stale = _stale(state, turned_down)
         if not changed and not stale:
-            _drop_unneeded(state, chosen, rejected)
+            changed = _drop_unneeded(state, chosen, rejected)
             stale = _stale(state, turned_down)
-            if not stale:
+            if not changed and not stale:
+                settled = True
                 break
         pool = list(
             {c.design: c for c in [*stale, *(c for c in candidates if c.design.table in changed)]}.values()
         )
+    if not settled:
+        _drop_unneeded(state, chosen, rejected)
 
     rejected = _settled(rejected, chosen)
     rejected += _not_worth_it(state, candidates, chosen, rejected)
@@ -513,15 +518,17 @@ def _greedy(
     chosen: dict[IndexDesign, Choice],
     rejected: list[Rejection],
     turned_down: dict[IndexDesign, tuple[Candidate, int]],
-) -> None:
+) -> set[str]:
     """One greedy pass over ``candidates`` from the current configuration; a candidate turned
-    down for a threshold is noted in ``turned_down`` with the tick it was measured at."""
+    down for a threshold is noted in ``turned_down`` with the tick it was measured at. Returns
+    the tables it picked on."""
     ctx = state.ctx
     min_cut = ctx.threshold("IDX001", "min_cost_reduction")
     min_per_gb = ctx.threshold("IDX001", "min_benefit_per_gb")
     used_bytes = sum(c.size_bytes for c in chosen.values())
     used_writes = sum(state.freq[p] * (state.costs[p].write - state.baseline[p].write) for p in state.costs)
     queue = _Queue(state, [c for c in candidates if c.design not in chosen])
+    picked_on: set[str] = set()
     while (picked := queue.pop()) is not None:
         i, trial = picked
         cand = queue.candidates[i]
@@ -551,10 +558,13 @@ def _greedy(
             replaces += list(earlier.replaces) if earlier is not None else [im.design]
         chosen[cand.design] = Choice(cand, tuple(replaces), trial.gain, trial.size)
         queue.picked(i, moved)
+        picked_on.add(table)
+    return picked_on
 
 
-def _drop_unneeded(state: _State, chosen: dict[IndexDesign, Choice], rejected: list[Rejection]) -> None:
-    """Remove, latest first, each pick the others made unnecessary."""
+def _drop_unneeded(state: _State, chosen: dict[IndexDesign, Choice], rejected: list[Rejection]) -> set[str]:
+    """Remove, latest first, each pick the others made unnecessary; returns the tables changed."""
+    changed: set[str] = set()
     for design in list(chosen)[::-1]:
         others = [c for c in chosen if c != design and c.table == design.table]
         # an existing index it replaced comes back, unless another pick still makes it redundant
@@ -566,6 +576,7 @@ def _drop_unneeded(state: _State, chosen: dict[IndexDesign, Choice], rejected: l
         removal = state.without(design, restore)
         if removal.gain >= 0:
             state.apply(design.table, removal)
+            changed.add(design.table)
             cand = chosen.pop(design).candidate
             rejected.append(
                 Rejection(
@@ -575,6 +586,7 @@ def _drop_unneeded(state: _State, chosen: dict[IndexDesign, Choice], rejected: l
                     cand.patterns,
                 )
             )
+    return changed
 
 
 class _Queue:

@@ -157,3 +157,11 @@ def test_tpch_plan_is_a_fixpoint_with_no_redundant_index() -> None:
             for b in designs[i + 1 :]:
                 assert not a.serves_as_prefix_of(b) and not b.serves_as_prefix_of(a), (a.label(), b.label())
                 assert not same_keys(a, b), (a.label(), b.label())
+
+
+def test_a_later_pass_reopens_what_the_first_found_worth_nothing() -> None:
+    spec = load_spec(Path(__file__).parent / "specs" / "later_pass.yaml")
+    plan = _plan(spec)
+    again = _plan(_applied(spec, plan))
+    assert [c.candidate.design.label() for c in again.chosen] == []
+    assert "t (d, b, a)" in [c.candidate.design.label() for c in plan.chosen]
