@@ -27,6 +27,8 @@ Choices, beyond those documented in ``predicates.py`` and ``resolve.py``:
   table of a LEFT JOIN, the earlier ones of a RIGHT JOIN, none of a FULL JOIN.
 - A correlated reference inside a subquery is a parameterized value there, and a read of the outer
   table's column (it is in the outer access's ``referenced``).
+- ``SELECT *`` in the query of an EXISTS (or NOT EXISTS) marks no ``star``: EXISTS only tests
+  for a row, so the engine reads none of its columns.
 - CTEs, derived tables and table functions get no table access. Their columns are never checked
   against the schema; a qualified reference is checked against their output names only when all of
   these are plain (``SELECT a, b AS c``), and an unqualified name no real table has goes to them.
@@ -198,6 +200,9 @@ class _Analyzer:
             elif type(expression) is exp.Star:
                 _mark_star(block.sources.values())
         self.visit(block, node.expressions, subqueries, projected=True)
+        if _exists_body(node):
+            # EXISTS tests for a row and reads none of its columns: `*` there is no wide read.
+            _clear_star(block.sources.values())
         self.visit(
             block, [value for key, value in node.args.items() if key not in _SELECT_HANDLED], subqueries
         )
@@ -626,6 +631,19 @@ def _mark_star(sources: Iterable[Source]) -> None:
     for source in sources:
         if source.table is not None:
             source.star = True
+
+
+def _clear_star(sources: Iterable[Source]) -> None:
+    for source in sources:
+        source.star = False
+
+
+def _exists_body(node: exp.Expr) -> bool:
+    """``node`` is the query of an ``EXISTS (...)`` (or ``NOT EXISTS``), through parentheses."""
+    parent = node.parent
+    while isinstance(parent, (exp.Paren, exp.Subquery)) and not parent.alias:
+        parent = parent.parent
+    return isinstance(parent, exp.Exists)
 
 
 def _alias_columns(item: exp.Expr) -> frozenset[str] | None:

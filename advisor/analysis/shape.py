@@ -101,7 +101,8 @@ class TableAccess:
     projected: frozenset[str] = frozenset()
     """Columns in the select list (or RETURNING)."""
     star: bool = False
-    """``SELECT *`` or ``alias.*`` over this table."""
+    """``SELECT *`` or ``alias.*`` over this table; never in the query of an EXISTS, which reads
+    no column."""
     has_or: bool = False
     """An OR in the WHERE mixes this table's columns, so no single index range serves it."""
 

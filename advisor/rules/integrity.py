@@ -7,6 +7,7 @@ import re
 
 from sqlglot import exp
 
+from advisor.analysis.shape import Predicate, PredicateKind
 from advisor.cost.design import IndexDesign
 from advisor.cost.select import Plan
 from advisor.emit.constraints import add_check, add_foreign_key, add_primary_key, set_column
@@ -293,6 +294,59 @@ def _unique_somewhere(ctx: Context, table: Table, col: Column) -> bool:
     return any(d.unique and d.columns == (name,) for d in ctx.existing.get(table.name.lower(), ()))
 
 
+KEY_WORDS = frozenset(
+    {
+        "id", "ref", "reference", "code", "sku", "email", "slug", "number", "no", "num", "key",
+        "uuid", "guid", "handle", "username", "login", "isbn", "ean", "upc", "gtin", "serial",
+        "token", "hash", "iban", "vin", "barcode",
+    }
+)  # fmt: skip
+"""Words in a column's name that say it identifies something (``external_ref``, ``order_no``)."""
+FREE_TEXT_WORDS = frozenset(
+    {
+        "comment", "comments", "description", "desc", "note", "notes", "remark", "remarks",
+        "address", "addr", "street", "phone", "mobile", "fax", "name", "title", "body", "text",
+        "message", "summary", "bio", "content",
+    }
+)  # fmt: skip
+"""Words that name free text, addresses, phone numbers and names: distinct on every row of a
+sample, yet two rows may share them."""
+
+
+def _looked_up(ctx: Context, table: str, column: str) -> bool:
+    """Some pattern finds rows by ``column = value`` (or ``IN``, or a join on it): the workload
+    treats the column as a key."""
+    key = (table, column)
+    for shape in ctx.shapes.values():
+        for block in shape.walk():
+            for acc in block.accesses:
+                if any(_equality(p) and (p.table, p.column) == key for p in acc.predicates):
+                    return True
+            for e in block.joins:
+                if key in ((e.left_table, e.left_column), (e.right_table, e.right_column)):
+                    return True
+    return False
+
+
+def _equality(predicate: Predicate) -> bool:
+    # ``IS NULL`` is an EQ predicate too, but it looks nothing up.
+    if predicate.kind not in (PredicateKind.EQ, PredicateKind.IN):
+        return False
+    return predicate.parameterized or any(v is not None for v in predicate.values)
+
+
+def _natural_key_evidence(ctx: Context, table: Table, col: Column) -> bool:
+    """Whether more than the statistics says ``col`` is a key: equal ndv and rows alone fit any free
+    text. Its name must not say free text, and either its name or type says identifier or a
+    pattern looks rows up by it."""
+    words = _words(col.name)
+    if words & FREE_TEXT_WORDS:
+        return False
+    if words & KEY_WORDS or col.type.startswith(("uuid", "uniqueidentifier")):
+        return True
+    return _looked_up(ctx, table.name.lower(), col.name.lower())
+
+
 @design_rule("INT005")
 def unique_natural_key(ctx: Context, plan: Plan) -> list[Finding]:
     out = []
@@ -305,6 +359,8 @@ def unique_natural_key(ctx: Context, plan: Plan) -> list[Finding]:
             if col.ndv is None or col.ndv < rows or _unique_somewhere(ctx, table, col):
                 continue
             if is_time_type(col.type) or _FLOAT.match(col.type) or col.type.startswith("bool"):
+                continue
+            if not _natural_key_evidence(ctx, table, col):
                 continue
             design = IndexDesign(table.name.lower(), (IndexKey(col.name.lower()),), unique=True)
             out.append(

@@ -372,6 +372,10 @@ def denormalize_hot_join(ctx: Context, plan: Plan) -> list[Finding]:
         joined = " + ".join(tables)
         ratio_text = "no writes" if ratio == float("inf") else f"{ratio:,.0f}"
         if strict or (undeclared and not deep):
+            if not strict and all(w == 0 for _, w in rates.values()):
+                # Read-only and nothing declared: "stay normalized" would advise doing nothing, and
+                # with no writes there is no staleness to weigh against a copy either.
+                continue
             why = (
                 f"{', '.join(strict)} declare{'s' if len(strict) == 1 else ''} strict consistency"
                 if strict

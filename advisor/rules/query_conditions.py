@@ -91,7 +91,7 @@ def function_on_column(ctx: Context, plan: Plan) -> list[Finding]:
         if not hits:
             continue
         tree = parse(pattern.sql, ctx.spec.dialect)
-        for table, pred, narrowed in hits:
+        for table, pred, narrowed in _once_each(hits):
             index = _indexed(plan, ctx, table, pred.column)
             rewritten, ddl = _sargable(ctx, tree, table, pred)
             where = f"the index {index}" if index else f"any index on {table}.{pred.column}"
@@ -123,6 +123,18 @@ def function_on_column(ctx: Context, plan: Plan) -> list[Finding]:
                 )
             )
     return out
+
+
+def _once_each(hits: list[tuple[str, Predicate, bool]]) -> list[tuple[str, Predicate, bool]]:
+    """One hit per condition: the same condition in several query blocks of a pattern (TPC-H q22
+    repeats it in its subquery) is one thing to fix. It counts as narrowed only where every
+    block narrows it, since one block reading the whole table is the cost worth reporting."""
+    merged: dict[tuple[str, str, str], tuple[str, Predicate, bool]] = {}
+    for table, pred, narrowed in hits:
+        key = (table, pred.column, condition_sql(pred))
+        seen = merged.get(key)
+        merged[key] = (table, pred, narrowed if seen is None else seen[2] and narrowed)
+    return list(merged.values())
 
 
 def _sargable(

@@ -4,7 +4,9 @@ A case file has a ``base`` spec (the contract format) and named ``cases``; each 
 overrides top-level keys (``tables`` are merged table by table) and says whether the rule must
 ``fire`` or ``pass``, or that it must ``reject`` a candidate (turn it down, with the reason, and
 recommend nothing under that label). Optional ``index`` names the exact index a firing case must
-recommend, create or drop, or a rejecting case must turn down, as the report labels it. A ``ddl``
+recommend, create or drop, or a rejecting case must turn down, as the report labels it. Optional
+``count`` is how many times a firing case must fire: a finding is made once, not once per query
+block that repeats its condition. A ``ddl``
 key (in the base or a case) is written to ``schema.sql`` next to the spec and read through
 ``schema:``, for rules about DDL-defined tables.
 """
@@ -41,7 +43,7 @@ def _load_cases() -> list[Any]:
 def _merge(base: dict[str, Any], case: dict[str, Any]) -> dict[str, Any]:
     spec = copy.deepcopy(base)
     for key, value in case.items():
-        if key in ("name", "expect", "index", "description", "ddl"):
+        if key in ("name", "expect", "index", "count", "description", "ddl"):
             continue
         if key == "tables":
             spec.setdefault("tables", {}).update(copy.deepcopy(value))
@@ -78,6 +80,8 @@ def test_rule_case(rule: str, base: dict[str, Any], case: dict[str, Any], tmp_pa
         assert hits, f"{rule} did not fire; recommendations: {[r.index for r in result.recommendations]}"
         if "index" in case:
             assert case["index"] in hits, f"{rule} produced {hits}"
+        if "count" in case:
+            assert len(hits) == case["count"], f"{rule} produced {hits}"
     else:
         assert case["expect"] == "pass"
         assert not hits, f"{rule} fired on {hits}"
