@@ -432,7 +432,8 @@ def verify(
             "--db",
             metavar="URL",
             help="Database to check on: postgresql://user@host:port/db, mysql://... or mariadb://... "
-            "(a throwaway database is created there and dropped after). Default: in-memory SQLite.",
+            "(a throwaway database is created there and dropped after), or sqlite:// (in memory, the "
+            "default).",
         ),
     ] = None,
     rows: Annotated[
@@ -477,6 +478,13 @@ def verify(
     spec = _with_settings(load_spec(file), keep_going)
     _check_output(output, spec.inputs)
     _note_skipped(analyze_or_skip(spec)[1])  # before the database work, so a bad pattern stops early
+    if db is not None:
+        from advisor.oneline import one_line
+        from advisor.verify.url import parse_db_url, sqlite_file_note
+
+        note = sqlite_file_note(parse_db_url(db))
+        if note is not None:
+            sys.stderr.write(f"advisor: note: {one_line(note)}\n")
     if sys.stderr.isatty() and "NO_COLOR" not in os.environ:
         from advisor.verify.progress import BarProgress
 

@@ -131,3 +131,20 @@ def redact(url: str) -> str:
         at = rest.rfind("@")
         rest = f"{rest[:at].partition(':')[0]}:***{rest[at:]}"
     return re.sub(r"([?&]password=)[^&#]*", r"\1***", f"{scheme}{sep}{rest}")
+
+
+def sqlite_file_note(checked: DbUrl) -> str | None:
+    """What to tell a user who named a SQLite file: verify builds its own throwaway database, in
+    memory on SQLite, and never opens the file (it would otherwise look like the file was used).
+
+    >>> sqlite_file_note(parse_db_url("sqlite:///app.db"))[:44]
+    '--db sqlite:///app.db: verify builds its own'
+    >>> sqlite_file_note(parse_db_url("sqlite://")) is None
+    True
+    """
+    if checked.engine != "sqlite" or not checked.database:
+        return None
+    return (
+        f"--db {checked.url}: verify builds its own throwaway database with synthetic rows, in memory "
+        "for SQLite; the file is neither read nor written"
+    )
