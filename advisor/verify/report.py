@@ -23,13 +23,28 @@ def _cost(value: float | None) -> str:
     return f"{value:,.0f}" if value >= 1000 or value == int(value) else f"{value:,.2f}"
 
 
+NO_GAIN = 0.05
+"""A used index that lowers the planner's cost by less than this share has bought nothing."""
+
+
+def no_gain(check: PatternCheck) -> bool:
+    """The planner reads the index but its cost hardly moves (``84.87 → 84.62``): the index is not
+    what makes the pattern cheap on this engine at this scale.
+
+    >>> no_gain(PatternCheck("p", True, 84.87, 84.62, "", "")), no_gain(PatternCheck("p", True, 84.9, 2.0, "", ""))
+    (True, False)
+    """
+    before, after = check.cost_before, check.cost_after
+    return check.used and before is not None and after is not None and after > before * (1 - NO_GAIN)
+
+
 def _status(rec: RecommendationCheck, check: PatternCheck) -> str:
     if rec.action == "drop":
         return "ok" if check.used else "NO INDEX"
     if not check.claimed:
         return "also"
     if check.used:
-        return "used"
+        return "no gain" if no_gain(check) else "used"
     return "expected" if check.expected else "IGNORED"
 
 
@@ -77,6 +92,11 @@ class TextVerifyFormatter(VerifyFormatter):
         ]
         if check.expected:
             out.append(f"   {'':<9}expected: {check.expected}")
+        if rec.action == "create" and check.claimed and no_gain(check):
+            out.append(
+                f"   {'':<9}the planner reads the index, but its cost falls by less than {NO_GAIN:.0%}: "
+                "the index is not what makes this pattern cheap here"
+            )
         if check.note:
             out.append(f"   {'':<9}note: {check.note}")
         return out
@@ -97,6 +117,17 @@ class TextVerifyFormatter(VerifyFormatter):
             if expected
             else ""
         )
+        idle = sorted(
+            {
+                c.pattern
+                for r in result.recommendations
+                if r.action == "create"
+                for c in r.checks
+                if c.claimed and no_gain(c)
+            }
+        )
+        if idle:
+            tail += f"; for {', '.join(idle)} it reads the index at no gain (see above)"
         return f"Verified: the planner uses every recommended index for the patterns it claims{tail}."
 
 
@@ -110,6 +141,9 @@ class JsonVerifyFormatter(VerifyFormatter):
         }
         for rec, out in zip(result.recommendations, data["recommendations"], strict=True):
             out["ignored"] = [c.pattern for c in rec.ignored]
+            out["no_gain"] = [
+                c.pattern for c in rec.checks if rec.action == "create" and c.claimed and no_gain(c)
+            ]
         return json.dumps(data, indent=2) + "\n"
 
 

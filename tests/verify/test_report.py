@@ -40,3 +40,19 @@ def test_an_expected_exception_is_explained_and_passes() -> None:
     text = TextVerifyFormatter().render(result)
     assert "   expected by_day" in text and "expected: MySQL has no partial indexes" in text
     assert text.rstrip().endswith("(1 expected exception, explained above).")
+
+
+def test_an_index_read_at_no_gain_is_its_own_outcome() -> None:
+    """The planner reads the index but its cost hardly moves (84.87 → 84.62): "no gain", not "used"."""
+    idle = PatternCheck(
+        "by_status", True, 84.87, 84.62, "Seq Scan on orders", "Index Scan using ix on orders"
+    )
+    result = _result(RecommendationCheck(1, "create", "orders (status)", "ix", (USED, idle)))
+    assert result.ok
+    text = TextVerifyFormatter().render(result)
+    assert "   no gain  by_status                        cost 84.87 → 84.62" in text
+    assert "   used     by_user" in text
+    assert "its cost falls by less than 5%" in text
+    assert "for by_status it reads the index at no gain" in text
+    data = json.loads(JsonVerifyFormatter().render(result))
+    assert data["recommendations"][0]["no_gain"] == ["by_status"]
