@@ -23,8 +23,8 @@ def test_action_writes_and_uploads_sarif() -> None:
     action = yaml.safe_load((ROOT / "action.yml").read_text())
     steps = action["runs"]["steps"]
     lint = next(step for step in steps if step.get("id") == "lint")
-    assert "advisor lint" in lint["run"] and "--format sarif > advisor-lint.sarif" in lint["run"]
-    assert "--format github" in lint["run"]
+    assert '"$advisor" lint' in lint["run"] and "--format sarif > advisor-lint.sarif" in lint["run"]
+    assert "format=github" in lint["run"]
     upload = next(step for step in steps if "upload-sarif" in step.get("uses", ""))
     assert upload["with"]["sarif_file"] == "advisor-lint.sarif"
     assert {"sarif", "github"} <= set(FORMATTERS)
