@@ -54,7 +54,7 @@ def run(request: Request) -> tuple[str, int]:
     config = load_config(config_path)
     options = _options(request, config)
     sources = _sources(request, config)
-    schema, rows = _baseline(request, options.dialect)
+    schema, rows = _baseline(request, options.dialect, config)
     if rows:
         options = replace(options, table_rows=rows)
     if request.diff is not None:
@@ -120,8 +120,9 @@ def _excluded(path: Path, config: LintConfig) -> bool:
     return any(fnmatch.fnmatch(text, pattern) for text in candidates for pattern in config.exclude)
 
 
-def _baseline(request: Request, dialect: str) -> tuple[Schema | None, dict[str, int]]:
-    if request.spec is None and not request.schema:
+def _baseline(request: Request, dialect: str, config: LintConfig) -> tuple[Schema | None, dict[str, int]]:
+    schema_paths = list(request.schema or config.schema)
+    if request.spec is None and not schema_paths:
         return None, {}
     from advisor.lint.baseline import load_schema_files, schema_from_tables
     from advisor.lint.state import key
@@ -132,12 +133,31 @@ def _baseline(request: Request, dialect: str) -> tuple[Schema | None, dict[str, 
         spec = load_spec(request.spec)
         rows = {key(t.name): t.rows for t in spec.tables if t.rows is not None}
         return schema_from_tables(spec.tables), rows
-    if request.schema:
-        for path in request.schema:
-            if not path.exists():
-                raise AdvisorError("no such file or folder", Location(path, field="--schema"))
-        return load_schema_files(list(request.schema), dialect), {}
-    return None, {}
+    field = "--schema" if request.schema else "schema"
+    for path in schema_paths:
+        if not path.exists():
+            raise AdvisorError("no such file or folder", Location(path, field=field))
+    return load_schema_files(_before_linted(schema_paths, request.paths), dialect), {}
+
+
+def _before_linted(schema: list[Path], linted: list[str]) -> list[Path]:
+    """The schema's files less the ones linted and, in a folder that holds a linted file, the ones
+    that run after it: the schema is what stands before the migrations (a folder of all of them,
+    given as the schema of the staged ones, must not hold their own changes already)."""
+    from advisor.spec.migrations import migration_files
+
+    targets = [Path(p).resolve() for p in linted if p != "-"]
+    files = {t for t in targets if t.is_file()}
+    out: list[Path] = []
+    for path in schema:
+        if not path.is_dir():
+            if path.resolve() not in files:
+                out.append(path)
+            continue
+        ordered = migration_files(path)
+        first = next((i for i, f in enumerate(ordered) if f.resolve() in files), len(ordered))
+        out.extend(ordered[:first] if first < len(ordered) else [path])
+    return out
 
 
 def _traced(

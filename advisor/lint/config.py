@@ -40,6 +40,10 @@ class LintConfig:
     """Glob patterns of files not to lint, relative to the configuration file's folder."""
     severity: dict[str, Severity] = field(default_factory=dict)
     big_table_rows: int = 1_000_000
+    schema: tuple[Path, ...] = ()
+    """DDL files or migration folders, relative to the configuration file: the schema before the
+    files linted (what ``--schema`` gives), so that a pre-commit hook, which passes only the staged
+    files, still knows the tables and indexes of the earlier migrations."""
     root: Path = Path()
 
 
@@ -61,6 +65,7 @@ def _input_model() -> Any:
         exclude: list[str] = []
         severity: dict[str, Severity] = {}
         big_table_rows: int = Field(1_000_000, alias="big-table-rows", gt=0)
+        schema_: list[str] = Field([], alias="schema")  # BaseModel has a schema() method
 
     return LintConfigIn
 
@@ -88,6 +93,7 @@ def load_config(path: Path | None) -> LintConfig:
         exclude=tuple(given.exclude),
         severity={rule.upper(): value for rule, value in given.severity.items()},
         big_table_rows=given.big_table_rows,
+        schema=tuple(path.parent / entry for entry in given.schema_),
         root=path.parent,
     )
     for name, ids in (
