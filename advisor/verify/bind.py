@@ -94,6 +94,8 @@ class Binder:
             # Keep the target's own null placement: an explicit NULLS FIRST/LAST that differs from it
             # stops SQLite and MySQL from reading an index in order.
             ordered.set("nulls_first", nulls_first(target, bool(ordered.args.get("desc"))))
+        if target == "sqlite":
+            tree = tree.transform(_sqlite_extract)
         return tree.sql(dialect=target)
 
     def _fold_time(self, node: exp.Expr) -> exp.Expr:
@@ -172,3 +174,22 @@ def _interval(node: exp.Interval) -> timedelta | None:
         return None
     unit = _UNITS.get(match.group(2).lower())
     return unit * float(match.group(1)) if unit is not None else None
+
+
+_STRFTIME = {"YEAR": "%Y", "MONTH": "%m", "DAY": "%d", "HOUR": "%H", "MINUTE": "%M", "SECOND": "%S"}
+
+
+def _sqlite_extract(node: exp.Expr) -> exp.Expr:
+    """``EXTRACT(YEAR FROM d)``, which SQLite does not have and sqlglot writes as it is, as
+    ``CAST(STRFTIME('%Y', d) AS INTEGER)``.
+
+    >>> sqlglot.parse_one("SELECT EXTRACT(year FROM d) FROM t").transform(_sqlite_extract).sql("sqlite")
+    "SELECT CAST(STRFTIME('%Y', d) AS INTEGER) FROM t"
+    """
+    if not isinstance(node, exp.Extract):
+        return node
+    unit = _STRFTIME.get(node.this.name.upper())
+    if unit is None:
+        return node
+    text = exp.Anonymous(this="STRFTIME", expressions=[exp.Literal.string(unit), node.expression])
+    return exp.Cast(this=text, to=exp.DataType.build("INTEGER"))

@@ -46,3 +46,20 @@ def test_every_placeholder_style_is_bound(binder: Binder) -> None:
 def test_ordering_keeps_the_target_default_for_nulls(binder: Binder) -> None:
     sql = binder.bind("SELECT 1 FROM orders WHERE user_id = 1 ORDER BY created_at DESC LIMIT 5", "sqlite")
     assert "NULLS" not in sql
+
+
+def test_extract_runs_on_sqlite(binder: Binder) -> None:
+    """SQLite has no EXTRACT (TPC-H's q07, q08 and q09 were left unexplained): STRFTIME instead."""
+    import sqlite3
+
+    sql = binder.bind(
+        "SELECT extract(year FROM created_at) AS y, count(*) FROM orders WHERE user_id = :u GROUP BY 1",
+        "sqlite",
+    )
+    assert "STRFTIME('%Y', created_at)" in sql
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE TABLE orders (user_id INTEGER, created_at TEXT)")
+    db.execute("INSERT INTO orders VALUES (1, '2026-02-03 10:00:00')")
+    db.execute(sql).fetchall()  # runs: no "near FROM: syntax error"
+    year = binder.bind("SELECT extract(year FROM created_at) FROM orders", "sqlite")
+    assert db.execute(year).fetchall() == [(2026,)]
