@@ -92,6 +92,7 @@ class _Generator:
         rnd = random.Random(f"advisor:{key}")
         columns = [self._column(table, col, n, rnd) for col in table.columns]
         rows = list(zip(*columns, strict=True)) if columns else []
+        rows = self._whole_references(table, rows, rnd)
         rows = self._unique_keys(table, rows)
         data = TableData(table, tuple(c.name for c in table.columns), rows, table.rows or self.cap)
         self.done[key] = data
@@ -134,6 +135,15 @@ class _Generator:
         rnd.shuffle(picks)
         return picks
 
+    def _parent_pool(self, column: Column | None) -> list[object]:
+        """The distinct values of the key ``column`` references, in order (empty: no reference)."""
+        if column is None or column.references is None:
+            return []
+        parent = self.done.get(column.references[0])
+        if parent is None:
+            return []
+        return list(dict.fromkeys(parent.values(column.references[1])))
+
     def _frequent(
         self, table: Table, col: Column, dtype: exp.DataType, k: int, n: int, rnd: random.Random
     ) -> list[object]:
@@ -153,9 +163,10 @@ class _Generator:
         """The ``i``-th of ``k`` distinct values of the column's type, in increasing order."""
         kind, length = _kind(dtype)
         if kind == "int":
-            return i + 1
+            top = _INT_TOPS.get(dtype.this)
+            return i + 1 if top is None or i < top else i % top + 1
         if kind == "real":
-            return i + 0.5
+            return _real(dtype, i, k)
         if kind == "bool":
             return i % 2 == 1
         if kind in ("date", "time"):
@@ -170,8 +181,37 @@ class _Generator:
             return f"00000000-0000-0000-0000-{i:012x}"
         return _text(col.name, i, length)
 
+    def _whole_references(
+        self, table: Table, rows: list[tuple[object, ...]], rnd: random.Random
+    ) -> list[tuple[object, ...]]:
+        """A composite foreign key's columns taken together from one row of the parent, so every
+        tuple exists there (drawn column by column, ``(w_id, d_id)`` pairs the parent lacks)."""
+        names = [c.name.lower() for c in table.columns]
+        for fk in table.foreign_keys:
+            parent = self.done.get(fk.ref_table.lower())
+            if len(fk.columns) < 2 or parent is None or not rows:
+                continue
+            at = [names.index(c.lower()) for c in fk.columns]
+            parent_names = [c.lower() for c in parent.columns]
+            ref = [parent_names.index(c.lower()) for c in fk.ref_columns]
+            tuples = sorted({tuple(row[i] for i in ref) for row in parent.rows}, key=str)
+            if not tuples:
+                continue
+            # keep the spread the first column was drawn with: the same number of distinct tuples
+            k = min(len(tuples), len({row[at[0]] for row in rows}) or 1)
+            chosen = rnd.sample(tuples, k)
+            fixed = []
+            for n, row in enumerate(rows):
+                values = list(row)
+                for i, value in zip(at, chosen[n % k], strict=True):
+                    values[i] = value
+                fixed.append(tuple(values))
+            rows = fixed
+        return rows
+
     def _unique_keys(self, table: Table, rows: list[tuple[object, ...]]) -> list[tuple[object, ...]]:
-        """Composite primary and unique keys made unique by numbering rows within their prefix."""
+        """Composite primary and unique keys made unique by numbering rows within their prefix (by
+        drawing another of the parent's keys, when the last key column references one)."""
         names = [c.name.lower() for c in table.columns]
         keys = [ix.columns for ix in table.indexes if ix.unique and len(ix.columns) > 1]
         for key in keys:
@@ -180,18 +220,47 @@ class _Generator:
                 continue
             seen: Counter[tuple[object, ...]] = Counter()
             fixed = []
+            column = table.column(key[-1])
+            pool = self._parent_pool(column)
+            length = _kind(self.types[table.name.lower()][key[-1].lower()])[1]
             for row in rows:
                 prefix = tuple(row[a] for a in at[:-1])
                 seen[prefix] += 1
                 values = list(row)
                 last = at[-1]
                 current = values[last]
-                values[last] = (
-                    seen[prefix] if isinstance(current, int) else _text(key[-1], seen[prefix], None)
-                )
+                if pool:
+                    values[last] = pool[(seen[prefix] - 1) % len(pool)]
+                else:
+                    values[last] = (
+                        seen[prefix] if isinstance(current, int) else _text(key[-1], seen[prefix], length)
+                    )
                 fixed.append(tuple(values))
             rows = fixed
         return rows
+
+
+_INT_TOPS = {DT.TINYINT: 127, DT.SMALLINT: 32_767, DT.MEDIUMINT: 8_388_607}
+"""The largest value of the small integer types (signed, as every engine has them)."""
+
+
+def _real(dtype: exp.DataType, i: int, k: int) -> float:
+    """The ``i``-th of ``k`` values of a number type: ``i + 0.5``, or, where a DECIMAL(p, s) cannot
+    hold that (``decimal(4,4)`` holds less than 1), spread below its largest value at its scale.
+
+    >>> _real(exp.DataType.build("decimal(4,4)"), 10, 100), _real(exp.DataType.build("numeric(10,2)"), 10, 100)
+    (0.105, 10.5)
+    """
+    if not dtype.is_type(DT.DECIMAL) or not dtype.expressions:
+        return i + 0.5
+    params = [int(e.name) for e in dtype.expressions if e.name.isdigit()]
+    if not params:
+        return i + 0.5
+    precision, scale = params[0], params[1] if len(params) > 1 else 0
+    top = 10.0 ** (precision - scale) - 10.0 ** (-scale)
+    if i + 0.5 <= top:
+        return i + 0.5
+    return round((i + 0.5) / max(k, 1) * top, scale)
 
 
 _KINDS: dict[tuple[object, ...], tuple[str, int | None]] = {}
