@@ -20,8 +20,10 @@ from advisor.introspect.model import (
     IndexFacts,
     Options,
     TableFacts,
+    no_tables,
     unfit_names,
     wanted,
+    written_default,
 )
 from advisor.verify.url import DbUrl, redact
 
@@ -97,14 +99,7 @@ class _Reader:
             if wanted(str(name), self.options.include, self.options.exclude)
         }
         if not tables:
-            raise AdvisorError(
-                f"no tables in database {self.database}"
-                + (
-                    " that --include / --exclude let through"
-                    if self.options.include or self.options.exclude
-                    else ""
-                )
-            )
+            raise no_tables(f"database {self.database}", self.options)
         self._columns(tables)
         left_out = []
         for name, table in list(tables.items()):
@@ -157,7 +152,6 @@ class _Reader:
         self, name: str, kind: str, nullable: bool, default: object, extra: str, generated: object
     ) -> ColumnFacts:
         from advisor.emit.types import parse_type
-        from advisor.spec.expressions import parse_expression
 
         notes: list[tuple[str, str]] = []
         comments: list[str] = []
@@ -175,13 +169,7 @@ class _Reader:
             default = None
         if "on update" in lowered:
             comments.append(f"{extra.strip()}: the spec format has no ON UPDATE")
-        text = self._default(default, lowered)
-        if text is not None:
-            try:
-                text = parse_expression(text, "mysql", "default").sql(dialect="mysql")
-            except ValueError as exc:
-                comments.append(f"default {text} left out: {exc}")
-                text = None
+        text = written_default(self._default(default, lowered), "mysql", comments)
         return ColumnFacts(
             name=name,
             type=written,

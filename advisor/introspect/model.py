@@ -11,6 +11,8 @@ import fnmatch
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from advisor.errors import AdvisorError
+
 Scalar = int | float | str
 Notes = tuple[tuple[str, str], ...]
 """(key, where its value came from), for the keys that have a note."""
@@ -134,3 +136,28 @@ def wanted(name: str, include: Sequence[str], exclude: Sequence[str]) -> bool:
     if include and not any(fnmatch.fnmatchcase(name, glob) for glob in include):
         return False
     return not any(fnmatch.fnmatchcase(name, glob) for glob in exclude)
+
+
+def no_tables(where: str, options: Options) -> AdvisorError:
+    """The error for a catalog with no table to read (``where``: "schema 'x' of database y")."""
+    filtered = " that --include / --exclude let through" if options.include or options.exclude else ""
+    return AdvisorError(f"no tables in {where}{filtered}")
+
+
+def written_default(text: str | None, dialect: str, comments: list[str]) -> str | None:
+    """A column default as the spec writes it (one expression of ``dialect``), or ``None`` with a
+    comment saying why it was left out.
+
+    >>> notes: list[str] = []
+    >>> written_default("0", "sqlite", notes), written_default("1; DROP TABLE t", "sqlite", notes), len(notes)
+    ('0', None, 1)
+    """
+    if text is None:
+        return None
+    from advisor.spec.expressions import parse_expression
+
+    try:
+        return parse_expression(text, dialect, "default").sql(dialect=dialect)
+    except ValueError as exc:
+        comments.append(f"default {text} left out: {exc}")
+        return None

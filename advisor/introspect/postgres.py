@@ -22,6 +22,7 @@ from advisor.introspect.model import (
     Options,
     Scalar,
     TableFacts,
+    no_tables,
     unfit_names,
     wanted,
 )
@@ -133,14 +134,7 @@ class _Reader:
             raise AdvisorError(f"--schema: database {database} has no schema {self.options.schema!r}")
         tables = self._tables()
         if not tables:
-            raise AdvisorError(
-                f"no tables in schema {self.options.schema!r} of database {database}"
-                + (
-                    " that --include / --exclude let through"
-                    if self.options.include or self.options.exclude
-                    else ""
-                )
-            )
+            raise no_tables(f"schema {self.options.schema!r} of database {database}", self.options)
         self._columns(tables)
         left_out = _drop_unfit(tables)
         if not tables:

@@ -24,8 +24,10 @@ from advisor.introspect.model import (
     IndexFacts,
     Options,
     TableFacts,
+    no_tables,
     unfit_names,
     wanted,
+    written_default,
 )
 
 _ACTIONS = {
@@ -87,10 +89,7 @@ def _read(conn: sqlite3.Connection, path: Path, options: Options) -> Catalog:
     ]
     names = [n for n in names if wanted(n, options.include, options.exclude)]
     if not names:
-        raise AdvisorError(
-            f"no tables in SQLite database {str(path)!r}"
-            + (" that --include / --exclude let through" if options.include or options.exclude else "")
-        )
+        raise no_tables(f"SQLite database {str(path)!r}", options)
     left_out = []
     seen: set[str] = set()
     for name in list(names):
@@ -195,7 +194,6 @@ def _table(
 def _column(name: str, declared: str, not_null: bool, default: object, hidden: int) -> ColumnFacts:
     """A column as declared; a type the spec cannot read is written as its affinity."""
     from advisor.emit.types import target_type
-    from advisor.spec.expressions import parse_expression
 
     notes: list[tuple[str, str]] = []
     comments: list[str] = []
@@ -211,12 +209,7 @@ def _column(name: str, declared: str, not_null: bool, default: object, hidden: i
     if hidden in (2, 3):
         comments.append("a generated column: written as a plain column")
         text = None
-    if text is not None:
-        try:
-            text = parse_expression(text, "sqlite", "default").sql(dialect="sqlite")
-        except ValueError as exc:
-            comments.append(f"default {text} left out: {exc}")
-            text = None
+    text = written_default(text, "sqlite", comments)
     return ColumnFacts(
         name=name,
         type=written,
