@@ -12,6 +12,8 @@ from __future__ import annotations
 import unicodedata
 
 _HIDDEN = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+"""The characters that end a line somewhere (listed above); ``one_line`` escapes them all."""
 
 
 def one_line(text: str) -> str:

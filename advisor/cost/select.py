@@ -90,7 +90,6 @@ class _State:
     baseline: dict[str, PatternCost] = field(default_factory=dict)
     """Costs with the indexes that exist today: the reference of the cost-reduction threshold."""
     version: dict[str, int] = field(default_factory=dict)
-    models: dict[IndexDesign, IndexModel] = field(default_factory=dict)
     shortcuts: dict[str, Shortcut] = field(default_factory=dict)
     """Patterns whose cost with one more index follows from their cost without it."""
     tick: int = 0
@@ -115,9 +114,8 @@ class _State:
         return self.read_changed.get(pattern, 0) > tick or self.opened_at.get(pattern, 0) > tick
 
     def model(self, design: IndexDesign) -> IndexModel:
-        if design not in self.models:
-            self.models[design] = model_index(self.ctx.models[design.table], design)
-        return self.models[design]
+        # computed once per design: the table model remembers it (``model_index``)
+        return model_index(self.ctx.models[design.table], design)
 
     def reads_of(self, design: IndexDesign) -> set[str]:
         """The patterns that can seek or order on ``design``'s leading column."""

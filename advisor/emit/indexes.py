@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 
-from advisor.emit.literals import BREAKS
 from advisor.emit.names import fit_name, identifier, table_ref
 from advisor.emit.schema import key_columns
 from advisor.emit.target import Target
 from advisor.emit.types import translate
+from advisor.oneline import LINE_BREAKS
 from advisor.spec.model import IndexKey
 
 
@@ -94,7 +94,7 @@ def create_index(
             f"WHERE {where} is left out, so the index also holds every other row"
         )
         where = None
-    if where is not None and dialect == "sqlite" and BREAKS.intersection(where):
+    if where is not None and dialect == "sqlite" and LINE_BREAKS.intersection(where):
         # SQLite spells no string with a line break on one line (``literals``), and uses a partial
         # index only for a query whose condition matches the predicate's text
         notes.append(

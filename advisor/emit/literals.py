@@ -16,8 +16,7 @@ from __future__ import annotations
 from sqlglot.dialects.dialect import Dialect
 from sqlglot.tokenizer_core import TokenType
 
-BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
-"""What editors, terminals, psql or CI logs take for the end of a line (as in ``oneline``)."""
+from advisor.oneline import LINE_BREAKS
 
 
 def single_line(sql: str, dialect: str) -> str:
@@ -31,39 +30,37 @@ def single_line(sql: str, dialect: str) -> str:
     >>> single_line("SELECT 'a\u2028b'", "mysql")
     "SELECT _utf8mb4 X'61E280A862'"
     """
-    if not BREAKS.intersection(sql) or dialect not in _WRITERS:
+    if not LINE_BREAKS.intersection(sql) or dialect not in _WRITERS:
         return sql
     out = sql
     for token in reversed(Dialect.get_or_raise(dialect).tokenize(sql)):
         raw = sql[token.start : token.end + 1]
-        if token.token_type is TokenType.STRING and BREAKS.intersection(raw):
+        if token.token_type is TokenType.STRING and LINE_BREAKS.intersection(raw):
             out = out[: token.start] + _WRITERS[dialect](token.text) + out[token.end + 1 :]
     return out
 
 
 def _postgres(text: str) -> str:
-    escaped = "".join(_PG_ESCAPES.get(ch) or (f"\\u{ord(ch):04x}" if ch in BREAKS else ch) for ch in text)
+    escaped = "".join(_ESCAPES.get(ch) or (f"\\u{ord(ch):04x}" if ch in LINE_BREAKS else ch) for ch in text)
     return f"E'{escaped}'"
 
 
-_PG_ESCAPES = {"\\": "\\\\", "'": "\\'", "\n": "\\n", "\r": "\\r"}
+_ESCAPES = {"\\": "\\\\", "'": "\\'", "\n": "\\n", "\r": "\\r"}
+"""Backslash escapes, as PostgreSQL's E'' strings and MySQL's strings both read them."""
 
 
 def _mysql(text: str) -> str:
-    if BREAKS.intersection(text) - {"\n", "\r"}:
+    if LINE_BREAKS.intersection(text) - {"\n", "\r"}:
         return f"_utf8mb4 X'{text.encode('utf-8').hex().upper()}'"
-    escaped = "".join(_MYSQL_ESCAPES.get(ch, ch) for ch in text)
+    escaped = "".join(_ESCAPES.get(ch, ch) for ch in text)
     return f"'{escaped}'"
-
-
-_MYSQL_ESCAPES = {"\\": "\\\\", "'": "\\'", "\n": "\\n", "\r": "\\r"}
 
 
 def _sqlite(text: str) -> str:
     parts: list[str] = []
     run = ""
     for ch in text:
-        if ch in BREAKS:
+        if ch in LINE_BREAKS:
             if run:
                 parts.append("'" + run.replace("'", "''") + "'")
             parts.append(f"char({ord(ch)})")

@@ -375,7 +375,7 @@ def default_value(sql: str, source: str, target: str, dtype: exp.DataType | None
     return exp.Paren(this=value)
 
 
-_INT_RANGES = {
+INT_RANGES = {  # each integer type's smallest and largest value
     DT.TINYINT: (-(2**7), 2**7 - 1),
     DT.UTINYINT: (0, 2**8 - 1),
     DT.SMALLINT: (-(2**15), 2**15 - 1),
@@ -388,7 +388,7 @@ _INT_RANGES = {
     DT.UBIGINT: (0, 2**64 - 1),
     DT.YEAR: (1901, 2155),
 }
-_NUMBERS = {*_INT_RANGES, DT.DECIMAL, DT.UDECIMAL, DT.DOUBLE, DT.UDOUBLE, DT.FLOAT, DT.MONEY, DT.BIT}
+_NUMBERS = {*INT_RANGES, DT.DECIMAL, DT.UDECIMAL, DT.DOUBLE, DT.UDOUBLE, DT.FLOAT, DT.MONEY, DT.BIT}
 _DATE_RE = r"\d{4}-\d{2}-\d{2}"
 _TIME_RE = r"\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?"
 _FORMATS = {
@@ -438,7 +438,7 @@ def _number_problem(text: str, dtype: exp.DataType) -> str | None:
         number = float(text)
     except ValueError:
         return f"{text!r} is not a number"
-    bounds = _INT_RANGES.get(dtype.this)
+    bounds = INT_RANGES.get(dtype.this)
     if bounds is not None:
         if not number.is_integer():
             return f"{text} is not a whole number"

@@ -23,7 +23,7 @@ from datetime import UTC, datetime, timedelta
 from sqlglot import exp
 
 from advisor.cost.selectivity import column_ndv
-from advisor.emit.types import target_type
+from advisor.emit.types import INT_RANGES, target_type
 from advisor.spec.model import Column, Spec, Table
 
 DT = exp.DataType.Type
@@ -163,8 +163,8 @@ class _Generator:
         """The ``i``-th of ``k`` distinct values of the column's type, in increasing order."""
         kind, length = _kind(dtype)
         if kind == "int":
-            top = _INT_TOPS.get(dtype.this)
-            return i + 1 if top is None or i < top else i % top + 1
+            top = INT_RANGES.get(dtype.this, (0, i + 1))[1]
+            return i + 1 if i < top else i % top + 1
         if kind == "real":
             return _real(dtype, i, k)
         if kind == "bool":
@@ -238,10 +238,6 @@ class _Generator:
                 fixed.append(tuple(values))
             rows = fixed
         return rows
-
-
-_INT_TOPS = {DT.TINYINT: 127, DT.SMALLINT: 32_767, DT.MEDIUMINT: 8_388_607}
-"""The largest value of the small integer types (signed, as every engine has them)."""
 
 
 def _real(dtype: exp.DataType, i: int, k: int) -> float:
