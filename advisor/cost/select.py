@@ -14,7 +14,8 @@ import heapq
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from advisor.cost.access import IndexModel, covering_share, model_index
+from advisor.analysis.shape import QueryShape
+from advisor.cost.access import IndexModel, covering_share, model_index, plan_with
 from advisor.cost.design import IndexDesign
 from advisor.cost.workload import (
     Config,
@@ -22,6 +23,7 @@ from advisor.cost.workload import (
     Shortcut,
     cost_added,
     cost_shape,
+    cost_with,
     equivalent_joins,
     maintained,
     shortcut,
@@ -108,6 +110,8 @@ class _State:
     """The patterns the last change gave a new join lookup."""
     groups: dict[str, tuple[int, list[_WriteGroup]]] = field(default_factory=dict)
     """Per table, its write groups at a version of its configuration."""
+    affected_memo: dict[tuple[str, frozenset[str]], list[str]] = field(default_factory=dict)
+    """``affected`` by table and the leading columns of the indexes changed."""
 
     def moved_since(self, pattern: str, tick: int) -> bool:
         """Whether a change after ``tick`` can have changed what an index serving ``pattern`` gains."""
@@ -124,10 +128,14 @@ class _State:
     def affected(self, table: str, changed: list[IndexDesign]) -> list[str]:
         """Patterns whose cost an index change can alter: the table's writes, and the reads
         that can seek or order on the leading column of an index added or removed."""
-        names = set(self.writers.get(table, ()))
-        for design in changed:
-            names |= self.reads_of(design)
-        return [p for p in self.touches.get(table, []) if p in names]
+        key = (table, frozenset(d.keys[0].column for d in changed if d.keys))
+        hit = self.affected_memo.get(key)
+        if hit is None:
+            names = set(self.writers.get(table, ()))
+            for design in changed:
+                names |= self.reads_of(design)
+            hit = self.affected_memo[key] = [p for p in self.touches.get(table, []) if p in names]
+        return hit
 
     def recost(
         self,
@@ -138,10 +146,12 @@ class _State:
         skip: frozenset[str] = frozenset(),
         removed: frozenset[IndexDesign] = frozenset(),
     ) -> dict[str, PatternCost]:
-        """The affected patterns' costs (less ``skip``) with ``indexes`` on ``table``. When the
-        change adds ``added`` (in place of ``removed``, if any), a statement whose plans used
-        none of ``removed`` is costed from its current cost: by its shortcut
-        (``workload.shortcut``), or as it is when ``added`` beats none of its plans."""
+        """The costs with ``indexes`` on ``table`` of the affected patterns (less ``skip``) that
+        the change can move. A statement of one table is costed by its shortcut
+        (``workload.shortcut``): when the change adds ``added`` (in place of ``removed``, if any)
+        and its plan used none of ``removed``, from its current cost; a read that ``added`` does
+        not make cheaper is left out, as is any statement whose plans ``added`` beats nowhere
+        (``workload.unchanged_by``): their costs stay as they are."""
         trial: Config = {**self.config, table: indexes}
         out = {}
         tm = self.ctx.models[table]
@@ -150,15 +160,18 @@ class _State:
             if p in skip:
                 continue
             before = self.costs[p]
-            sc = self.shortcuts.get(p) if added is not None else None
-            if (
-                sc is not None
-                and added is not None
-                and (sc.access is None or before.plans[0].index not in removed)
-            ):
-                out[p] = cost_added(sc, before, indexes, added)
+            sc = self.shortcuts.get(p)
+            if sc is not None:
+                if added is None or sc.access is None or before.plans[0].index in removed:
+                    out[p] = cost_with(sc, before, indexes)
+                    continue
+                plan = plan_with(tm, sc.access, added)
+                if removed or p in writers or (plan is not None and plan.cost < before.plans[0].cost):
+                    out[p] = cost_added(sc, before, indexes, added)
+                # else: a read the added index does not help keeps its cost (left out)
             elif added is not None and p not in writers and unchanged_by(tm, before, added, removed):
-                out[p] = before
+                if removed:
+                    out[p] = before
             else:
                 out[p] = cost_shape(self.ctx.models, self.ctx.shapes[p], trial)
         return out
@@ -218,14 +231,18 @@ class _State:
         added_bytes: float,
         changed: list[IndexDesign],
         added: IndexModel | None = None,
+        swapped: IndexDesign | None = None,
     ) -> _Trial:
+        """The trial of ``new`` in place of the table's indexes: ``added`` is the one index it
+        adds, if one, in place of ``replaced`` (a pick it makes redundant) or ``swapped`` (a pick
+        it takes the place of)."""
         # a replacement can raise the costs of the statements that used what it replaces (recost
         # knows), and its figures are measured against another reference: only a pure addition
         # counts its untouched writes by group
-        pure = added is not None and not replaced
+        pure = added is not None and not replaced and swapped is None
         groups = self._untouched_writes(added.design) if pure and added is not None else []
         deferred = tuple(p for g in groups for p in g.patterns)
-        removed = frozenset(im.design for im in replaced)
+        removed = frozenset(im.design for im in replaced) | ({swapped} if swapped is not None else set())
         costs = self.recost(table, new, changed, added, frozenset(deferred), removed)
         gain, write, cut = 0.0, 0.0, 0.0
         if groups:
@@ -350,6 +367,7 @@ def _not_worth_it(
     candidates: Sequence[Candidate],
     chosen: Mapping[IndexDesign, Choice],
     rejected: list[Rejection],
+    rep: Mapping[str, str],
 ) -> list[Rejection]:
     """The candidates neither picked nor turned down for a stated reason that would save reads
     with the plan applied, but less than the index maintenance they add to the writes."""
@@ -360,7 +378,9 @@ def _not_worth_it(
     }
     out = []
     for cand in candidates:
-        if cand.design in decided or not any((p, cand.design.table) in scanning for p in cand.patterns):
+        if cand.design in decided or not any(
+            (rep.get(p), cand.design.table) in scanning for p in cand.patterns
+        ):
             continue
         decided.add(cand.design)
         trial = state.trial(cand.design)
@@ -377,20 +397,40 @@ def _not_worth_it(
     return out
 
 
-def _relevance(ctx: Context) -> tuple[dict[tuple[str, str], set[str]], dict[str, set[str]]]:
-    """(table, column) to the patterns that filter, join or order on it; table to its writers."""
-    leads = {key: set(names) for key, names in ctx.column_users.items()}
-    for name, shape in ctx.shapes.items():
+def _relevance(
+    ctx: Context, shapes: Mapping[str, QueryShape]
+) -> tuple[dict[tuple[str, str], set[str]], dict[str, set[str]]]:
+    """(table, column) to the patterns of ``shapes`` that filter, join or order on it; table to
+    its writers among them."""
+    leads = {key: {p for p in names if p in shapes} for key, names in ctx.column_users.items()}
+    for name, shape in shapes.items():
         for block in shape.walk():
             for k in block.order_by:
                 leads.setdefault((k.table, k.column), set()).add(name)
     writers = {
         table: {
-            p.name for p in patterns if ctx.shapes[p.name].kind.writes and ctx.shapes[p.name].target == table
+            p.name
+            for p in patterns
+            if p.name in shapes and shapes[p.name].kind.writes and shapes[p.name].target == table
         }
         for table, patterns in ctx.patterns_on.items()
     }
     return leads, writers
+
+
+def representatives(shapes: Mapping[str, QueryShape]) -> dict[str, str]:
+    """Each pattern to the first one with an equal shape: every configuration costs them alike,
+    so selection costs one of them, at the sum of their rates (a workload often repeats one
+    statement under several names, and a hot table's share of them makes its costing
+    quadratic).
+
+    >>> from advisor.analysis.shape import StatementKind
+    >>> read = QueryShape(StatementKind.SELECT)
+    >>> representatives({"a": read, "b": QueryShape(StatementKind.DELETE), "c": read})
+    {'a': 'a', 'b': 'b', 'c': 'a'}
+    """
+    first: dict[QueryShape, str] = {}
+    return {name: first.setdefault(shape, name) for name, shape in shapes.items()}
 
 
 def _score(trial: _Trial, page: int) -> float:
@@ -401,10 +441,15 @@ def _score(trial: _Trial, page: int) -> float:
 
 def select(ctx: Context, candidates: Sequence[Candidate], drops: Sequence[Drop]) -> Plan:
     """Pick from ``candidates`` after applying ``drops``; see the module docstring."""
-    freq = {p.name: p.per_sec for p in ctx.spec.patterns if p.name in ctx.shapes}
-    touches = {table: [p.name for p in patterns] for table, patterns in ctx.patterns_on.items()}
-    state = _State(ctx, {}, {}, touches, freq, *_relevance(ctx))
-    for name, shape in ctx.shapes.items():
+    rep = representatives(ctx.shapes)
+    shapes = {p: shape for p, shape in ctx.shapes.items() if rep[p] == p}
+    freq = dict.fromkeys(shapes, 0.0)
+    for pattern in ctx.spec.patterns:
+        if pattern.name in rep:
+            freq[rep[pattern.name]] += pattern.per_sec
+    touches = {table: [p.name for p in ps if p.name in shapes] for table, ps in ctx.patterns_on.items()}
+    state = _State(ctx, {}, {}, touches, freq, *_relevance(ctx, shapes))
+    for name, shape in shapes.items():
         columns: dict[str, set[str]] = {}
         for block in shape.walk():
             for edge in equivalent_joins(block.joins):
@@ -419,7 +464,7 @@ def select(ctx: Context, candidates: Sequence[Candidate], drops: Sequence[Drop])
             state.shortcuts[name] = sc
     for table, designs in ctx.existing.items():
         state.config[table] = [state.model(d) for d in designs]
-    before = {p: cost_shape(ctx.models, shape, state.config) for p, shape in ctx.shapes.items()}
+    before = {p: cost_shape(ctx.models, shape, state.config) for p, shape in shapes.items()}
     state.costs = dict(before)
     state.baseline = dict(before)
     for drop in drops:
@@ -455,10 +500,15 @@ def select(ctx: Context, candidates: Sequence[Candidate], drops: Sequence[Drop])
         _drop_unneeded(state, chosen, rejected)
 
     rejected = _settled(rejected, chosen)
-    rejected += _not_worth_it(state, candidates, chosen, rejected)
+    rejected += _not_worth_it(state, candidates, chosen, rejected, rep)
     dropped = list(drops) + _replaced_existing(state, chosen, drops)
     return Plan(
-        tuple(chosen.values()), tuple(dropped), tuple(rejected), before, dict(state.costs), dict(state.config)
+        tuple(chosen.values()),
+        tuple(dropped),
+        tuple(rejected),
+        {p: before[r] for p, r in rep.items()},
+        {p: state.costs[r] for p, r in rep.items()},
+        dict(state.config),
     )
 
 
@@ -563,8 +613,11 @@ def _greedy(
 def _drop_unneeded(state: _State, chosen: dict[IndexDesign, Choice], rejected: list[Rejection]) -> set[str]:
     """Remove, latest first, each pick the others made unnecessary; returns the tables changed."""
     changed: set[str] = set()
+    on_table: dict[str, list[IndexDesign]] = {}
+    for design in chosen:
+        on_table.setdefault(design.table, []).append(design)
     for design in list(chosen)[::-1]:
-        others = [c for c in chosen if c != design and c.table == design.table]
+        others = [c for c in on_table[design.table] if c != design and c in chosen]
         # an existing index it replaced comes back, unless another pick still makes it redundant
         restore = [
             d
@@ -693,6 +746,8 @@ def _swap(state: _State, candidates: Sequence[Candidate], chosen: dict[IndexDesi
                 [],
                 state.model(other).size_bytes - size,
                 [design, other],
+                state.model(other),
+                swapped=design,
             )
             if trial.gain >= 0 and (best is None or trial.gain > best[0]):
                 best = (trial.gain, cand, trial)

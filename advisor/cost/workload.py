@@ -355,6 +355,17 @@ def cost_added(
     return PatternCost(best.cost, write, (best,))
 
 
+def cost_with(sc: Shortcut, before: PatternCost, indexes: Sequence[IndexModel]) -> PatternCost:
+    """``cost_shape`` of the shortcut's statement with ``indexes``, whatever they add or remove:
+    one table's best plan among them (for an INSERT ... VALUES, only what it maintains)."""
+    shape = sc.shape
+    if sc.access is None:
+        return PatternCost(before.read, _write_pages(sc.tm, shape, indexes, float(shape.rows_written)))
+    best = best_plan(sc.tm, sc.access, indexes)
+    write = _write_pages(sc.tm, shape, indexes, best.rows) if shape.kind.writes else 0.0
+    return PatternCost(best.cost, write, (best,))
+
+
 def cost_shape(models: Mapping[str, TableModel], shape: QueryShape, config: Config) -> PatternCost:
     """Cost of one execution of a statement and all its nested blocks."""
     read, write = 0.0, 0.0

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from advisor.analysis.shape import QueryShape
+from advisor.analysis.shape import Predicate, PredicateKind, QueryShape
 from advisor.catalog.model import Severity
 from advisor.cost.access import TableModel
 from advisor.cost.design import IndexDesign
@@ -73,3 +73,22 @@ class Context:
             for key in keys:
                 out.setdefault(key, []).append(name)
         return {k: tuple(v) for k, v in out.items()}
+
+    @cached_property
+    def looked_up(self) -> frozenset[tuple[str, str]]:
+        """The (table, column) pairs some pattern finds rows by: ``column = value`` or ``IN`` with
+        a value, or a join on it. ``IS NULL`` is an equality too, but it looks nothing up."""
+        out: set[tuple[str, str]] = set()
+        for shape in self.shapes.values():
+            for block in shape.walk():
+                for acc in block.accesses:
+                    out |= {(p.table, p.column) for p in acc.predicates if _finds_by(p)}
+                for e in block.joins:
+                    out |= {(e.left_table, e.left_column), (e.right_table, e.right_column)}
+        return frozenset(out)
+
+
+def _finds_by(predicate: Predicate) -> bool:
+    if predicate.kind not in (PredicateKind.EQ, PredicateKind.IN):
+        return False
+    return predicate.parameterized or any(v is not None for v in predicate.values)

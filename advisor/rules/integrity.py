@@ -7,7 +7,6 @@ import re
 
 from sqlglot import exp
 
-from advisor.analysis.shape import Predicate, PredicateKind
 from advisor.cost.design import IndexDesign
 from advisor.cost.select import Plan
 from advisor.emit.constraints import add_check, add_foreign_key, add_primary_key, set_column
@@ -313,28 +312,6 @@ FREE_TEXT_WORDS = frozenset(
 sample, yet two rows may share them."""
 
 
-def _looked_up(ctx: Context, table: str, column: str) -> bool:
-    """Some pattern finds rows by ``column = value`` (or ``IN``, or a join on it): the workload
-    treats the column as a key."""
-    key = (table, column)
-    for shape in ctx.shapes.values():
-        for block in shape.walk():
-            for acc in block.accesses:
-                if any(_equality(p) and (p.table, p.column) == key for p in acc.predicates):
-                    return True
-            for e in block.joins:
-                if key in ((e.left_table, e.left_column), (e.right_table, e.right_column)):
-                    return True
-    return False
-
-
-def _equality(predicate: Predicate) -> bool:
-    # ``IS NULL`` is an EQ predicate too, but it looks nothing up.
-    if predicate.kind not in (PredicateKind.EQ, PredicateKind.IN):
-        return False
-    return predicate.parameterized or any(v is not None for v in predicate.values)
-
-
 def _natural_key_evidence(ctx: Context, table: Table, col: Column) -> bool:
     """Whether more than the statistics says ``col`` is a key: equal ndv and rows alone fit any free
     text. Its name must not say free text, and either its name or type says identifier or a
@@ -344,7 +321,7 @@ def _natural_key_evidence(ctx: Context, table: Table, col: Column) -> bool:
         return False
     if words & KEY_WORDS or col.type.startswith(("uuid", "uniqueidentifier")):
         return True
-    return _looked_up(ctx, table.name.lower(), col.name.lower())
+    return (table.name.lower(), col.name.lower()) in ctx.looked_up
 
 
 @design_rule("INT005")
