@@ -63,6 +63,11 @@ class Access:
     order_by: tuple[OrderKey, ...] = ()
     limit: int | None = None
 
+    @cached_property
+    def sargable(self) -> Mapping[str, list[Predicate]]:
+        """The predicates an index range can serve, by column."""
+        return _by_column(self.predicates)
+
 
 @dataclass(frozen=True)
 class AccessPlan:
@@ -117,12 +122,12 @@ class TableModel:
     accesses: dict[tuple[int, int, tuple[str, ...]], tuple[object, object, Access]] = field(
         default_factory=dict, repr=False
     )
+    """The ``Access`` built for (block id, table access id, join columns), with the block and the
+    table access themselves, so that an id reused by another object is never taken for a hit."""
     estimates: dict[Predicate, float] = field(default_factory=dict, repr=False)
     """Each predicate's share of the rows (``selectivity.estimate``), computed once."""
     index_models: dict[IndexDesign, IndexModel] = field(default_factory=dict, repr=False)
     """``model_index`` of each design asked for: one model per index, so the plan memos find it."""
-    """The ``Access`` built for (block id, table access id, join columns), with the block and the
-    table access themselves, so that an id reused by another object is never taken for a hit."""
 
     @cached_property
     def rows(self) -> float:
@@ -169,7 +174,7 @@ class TableModel:
         share = 1.0
         ranges: dict[str, list[float]] = {}
         bounded: dict[str, list[Predicate]] = {}
-        points: dict[str, float] | None = {} if correlations(self.table) is not None else None
+        points: dict[str, float] | None = {} if self.correlated else None
         known = self.estimates
         for pred in predicates:
             part = known.get(pred)
@@ -192,6 +197,11 @@ class TableModel:
             else:
                 share *= min(min(parts), TWO_SIDED_RANGE) if len(parts) > 1 else parts[0]
         return share
+
+    @cached_property
+    def correlated(self) -> bool:
+        """Whether the table declares dependencies between columns (``correlated``)."""
+        return correlations(self.table) is not None
 
     def pk_columns(self) -> frozenset[str]:
         return frozenset(c.lower() for c in self.table.primary_key)
@@ -359,9 +369,16 @@ def index_scan(tm: TableModel, access: Access, im: IndexModel, loops: float = 1.
     """The cost of one read of ``access`` through one index (one of ``loops`` repeated reads, as
     the inner side of a nested loop), or ``None`` when the index cannot help."""
     design = im.design
-    preds = _by_column(access.predicates)
+    preds = access.sargable
     if not _partial_usable(design, preds):
         return None
+    where = design.where
+    if (
+        not access.order_by
+        and (not design.keys or design.keys[0].column not in preds)
+        and (where is None or where.column not in preds)
+    ):
+        return None  # nothing to seek on, no order to deliver
     bound, used = set(), set()
     seeking: list[Predicate] = []
     for key in design.keys:
@@ -393,7 +410,7 @@ def index_scan(tm: TableModel, access: Access, im: IndexModel, loops: float = 1.
         narrower = tm.share(preds[design.where.column]) / max(where_share(tm, design), 1e-12)
         seek *= min(1.0, narrower) if design.where.column in used else 1.0
         used.add(design.where.column)
-    ordered = delivers_order(design, frozenset(bound), access.order_by)
+    ordered = bool(access.order_by) and delivers_order(design, frozenset(bound), access.order_by)
     if not used and not ordered:
         return None
     stored = design.stored_columns()

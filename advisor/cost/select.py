@@ -108,10 +108,18 @@ class _State:
     """Pattern to the tick of the last change that gave it a new join lookup."""
     opened: set[str] = field(default_factory=set)
     """The patterns the last change gave a new join lookup."""
+    hot_broken: bool = False
+    """Whether the last change ended a HOT update (``_breaks_hot``)."""
     groups: dict[str, tuple[int, list[_WriteGroup]]] = field(default_factory=dict)
     """Per table, its write groups at a version of its configuration."""
     affected_memo: dict[tuple[str, frozenset[str]], list[str]] = field(default_factory=dict)
     """``affected`` by table and the leading columns of the indexes changed."""
+    changed_at: dict[str, int] = field(default_factory=dict)
+    """Table to the tick of the last change to its indexes."""
+    depends_memo: dict[IndexDesign, tuple[str, ...]] = field(default_factory=dict)
+    swap_tick: int = -1
+    """The tick at the end of the last ``_swap`` pass: a pick on a table none of whose
+    statements' tables changed since is not reconsidered."""
 
     def moved_since(self, pattern: str, tick: int) -> bool:
         """Whether a change after ``tick`` can have changed what an index serving ``pattern`` gains."""
@@ -136,6 +144,30 @@ class _State:
                 names |= self.reads_of(design)
             hit = self.affected_memo[key] = [p for p in self.touches.get(table, []) if p in names]
         return hit
+
+    def depends(self, design: IndexDesign) -> tuple[str, ...]:
+        """The tables whose indexes the trial of adding ``design`` reads: its own, and every
+        table a statement it can change joins (a statement of one table follows from its own)."""
+        hit = self.depends_memo.get(design)
+        if hit is None:
+            tables = {design.table}
+            for p in self.affected(design.table, [design]):
+                if p not in self.shortcuts:
+                    tables |= {a.table for block in self.ctx.shapes[p].walk() for a in block.accesses}
+            hit = self.depends_memo[design] = tuple(sorted(tables))
+        return hit
+
+    def reach(self, table: str) -> set[str]:
+        """``table`` and every table a statement on it joins."""
+        out = {table}
+        for p in self.touches.get(table, ()):
+            if p not in self.shortcuts:
+                out |= {a.table for block in self.ctx.shapes[p].walk() for a in block.accesses}
+        return out
+
+    def current(self, design: IndexDesign, tick: int) -> bool:
+        """Whether a trial of ``design`` made at ``tick`` still holds: no table it reads changed."""
+        return all(self.changed_at.get(t, 0) <= tick for t in self.depends(design))
 
     def recost(
         self,
@@ -269,12 +301,15 @@ class _State:
         if trial.added is not None:
             for p in trial.deferred:
                 trial.costs[p] = cost_added(self.shortcuts[p], self.costs[p], trial.indexes, trial.added)
-        before = {im.design for im in self.config.get(table, ())}
+        old = self.config.get(table, [])
+        before = {im.design for im in old}
+        self.hot_broken = self._breaks_hot(table, old, trial.indexes)
         leads = {
             im.design.keys[0].column for im in trial.indexes if im.design not in before and im.design.keys
         }
         self.config[table] = trial.indexes
         self.tick += 1
+        self.changed_at[table] = self.tick
         self.opened = {p for p in self.joins_on.get(table, ()) if self.lookups[p][table] & leads}
         for p in self.opened:
             self.opened_at[p] = self.tick
@@ -283,6 +318,17 @@ class _State:
                 self.read_changed[p] = self.tick
         self.costs.update(trial.costs)
         self.version[table] = self.version.get(table, 0) + 1
+
+    def _breaks_hot(self, table: str, old: list[IndexModel], new: list[IndexModel]) -> bool:
+        """Whether an UPDATE of ``table`` that maintained no index with ``old`` (a HOT update on
+        PostgreSQL) maintains some with ``new``: it then maintains every index, so one more
+        costs it only one more, and an index that cost more to maintain than it saved may now
+        be worth it."""
+        tm = self.ctx.models[table]
+        keys = {write_key(self.ctx.shapes[p]) for p in self.writers.get(table, ())}
+        return any(
+            key is not None and maintained(tm, old, key) == 0 and maintained(tm, new, key) > 0 for key in keys
+        )
 
 
 def _replaceable(design: IndexDesign) -> bool:
@@ -596,6 +642,7 @@ def _greedy(
                 turned_down[cand.design] = (cand, state.tick)
             continue
         moved = {p for p, after in trial.costs.items() if after.read != state.costs[p].read}
+        rose = {p for p in moved if trial.costs[p].read > state.costs[p].read}
         state.apply(table, trial)
         used_bytes += trial.size
         used_writes += trial.write
@@ -605,7 +652,7 @@ def _greedy(
             # a pick that replaces an earlier pick also takes over what that one replaced
             replaces += list(earlier.replaces) if earlier is not None else [im.design]
         chosen[cand.design] = Choice(cand, tuple(replaces), trial.gain, trial.size)
-        queue.picked(i, moved)
+        queue.picked(i, moved, rose)
         picked_on.add(table)
     return picked_on
 
@@ -645,7 +692,8 @@ class _Queue:
 
     A pick only lowers the gain of the other candidates (the pattern it serves is cheaper
     already), so a score computed before the last pick is an upper bound: a candidate is costed
-    again only when it reaches the top, and taken when its fresh score still leads. The one
+    again only when it reaches the top, if a pick since changed the indexes of a table its trial
+    reads (most picks are on other tables), and taken when its fresh score still leads. The one
     exception is an upgrade of the pick (wider keys or more stored columns on its keys): it now
     replaces the pick, costs only its extra bytes, and its score may rise, so those are re-scored
     at once. So are the candidates that gained nothing at their last costing, when a pick changed
@@ -655,16 +703,18 @@ class _Queue:
     def __init__(self, state: _State, candidates: Sequence[Candidate]) -> None:
         self.state, self.candidates = state, candidates
         self.page = state.ctx.engine.page_size
-        self.stamp = 0
-        """How many picks so far: a score from an older stamp may be stale."""
+        self.pushes = 0
         self.latest: dict[int, int] = {}
-        """Candidate to the stamp of its newest entry (older entries are skipped)."""
+        """Candidate to the number of its newest entry (older entries are skipped)."""
         self.heap: list[tuple[float, int, int]] = []
-        self.fresh: dict[int, _Trial] = {}
-        """The trial behind each entry of the current stamp."""
+        self.trials: dict[int, tuple[_Trial, int]] = {}
+        """The trial behind each candidate's newest entry, with the tick it was made at."""
         self.taken: set[int] = set()
         self.dormant: dict[tuple[str, str], set[int]] = {}
         """By (table, leading column), the candidates whose last costing gained nothing."""
+        self.may_rise: set[int] = set()
+        """The dormant candidates whose gain a pick on another table, or one that keeps HOT
+        updates, can raise: they replace a pick, or a statement they change joins tables."""
         self.leads_of: dict[str, list[tuple[str, str]]] = {}
         """Pattern to the (table, column) keys an index must lead by to serve it."""
         for key, names in state.leads.items():
@@ -676,39 +726,54 @@ class _Queue:
             self.push(i)
 
     def push(self, i: int) -> None:
-        trial = self.state.trial(self.candidates[i].design)
-        self.latest[i] = self.stamp
         design = self.candidates[i].design
+        trial = self.state.trial(design)
+        self.pushes += 1
+        self.latest[i] = self.pushes
         lead = (design.table, design.keys[0].column if design.keys else "")
         if trial is not None and trial.gain > 0:
-            self.fresh[i] = trial
-            heapq.heappush(self.heap, (-_score(trial, self.page), i, self.stamp))
+            self.trials[i] = (trial, self.state.tick)
+            heapq.heappush(self.heap, (-_score(trial, self.page), i, self.pushes))
             self.dormant.get(lead, set()).discard(i)
         elif trial is not None:
             self.dormant.setdefault(lead, set()).add(i)
+            if trial.replaced or len(self.state.depends(design)) > 1:
+                self.may_rise.add(i)
+            else:
+                self.may_rise.discard(i)
 
     def pop(self) -> tuple[int, _Trial] | None:
-        """The best candidate with its fresh trial, or ``None`` when none gains anything."""
+        """The best candidate with its trial, or ``None`` when none gains anything. A trial made
+        before a change to a table it reads is made again (``_State.current``)."""
         while self.heap:
-            _, i, stamp = heapq.heappop(self.heap)
-            if i in self.taken or stamp != self.latest.get(i):
+            _, i, number = heapq.heappop(self.heap)
+            if i in self.taken or number != self.latest.get(i):
                 continue
-            if stamp == self.stamp:
+            trial, tick = self.trials.pop(i)
+            if self.state.current(self.candidates[i].design, tick):
                 self.taken.add(i)
-                return i, self.fresh.pop(i)
+                return i, trial
             self.push(i)
         return None
 
-    def picked(self, i: int, moved: set[str]) -> None:
-        """After the pick of candidate ``i``, which changed the read cost of the patterns ``moved``."""
-        self.stamp += 1
-        self.fresh.clear()
+    def picked(self, i: int, moved: set[str], rose: set[str]) -> None:
+        """After the pick of candidate ``i``, which changed the read cost of the patterns ``moved``
+        and raised it for those of ``rose`` (it replaced an index that served them better)."""
         design = self.candidates[i].design
-        # a pattern a pick made cheaper can make an index that gained nothing worth it: on the
-        # same table (the pattern it made worse is served now), or on a table the pattern joins
-        # (a lookup the pick made cheap needs it to drive)
+        # a pattern a pick made cheaper can make an index that gained nothing worth it: one that
+        # replaces a pick (the pattern it made worse is served now), or on a table the pattern
+        # joins (a lookup the pick made cheap needs it to drive). A plain addition to one
+        # table's statements only gains less after a pick, unless the pick made one of them
+        # dearer or ended a HOT update.
         touched = moved | self.state.opened
-        again = {j for p in touched for key in self.leads_of.get(p, ()) for j in self.dormant.get(key, ())}
+        hot = self.state.hot_broken
+        again = {
+            j
+            for p in touched
+            for key in self.leads_of.get(p, ())
+            for j in self.dormant.get(key, ())
+            if p in rose or j in self.may_rise or (hot and self.candidates[j].design.table == design.table)
+        }
         for j in self.on_table.get(design.table, ()):
             other = self.candidates[j].design
             if design.serves_as_prefix_of(other) or same_keys(design, other):
@@ -725,8 +790,10 @@ def _swap(state: _State, candidates: Sequence[Candidate], chosen: dict[IndexDesi
     on_table: dict[str, list[Candidate]] = {}
     for cand in candidates:
         on_table.setdefault(cand.design.table, []).append(cand)
+    since = state.swap_tick
+    reach = {t: state.reach(t) for t in {d.table for d in chosen}}
     for design in list(chosen):
-        if design not in chosen:
+        if design not in chosen or all(state.changed_at.get(t, 0) <= since for t in reach[design.table]):
             continue
         current = chosen[design]
         size = state.model(design).size_bytes
@@ -759,6 +826,7 @@ def _swap(state: _State, candidates: Sequence[Candidate], chosen: dict[IndexDesi
                 cand, current.replaces, current.gain + trial.gain, state.model(cand.design).size_bytes
             )
             changed.add(design.table)
+    state.swap_tick = state.tick
     return changed
 
 

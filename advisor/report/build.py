@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from advisor.analysis.shape import Predicate, PredicateKind
+from advisor.analysis.shape import Predicate, PredicateKind, QueryShape
 from advisor.cost.access import IndexModel, model_index
 from advisor.cost.design import IndexDesign
 from advisor.cost.histogram import ranges_share
 from advisor.cost.select import Plan
 from advisor.cost.selectivity import TWO_SIDED_RANGE, estimate, range_share
-from advisor.cost.workload import cost_shape
+from advisor.cost.workload import PatternCost, cost_shape
 from advisor.emit.ddl import create_index, drop_index, index_name, to_sql
 from advisor.emit.indexes import NameBook
 from advisor.emit.target import resolve_target
@@ -35,10 +35,13 @@ def _without(
         table: [im for im in plan.config.get(table, []) if im.design != design] + list(keep),
     }
     total, writes = 0.0, 0.0
+    costed: dict[QueryShape, PatternCost] = {}  # patterns of one shape cost alike
     for p in ctx.patterns_on.get(table, ()):
         shape = ctx.shapes[p.name]
         after = plan.after[p.name]
-        other = cost_shape(ctx.models, shape, trial)
+        other = costed.get(shape)
+        if other is None:
+            other = costed[shape] = cost_shape(ctx.models, shape, trial)
         total += p.per_sec * (other.total - after.total)
         writes += p.per_sec * (after.write - other.write)
     return total, writes

@@ -113,8 +113,16 @@ class JsonFormatter(Formatter):
 def _plain(value: Any) -> Any:
     """JSON-ready data: dataclasses as dicts of their fields (in one pass, as ``asdict`` would
     give after copying everything once), enums as values, floats rounded."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    kind = type(value)
+    if kind in _AS_IS:
+        return value
+    if kind is float:
+        return round(value, 6)
+    names = _FIELDS.get(kind)
+    if names is None and dataclasses.is_dataclass(value) and not isinstance(value, type):
+        names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(value))
+    if names is not None:
+        return {name: _plain(getattr(value, name)) for name in names}
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, dict):
@@ -124,6 +132,11 @@ def _plain(value: Any) -> Any:
     if isinstance(value, float):
         return round(value, 6)
     return value
+
+
+_AS_IS = frozenset({str, int, bool, type(None)})
+_FIELDS: dict[type, tuple[str, ...]] = {}
+"""Each dataclass's field names, looked up once: a large report holds a million values."""
 
 
 class MarkdownFormatter(Formatter):

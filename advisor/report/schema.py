@@ -10,6 +10,10 @@ from advisor.rules.context import Context
 
 
 def schema_tables(ctx: Context, plan: Plan, recs: Sequence[Recommendation]) -> tuple[SchemaTable, ...]:
+    created: dict[str, list[Recommendation]] = {}
+    for r in recs:
+        if r.action == "create":
+            created.setdefault(r.table, []).append(r)
     out = []
     for table in ctx.spec.tables:
         key = table.name.lower()
@@ -33,8 +37,8 @@ def schema_tables(ctx: Context, plan: Plan, recs: Sequence[Recommendation]) -> t
                     ("UNIQUE " if im.design.unique else "") + im.design.label()
                     for im in plan.config.get(key, ())
                 ),
-                tuple(r.index for r in recs if r.action == "create" and r.table == key),
-                tuple(r.name for r in recs if r.action == "create" and r.table == key),
+                tuple(r.index for r in created.get(key, ())),
+                tuple(r.name for r in created.get(key, ())),
             )
         )
     return tuple(out)

@@ -289,8 +289,11 @@ class Spec:
 
     def table(self, name: str) -> Table | None:
         """The table called ``name`` (case-insensitive, schema prefix ignored), or ``None``."""
-        wanted = name.lower().rsplit(".", 1)[-1]
+        return self._by_name.get(name.lower().rsplit(".", 1)[-1])
+
+    @cached_property
+    def _by_name(self) -> dict[str, Table]:
+        out: dict[str, Table] = {}
         for tbl in self.tables:
-            if tbl.name.lower() == wanted:
-                return tbl
-        return None
+            out.setdefault(tbl.name.lower(), tbl)
+        return out
