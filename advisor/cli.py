@@ -304,6 +304,25 @@ def recommend(
         ),
     ] = RecommendFailOn.never,
     keep_going: KeepGoing = False,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            metavar="URL",
+            help="postgresql://... with HypoPG: the real planner chooses among the model's candidates, "
+            "in a throwaway database built from the spec (dropped after), or with --in-place on the "
+            "database's own tables.",
+        ),
+    ] = None,
+    in_place: Annotated[
+        bool,
+        typer.Option(
+            "--in-place",
+            metavar="",
+            help="With --db: use the tables and statistics already in that database; nothing is "
+            "created there but HypoPG's what-if indexes, which end with the session.",
+        ),
+    ] = False,
 ) -> None:
     """Analyze every pattern and print the explained index plan."""
     from advisor.recommend import recommend as run
@@ -319,7 +338,19 @@ def recommend(
         from advisor.design.discover import with_samples
 
         spec = with_samples(spec, _samples(sample), sample_tolerance)
-    result = run(spec)
+    if in_place and db is None:
+        raise AdvisorError("--in-place works with --db URL only")
+    if db is not None:
+        from advisor.planner.run import recommend_on_db
+        from advisor.verify.engine import SignalledError
+
+        try:
+            result = recommend_on_db(spec, db, in_place)
+        except SignalledError as exc:
+            sys.stderr.write(f"advisor: {exc}; nothing was left behind\n")
+            raise typer.Exit(exc.code) from None
+    else:
+        result = run(spec)
     if format is ReportFormat.text:
         from advisor.report.layout import report_width
 

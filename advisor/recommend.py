@@ -195,12 +195,16 @@ def run_rules(ctx: Context) -> Output:
     return out
 
 
-def plan_indexes(ctx: Context) -> tuple[Output, Plan]:
-    out = run_rules(ctx)
+def candidates_of(ctx: Context, out: Output) -> list[Candidate]:
+    """The rules' candidates less those a rule turned down, merged, with their widenings."""
     turned_down = {r.design for r in out.rejections}
     candidates = merge_candidates(c for c in out.candidates if c.design not in turned_down)
-    candidates += widened_candidates(ctx, candidates)
-    return out, select(ctx, candidates, out.drops)
+    return candidates + widened_candidates(ctx, candidates)
+
+
+def plan_indexes(ctx: Context) -> tuple[Output, Plan]:
+    out = run_rules(ctx)
+    return out, select(ctx, candidates_of(ctx, out), out.drops)
 
 
 def prepare(spec: Spec) -> Context:
@@ -216,6 +220,11 @@ def recommend(spec: Spec) -> Result:
     """The explained index plan for ``spec``."""
     ctx = prepare(spec)
     out, plan = plan_indexes(ctx)
+    return report(ctx, out, plan)
+
+
+def report(ctx: Context, out: Output, plan: Plan) -> Result:
+    """The result of ``plan`` with every finding the rules make of it."""
     ignored = ctx.spec.settings.ignore
     findings = [*ctx.skipped, *out.findings, *review(ctx, plan)]
     for rule_id, rule in DESIGN_RULES.items():

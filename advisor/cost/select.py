@@ -238,9 +238,9 @@ class _State:
 
     def trial(self, design: IndexDesign) -> _Trial | None:
         """Adding ``design`` to the configuration, replacing what it makes redundant; ``None`` when
-        the plan could not hold it beside the indexes it has (see ``_redundant_beside``)."""
+        the plan could not hold it beside the indexes it has (see ``redundant_beside``)."""
         current = self.config.get(design.table, [])
-        if _redundant_beside(design, current):
+        if redundant_beside(design, current):
             return None
         replaced = [im for im in current if _replaceable(im.design) and im.design.serves_as_prefix_of(design)]
         added = self.model(design)
@@ -347,7 +347,7 @@ def same_keys(a: IndexDesign, b: IndexDesign) -> bool:
     return len(a.keys) == len(b.keys) and a.keys_lead(b)
 
 
-def _redundant_beside(design: IndexDesign, current: Sequence[IndexModel]) -> bool:
+def redundant_beside(design: IndexDesign, current: Sequence[IndexModel]) -> bool:
     """Whether ``design`` would break the plan's own redundancy rules beside ``current``: it is
     there already, a prefix of one there (IDX006), or on the keys of one there that it cannot
     replace (only a unique index may share its keys, since it enforces something)."""
@@ -485,8 +485,11 @@ def _score(trial: _Trial, page: int) -> float:
     return trial.gain / max(trial.size, page)
 
 
-def select(ctx: Context, candidates: Sequence[Candidate], drops: Sequence[Drop]) -> Plan:
-    """Pick from ``candidates`` after applying ``drops``; see the module docstring."""
+def _initial_state(
+    ctx: Context, drops: Sequence[Drop]
+) -> tuple[_State, dict[str, str], dict[str, PatternCost]]:
+    """The selection state with today's indexes less ``drops``, each pattern's representative
+    (``representatives``) and the representatives' costs before any change."""
     rep = representatives(ctx.shapes)
     shapes = {p: shape for p, shape in ctx.shapes.items() if rep[p] == p}
     freq = dict.fromkeys(shapes, 0.0)
@@ -515,6 +518,52 @@ def select(ctx: Context, candidates: Sequence[Candidate], drops: Sequence[Drop])
     state.baseline = dict(before)
     for drop in drops:
         state.apply(drop.design.table, state.without(drop.design))
+    return state, rep, before
+
+
+def model_gains(
+    ctx: Context, candidates: Sequence[Candidate], drops: Sequence[Drop]
+) -> dict[IndexDesign, float]:
+    """Each candidate's net gain (cost units per second) added alone to today's indexes less
+    ``drops``; a candidate the plan could not hold beside them is left out."""
+    state, _, _ = _initial_state(ctx, drops)
+    out = {}
+    for cand in candidates:
+        trial = state.trial(cand.design)
+        if trial is not None:
+            out[cand.design] = trial.gain
+    return out
+
+
+def plan_of(ctx: Context, picks: Sequence[Candidate], drops: Sequence[Drop]) -> Plan:
+    """The plan of exactly ``picks``, added in order after ``drops`` (each replacing what it makes
+    redundant), costed by the model: for a choice made by another judge than the model."""
+    state, rep, before = _initial_state(ctx, drops)
+    chosen: dict[IndexDesign, Choice] = {}
+    for cand in picks:
+        trial = state.trial(cand.design)
+        if trial is None:
+            continue
+        state.apply(cand.design.table, trial)
+        replaces: list[IndexDesign] = []
+        for im in trial.replaced:
+            earlier = chosen.pop(im.design, None)
+            replaces += list(earlier.replaces) if earlier is not None else [im.design]
+        chosen[cand.design] = Choice(cand, tuple(replaces), trial.gain, trial.size)
+    dropped = list(drops) + _replaced_existing(state, chosen, drops)
+    return Plan(
+        tuple(chosen.values()),
+        tuple(dropped),
+        (),
+        {p: before[r] for p, r in rep.items()},
+        {p: state.costs[r] for p, r in rep.items()},
+        dict(state.config),
+    )
+
+
+def select(ctx: Context, candidates: Sequence[Candidate], drops: Sequence[Drop]) -> Plan:
+    """Pick from ``candidates`` after applying ``drops``; see the module docstring."""
+    state, rep, before = _initial_state(ctx, drops)
 
     rejected: list[Rejection] = []
     chosen: dict[IndexDesign, Choice] = {}
@@ -805,7 +854,7 @@ def _swap(state: _State, candidates: Sequence[Candidate], chosen: dict[IndexDesi
             if state.model(other).size_bytes >= size:
                 continue
             kept = [im for im in state.config[design.table] if im.design != design]
-            if _redundant_beside(other, kept):
+            if redundant_beside(other, kept):
                 continue
             trial = state.compare(
                 design.table,

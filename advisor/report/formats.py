@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from advisor.report.inert import inert_fields, no_commands
 from advisor.report.layout import PIPE_WIDTH, column_widths, hanging, no_trailing_spaces
-from advisor.report.result import Recommendation, Result, TableCapacity
+from advisor.report.result import Planner, Recommendation, Result, TableCapacity
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -110,6 +110,23 @@ class JsonFormatter(Formatter):
         return json.dumps(ordered, indent=2) + "\n"
 
 
+def planner_lines(planner: Planner) -> list[str]:
+    """The planner's figures: a heading, then one line per index it chose."""
+    lines = [
+        f"Chosen by the planner ({planner.engine}): {planner.calls:,} planner calls; the explained "
+        f"statements cost {human_number(planner.cost_before)} → {human_number(planner.cost_after)} "
+        "planner units/s"
+    ]
+    for step in planner.steps:
+        line = (
+            f"{step.index}: planner {human_number(step.planner_before)} → {human_number(step.planner_after)}, "
+            f"model {human_number(step.model_before)} → {human_number(step.model_after)} units/s"
+        )
+        lines.append(line + (f" ({step.note})" if step.note else ""))
+    lines += [f"not asked: {reason}" for reason in planner.left_out]
+    return lines
+
+
 def _plain(value: Any) -> Any:
     """JSON-ready data: dataclasses as dicts of their fields (in one pass, as ``asdict`` would
     give after copying everything once), enums as values, floats rounded."""
@@ -166,6 +183,9 @@ class MarkdownFormatter(Formatter):
                 f"{percent(rec.benefit_share) if rec.serves else '-'} | {human_bytes(rec.size_bytes)} | "
                 f"{rec.write_pages_per_sec:+,.1f} pages/s |"
             )
+        if result.planner is not None:
+            head, *rest = planner_lines(result.planner)
+            lines += ["", f"**{head}**", "", *(f"- {line}" for line in rest)]
         if self.summary:
             lines += ["", f"**Findings**: {severity_counts(result)}"]
             return no_commands("\n".join(lines) + "\n")
@@ -281,6 +301,12 @@ class TextFormatter(Formatter):
         )
         self._head(console, result)
         self._plan(console, result)
+        if result.planner is not None:
+            from rich.markup import escape
+
+            console.line()
+            for i, line in enumerate(planner_lines(result.planner)):
+                self._say(console, escape(line) if i else f"[bold]{escape(line)}[/]", 0 if i == 0 else 2, 4)
         if self.summary:
             console.line()
             self._say(console, f"[bold]Findings[/]: {severity_counts(result)}")

@@ -56,6 +56,34 @@ class Rejected:
 
 
 @dataclass(frozen=True)
+class PlannerStep:
+    """One index the planner chose, with its cost per second of the statements the index could
+    change before and after it, beside the model's for the same statements."""
+
+    index: str
+    planner_before: float
+    planner_after: float
+    model_before: float
+    model_after: float
+    note: str | None = None
+    """Where the planner's gain and the model's differ by more than a factor of two."""
+
+
+@dataclass(frozen=True)
+class Planner:
+    """How the real planner chose the plan (``recommend --db``)."""
+
+    engine: str
+    calls: int
+    """Distinct questions asked of the planner (a statement under the what-if indexes on its tables)."""
+    cost_before: float
+    """The planner's cost per second of the statements it explained, with today's indexes."""
+    cost_after: float
+    steps: tuple[PlannerStep, ...]
+    left_out: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Totals:
     cost_before: float
     """Cost units per second of the whole workload with the indexes that exist."""
@@ -145,3 +173,5 @@ class Result:
     capacity: tuple[TableCapacity, ...] = ()
     checklist: tuple[ChecklistItem, ...] = ()
     schema: tuple[SchemaTable, ...] = ()
+    planner: Planner | None = None
+    """Set when the real planner chose the plan."""

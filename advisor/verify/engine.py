@@ -148,9 +148,12 @@ def is_stale(name: str, now: datetime | None = None) -> bool:
 
 
 @contextmanager
-def open_engine(url: str | None, timeout: float = DEFAULT_TIMEOUT) -> Iterator[Engine]:
+def open_engine(
+    url: str | None, timeout: float = DEFAULT_TIMEOUT, in_place: bool = False
+) -> Iterator[Engine]:
     """The engine for ``url`` (default: in-memory SQLite) with a throwaway database, dropped after
-    whatever happens (an error, SIGINT, SIGTERM); each statement is bounded by ``timeout`` seconds."""
+    whatever happens (an error, SIGINT, SIGTERM); each statement is bounded by ``timeout`` seconds.
+    ``in_place`` (PostgreSQL only) works on the database's own tables and creates nothing."""
     checked = parse_db_url(url or SQLITE_MEMORY)
     engine: Engine
     if checked.engine == "sqlite":
@@ -160,7 +163,7 @@ def open_engine(url: str | None, timeout: float = DEFAULT_TIMEOUT) -> Iterator[E
     elif checked.engine == "postgres":
         from advisor.verify.postgres import PostgresEngine
 
-        engine = PostgresEngine(checked, timeout)
+        engine = PostgresEngine(checked, timeout, in_place)
     else:
         from advisor.verify.mariadb import MariaDBEngine
 

@@ -66,7 +66,7 @@ def sweep_stale(admin: Any) -> None:
 class PostgresEngine(Engine):
     cost_unit = "PostgreSQL cost units"
 
-    def __init__(self, url: DbUrl, timeout: float = DEFAULT_TIMEOUT) -> None:
+    def __init__(self, url: DbUrl, timeout: float = DEFAULT_TIMEOUT, in_place: bool = False) -> None:
         try:
             import psycopg
         except ImportError:
@@ -83,7 +83,13 @@ class PostgresEngine(Engine):
         except psycopg.Error as exc:
             raise unreachable("PostgreSQL", url, exc) from None
         self.db = self.admin
+        self.in_place = in_place
+        """Work on the database's own tables, creating nothing: only HypoPG's what-if indexes,
+        which live in this session alone."""
         try:
+            if in_place:
+                self._open_in_place()
+                return
             sweep_stale(self.admin)
             self._open()
         except BaseException as exc:
@@ -119,6 +125,12 @@ class PostgresEngine(Engine):
         self.db.execute(f"SET statement_timeout = {max(1, round(self.timeout * 1000))}")
         self.hypothetical = self._hypopg()
         self.hypo_names: dict[str, str] = {}
+
+    def _open_in_place(self) -> None:
+        self.db.execute(f"SET statement_timeout = {max(1, round(self.timeout * 1000))}")
+        row = self.db.execute("SELECT 1 FROM pg_extension WHERE extname = 'hypopg'").fetchone()
+        self.hypothetical = row is not None
+        self.hypo_names = {}
 
     def scrub(self, text: str) -> str:
         return self.url.scrub(text)
@@ -253,7 +265,13 @@ class PostgresEngine(Engine):
 
     def describe(self) -> str:
         row = self.db.execute("SHOW server_version").fetchone()
-        where = "throwaway schema" if self.schema is not None else "throwaway database"
+        where = (
+            "its own tables"
+            if self.in_place
+            else "throwaway schema"
+            if self.schema is not None
+            else "throwaway database"
+        )
         return f"PostgreSQL {str(row[0]).split()[0] if row else ''} ({where})"
 
     def create_hypothetical(self, create_sql: str, name: str) -> str:
@@ -261,6 +279,15 @@ class PostgresEngine(Engine):
         if row:
             self.hypo_names[str(row[0])] = name.lower()
         return name.lower()
+
+    def hypothetical_size(self, create_sql: str) -> int:
+        """HypoPG's estimate of an index's size in bytes; the index does not stay."""
+        row = self.db.execute(
+            "SELECT indexrelid, hypopg_relation_size(indexrelid) FROM hypopg_create_index(%s)", (create_sql,)
+        ).fetchone()
+        assert row is not None
+        self.db.execute("SELECT hypopg_drop_index(%s)", (row[0],))
+        return int(row[1])
 
     def hide_index(self, name: str) -> bool:
         """HypoPG 1.4 hides an index; older versions cannot (the caller drops it instead)."""

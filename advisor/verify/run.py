@@ -15,7 +15,7 @@ from advisor.emit.script import existing_index_statements, recommended_index, ta
 from advisor.errors import AdvisorError
 from advisor.spec.model import Spec
 from advisor.verify.bind import Binder
-from advisor.verify.data import generate, now_utc
+from advisor.verify.data import TableData, generate, now_utc
 from advisor.verify.engine import (
     DEFAULT_TIMEOUT,
     Engine,
@@ -123,7 +123,10 @@ class _Run:
         self.scaled: tuple[str, ...] = ()
         self.skipped: list[str] = []
 
-    def run(self) -> Verification:
+    def load(self) -> tuple[dict[str, str], list[TableData]]:
+        """The spec's tables with synthetic rows, analyzed (at full scale where allowed), and each
+        pattern's statement with its placeholders bound; a statement that cannot be written for
+        the engine is in ``skipped``."""
         spec, db = self.spec, self.db
         for statement in table_statements(spec, self.target, self.book).statements:
             self._ddl(statement.sql.sql(dialect=self.target.dialect))
@@ -151,7 +154,21 @@ class _Run:
         binder = Binder(spec.dialect, {d.table.name.lower(): d for d in data}, self.now)
         statements, skipped = self._statements(binder)
         self.skipped = skipped
-        before = self._explain_all(statements, "explaining (before)", skipped)
+        return statements, data
+
+    def bound(self) -> dict[str, str]:
+        """Each pattern's statement with its placeholders bound to values drawn as the synthetic
+        rows would be, for tables that exist already; loads nothing."""
+        data = generate(self.spec, self.cap, self.now, dependency_order(self.spec.tables))
+        binder = Binder(self.spec.dialect, {d.table.name.lower(): d for d in data}, self.now)
+        statements, self.skipped = self._statements(binder)
+        return statements
+
+    def run(self) -> Verification:
+        spec, db = self.spec, self.db
+        statements, data = self.load()
+        names = [t.name for t in dependency_order(spec.tables)]
+        before = self._explain_all(statements, "explaining (before)", self.skipped)
         statements = {name: sql for name, sql in statements.items() if name in before}
         what_if = db.hypothetical
         created = self._apply_changes()
