@@ -87,6 +87,7 @@ def _summary(choice: Choice, engine: str) -> Planner:
                 pick.planner_after,
                 pick.model_before,
                 pick.model_after,
+                pick.size_bytes,
                 note,
             )
         )

@@ -65,6 +65,8 @@ class PlannerStep:
     planner_after: float
     model_before: float
     model_after: float
+    size_bytes: int
+    """HypoPG's estimate of the index's size."""
     note: str | None = None
     """Where the planner's gain and the model's differ by more than a factor of two."""
 
