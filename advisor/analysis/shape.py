@@ -144,3 +144,12 @@ class QueryShape:
         for sub in self.subqueries:
             out.extend(sub.walk())
         return tuple(out)
+
+    def tables(self) -> frozenset[str]:
+        """Every table this statement's blocks read (not the one an INSERT writes).
+
+        >>> inner = QueryShape(StatementKind.SELECT, (TableAccess("b", None),))
+        >>> sorted(QueryShape(StatementKind.SELECT, (TableAccess("a", None),), subqueries=(inner,)).tables())
+        ['a', 'b']
+        """
+        return frozenset(acc.table for block in self.walk() for acc in block.accesses)

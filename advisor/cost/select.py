@@ -11,7 +11,7 @@ the others made unnecessary. Every decision keeps its figures as evidence for th
 from __future__ import annotations
 
 import heapq
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from advisor.analysis.shape import QueryShape
@@ -150,19 +150,21 @@ class _State:
         table a statement it can change joins (a statement of one table follows from its own)."""
         hit = self.depends_memo.get(design)
         if hit is None:
-            tables = {design.table}
-            for p in self.affected(design.table, [design]):
-                if p not in self.shortcuts:
-                    tables |= {a.table for block in self.ctx.shapes[p].walk() for a in block.accesses}
-            hit = self.depends_memo[design] = tuple(sorted(tables))
+            affected = self.affected(design.table, [design])
+            hit = self.depends_memo[design] = tuple(sorted(self._joined(design.table, affected)))
         return hit
 
     def reach(self, table: str) -> set[str]:
         """``table`` and every table a statement on it joins."""
+        return self._joined(table, self.touches.get(table, ()))
+
+    def _joined(self, table: str, patterns: Iterable[str]) -> set[str]:
+        """``table`` and the tables the statements of ``patterns`` read, less those of one table
+        (whose cost follows from their own table's indexes)."""
         out = {table}
-        for p in self.touches.get(table, ()):
+        for p in patterns:
             if p not in self.shortcuts:
-                out |= {a.table for block in self.ctx.shapes[p].walk() for a in block.accesses}
+                out |= self.ctx.shapes[p].tables()
         return out
 
     def current(self, design: IndexDesign, tick: int) -> bool:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from advisor.cost.access import IndexModel, model_index
 from advisor.cost.design import IndexDesign
-from advisor.cost.select import Plan, model_gains, plan_of, same_keys
+from advisor.cost.select import Plan, model_gains, plan_of, redundant_beside
 from advisor.cost.workload import cost_shape
 from advisor.rules.base import Candidate, Drop
 from advisor.rules.context import Context
@@ -37,10 +37,7 @@ class WhatIf:
         self.db = db
         self.statements = statements
         self.dialect = ctx.spec.dialect
-        self.tables = {
-            name: frozenset(a.table for block in shape.walk() for a in block.accesses)
-            for name, shape in ctx.shapes.items()
-        }
+        self.tables = {name: shape.tables() for name, shape in ctx.shapes.items()}
         self.asked: dict[tuple[str, frozenset[IndexDesign]], float] = {}
         self.sizes: dict[IndexDesign, int] = {}
         self.current: frozenset[IndexDesign] | None = None
@@ -149,9 +146,10 @@ def choose(
     while True:
         best: tuple[float, Candidate, frozenset[IndexDesign], dict[str, float], int, float] | None = None
         config = frozenset(picks)
+        models = _models(ctx, config)
         for cand in candidates:
             design = cand.design
-            if design in picks or not _fits(design, config):
+            if design in picks or redundant_beside(design, models.get(design.table, [])):
                 continue
             replaced = frozenset(
                 d for d in config if d.table == design.table and d.serves_as_prefix_of(design)
@@ -195,19 +193,6 @@ def choose(
     plan = plan_of(ctx, list(picks.values()), drops)
     end = sum(freq[p] * c for p, c in now.items())
     return Choice(plan, tuple(steps), start, end, whatif.calls, tuple(left_out))
-
-
-def _fits(design: IndexDesign, config: frozenset[IndexDesign]) -> bool:
-    """Whether the plan can hold ``design`` beside ``config`` without breaking its own
-    redundancy rules (a pick whose keys lead it is replaced, not kept)."""
-    for have in config:
-        if have.table != design.table:
-            continue
-        if have.same_shape(design) or design.serves_as_prefix_of(have):
-            return False
-        if same_keys(have, design) and not have.serves_as_prefix_of(design):
-            return False
-    return True
 
 
 def _models(ctx: Context, config: frozenset[IndexDesign]) -> dict[str, list[IndexModel]]:

@@ -25,7 +25,7 @@ def recommend_on_db(
     from advisor.cost.select import select
     from advisor.recommend import candidates_of, prepare, report, run_rules
     from advisor.verify.engine import interruptible, open_engine
-    from advisor.verify.run import NoProgress, _Run
+    from advisor.verify.run import NoProgress, VerifyRun
 
     if not url.lower().startswith(("postgres://", "postgresql://")):
         raise AdvisorError(
@@ -44,12 +44,12 @@ def recommend_on_db(
                 "and CREATE EXTENSION hypopg"
             )
         try:
-            loader = _Run(
+            loader = VerifyRun(
                 runnable, (), db, rows, NoProgress(), True, {k: m.all_visible for k, m in ctx.models.items()}
             )
             statements = loader.bound() if in_place else loader.load()[0]
             left_out = list(loader.skipped)
-            first = loader._explain_all(statements, "explaining", left_out)
+            first = loader.explain_all(statements, "explaining", left_out)
             whatif = WhatIf(db, {p: sql for p, sql in statements.items() if p in first}, ctx)
             for p, explained in first.items():
                 whatif.asked[(p, frozenset())] = explained.cost if explained.cost is not None else 0.0

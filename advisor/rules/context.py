@@ -53,7 +53,7 @@ class Context:
             shape = self.shapes.get(pattern.name)
             if shape is None:
                 continue
-            tables = {acc.table for block in shape.walk() for acc in block.accesses}
+            tables = set(shape.tables())
             if shape.target:
                 tables.add(shape.target)
             for table in sorted(tables):

@@ -93,10 +93,10 @@ def verify_on(
     spec = replace(spec, patterns=tuple(p for p in spec.patterns if p.name in ctx.shapes))
     _, changes = planned_changes(spec, ctx)
     visible = {key: tm.all_visible for key, tm in ctx.models.items()}
-    return _Run(spec, changes, db, rows, progress or NoProgress(), full_scale, visible).run()
+    return VerifyRun(spec, changes, db, rows, progress or NoProgress(), full_scale, visible).run()
 
 
-class _Run:
+class VerifyRun:
     def __init__(
         self,
         spec: Spec,
@@ -168,13 +168,13 @@ class _Run:
         spec, db = self.spec, self.db
         statements, data = self.load()
         names = [t.name for t in dependency_order(spec.tables)]
-        before = self._explain_all(statements, "explaining (before)", self.skipped)
+        before = self.explain_all(statements, "explaining (before)", self.skipped)
         statements = {name: sql for name, sql in statements.items() if name in before}
         what_if = db.hypothetical
         created = self._apply_changes()
         if not db.hypothetical:
             self._analyze(names)
-        after = self._explain_all(statements, "explaining (after)", timeouts=self.skipped)
+        after = self.explain_all(statements, "explaining (after)", timeouts=self.skipped)
         checks = tuple(self._check(c, created, before, after) for c in self.changes)
         if what_if and any(c.ignored for c in checks):
             checks = self._confirm_with_real_indexes(checks, statements, before, after, names)
@@ -222,7 +222,7 @@ class _Run:
         self._reclaim_names()
         created = self._apply_changes()
         self._analyze(names)
-        real = self._explain_all(statements, "explaining (real indexes)", timeouts=self.skipped)
+        real = self.explain_all(statements, "explaining (real indexes)", timeouts=self.skipped)
         out = []
         for change, check in zip(self.changes, checks, strict=True):
             if not check.ignored:
@@ -273,7 +273,7 @@ class _Run:
                 skipped.append(f"{pattern.name}: cannot be written for {self.target.label} ({exc})")
         return out, skipped
 
-    def _explain_all(
+    def explain_all(
         self,
         statements: dict[str, str],
         label: str,
