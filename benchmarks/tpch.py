@@ -104,6 +104,23 @@ def advisor_plan(spec: Path) -> AdvisorPlan:
     )
 
 
+def db_plan(spec: Path, url: str, budget: int) -> tuple[list[Ix], int]:
+    """The indexes ``advisor recommend --db URL --in-place`` chooses with ``budget`` bytes of
+    storage, and the planner calls it made: the spec is copied beside itself with the budget."""
+    import yaml
+
+    data = yaml.safe_load(spec.read_text(encoding="utf-8"))
+    data["budget"] = {"storage": budget}
+    budgeted = spec.with_name(f"{spec.stem}_{budget}.yaml")
+    budgeted.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    try:
+        result = json.loads(_advisor(budgeted, "recommend", "--db", url, "--in-place", "--format", "json"))
+    finally:
+        budgeted.unlink()
+    script = "\n".join(str(r["ddl"]) for r in result["recommendations"] if r["action"] == "create")
+    return [ix for ix, _ in indexes_in_script(script)], int(result["planner"]["calls"])
+
+
 def agreeing(reported: Sequence[tuple[str, float]], model: Mapping[str, float]) -> int:
     """How many of the report's per-pattern costs after the plan the model's costing of the
     plan's indexes repeats (to a millionth): the check that both cost the same configuration.
@@ -225,6 +242,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         for budget in [confs[1].size, *(int(b * MIB) for b in args.budgets)]:
             with phases.timed(f"planner: what-if greedy at {mib(budget)} MiB"):
                 confs.append(run_greedy(planner, singles, widen, budget))
+            with phases.timed(f"advisor recommend --db at {mib(budget)} MiB"):
+                indexes, calls = db_plan(spec, url, budget)
+                conf = Configuration("advisor --db", indexes, budget, planner_calls=calls)
+                cost_fixed(planner, conf)
+                confs.append(conf)
         facts = _server_facts(planner)
         conn.execute("SELECT hypopg_reset()")
 

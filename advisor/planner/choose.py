@@ -21,6 +21,7 @@ from advisor.cost.select import Plan, model_gains, plan_of, redundant_beside
 from advisor.cost.workload import cost_shape
 from advisor.rules.base import Candidate, Drop
 from advisor.rules.context import Context
+from advisor.spec.model import IndexKey
 
 MODEL_SHORTLIST = 30
 """Candidates beyond the model's own plan that the planner costs: the best by model gain per
@@ -131,68 +132,190 @@ def choose(
     candidates: Sequence[Candidate],
     drops: Sequence[Drop],
     left_out: Sequence[str] = (),
+    seed: Sequence[Candidate] = (),
 ) -> Choice:
-    """The planner's greedy over ``candidates`` (see the module docstring)."""
-    freq = {p.name: p.per_sec for p in ctx.spec.patterns if p.name in whatif.statements}
-    on_table = {t: [p.name for p in ps if p.name in freq] for t, ps in ctx.patterns_on.items()}
-    budget = ctx.spec.budget.storage_bytes
-    min_cut = ctx.threshold("IDX001", "min_cost_reduction")
-    page = ctx.engine.page_size
-    picks: dict[IndexDesign, Candidate] = {}
-    now = whatif.costs(list(freq), frozenset())
-    start = sum(freq[p] * c for p, c in now.items())
-    used = 0
-    steps: list[Pick] = []
-    while True:
-        best: tuple[float, Candidate, frozenset[IndexDesign], dict[str, float], int, float] | None = None
-        config = frozenset(picks)
-        models = _models(ctx, config)
-        for cand in candidates:
-            design = cand.design
-            if design in picks or redundant_beside(design, models.get(design.table, [])):
-                continue
-            replaced = frozenset(
-                d for d in config if d.table == design.table and d.serves_as_prefix_of(design)
-            )
-            size = whatif.size(design) - sum(whatif.size(d) for d in replaced)
-            if budget is not None and used + size > budget:
-                continue
-            trial = (config - replaced) | {design}
-            affected = on_table.get(design.table, [])
-            after = whatif.costs(affected, trial)
-            cut = max((1 - after[p] / now[p] for p in affected if now[p] > 0), default=0.0)
-            gain = sum(freq[p] * (now[p] - after[p]) for p in affected)
-            gain -= _write_cost(ctx, trial, design.table) - _write_cost(ctx, config, design.table)
-            if gain <= 1e-9 * start or cut < min_cut:
-                continue
-            ratio = gain / max(size, page)
-            if best is None or ratio > best[0]:
-                best = (ratio, cand, trial, after, size, gain)
-        if best is None:
-            break
-        _, cand, trial, after, size, _ = best
-        design = cand.design
-        affected = on_table.get(design.table, [])
-        gone = tuple(d for d in picks if d not in trial)
-        steps.append(
-            Pick(
-                design,
-                gone,
-                size,
-                sum(freq[p] * now[p] for p in affected),
-                sum(freq[p] * after[p] for p in affected),
-                _model_cost(ctx, config, affected),
-                _model_cost(ctx, trial, affected),
-            )
+    """The planner's greedy over ``candidates`` (see the module docstring), once from today's
+    indexes and, given a ``seed`` (the model's plan), once from the seed after the planner has
+    removed what it finds not worth its bytes; the cheaper search wins."""
+    searches = [_Search(ctx, whatif, candidates)]
+    if seed:
+        searches.append(_Search(ctx, whatif, candidates, seed))
+    for search in searches:
+        search.grow()
+        search.prune()
+    best = min(searches, key=lambda s: s.total())
+    plan = plan_of(ctx, list(best.picks.values()), drops)
+    # a step whose index a later one replaced (or the pruning removed) is not in the plan
+    steps = tuple(s for s in best.steps if s.design in best.picks)
+    return Choice(plan, steps, best.start, best.cost(), whatif.calls, tuple(left_out))
+
+
+class _Search:
+    """One greedy search: its picks, the planner's cost of each statement under them, the bytes
+    they take and the steps taken."""
+
+    def __init__(
+        self, ctx: Context, whatif: WhatIf, candidates: Sequence[Candidate], seed: Sequence[Candidate] = ()
+    ) -> None:
+        self.ctx, self.whatif, self.candidates = ctx, whatif, candidates
+        self.freq = {p.name: p.per_sec for p in ctx.spec.patterns if p.name in whatif.statements}
+        self.on_table = {t: [p.name for p in ps if p.name in self.freq] for t, ps in ctx.patterns_on.items()}
+        self.budget = ctx.spec.budget.storage_bytes
+        self.min_per_gb = ctx.threshold("IDX001", "min_benefit_per_gb")
+        self.columns = sorted(
+            {
+                (acc.table, column)
+                for p in self.freq
+                for block in ctx.shapes[p].walk()
+                for acc in block.accesses
+                for column in acc.referenced
+            }
         )
-        for d in gone:
-            del picks[d]
-        picks[design] = cand
-        now.update(after)
-        used += size
-    plan = plan_of(ctx, list(picks.values()), drops)
-    end = sum(freq[p] * c for p, c in now.items())
-    return Choice(plan, tuple(steps), start, end, whatif.calls, tuple(left_out))
+        """The (table, column) pairs the explained statements read."""
+        self.now = whatif.costs(list(self.freq), frozenset())
+        self.start = self.cost()
+        self.picks: dict[IndexDesign, Candidate] = {}
+        self.steps: list[Pick] = []
+        if seed:
+            self._seed(seed)
+
+    def cost(self) -> float:
+        """The planner's cost per second of the explained statements under the picks."""
+        return sum(self.freq[p] * c for p, c in self.now.items())
+
+    def total(self) -> float:
+        """``cost`` and the model's index maintenance for the picks."""
+        tables = {d.table for d in self.picks}
+        config = frozenset(self.picks)
+        return self.cost() + sum(_write_cost(self.ctx, config, t) for t in tables)
+
+    def used(self) -> int:
+        return sum(self.whatif.size(d) for d in self.picks)
+
+    def _seed(self, seed: Sequence[Candidate]) -> None:
+        """Start from ``seed``, less what the plan could not hold, then remove, least useful per
+        byte first, each pick that is not worth its maintenance or does not fit the budget."""
+        for cand in seed:
+            models = _models(self.ctx, frozenset(self.picks))
+            if not redundant_beside(cand.design, models.get(cand.design.table, [])):
+                self.picks[cand.design] = cand
+        self.now = self.whatif.costs(list(self.freq), frozenset(self.picks))
+        while self.picks:
+            losses = {d: self._loss(d) for d in self.picks}
+            worst = min(self.picks, key=lambda d: losses[d] / max(self.whatif.size(d), 1))
+            over = self.budget is not None and self.used() > self.budget
+            if losses[worst] > 0 and not over:
+                break
+            del self.picks[worst]
+            self.now.update(self.whatif.costs(self.on_table.get(worst.table, []), frozenset(self.picks)))
+        config = frozenset(self.picks)
+        for design in self.picks:
+            affected = self.on_table.get(design.table, [])
+            without = self.whatif.costs(affected, config - {design})
+            self.steps.append(
+                Pick(
+                    design,
+                    (),
+                    self.whatif.size(design),
+                    sum(self.freq[p] * without[p] for p in affected),
+                    sum(self.freq[p] * self.now[p] for p in affected),
+                    _model_cost(self.ctx, config - {design}, affected),
+                    _model_cost(self.ctx, config, affected),
+                )
+            )
+
+    def prune(self) -> None:
+        """Remove, latest first, each pick the later ones made not worth its maintenance."""
+        for design in list(self.picks)[::-1]:
+            if self._loss(design) <= 0:
+                del self.picks[design]
+                self.now.update(self.whatif.costs(self.on_table.get(design.table, []), frozenset(self.picks)))
+
+    def _loss(self, design: IndexDesign) -> float:
+        """What removing ``design`` costs per second: the planner's reads, less its maintenance."""
+        config = frozenset(self.picks)
+        affected = self.on_table.get(design.table, [])
+        without = self.whatif.costs(affected, config - {design})
+        loss = sum(self.freq[p] * (without[p] - self.now[p]) for p in affected)
+        return loss - (
+            _write_cost(self.ctx, config, design.table)
+            - _write_cost(self.ctx, config - {design}, design.table)
+        )
+
+    def _widenings(self) -> list[Candidate]:
+        """Each pick with one more key: a column its table's statements filter or join on (the
+        widening step of Extend), which the model may not have proposed."""
+        out = []
+        for design, cand in self.picks.items():
+            for table, column in self.columns:
+                if table != design.table or column in design.columns:
+                    continue
+                include = tuple(c for c in design.include if c != column)
+                wider = IndexDesign(table, (*design.keys, IndexKey(column)), include, design.where)
+                users = self.ctx.column_users.get((table, column), ())
+                out.append(
+                    Candidate(
+                        wider,
+                        cand.rules,
+                        tuple(dict.fromkeys((*cand.patterns, *users))),
+                        f"{cand.reason}; {column} added as a key, which the planner found cheaper",
+                        cand.predicates,
+                        cand.referenced | {column},
+                    )
+                )
+        return out
+
+    def grow(self) -> None:
+        """Add (or widen a pick into) the candidate saving the most per byte until none saves."""
+        ctx, whatif = self.ctx, self.whatif
+        page = ctx.engine.page_size
+        used = self.used()
+        while True:
+            best: tuple[float, Candidate, frozenset[IndexDesign], dict[str, float], int] | None = None
+            config = frozenset(self.picks)
+            models = _models(ctx, config)
+            for cand in [*self.candidates, *self._widenings()]:
+                design = cand.design
+                if design in self.picks or redundant_beside(design, models.get(design.table, [])):
+                    continue
+                replaced = frozenset(
+                    d for d in config if d.table == design.table and d.serves_as_prefix_of(design)
+                )
+                size = whatif.size(design) - sum(whatif.size(d) for d in replaced)
+                if self.budget is not None and used + size > self.budget:
+                    continue
+                trial = (config - replaced) | {design}
+                affected = self.on_table.get(design.table, [])
+                after = whatif.costs(affected, trial)
+                gain = sum(self.freq[p] * (self.now[p] - after[p]) for p in affected)
+                gain -= _write_cost(ctx, trial, design.table) - _write_cost(ctx, config, design.table)
+                if gain <= 1e-9 * self.start or (size > 0 and gain / (size / 1e9) < self.min_per_gb):
+                    continue
+                ratio = gain / max(size, page)
+                if best is None or ratio > best[0]:
+                    best = (ratio, cand, trial, after, size)
+            if best is None:
+                return
+            _, cand, trial, after, size = best
+            design = cand.design
+            affected = self.on_table.get(design.table, [])
+            gone = tuple(d for d in self.picks if d not in trial)
+            self.steps.append(
+                Pick(
+                    design,
+                    gone,
+                    size,
+                    sum(self.freq[p] * self.now[p] for p in affected),
+                    sum(self.freq[p] * after[p] for p in affected),
+                    _model_cost(ctx, config, affected),
+                    _model_cost(ctx, trial, affected),
+                )
+            )
+            for d in gone:
+                del self.picks[d]
+            self.picks[design] = cand
+            self.now.update(after)
+            used += size
 
 
 def _models(ctx: Context, config: frozenset[IndexDesign]) -> dict[str, list[IndexModel]]:

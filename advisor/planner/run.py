@@ -53,7 +53,14 @@ def recommend_on_db(
             whatif = WhatIf(db, {p: sql for p, sql in statements.items() if p in first}, ctx)
             for p, explained in first.items():
                 whatif.asked[(p, frozenset())] = explained.cost if explained.cost is not None else 0.0
-            choice = choose(ctx, whatif, shortlist(ctx, candidates, out.drops, model), out.drops, left_out)
+            choice = choose(
+                ctx,
+                whatif,
+                shortlist(ctx, candidates, out.drops, model),
+                out.drops,
+                left_out,
+                [c.candidate for c in model.chosen],
+            )
             engine = db.describe()
         except db.errors as exc:
             raise AdvisorError(
