@@ -124,6 +124,8 @@ class TableModel:
     )
     """The ``Access`` built for (block id, table access id, join columns), with the block and the
     table access themselves, so that an id reused by another object is never taken for a hit."""
+    interned: dict[tuple[object, ...], Access] = field(default_factory=dict, repr=False)
+    """The ``Access`` of each distinct question (predicates, columns read, order, limit)."""
     estimates: dict[Predicate, float] = field(default_factory=dict, repr=False)
     """Each predicate's share of the rows (``selectivity.estimate``), computed once."""
     index_models: dict[IndexDesign, IndexModel] = field(default_factory=dict, repr=False)
@@ -171,6 +173,16 @@ class TableModel:
         that an equality a more selective bound column determines (a functional dependency, or a
         composite reference's parent rows) is not multiplied in (``points_share``); two bounds on
         one column (``a >= x AND a < y``) are taken as one two-sided range."""
+        predicates = tuple(predicates)
+        if not predicates:
+            return 1.0
+        if len(predicates) == 1 and (predicates[0].kind is not PredicateKind.EQ or not self.correlated):
+            # one condition: its own estimate (a lone range is one-sided, a lone point depends on nothing)
+            pred = predicates[0]
+            part = self.estimates.get(pred)
+            if part is None:
+                part = self.estimates[pred] = estimate(self.table, pred).share
+            return part
         share = 1.0
         ranges: dict[str, list[float]] = {}
         bounded: dict[str, list[Predicate]] = {}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,7 @@ _DEFAULT_TEXT_WIDTH = 32
 _TYPE_RE = re.compile(r"^\s*([a-z_ ]+?)\s*(?:\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\))?\s*(unsigned)?\s*$")
 
 
+@lru_cache(maxsize=1024)  # a schema has a few dozen types, asked about for every index sized
 def column_width(sql_type: str) -> int:
     """Average stored width in bytes of a value of ``sql_type`` (documented guesses for text).
 
@@ -128,6 +130,7 @@ _ALIGN_8 = frozenset({"bigint", "int8", "bigserial", "float", "float8", "double"
 _ALIGN_4 = frozenset({"int", "integer", "int4", "serial", "real", "float4", "date"})
 
 
+@lru_cache(maxsize=1024)
 def column_align(sql_type: str) -> int:
     """The byte boundary a value of ``sql_type`` starts on in a PostgreSQL tuple; variable-length
     values under 127 bytes carry a one-byte header and need none.

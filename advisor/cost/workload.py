@@ -86,7 +86,12 @@ def _access(
             order = shape.order_by
         if shape.limit is not None and (order or not shape.order_by):
             limit = shape.limit
-    access = Access(acc.table, acc.predicates + joined, acc.referenced, order, limit)
+    predicates = acc.predicates + joined
+    # one object per question, whichever statement asks it: the plan memos are by identity
+    access = tm.interned.setdefault(
+        (predicates, acc.referenced, order, limit),
+        Access(acc.table, predicates, acc.referenced, order, limit),
+    )
     tm.accesses[key] = (shape, acc, access)
     return access
 
