@@ -199,13 +199,19 @@ class _Collector:
     what is there is frozen (``gc.freeze``) and the collector runs again: it walks what reading
     the input and the work allocate, and frees their garbage (parsed DDL, say), not the modules.
     The frozen objects stay frozen to the end of the process, so that its exit skips them too; a
-    later ``main`` in the same process (tests call it in-process) first hands them back.
+    later ``main`` in the same process (tests call it in-process) first hands them back. While the
+    command runs, the youngest generation is collected every 10,000 allocations rather than 700:
+    the cost model allocates millions of small records that live to the end, and each early
+    collection walks them again for nothing (about 1.5 s of 21 on 20,000 patterns, same memory).
     """
+
+    YOUNG = 10_000
 
     def __init__(self) -> None:
         self._paused = False
         self._was_enabled = False
         self._frozen = False
+        self._threshold = gc.get_threshold()
 
     def pause(self) -> None:
         if self._frozen:
@@ -222,6 +228,8 @@ class _Collector:
         self._paused = False
         gc.freeze()
         self._frozen = True
+        self._threshold = gc.get_threshold()
+        gc.set_threshold(self.YOUNG, *self._threshold[1:])
         if self._was_enabled:
             gc.enable()
 
@@ -230,6 +238,7 @@ class _Collector:
         if self._paused and self._was_enabled:
             gc.enable()
         self._paused = False
+        gc.set_threshold(*self._threshold)
 
 
 _collector = _Collector()
