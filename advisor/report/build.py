@@ -34,17 +34,30 @@ def _without(
         **plan.config,
         table: [im for im in plan.config.get(table, []) if im.design != design] + list(keep),
     }
+    keep = list(keep)
     total, writes = 0.0, 0.0
     costed: dict[QueryShape, PatternCost] = {}  # patterns of one shape cost alike
     for p in ctx.patterns_on.get(table, ()):
         shape = ctx.shapes[p.name]
         after = plan.after[p.name]
+        if not keep and _alone(shape, table) and after.plans and after.plans[0].index != design:
+            continue  # a read of this table alone that does not use the index: no change
         other = costed.get(shape)
         if other is None:
             other = costed[shape] = cost_shape(ctx.models, shape, trial)
         total += p.per_sec * (other.total - after.total)
         writes += p.per_sec * (after.write - other.write)
     return total, writes
+
+
+def _alone(shape: QueryShape, table: str) -> bool:
+    """A read of ``table`` alone: one block, one table, no write (whose maintenance would change)."""
+    return (
+        not shape.kind.writes
+        and not shape.subqueries
+        and len(shape.accesses) == 1
+        and shape.accesses[0].table == table
+    )
 
 
 def _served(ctx: Context, plan: Plan, design: IndexDesign) -> tuple[Served, ...]:
