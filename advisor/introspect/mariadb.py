@@ -9,6 +9,7 @@ Nothing else is known per column without reading rows, which the tool never does
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -25,6 +26,7 @@ from advisor.introspect.model import (
     wanted,
     written_default,
 )
+from advisor.introspect.workload import Statement, Workload, read_workload
 from advisor.verify.url import DbUrl, redact
 
 _ACTIONS = {"CASCADE": "cascade", "SET NULL": "set null", "SET DEFAULT": "set default"}
@@ -117,22 +119,49 @@ class _Reader:
             "leads an index, from STATISTICS.CARDINALITY (as SHOW INDEX shows them): InnoDB's estimates",
             "from sampled pages, as of the last ANALYZE TABLE or automatic recalculation.",
         )
+        schema = {t.name.lower(): {c.lower() for c in t.columns} for t in tables.values()}
+        workload, state = self._workload(schema)
         return Catalog(
             dialect="mysql",
             header=header,
             tables=tuple(self._finish(t) for t in tables.values()),
-            patterns_comments=(
-                f"No patterns: the workload is not read from {engine} yet. Add the queries the application runs, e.g.:",
-                "patterns:",
-                "  - name: recent_orders_of_user",
-                "    sql: SELECT * FROM orders WHERE user_id = ? ORDER BY created_at DESC LIMIT 20",
-                "    per_sec: 50",
+            patterns=workload.patterns if workload else (),
+            patterns_comments=_patterns_comments(workload, state, engine),
+            warnings=(*left_out, *_workload_warnings(workload, state, engine)),
+        )
+
+    def _workload(self, schema: dict[str, set[str]]) -> tuple[Workload | None, str]:
+        """The patterns from performance_schema's statement digests of this database, or ``None``
+        and why there are none."""
+        import pymysql
+
+        if not int(self.fetch("SELECT @@performance_schema")[0][0] or 0):
+            return None, "off (performance_schema = OFF)"
+        digests = "performance_schema.events_statements_summary_by_digest"
+        try:
+            rows = self.fetch(
+                f"SELECT DIGEST_TEXT, COUNT_STAR FROM {digests} WHERE SCHEMA_NAME = %s AND DIGEST_TEXT IS NOT NULL",
+                (self.database,),
+            )
+            # the digests keep no reset time: the first statement any of them saw starts the window
+            since = self.fetch(f"SELECT TIMESTAMPDIFF(SECOND, MIN(FIRST_SEEN), NOW()) FROM {digests}")
+        except pymysql.err.MySQLError as exc:
+            if exc.args and exc.args[0] in (1142, 1044):  # no SELECT on performance_schema
+                return None, "not readable by this user (GRANT SELECT ON performance_schema.* TO it)"
+            raise
+        window = float(since[0][0]) if since and since[0][0] else None
+        statements = [Statement(_from_digest(str(text)), int(calls)) for text, calls in rows]
+        return (
+            read_workload(
+                statements,
+                window,
+                schema,
+                "mysql",
+                self.options.min_calls,
+                self.options.top,
+                "performance_schema",
             ),
-            warnings=(
-                *left_out,
-                f"the workload is not read from {engine} (performance_schema's statement digests): "
-                "the spec has no patterns; add the application's queries",
-            ),
+            "read",
         )
 
     def _columns(self, tables: dict[str, _Table]) -> None:
@@ -356,3 +385,49 @@ class _Reader:
             notes=tuple(notes),
             comments=tuple(table.comments),
         )
+
+
+def _from_digest(text: str) -> str:
+    """A digest as SQL the analysis reads. A digest shortens a list of literals to ``?, ...`` and a
+    whole VALUES row or IN list to ``(...)``: the first is one placeholder, the second becomes one
+    (so an INSERT whose rows the digest folded counts one), and the note of folded rows goes.
+
+    >>> _from_digest("INSERT INTO `t` VALUES (...) /* , ... */ ")
+    'INSERT INTO `t` VALUES (?)'
+    >>> _from_digest("INSERT INTO `t` ( `a` , `b` ) VALUES ( ?, ... , NOW ( ) ) , ( ?, ... , NOW ( ) ) ")
+    'INSERT INTO `t` ( `a` , `b` ) VALUES ( ? , NOW ( ) ) , ( ? , NOW ( ) )'
+    """
+    text = text.replace("/* , ... */", "").replace("(...)", "(?)")
+    return _FOLDED.sub("", text).strip()
+
+
+_FOLDED = re.compile(r",\s*\.\.\.")
+
+
+def _patterns_comments(workload: Workload | None, state: str, engine: str) -> tuple[str, ...]:
+    if workload is None:
+        return (
+            f"No patterns: {engine}'s performance_schema is {state}. Add the queries the application runs, e.g.:",
+            "patterns:",
+            "  - name: recent_orders_of_user",
+            "    sql: SELECT * FROM orders WHERE user_id = ? ORDER BY created_at DESC LIMIT 20",
+            "    per_sec: 50",
+        )
+    lines = [
+        "Patterns: performance_schema's statement digests (literals as ?), calls over the time since the",
+        "first of them was seen (the digests keep no reset time).",
+    ]
+    if workload.skipped:
+        lines.append("Left out: " + ", ".join(f"{n} {why}" for why, n in workload.skipped) + ".")
+    return tuple(lines)
+
+
+def _workload_warnings(workload: Workload | None, state: str, engine: str) -> tuple[str, ...]:
+    if workload is None:
+        return (
+            f"{engine}'s performance_schema is {state}, so the spec has no patterns: to record the workload, "
+            "start the server with performance_schema = ON, let the application run, then introspect again",
+        )
+    if not workload.patterns:
+        return ("performance_schema recorded no statement on these tables: the spec has no patterns",)
+    return ()

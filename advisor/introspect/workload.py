@@ -22,8 +22,9 @@ MARKER = "advisor introspect"
 HIDDEN = "<insufficient privilege>"
 """pg_stat_statements' text for another role's statement when the role lacks pg_read_all_stats."""
 ORIGIN = "pg_stat_statements"
-"""Each pattern's ``origin``: recorded statements, so one the analysis cannot read is a finding."""
-_CATALOG = frozenset({"pg_catalog", "information_schema"})
+"""Each pattern's ``origin`` (``source`` names another recorder): recorded statements, so one the
+analysis cannot read is a finding."""
+_CATALOG = frozenset({"pg_catalog", "information_schema", "performance_schema", "mysql", "sys"})
 _NAME_PART = re.compile(r"[^a-z0-9]+")
 
 
@@ -50,6 +51,7 @@ def read_workload(
     dialect: str = "postgres",
     min_calls: int = 1,
     top: int | None = None,
+    source: str = ORIGIN,
 ) -> Workload:
     """The patterns among ``statements``, most called first, at most ``top`` of them.
 
@@ -83,7 +85,7 @@ def read_workload(
             skipped[why] += 1
             continue
         name = _name(row.query, dialect, names)
-        kept.append(_pattern(name, row, seconds))
+        kept.append(_pattern(name, row, seconds, source))
     order = [
         "utility statement",
         "the tool's own",
@@ -144,15 +146,15 @@ def _name(sql: str, dialect: str, used: Counter[str]) -> str:
     return base if used[base] == 1 else f"{base}_{used[base]}"
 
 
-def _pattern(name: str, row: Statement, seconds: float | None) -> PatternFacts:
-    source = f"queryid {row.queryid}: " if row.queryid is not None else ""
+def _pattern(name: str, row: Statement, seconds: float | None, source: str) -> PatternFacts:
+    which = f"queryid {row.queryid}: " if row.queryid is not None else ""
     if seconds is not None and seconds > 0:
-        note = f"pg_stat_statements {source}{row.calls} calls in {_duration(seconds)}"
+        note = f"{source} {which}{row.calls} calls in {_duration(seconds)}"
         return PatternFacts(
-            name, row.query, per_sec=max(rounded(row.calls / seconds), 1e-9), note=note, origin=ORIGIN
+            name, row.query, per_sec=max(rounded(row.calls / seconds), 1e-9), note=note, origin=source
         )
-    note = f"pg_stat_statements {source}{row.calls} calls (no reset time known: a relative weight)"
-    return PatternFacts(name, row.query, weight=float(row.calls), note=note, origin=ORIGIN)
+    note = f"{source} {which}{row.calls} calls (no reset time known: a relative weight)"
+    return PatternFacts(name, row.query, weight=float(row.calls), note=note, origin=source)
 
 
 def _duration(seconds: float) -> str:
