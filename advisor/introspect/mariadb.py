@@ -27,6 +27,7 @@ from advisor.introspect.model import (
     written_default,
 )
 from advisor.introspect.workload import Statement, Workload, read_workload
+from advisor.introspect.write import rounded
 from advisor.verify.url import DbUrl, redact
 
 _ACTIONS = {"CASCADE": "cascade", "SET NULL": "set null", "SET DEFAULT": "set default"}
@@ -42,6 +43,8 @@ class _Table:
     indexes: list[IndexFacts] = field(default_factory=list)
     cardinality: dict[str, tuple[int, str]] = field(default_factory=dict)
     """Leading column -> (distinct values, index) from an index's first key."""
+    column_stats: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
+    """Column -> (share of NULLs, rows per distinct value) from MariaDB's ``mysql.column_stats``."""
     comments: list[str] = field(default_factory=list)
 
 
@@ -112,6 +115,8 @@ class _Reader:
         self._checks(tables)
         self._indexes(tables)
         self._foreign_keys(tables)
+        if self.mariadb:
+            self._column_stats(tables)
         engine = "MariaDB" if self.mariadb else "MySQL"
         header = (
             f"Written by `advisor introspect` from {engine} {version}, database {self.database}.",
@@ -129,6 +134,28 @@ class _Reader:
             patterns_comments=_patterns_comments(workload, state, engine),
             warnings=(*left_out, *_workload_warnings(workload, state, engine)),
         )
+
+    def _column_stats(self, tables: dict[str, _Table]) -> None:
+        """MariaDB's engine-independent statistics, where ``ANALYZE TABLE ... PERSISTENT FOR ALL``
+        wrote them: a scan of every row, not InnoDB's sampled pages. Not readable is no error."""
+        import pymysql
+
+        try:
+            rows = self.fetch(
+                "SELECT table_name, column_name, nulls_ratio, avg_frequency FROM mysql.column_stats "
+                "WHERE db_name = %s",
+                (self.database,),
+            )
+        except pymysql.err.MySQLError as exc:
+            if exc.args and exc.args[0] in (1142, 1044):
+                return
+            raise
+        for table, column, nulls, per_value in rows:
+            if str(table) in tables:
+                tables[str(table)].column_stats[str(column)] = (
+                    float(nulls) if nulls is not None else None,
+                    float(per_value) if per_value is not None else None,
+                )
 
     def _workload(self, schema: dict[str, set[str]]) -> tuple[Workload | None, str]:
         """The patterns from performance_schema's statement digests of this database, or ``None``
@@ -370,6 +397,24 @@ class _Reader:
                 columns[key] = replace(
                     columns[key], ndv=rows, notes=(*columns[key].notes, ("ndv", "the primary key"))
                 )
+            for column, (nulls, per_value) in table.column_stats.items():
+                current = columns.get(column)
+                if current is None:
+                    continue
+                source = "mysql.column_stats (ANALYZE TABLE ... PERSISTENT)"
+                notes_added = []
+                ndv = current.ndv
+                if ndv is None and per_value:
+                    ndv = max(1, min(rows, round(rows * (1 - (nulls or 0.0)) / per_value)))
+                    notes_added.append(("ndv", source))
+                null_frac = current.null_frac
+                if null_frac is None and nulls is not None and current.nullable:
+                    null_frac = rounded(nulls)
+                    notes_added.append(("null_frac", source))
+                if notes_added:
+                    columns[column] = replace(
+                        current, ndv=ndv, null_frac=null_frac, notes=(*current.notes, *notes_added)
+                    )
             for column, (distinct, index) in table.cardinality.items():
                 current = columns.get(column)
                 if current is None or current.ndv is not None or distinct < 1:

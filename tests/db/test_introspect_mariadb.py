@@ -168,6 +168,21 @@ def test_workload_without_performance_schema_rights_is_a_warning(
             cur.execute(f"DROP USER '{user}'@'%'")
 
 
+def test_engine_independent_statistics(server: tuple[str, Any, list[str]], tmp_path: Path) -> None:
+    url, conn, made = server
+    name = _create(conn, made, [*SCHEMA, "ANALYZE TABLE users PERSISTENT FOR ALL"])
+    out = tmp_path / "spec.yaml"
+    done = run_advisor("introspect", _in(url, name), "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    text = out.read_text()
+    users = text[text.index("  users:") :]
+    country = users[users.index("country:") :].splitlines()
+    # no index leads country: its 2 values and no NULLs come from the full scan ANALYZE made
+    assert any("ndv: 2" in line and "mysql.column_stats" in line for line in country[:6]), country[:6]
+    orders = text[text.index("  orders:") : text.index("  users:")]
+    assert "mysql.column_stats" not in orders  # not analyzed PERSISTENT: InnoDB's estimates only
+
+
 def test_errors_are_one_line_without_the_password(server: tuple[str, Any, list[str]]) -> None:
     url, _, _ = server
     parts = urlsplit(url)
