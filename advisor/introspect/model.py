@@ -52,6 +52,9 @@ class IndexFacts:
     include: tuple[str, ...] = ()
     where: str | None = None
     note: str | None = None
+    scans: int | None = None
+    """Scans the server counted since its statistics were reset (PostgreSQL)."""
+    scans_note: str | None = None
 
 
 @dataclass(frozen=True)

@@ -141,6 +141,7 @@ class _Reader:
             raise AdvisorError(f"no table of schema {self.options.schema!r} can be written: {left_out[0]}")
         self._constraints(tables)
         self._indexes(tables)
+        self._index_scans(tables)
         self._statistics(tables)
         schema = {t.name.lower(): {c.lower() for c in t.columns} for t in tables.values()}
         workload, state = self._workload(database, schema)
@@ -378,6 +379,28 @@ class _Reader:
                     note=f"constraint {name}" if constraint == "u" else None,
                 )
             )
+
+    def _index_scans(self, tables: dict[int, _Table]) -> None:
+        """Each index's scans since the statistics were reset (``pg_stat_user_indexes``): an index
+        no query of the real workload used is one the spec's patterns cannot vouch for either."""
+        reset = self.fetch("SELECT stats_reset FROM pg_stat_database WHERE datname = current_database()")
+        since = (
+            f"since {reset[0][0]:%Y-%m-%d %H:%M} UTC"
+            if reset and reset[0][0] is not None
+            else "since the server started"
+        )
+        rows = self.fetch(
+            "SELECT relid, indexrelname, idx_scan FROM pg_stat_user_indexes WHERE relid = ANY(%s)",
+            (list(tables),),
+        )
+        counts = {(oid, str(name)): int(scans) for oid, name, scans in rows if scans is not None}
+        for oid, table in tables.items():
+            table.indexes = [
+                replace(ix, scans=counts[(oid, ix.name)], scans_note=f"pg_stat_user_indexes.idx_scan {since}")
+                if (oid, ix.name) in counts
+                else ix
+                for ix in table.indexes
+            ]
 
     # -- statistics ---------------------------------------------------------------------------
 

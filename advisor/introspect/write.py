@@ -228,6 +228,8 @@ def _index(index: IndexFacts) -> list[str]:
         lines.append(_line(8, f"include: {_flow_list(list(index.include))}"))
     if index.where is not None:
         lines.append(_line(8, f"where: {scalar(index.where)}"))
+    if index.scans is not None:
+        lines.append(_line(8, f"scans: {index.scans}", index.scans_note))
     return lines
 
 

@@ -83,10 +83,18 @@ def served_by_existing(ctx: Context, plan: Plan) -> list[Finding]:
 
 
 def unused_indexes(ctx: Context, plan: Plan) -> list[Finding]:
-    """IDX008: existing plain indexes that no pattern's plan uses, on tables that are written to."""
+    """IDX008: existing plain indexes that no pattern's plan uses, on tables that are written to;
+    where the spec records the server's scan counts, only those the server never scanned (on any
+    table), never one the real workload uses."""
     used = {a.index for c in plan.after.values() for a in c.plans if a.index is not None}
     dropped = {d.design for d in plan.dropped}
     floor = ctx.threshold("IDX008", "min_writes_per_sec")
+    scans = {
+        (t.name.lower(), ix.name.lower()): ix.scans
+        for t in ctx.spec.tables
+        for ix in t.indexes
+        if ix.scans is not None
+    }
     out = []
     for table, designs in ctx.existing.items():
         writes = sum(
@@ -94,21 +102,34 @@ def unused_indexes(ctx: Context, plan: Plan) -> list[Finding]:
             for p in ctx.patterns_on.get(table, ())
             if ctx.shapes[p.name].kind.writes and ctx.shapes[p.name].target == table
         )
-        if writes < floor:
-            continue
         for design in designs:
-            if design.droppable and design not in used and design not in dropped:
-                out.append(
-                    Finding(
-                        "IDX008",
-                        ctx.severity("IDX008"),
-                        f"{table} ({design.name})",
-                        f"no pattern uses {design.name} {design.label()}, yet {writes:,.1f} writes/s on {table} maintain it",
-                        f"drop {design.name} if no query outside this spec needs it",
-                        (("writes/s", f"{writes:,.1f}"),),
-                        ddl=to_sql(drop_index(design, ctx.spec.dialect), ctx.spec.dialect),
-                    )
+            if not design.droppable or design in used or design in dropped:
+                continue
+            counted = scans.get((table, (design.name or "").lower()))
+            if counted is not None and counted > 0:
+                continue  # the real workload reads it: the spec's patterns are not all of it
+            if counted is None and writes < floor:
+                continue
+            problem = f"no pattern uses {design.name} {design.label()}"
+            evidence = [("writes/s", f"{writes:,.1f}")]
+            if counted == 0:
+                problem += " and the server counted no scan of it since its statistics were reset"
+                evidence.append(("scans", "0"))
+            if writes:
+                problem += f", yet {writes:,.1f} writes/s on {table} maintain it"
+            out.append(
+                Finding(
+                    "IDX008",
+                    ctx.severity("IDX008"),
+                    f"{table} ({design.name})",
+                    problem,
+                    f"drop {design.name} if no query outside this spec needs it"
+                    if counted is None
+                    else f"drop {design.name} once the counters cover a full business cycle (month-end included)",
+                    tuple(evidence),
+                    ddl=to_sql(drop_index(design, ctx.spec.dialect), ctx.spec.dialect),
                 )
+            )
     return out
 
 

@@ -84,6 +84,7 @@ class IndexDraft:
     yaml_line: int | None = None
     predicate_columns: list[str] = field(default_factory=list)
     """Column keys the ``where`` text uses, when known (from DDL): dropping one drops the index."""
+    scans: int | None = None
 
 
 @dataclass

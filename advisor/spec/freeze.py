@@ -219,6 +219,7 @@ def _indexes(table: TableDraft, display: dict[str, str], yaml_path: Path | None)
                 unique=ix.unique,
                 origin="declared",
                 line=ix.yaml_line,
+                scans=ix.scans,
             )
         )
     return tuple(implied)

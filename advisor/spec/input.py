@@ -284,6 +284,8 @@ class IndexIn(InputModel):
     include: list[Name] | None = None
     where: Name | None = None
     description: Text | None = None
+    scans: Count | None = None
+    """Scans the server counted since its statistics were reset (``advisor introspect`` writes it)."""
 
     _columns_list = field_validator("columns", "include", mode="before")(_name_list)
 

@@ -334,6 +334,7 @@ class TableMerger:
             unique=given.unique,
             yaml_line=line_at(self.raw, path),
             predicate_columns=sorted({key_of(c.name) for c in where.find_all(exp.Column)}) if where else [],
+            scans=given.scans,
         )
 
     def _apply_dependency(self, table: TableDraft, path: tuple[PathPart, ...], text: str) -> None:

@@ -139,6 +139,8 @@ class Index:
     origin: str = "declared"
     """``declared``, ``primary_key`` or ``unique``: the last two cannot be dropped as redundant."""
     line: int | None = None
+    scans: int | None = None
+    """Scans the server counted since its statistics were reset, when recorded."""
 
     @property
     def columns(self) -> tuple[str, ...]:

@@ -5,6 +5,7 @@ database. Without a server these skip (fail under ADVISOR_REQUIRE_DB=1)."""
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -152,6 +153,7 @@ def test_round_trip(server: Server, shop: str, tmp_path: Path) -> None:
     assert "on_delete: cascade" in text and "on_update: restrict" in text
     assert "unique: true                    # constraint products_sku_key" in text
     assert "where: \"status = 'new'\"" in text
+    assert re.search(r"\n        scans: \d+ +# pg_stat_user_indexes\.idx_scan since ", text)
     assert "columns: [user_id, created_at DESC]\n        include: [total]" in text
     assert "columns: [country, email]\n        unique: true" in text
     assert "# index products_tags left out (a gin index" in text
