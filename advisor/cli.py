@@ -602,10 +602,21 @@ def introspect(
     path = sqlite_path(url)
     inputs = (path,) if path is not None else ()
     _check_output(output, inputs)
-    options = Options(schema, tuple(include or ()), tuple(exclude or ()), min_calls, top)
-    with interruptible():  # Ctrl-C or SIGTERM: one line and 130 / 143, the connection closed
+    from contextlib import nullcontext
+
+    status = None
+    if sys.stderr.isatty() and "NO_COLOR" not in os.environ:
+        from rich.console import Console
+
+        status = Console(stderr=True).status("connecting")
+    progress = status.update if status is not None else None
+    options = Options(schema, tuple(include or ()), tuple(exclude or ()), min_calls, top, progress)
+    with interruptible(), status if status is not None else nullcontext():
+        # Ctrl-C or SIGTERM: one line and 130 / 143, the connection closed
         catalog = read(url, options)
-    text = spec_text(catalog)
+        if progress is not None:
+            progress("checking the spec")
+        text = spec_text(catalog)
     for warning in catalog.warnings:
         sys.stderr.write(f"advisor: note: {one_line(warning)}\n")
     _emit(text, output, inputs, "introspect", "yaml")

@@ -105,6 +105,8 @@ class _Reader:
         }
         if not tables:
             raise no_tables(f"database {self.database}", self.options)
+        say = self.options.say
+        say(f"reading the columns of {len(tables):,} tables")
         self._columns(tables)
         left_out = []
         for name, table in list(tables.items()):
@@ -112,10 +114,12 @@ class _Reader:
             if why is not None:
                 del tables[name]
                 left_out.append(f"table {name!r} left out: {why}")
+        say("reading constraints and indexes")
         self._checks(tables)
         self._indexes(tables)
         self._foreign_keys(tables)
         if self.mariadb:
+            say("reading statistics (mysql.column_stats)")
             self._column_stats(tables)
         engine = "MariaDB" if self.mariadb else "MySQL"
         header = (
@@ -125,6 +129,7 @@ class _Reader:
             "from sampled pages, as of the last ANALYZE TABLE or automatic recalculation.",
         )
         schema = {t.name.lower(): {c.lower() for c in t.columns} for t in tables.values()}
+        say("reading the workload (performance_schema)")
         workload, state = self._workload(schema)
         return Catalog(
             dialect="mysql",

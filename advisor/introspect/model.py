@@ -8,7 +8,7 @@ number from one typed by hand, and how old it is.
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from advisor.errors import AdvisorError
@@ -128,6 +128,13 @@ class Options:
     exclude: tuple[str, ...] = ()
     min_calls: int = 1
     top: int | None = 100
+    progress: Callable[[str], None] | None = field(default=None, compare=False)
+    """Told each stage as it starts (``reading indexes of 1,000 tables``): on a large catalog the
+    command line shows it."""
+
+    def say(self, stage: str) -> None:
+        if self.progress is not None:
+            self.progress(stage)
 
 
 def wanted(name: str, include: Sequence[str], exclude: Sequence[str]) -> bool:

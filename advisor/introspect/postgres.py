@@ -135,14 +135,19 @@ class _Reader:
         tables = self._tables()
         if not tables:
             raise no_tables(f"schema {self.options.schema!r} of database {database}", self.options)
+        say = self.options.say
+        say(f"reading the columns of {len(tables):,} tables")
         self._columns(tables)
         left_out = _drop_unfit(tables)
         if not tables:
             raise AdvisorError(f"no table of schema {self.options.schema!r} can be written: {left_out[0]}")
+        say("reading constraints and indexes")
         self._constraints(tables)
         self._indexes(tables)
         self._index_scans(tables)
+        say("reading statistics (pg_stats)")
         self._statistics(tables)
+        say("reading the workload (pg_stat_statements)")
         schema = {t.name.lower(): {c.lower() for c in t.columns} for t in tables.values()}
         workload, state = self._workload(database, schema)
         header = (

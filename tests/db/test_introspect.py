@@ -377,3 +377,17 @@ def test_a_recorded_workload_is_advised_on(shop: str, tmp_path: Path) -> None:
     done = run_advisor("recommend", str(path))
     assert done.returncode == 0, done.stderr
     assert "create  orders (total" in done.stdout
+
+
+def test_progress_names_each_stage(shop: str) -> None:
+    from advisor.introspect.model import Options
+    from advisor.introspect.run import introspect
+
+    stages: list[str] = []
+    introspect(shop, Options(progress=stages.append))
+    assert stages[0].startswith("reading the columns of ") and stages[0].endswith(" tables")
+    assert stages[1:] == [
+        "reading constraints and indexes",
+        "reading statistics (pg_stats)",
+        "reading the workload (pg_stat_statements)",
+    ]

@@ -196,3 +196,19 @@ def test_errors_are_one_line_without_the_password(server: tuple[str, Any, list[s
         assert (
             done.stderr.count("\n") == 1 and "s3cret-pw" not in done.stderr and "Traceback" not in done.stderr
         )
+
+
+def test_progress_names_each_stage(server: tuple[str, Any, list[str]]) -> None:
+    from advisor.introspect.model import Options
+    from advisor.introspect.run import introspect
+
+    url, conn, made = server
+    name = _create(conn, made, SCHEMA[:2])
+    stages: list[str] = []
+    introspect(_in(url, name), Options(progress=stages.append))
+    assert stages == [
+        "reading the columns of 2 tables",
+        "reading constraints and indexes",
+        "reading statistics (mysql.column_stats)",
+        "reading the workload (performance_schema)",
+    ]
