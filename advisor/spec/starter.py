@@ -68,6 +68,7 @@ tables:                               # per table: its statistics, columns and i
         unique: false                 # a unique index
         where: created_at > '2024-01-01'   # a partial index: the rows it holds
         description: the country report   # free text
+        scans: 1200                   # scans since the server's statistics reset (introspect reads them)
   orders:
     rows: 20000000
     primary_key: [user_id, order_no]  # a composite primary key
