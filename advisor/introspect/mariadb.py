@@ -15,11 +15,13 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from advisor.errors import AdvisorError
+from advisor.introspect.mariadb_histogram import decode
 from advisor.introspect.model import (
     Catalog,
     ColumnFacts,
     IndexFacts,
     Options,
+    Scalar,
     TableFacts,
     no_tables,
     unfit_names,
@@ -45,6 +47,8 @@ class _Table:
     """Leading column -> (distinct values, index) from an index's first key."""
     column_stats: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
     """Column -> (share of NULLs, rows per distinct value) from MariaDB's ``mysql.column_stats``."""
+    histograms: dict[str, tuple[tuple[Scalar, ...], str]] = field(default_factory=dict)
+    """Column -> (bounds, MariaDB's histogram type) from ``mysql.column_stats``."""
     comments: list[str] = field(default_factory=list)
 
 
@@ -147,20 +151,31 @@ class _Reader:
 
         try:
             rows = self.fetch(
-                "SELECT table_name, column_name, nulls_ratio, avg_frequency FROM mysql.column_stats "
-                "WHERE db_name = %s",
+                "SELECT table_name, column_name, nulls_ratio, avg_frequency, min_value, max_value, hist_type, "
+                "histogram FROM mysql.column_stats WHERE db_name = %s",
                 (self.database,),
             )
         except pymysql.err.MySQLError as exc:
             if exc.args and exc.args[0] in (1142, 1044):
                 return
             raise
-        for table, column, nulls, per_value in rows:
-            if str(table) in tables:
-                tables[str(table)].column_stats[str(column)] = (
-                    float(nulls) if nulls is not None else None,
-                    float(per_value) if per_value is not None else None,
-                )
+        for table, column, nulls, per_value, low, high, kind, data in rows:
+            found = tables.get(str(table))
+            if found is None or str(column) not in found.columns:
+                continue
+            found.column_stats[str(column)] = (
+                float(nulls) if nulls is not None else None,
+                float(per_value) if per_value is not None else None,
+            )
+            bounds = decode(
+                kind,
+                data,
+                _text(low),
+                _text(high),
+                found.columns[str(column)].type,
+            )
+            if bounds:
+                found.histograms[str(column)] = (bounds, str(kind))
 
     def _workload(self, schema: dict[str, set[str]]) -> tuple[Workload | None, str]:
         """The patterns from performance_schema's statement digests of this database, or ``None``
@@ -416,9 +431,19 @@ class _Reader:
                 if null_frac is None and nulls is not None and current.nullable:
                     null_frac = rounded(nulls)
                     notes_added.append(("null_frac", source))
+                histogram = current.histogram
+                if not histogram and column in table.histograms:
+                    histogram, kind = table.histograms[column]
+                    notes_added.append(
+                        ("histogram", f"mysql.column_stats {kind} ({len(histogram) - 1} buckets)")
+                    )
                 if notes_added:
                     columns[column] = replace(
-                        current, ndv=ndv, null_frac=null_frac, notes=(*current.notes, *notes_added)
+                        current,
+                        ndv=ndv,
+                        null_frac=null_frac,
+                        histogram=histogram,
+                        notes=(*current.notes, *notes_added),
                     )
             for column, (distinct, index) in table.cardinality.items():
                 current = columns.get(column)
@@ -435,6 +460,13 @@ class _Reader:
             notes=tuple(notes),
             comments=tuple(table.comments),
         )
+
+
+def _text(value: object) -> str | None:
+    """A ``column_stats`` bound (VARBINARY) as text."""
+    if value is None:
+        return None
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
 
 
 def _from_digest(text: str) -> str:

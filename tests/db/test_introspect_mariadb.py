@@ -3,8 +3,11 @@ that recommend reads and whose DDL builds the schema again in a fresh database."
 
 from __future__ import annotations
 
+import itertools
+import re
 import uuid
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -170,7 +173,12 @@ def test_workload_without_performance_schema_rights_is_a_warning(
 
 def test_engine_independent_statistics(server: tuple[str, Any, list[str]], tmp_path: Path) -> None:
     url, conn, made = server
-    name = _create(conn, made, [*SCHEMA, "ANALYZE TABLE users PERSISTENT FOR ALL"])
+    readings = [
+        "CREATE TABLE readings (id int PRIMARY KEY, v int NOT NULL, day date NOT NULL)",
+        "INSERT INTO readings SELECT seq, seq * 2, '2024-01-01' + INTERVAL (seq % 366) DAY FROM seq_1_to_3000",
+        "ANALYZE TABLE readings PERSISTENT FOR ALL",
+    ]
+    name = _create(conn, made, [*SCHEMA, "ANALYZE TABLE users PERSISTENT FOR ALL", *readings])
     out = tmp_path / "spec.yaml"
     done = run_advisor("introspect", _in(url, name), "-o", str(out))
     assert done.returncode == 0, done.stderr
@@ -179,8 +187,17 @@ def test_engine_independent_statistics(server: tuple[str, Any, list[str]], tmp_p
     country = users[users.index("country:") :].splitlines()
     # no index leads country: its 2 values and no NULLs come from the full scan ANALYZE made
     assert any("ndv: 2" in line and "mysql.column_stats" in line for line in country[:6]), country[:6]
-    orders = text[text.index("  orders:") : text.index("  users:")]
+    orders = text[text.index("  orders:") : text.index("  readings:")]
     assert "mysql.column_stats" not in orders  # not analyzed PERSISTENT: InnoDB's estimates only
+    # the DOUBLE_PREC_HB histograms of a number and a date become bounds from the lowest to the highest
+    block = text[text.index("  readings:") : text.index("  ship:")]
+    v = block[block.index("      v:") : block.index("      day:")]
+    day = block[block.index("      day:") :]
+    assert "# mysql.column_stats DOUBLE_PREC_HB (" in v and "histogram: [2, " in v and "6000]" in v, v
+    assert 'histogram: ["2024-01-01", ' in day and '"2024-12-31"]' in day, day
+    days = re.findall(r'"(\d{4}-\d\d-\d\d)"', day)
+    gaps = [(date.fromisoformat(b) - date.fromisoformat(a)).days for a, b in itertools.pairwise(days)]
+    assert max(gaps) <= 6, gaps  # 3,000 rows over 366 days in 128 buckets: about 3 days each
 
 
 def test_errors_are_one_line_without_the_password(server: tuple[str, Any, list[str]]) -> None:
