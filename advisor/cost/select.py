@@ -374,8 +374,12 @@ def widened_candidates(ctx: Context, candidates: Sequence[Candidate]) -> list[Ca
     for cand in candidates:
         by_table.setdefault(cand.design.table, []).append(cand)
     for group in by_table.values():
+        # one's keys lead another's only with one predicate and the same first key
+        by_lead: dict[tuple[object, str], list[Candidate]] = {}
+        for cand in group:
+            by_lead.setdefault(_lead(cand.design), []).append(cand)
         for a in group:
-            for b in group:
+            for b in group if not a.design.keys else by_lead[_lead(a.design)]:
                 if a is b or not a.design.keys_lead(b.design):
                     continue
                 extra = [
@@ -408,6 +412,10 @@ def widened_candidates(ctx: Context, candidates: Sequence[Candidate]) -> list[Ca
                     )
                 )
     return out
+
+
+def _lead(design: IndexDesign) -> tuple[object, str]:
+    return (design.where, design.keys[0].column if design.keys else "")
 
 
 def _not_worth_it(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 import sqlglot
 from sqlglot import exp
@@ -342,12 +343,20 @@ def is_text_like(dtype: exp.DataType) -> bool:
 def translate(sql: str, source: str, target: str, kind: str = "where") -> exp.Expr:
     """An expression (``kind``: DEFAULT, CHECK or partial-index predicate) of ``source`` for
     ``target``, rebuilt from its tree: text that is not exactly one such expression is refused."""
+    tree, problem = _parsed(sql, source, kind)
+    if tree is None:
+        raise AdvisorError(f"cannot write the {kind} {sql!r} for {target}: {problem}")
+    return tree.copy()  # the caller may change it
+
+
+@lru_cache(maxsize=1024)  # a plan repeats a few partial predicates over many indexes
+def _parsed(sql: str, source: str, kind: str) -> tuple[exp.Expr | None, str]:
     from advisor.spec.expressions import parse_expression
 
     try:
-        return parse_expression(sql, source, kind)
+        return parse_expression(sql, source, kind), ""
     except ValueError as exc:
-        raise AdvisorError(f"cannot write the {kind} {sql!r} for {target}: {exc}") from None
+        return None, str(exc)
 
 
 def default_value(sql: str, source: str, target: str, dtype: exp.DataType | None = None) -> exp.Expr:

@@ -411,13 +411,19 @@ def optimistic_locking(ctx: Context, plan: Plan) -> list[Finding]:
         if not key:
             continue
         version = next((c.name for c in tbl.columns if c.name.lower() in VERSION_COLUMNS), None)
-        readers = [
-            p.name
+        readers = {
+            p.name: {
+                c
+                for b in ctx.shapes[p.name].walk()
+                for a in b.accesses
+                if a.table == table
+                for c in a.referenced
+            }
             for p in ctx.patterns_on.get(table, ())
             if not ctx.shapes[p.name].kind.writes
             and key <= equality_columns(ctx, p.name, table)
             and not _ROW_LOCK.search(p.sql)
-        ]
+        }
         for p in ctx.patterns_on.get(table, ()):
             shape = ctx.shapes[p.name]
             if shape.kind.value != "update" or shape.target != table:
@@ -429,18 +435,7 @@ def optimistic_locking(ctx: Context, plan: Plan) -> list[Finding]:
             guarded = {pred.column for pred in acc.predicates} & (sets | {(version or "").lower()})
             in_place = sets & acc.referenced  # SET stock = stock - 1 is atomic, not read-modify-write
             overwritten = sets - in_place
-            read_back = [
-                r
-                for r in readers
-                if overwritten
-                & {
-                    c
-                    for b in ctx.shapes[r].walk()
-                    for a in b.accesses
-                    if a.table == table
-                    for c in a.referenced
-                }
-            ]
+            read_back = [r for r, columns in readers.items() if overwritten & columns]
             if guarded or not overwritten or not read_back:
                 continue
             out.append(
