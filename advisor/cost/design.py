@@ -50,6 +50,15 @@ class IndexDesign:
     origin: str = "proposed"
     """``proposed``, ``declared``, ``primary_key`` or ``unique``."""
 
+    def __hash__(self) -> int:
+        # cached: designs key the selection's memos and sets, and the hash of the generated
+        # method hashes every key and the predicate again on each lookup
+        known: int | None = self.__dict__.get("_hash")
+        if known is None:
+            fields = (self.table, self.keys, self.include, self.where, self.unique, self.name, self.origin)
+            known = self.__dict__["_hash"] = hash(fields)
+        return known
+
     # cached: selection asks every candidate for these on every trial
     @cached_property
     def columns(self) -> tuple[str, ...]:

@@ -57,7 +57,9 @@ def drop_index(design: IndexDesign, dialect: str, concurrently: bool = True) -> 
 
 
 def to_sql(expression: exp.Expr, dialect: str) -> str:
-    """One statement for ``dialect``, reserved words among its names quoted.
+    """One statement for ``dialect``, reserved words among its names quoted. The tree is the
+    caller's fresh one and is used up: quoting and generating change it in place, as copying a tree
+    for every statement of a large plan costs more than building it.
 
     >>> from advisor.spec.model import IndexKey
     >>> to_sql(create_index(IndexDesign("order", (IndexKey("user"),)), "postgres"), "postgres")
@@ -65,6 +67,4 @@ def to_sql(expression: exp.Expr, dialect: str) -> str:
     """
     from advisor.emit.reserved import quote_reserved
 
-    quoted = quote_reserved(expression, dialect)
-    # a quoted copy is ours already: generating it need not deep-copy the tree once more
-    return quoted.sql(dialect=dialect, copy=quoted is expression) + ";"
+    return quote_reserved(expression, dialect, copy=False).sql(dialect=dialect, copy=False) + ";"

@@ -9,10 +9,11 @@ from sqlglot import exp
 from advisor.emit.names import POSTGRES_RESERVED
 
 
-def quote_reserved(expression: exp.Expr, dialect: str) -> exp.Expr:
+def quote_reserved(expression: exp.Expr, dialect: str, copy: bool = True) -> exp.Expr:
     """``expression`` with every identifier that is a reserved word quoted (MySQL: left to sqlglot).
     PostgreSQL's list serves the other engines too: most of its words are reserved in SQLite and
-    SQL Server as well, and quoting an identifier there never changes its meaning.
+    SQL Server as well, and quoting an identifier there never changes its meaning. With ``copy``
+    false the tree is changed in place; either way a tree without such a name is returned as it is.
 
     >>> from sqlglot import exp
     >>> quote_reserved(exp.column("user", table="order"), "postgres").sql("postgres")
@@ -20,12 +21,18 @@ def quote_reserved(expression: exp.Expr, dialect: str) -> exp.Expr:
     >>> quote_reserved(exp.column("user_id", table="orders"), "postgres").sql("postgres")
     'orders.user_id'
     """
-    if dialect in ("mysql", "mariadb"):
+    if dialect in ("mysql", "mariadb") or not _reserved_names(expression):
         return expression
+    if copy:
+        expression = expression.copy()
+    for node in _reserved_names(expression):
+        node.set("quoted", True)
+    return expression
 
-    def quote(node: exp.Expr) -> exp.Expr:
-        if isinstance(node, exp.Identifier) and not node.quoted and node.name.lower() in POSTGRES_RESERVED:
-            return exp.Identifier(this=node.name, quoted=True)
-        return node
 
-    return expression.transform(quote)
+def _reserved_names(expression: exp.Expr) -> list[exp.Identifier]:
+    return [
+        node
+        for node in expression.find_all(exp.Identifier)
+        if not node.quoted and node.name.lower() in POSTGRES_RESERVED
+    ]

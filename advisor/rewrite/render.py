@@ -38,7 +38,8 @@ def render(tree: exp.Expr, dialect: str) -> str:
             return exp.Var(this=f":{node.name}" if named else "?")
         return node
 
-    return tree.transform(spell).sql(dialect=dialect)
+    # the transformed copy is ours: generating it need not copy it again
+    return tree.transform(spell).sql(dialect=dialect, copy=False)
 
 
 def sources(select: exp.Expr) -> dict[str, str]:

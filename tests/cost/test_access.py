@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import pytest
@@ -100,3 +101,24 @@ def test_btree_height_grows_with_fanout() -> None:
     assert btree_height(1, 400) == 1
     assert btree_height(400 * 400, 400) == 3
     assert engine_for("sqlite").page_size == 4096
+
+
+def test_index_design_hash_covers_every_field() -> None:
+    """The cached hash of an index design is the hash of all its fields: two designs that differ
+    in any one field hash apart, and equal designs hash alike."""
+    base = IndexDesign("t", (IndexKey("a"),))
+    variants = {
+        "table": "u",
+        "keys": (IndexKey("a", True),),
+        "include": ("x",),
+        "where": PartialWhere("s", ("on",), "s = 'on'"),
+        "unique": True,
+        "name": "ix_t_a",
+        "origin": "declared",
+    }
+    assert set(variants) == {f.name for f in dataclasses.fields(IndexDesign)}
+    for name, value in variants.items():
+        other = dataclasses.replace(base, **{name: value})
+        assert other != base
+        assert hash(other) != hash(base), name
+    assert hash(IndexDesign("t", (IndexKey("a"),))) == hash(base)
