@@ -58,6 +58,24 @@ class Predicate:
     reason: str = ""
     """For ``NOT_SARGABLE``: why, in a few words (``function LOWER() on the column``)."""
 
+    def __hash__(self) -> int:
+        # cached: predicates key the cost model's estimate memo, asked on every costing of an
+        # index, and the generated method hashes the kind's enum member in Python each time
+        known: int | None = self.__dict__.get("_hash")
+        if known is None:
+            fields = (
+                self.table,
+                self.column,
+                self.kind,
+                self.values,
+                self.parameterized,
+                self.members,
+                self.sql,
+                self.reason,
+            )
+            known = self.__dict__["_hash"] = hash(fields)
+        return known
+
     @property
     def constant(self) -> bool:
         """True when the predicate compares with literals only (no placeholder, no column)."""

@@ -12,7 +12,7 @@ With a LIMIT and no sort in the way, the scan stops early and costs its share of
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -49,6 +49,8 @@ PARALLEL_DIVISOR = 2.4
 """Two workers and the leader's share, as ``get_parallel_divisor`` counts them."""
 PARALLEL_SETUP = 1000.0
 SARGABLE = (PredicateKind.EQ, PredicateKind.IN, PredicateKind.RANGE, PredicateKind.LIKE_PREFIX)
+POINT, MULTI, RANGE = 0, 1, 2
+"""How an index key column is sought (``Access.seeks``)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -67,6 +69,18 @@ class Access:
     def sargable(self) -> Mapping[str, list[Predicate]]:
         """The predicates an index range can serve, by column."""
         return _by_column(self.predicates)
+
+    @cached_property
+    def seeks(self) -> Mapping[str, tuple[int, list[Predicate]]]:
+        """By column, how an index key on it is sought and with which predicates: ``POINT``
+        (equalities, and IN lists of one), else ``MULTI`` (IN lists), else ``RANGE`` (the rest,
+        after which the key's later columns only filter). Asked on every costing of an index."""
+        out: dict[str, tuple[int, list[Predicate]]] = {}
+        for column, preds in self.sargable.items():
+            point = [p for p in preds if p.kind is PredicateKind.EQ or (p.kind is PredicateKind.IN and p.members == 1)]
+            multi = [p for p in preds if p.kind is PredicateKind.IN]
+            out[column] = (POINT, point) if point else (MULTI, multi) if multi else (RANGE, preds)
+        return out
 
 
 @dataclass(frozen=True)
@@ -130,6 +144,8 @@ class TableModel:
     """Each predicate's share of the rows (``selectivity.estimate``), computed once."""
     index_models: dict[IndexDesign, IndexModel] = field(default_factory=dict, repr=False)
     """``model_index`` of each design asked for: one model per index, so the plan memos find it."""
+    correlations: dict[str, float] = field(default_factory=dict, repr=False)
+    """``correlation`` by column, computed once."""
 
     @cached_property
     def rows(self) -> float:
@@ -155,10 +171,15 @@ class TableModel:
     def correlation(self, column: str) -> float:
         """How closely the heap follows ``column``'s order: the statistic when given; otherwise
         1 for the leading primary-key column (rows usually arrive in key order), else 0."""
-        col = self.table.column(column)
-        if col is not None and col.correlation is not None:
-            return col.correlation
-        return 1.0 if self.table.primary_key[:1] == (column.lower(),) else 0.0
+        known = self.correlations.get(column)
+        if known is None:
+            col = self.table.column(column)
+            if col is not None and col.correlation is not None:
+                known = col.correlation
+            else:
+                known = 1.0 if self.table.primary_key[:1] == (column.lower(),) else 0.0
+            self.correlations[column] = known
+        return known
 
     def type_of(self, column: str) -> str:
         col = self.table.column(column)
@@ -315,7 +336,7 @@ def _partial_usable(design: IndexDesign, preds: Mapping[str, list[Predicate]]) -
     )
 
 
-def delivers_order(design: IndexDesign, bound: frozenset[str], order_by: tuple[OrderKey, ...]) -> bool:
+def delivers_order(design: IndexDesign, bound: Collection[str], order_by: tuple[OrderKey, ...]) -> bool:
     """Whether scanning ``design`` after seeking equality-bound columns ``bound`` yields rows in
     ``order_by`` order (forwards or backwards).
 
@@ -382,39 +403,30 @@ def index_scan(tm: TableModel, access: Access, im: IndexModel, loops: float = 1.
     the inner side of a nested loop), or ``None`` when the index cannot help."""
     design = im.design
     preds = access.sargable
-    if not _partial_usable(design, preds):
-        return None
     where = design.where
+    if where is not None and not _partial_usable(design, preds):
+        return None
     if (
         not access.order_by
         and (not design.keys or design.keys[0].column not in preds)
         and (where is None or where.column not in preds)
     ):
         return None  # nothing to seek on, no order to deliver
-    bound, used = set(), set()
+    bound: set[str] = set()
+    used: set[str] = set()
     seeking: list[Predicate] = []
+    seeks = access.seeks
     for key in design.keys:
-        col_preds = preds.get(key.column)
-        if not col_preds:
+        sought = seeks.get(key.column)
+        if sought is None:
             break
-        point = [
-            p
-            for p in col_preds
-            if p.kind is PredicateKind.EQ or (p.kind is PredicateKind.IN and p.members == 1)
-        ]
-        if point:
-            seeking += point
-            bound.add(key.column)
-            used.add(key.column)
-            continue
-        multi = [p for p in col_preds if p.kind is PredicateKind.IN]
-        if multi:
-            seeking += multi
-            used.add(key.column)
-            continue
-        seeking += col_preds
+        how, by = sought
+        seeking += by
         used.add(key.column)
-        break
+        if how == POINT:
+            bound.add(key.column)
+        elif how == RANGE:
+            break
     # one share over all the seek's predicates, so that a dependency between them counts
     seek = tm.share(seeking)
     if design.where is not None and design.where.column in preds:
@@ -422,13 +434,17 @@ def index_scan(tm: TableModel, access: Access, im: IndexModel, loops: float = 1.
         narrower = tm.share(preds[design.where.column]) / max(where_share(tm, design), 1e-12)
         seek *= min(1.0, narrower) if design.where.column in used else 1.0
         used.add(design.where.column)
-    ordered = bool(access.order_by) and delivers_order(design, frozenset(bound), access.order_by)
+    ordered = bool(access.order_by) and delivers_order(design, bound, access.order_by)
     if not used and not ordered:
         return None
     stored = design.stored_columns()
-    rest = [p for p in access.predicates if p.column not in used]
-    in_index = tm.share(p for p in rest if p.column in stored)
-    outside = tm.share(p for p in rest if p.column not in stored)
+    inside_rest: list[Predicate] = []
+    outside_rest: list[Predicate] = []
+    for p in access.predicates:
+        if p.column not in used:
+            (inside_rest if p.column in stored else outside_rest).append(p)
+    in_index = tm.share(inside_rest)
+    outside = tm.share(outside_rest)
     if design.where is not None and design.where.column not in used and design.where.column in preds:
         outside *= min(1.0, tm.share(preds[design.where.column]) / max(where_share(tm, design), 1e-12))
     entries = max(im.entries * seek, 1.0)
@@ -441,7 +457,7 @@ def index_scan(tm: TableModel, access: Access, im: IndexModel, loops: float = 1.
         + index_io(leaf, im.leaf_pages, tm.cache_pages, loops)
         + entries * (CPU_INDEX_TUPLE + CPU_OPERATOR * max(1, len(used)))
     )
-    filters = CPU_OPERATOR * sum(1 for p in rest if p.column not in stored)
+    filters = CPU_OPERATOR * len(outside_rest)
     invisible = 1.0 - tm.all_visible if only else 1.0
     corr = tm.correlation(design.keys[0].column) if design.keys else 0.0
     corr *= 0.75 if len(design.keys) > 1 else 1.0

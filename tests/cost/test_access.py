@@ -5,7 +5,7 @@ import math
 
 import pytest
 
-from advisor.analysis.shape import OrderKey
+from advisor.analysis.shape import OrderKey, Predicate, PredicateKind
 from advisor.cost.access import Access, TableModel, best_plan, index_scan, model_index, seq_scan
 from advisor.cost.design import IndexDesign, PartialWhere
 from advisor.cost.physical import btree_height, column_width, engine_for
@@ -103,22 +103,43 @@ def test_btree_height_grows_with_fanout() -> None:
     assert engine_for("sqlite").page_size == 4096
 
 
-def test_index_design_hash_covers_every_field() -> None:
-    """The cached hash of an index design is the hash of all its fields: two designs that differ
-    in any one field hash apart, and equal designs hash alike."""
-    base = IndexDesign("t", (IndexKey("a"),))
-    variants = {
-        "table": "u",
-        "keys": (IndexKey("a", True),),
-        "include": ("x",),
-        "where": PartialWhere("s", ("on",), "s = 'on'"),
-        "unique": True,
-        "name": "ix_t_a",
-        "origin": "declared",
-    }
-    assert set(variants) == {f.name for f in dataclasses.fields(IndexDesign)}
+@pytest.mark.parametrize(
+    ("base", "variants"),
+    [
+        (
+            IndexDesign("t", (IndexKey("a"),)),
+            {
+                "table": "u",
+                "keys": (IndexKey("a", True),),
+                "include": ("x",),
+                "where": PartialWhere("s", ("on",), "s = 'on'"),
+                "unique": True,
+                "name": "ix_t_a",
+                "origin": "declared",
+            },
+        ),
+        (
+            Predicate("t", "a", PredicateKind.EQ),
+            {
+                "table": "u",
+                "column": "b",
+                "kind": PredicateKind.RANGE,
+                "values": (1,),
+                "parameterized": True,
+                "members": 2,
+                "sql": "a = 1",
+                "reason": "why",
+            },
+        ),
+    ],
+)
+def test_cached_hash_covers_every_field(base: object, variants: dict[str, object]) -> None:
+    """A class that caches its hash hashes all its fields: two values that differ in any one
+    field hash apart, and equal values hash alike."""
+    assert dataclasses.is_dataclass(base) and not isinstance(base, type)
+    assert set(variants) == {f.name for f in dataclasses.fields(base)}
     for name, value in variants.items():
         other = dataclasses.replace(base, **{name: value})
         assert other != base
         assert hash(other) != hash(base), name
-    assert hash(IndexDesign("t", (IndexKey("a"),))) == hash(base)
+    assert hash(dataclasses.replace(base)) == hash(base)
