@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 
 from advisor.analysis.analyze import AnalysisError, analyze
+from advisor.analysis.parse import collecting_trees
 from advisor.analysis.shape import PredicateKind, QueryShape, StatementKind
 from advisor.catalog import RECOMMEND_FAMILIES, load_catalog
 from advisor.cost.access import TableModel
@@ -46,16 +47,17 @@ def analyze_or_skip(spec: Spec) -> tuple[dict[str, QueryShape], tuple[Finding, .
     schema = schema_columns(spec)
     shapes: dict[str, QueryShape] = {}
     skipped: list[Finding] = []
-    for pattern in spec.patterns:
-        try:
-            shapes[pattern.name] = analyze(pattern.sql, spec.dialect, schema)
-        except AnalysisError as exc:
-            if not (spec.settings.keep_going or pattern.origin is not None):
-                raise AdvisorError(
-                    f"pattern {pattern.name!r}: {exc}",
-                    Location(spec.path, pattern.sql_line or pattern.line, f"patterns.{pattern.name}.sql"),
-                ) from None
-            skipped.append(_not_analyzed(spec, pattern, str(exc)))
+    with collecting_trees():
+        for pattern in spec.patterns:
+            try:
+                shapes[pattern.name] = analyze(pattern.sql, spec.dialect, schema)
+            except AnalysisError as exc:
+                if not (spec.settings.keep_going or pattern.origin is not None):
+                    raise AdvisorError(
+                        f"pattern {pattern.name!r}: {exc}",
+                        Location(spec.path, pattern.sql_line or pattern.line, f"patterns.{pattern.name}.sql"),
+                    ) from None
+                skipped.append(_not_analyzed(spec, pattern, str(exc)))
     return shapes, tuple(skipped)
 
 

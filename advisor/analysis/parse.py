@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 
 from sqlglot import exp
@@ -12,6 +15,30 @@ from advisor.analysis.errors import AnalysisError
 from advisor.analysis.placeholders import normalize_placeholders
 
 TOO_DEEP = "the SQL is nested too deeply to analyze"
+YOUNG = 700
+"""The collector's youngest-generation threshold while many statements are parsed (Python's
+default)."""
+
+
+@contextmanager
+def collecting_trees() -> Iterator[None]:
+    """Parse many statements inside this: the collector frees the trees young.
+
+    A sqlglot tree links parent and child, so every parsed statement is garbage that only the
+    collector frees. A command that builds long-lived records raises the collector's youngest
+    threshold; parsing under it keeps each tree alive through more collections, which promotes
+    it and walks it again (on 20,000 patterns parsing took 0.45 s longer).
+
+    >>> with collecting_trees():
+    ...     gc.get_threshold()[0] <= YOUNG
+    True
+    """
+    before = gc.get_threshold()
+    gc.set_threshold(min(before[0], YOUNG), *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 def parse_statement(sql: str, dialect: str) -> exp.Expr:
