@@ -14,6 +14,17 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
+class ModelCost:
+    """The model's cost per run of a pattern a change serves, before and after the whole plan,
+    and the tables it reads (at whose declared sizes the model costs it)."""
+
+    pattern: str
+    before: float
+    after: float
+    tables: frozenset[str]
+
+
+@dataclass(frozen=True)
 class Change:
     number: int
     action: str
@@ -25,6 +36,8 @@ class Change:
     """Patterns the recommendation claims to serve."""
     name: str = ""
     """The index's name as the report gives it (unique beside the indexes that exist)."""
+    model_costs: tuple[ModelCost, ...] = ()
+    """For each pattern served, what the model expects of it."""
 
 
 def planned_changes(spec: Spec, ctx: Context | None = None) -> tuple[Result, tuple[Change, ...]]:
@@ -50,6 +63,10 @@ def planned_changes(spec: Spec, ctx: Context | None = None) -> tuple[Result, tup
             designs[rec.index],
             tuple(s.pattern for s in rec.serves),
             rec.name,
+            tuple(
+                ModelCost(s.pattern, s.cost_before, s.cost_after, frozenset(ctx.shapes[s.pattern].tables()))
+                for s in rec.serves
+            ),
         )
         for rec in result.recommendations
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
@@ -38,13 +39,51 @@ def no_gain(check: PatternCheck) -> bool:
     return check.used and before is not None and after is not None and after > before * (1 - NO_GAIN)
 
 
+DISAGREE = 5.0
+"""A used index whose model speed-up exceeds the planner's more than this many times was chosen on
+a gain the engine does not see (a planner that gains more than the model expected only confirms
+the advice)."""
+
+
+def speedups(check: PatternCheck) -> tuple[float, float] | None:
+    """How many times cheaper the pattern gets with the plan: by the model's costs and by the
+    planner's (each in its own units, so only their ratios compare); ``None`` when one is unknown.
+
+    >>> speedups(PatternCheck("p", True, 84.9, 42.45, "", "", model_cost_before=38.8, model_cost_after=2.0))
+    (19.4, 2.0)
+    """
+    figures = (check.model_cost_before, check.model_cost_after, check.cost_before, check.cost_after)
+    if any(f is None or f <= 0 for f in figures):
+        return None
+    model_before, model_after, before, after = (float(f or 0.0) for f in figures)
+    return model_before / model_after, before / after
+
+
+def disagrees(check: PatternCheck) -> bool:
+    """The planner reads the index and gains, but far less than the model expected: the model's
+    speed-up is more than ``DISAGREE`` times the planner's.
+
+    >>> disagrees(PatternCheck("p", True, 84.9, 42.45, "", "", model_cost_before=38.8, model_cost_after=2.0))
+    True
+    >>> disagrees(PatternCheck("p", True, 84.9, 8.49, "", "", model_cost_before=38.8, model_cost_after=2.0))
+    False
+    >>> disagrees(PatternCheck("p", True, 84.9, 0.01, "", "", model_cost_before=38.8, model_cost_after=2.0))
+    False
+    """
+    ups = speedups(check)
+    if not check.used or no_gain(check) or ups is None:
+        return False
+    model, planner = ups
+    return model > planner * DISAGREE
+
+
 def _status(rec: RecommendationCheck, check: PatternCheck) -> str:
     if rec.action == "drop":
         return "ok" if check.used else "NO INDEX"
     if not check.claimed:
         return "also"
     if check.used:
-        return "no gain" if no_gain(check) else "used"
+        return "no gain" if no_gain(check) else "disagree" if disagrees(check) else "used"
     return "expected" if check.expected else "IGNORED"
 
 
@@ -97,6 +136,13 @@ class TextVerifyFormatter(VerifyFormatter):
                 f"   {'':<9}the planner reads the index, but its cost falls by less than {NO_GAIN:.0%}: "
                 "the index is not what makes this pattern cheap here"
             )
+        ups = speedups(check)
+        if rec.action == "create" and check.claimed and disagrees(check) and ups is not None:
+            out.append(
+                f"   {'':<9}the model expected it {ups[0]:,.1f}x cheaper, the planner finds it only "
+                f"{ups[1]:,.1f}x cheaper: the report overstates this index's gain for this pattern; check the "
+                "rows, ndv and frequencies of its tables in the spec"
+            )
         if check.note:
             out.append(f"   {'':<9}note: {check.note}")
         return out
@@ -117,18 +163,29 @@ class TextVerifyFormatter(VerifyFormatter):
             if expected
             else ""
         )
-        idle = sorted(
-            {
-                c.pattern
-                for r in result.recommendations
-                if r.action == "create"
-                for c in r.checks
-                if c.claimed and no_gain(c)
-            }
-        )
+        idle = _claimed(result, no_gain)
         if idle:
             tail += f"; for {', '.join(idle)} it reads the index at no gain (see above)"
+        apart = _claimed(result, disagrees)
+        if apart:
+            tail += (
+                f"; for {', '.join(apart)} it gains less than a {DISAGREE:.0f}th of the speed-up the model "
+                "expected (see above)"
+            )
         return f"Verified: the planner uses every recommended index for the patterns it claims{tail}."
+
+
+def _claimed(result: Verification, outcome: Callable[[PatternCheck], bool]) -> list[str]:
+    """The patterns a recommended index claims that have ``outcome``, sorted."""
+    return sorted(
+        {
+            c.pattern
+            for r in result.recommendations
+            if r.action == "create"
+            for c in r.checks
+            if c.claimed and outcome(c)
+        }
+    )
 
 
 class JsonVerifyFormatter(VerifyFormatter):
@@ -143,6 +200,9 @@ class JsonVerifyFormatter(VerifyFormatter):
             out["ignored"] = [c.pattern for c in rec.ignored]
             out["no_gain"] = [
                 c.pattern for c in rec.checks if rec.action == "create" and c.claimed and no_gain(c)
+            ]
+            out["disagree"] = [
+                c.pattern for c in rec.checks if rec.action == "create" and c.claimed and disagrees(c)
             ]
         return json.dumps(data, indent=2) + "\n"
 

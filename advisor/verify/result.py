@@ -23,6 +23,10 @@ class PatternCheck:
     """Why not using the index is expected here, when it is."""
     note: str | None = None
     """How the verdict was reached when it took more than one look (a what-if plan, then a real one)."""
+    model_cost_before: float | None = None
+    """The model's cost per run of the pattern before the plan (its own units), when it claims it."""
+    model_cost_after: float | None = None
+    """... and with the whole plan applied."""
 
 
 @dataclass(frozen=True)

@@ -364,6 +364,10 @@ class VerifyRun:
             for c in self.changes
             if c.number in created and c.design.where is not None and not self.target.partial
         }
+        # the model costs a pattern at its tables' declared sizes: its speed-up compares with the
+        # planner's only where the planner saw those sizes too
+        scaled = {t.lower() for t in self.scaled}
+        model_costs = {m.pattern: (m.before, m.after) for m in change.model_costs if m.tables <= scaled}
         for pattern in self.spec.patterns:
             if pattern.name not in after:
                 continue
@@ -383,6 +387,7 @@ class VerifyRun:
                 or _fallback_path(fallbacks, a, self.target.label)
                 or self._grouped_path(pattern.sql, a)
             )
+            model = model_costs.get(pattern.name, (None, None)) if change.action == "create" else (None, None)
             checks.append(
                 PatternCheck(
                     pattern.name,
@@ -393,6 +398,8 @@ class VerifyRun:
                     a.plan,
                     claimed,
                     why if claimed and not used else None,
+                    model_cost_before=model[0],
+                    model_cost_after=model[1],
                 )
             )
         return RecommendationCheck(change.number, change.action, change.label, name, tuple(checks))

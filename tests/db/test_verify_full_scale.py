@@ -86,3 +86,19 @@ def test_a_role_that_is_not_a_superuser_stays_at_the_loaded_scale() -> None:
             assert "scale: at the loaded scale" in done.stdout
         finally:
             admin.execute(f"DROP ROLE {role}")
+
+
+def test_the_models_costs_are_compared_only_where_the_planner_sees_the_declared_sizes() -> None:
+    """At full scale each claimed check carries the model's costs (so a gain far below the model's
+    is reported); on SQLite, which sees the loaded rows, none does."""
+    url = require("postgres")
+    spec = load_spec(ECOMMERCE)
+    with open_engine(url) as db:
+        full = verify_on(db, spec, ROWS)
+    claimed = [c for r in full.recommendations if r.action == "create" for c in r.checks if c.claimed]
+    assert claimed and all(c.model_cost_before and c.model_cost_after for c in claimed)
+    items = next(c for c in claimed if c.pattern == "items_of_order")
+    assert items.model_cost_before is not None and items.model_cost_before > 1e6  # a scan of 9e9 rows
+    with open_engine("sqlite://") as lite:
+        loaded = verify_on(lite, spec, ROWS)
+    assert all(c.model_cost_before is None for r in loaded.recommendations for c in r.checks)
