@@ -513,15 +513,13 @@ def verify(
     EXPLAIN every pattern before and after; exit 1 if the planner ignores a recommendation."""
     from contextlib import nullcontext
 
-    from advisor.recommend import analyze_or_skip
+    from advisor.recommend import prepare
     from advisor.spec.load import load_spec
+    from advisor.verify.engine import SignalledError
     from advisor.verify.report import FORMATTERS
     from advisor.verify.run import verify as run
 
     _imported()
-    spec = _with_settings(load_spec(file), keep_going)
-    _check_output(output, spec.inputs)
-    _note_skipped(analyze_or_skip(spec)[1])  # before the database work, so a bad pattern stops early
     if db is not None:
         from advisor.oneline import one_line
         from advisor.verify.url import parse_db_url, sqlite_file_note
@@ -535,11 +533,18 @@ def verify(
         bar: BarProgress | None = BarProgress()
     else:
         bar = None
-    from advisor.verify.engine import SignalledError
-
     try:
+        # the bar shows from the first second: reading and analyzing a large spec takes a while
         with bar if bar is not None else nullcontext():
-            result = run(spec, db, rows, bar, full_scale, timeout)
+            if bar is not None:
+                bar.start("reading the spec", None)
+            spec = _with_settings(load_spec(file), keep_going)
+            _check_output(output, spec.inputs)
+            if bar is not None:
+                bar.start("analyzing the patterns", None)
+            ctx = prepare(spec)  # before the database work, so a bad pattern stops early
+            _note_skipped(ctx.skipped)
+            result = run(spec, db, rows, bar, full_scale, timeout, ctx)
     except SignalledError as exc:
         sys.stderr.write(f"advisor: {exc}; the throwaway database was dropped\n")
         raise typer.Exit(exc.code) from None

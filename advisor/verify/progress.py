@@ -31,10 +31,16 @@ class BarProgress:
     ) -> None:
         self.bar.stop()
 
-    def start(self, label: str, total: int) -> None:
+    def start(self, label: str, total: int | None) -> None:
         if self.task is not None:
-            self.bar.update(self.task, completed=self.bar.tasks[-1].total)
+            # the stage before is done: counted ones show full, the others go
+            done = self.bar.tasks[-1].total
+            if done is None:
+                self.bar.remove_task(self.task)
+            else:
+                self.bar.update(self.task, completed=done)
         self.task = self.bar.add_task(label, total=total)
+        self.bar.refresh()  # drawn as it begins, not at the next tick: a short stage shows too
 
     def advance(self, label: str | None = None) -> None:
         if self.task is None:

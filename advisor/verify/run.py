@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from advisor.analysis.parse import parse_statement
 from advisor.emit.changes import Change, planned_changes
@@ -26,17 +26,22 @@ from advisor.verify.engine import (
 from advisor.verify.result import PatternCheck, RecommendationCheck, Verification
 from advisor.verify.scale import TableScale, full_scale_targets
 
+if TYPE_CHECKING:
+    from advisor.rules.context import Context
+
 DEFAULT_ROWS = 10_000
 
 
 class Progress(Protocol):
-    def start(self, label: str, total: int) -> None: ...
+    """Named stages, each with its number of steps (``None``: a stage without a count)."""
+
+    def start(self, label: str, total: int | None) -> None: ...
 
     def advance(self, label: str | None = None) -> None: ...
 
 
 class NoProgress:
-    def start(self, label: str, total: int) -> None:
+    def start(self, label: str, total: int | None) -> None:
         return None
 
     def advance(self, label: str | None = None) -> None:
@@ -60,18 +65,21 @@ def verify(
     progress: Progress | None = None,
     full_scale: bool = True,
     timeout: float = DEFAULT_TIMEOUT,
+    ctx: Context | None = None,
 ) -> Verification:
     """Run the recommended changes of ``spec`` past the planner of the engine at ``url``; with
     ``full_scale`` the planner sees the declared table sizes where the engine allows it. Each
     statement may run ``timeout`` seconds; SIGINT and SIGTERM raise ``SignalledError`` after the
-    throwaway database is dropped."""
+    throwaway database is dropped. ``ctx`` is ``prepare(spec)`` when the caller has it already."""
     if rows < 1:
         raise AdvisorError("--rows must be at least 1")
     if not timeout > 0:
         raise AdvisorError("--timeout must be a positive number of seconds")
+    progress = progress or NoProgress()
+    progress.start("connecting to the database", None)
     with interruptible(), open_engine(url, timeout) as db:
         try:
-            return verify_on(db, spec, rows, progress, full_scale)
+            return verify_on(db, spec, rows, progress, full_scale, ctx)
         except db.errors as exc:  # the server went away, a catalog update failed...
             raise AdvisorError(f"--db: {db.target.label} failed: {db.scrub(_first_line(exc))}") from None
 
@@ -82,18 +90,21 @@ def verify_on(
     rows: int = DEFAULT_ROWS,
     progress: Progress | None = None,
     full_scale: bool = True,
+    ctx: Context | None = None,
 ) -> Verification:
     """``verify`` on an engine already open; the throwaway database stays for a closer look."""
     if rows < 1:
         raise AdvisorError("--rows must be at least 1")
     from advisor.recommend import prepare
 
-    ctx = prepare(spec)
+    progress = progress or NoProgress()
+    progress.start("planning the changes", None)
+    ctx = ctx or prepare(spec)
     # a pattern the analysis left out (QRY011) is not run past the planner either
     spec = replace(spec, patterns=tuple(p for p in spec.patterns if p.name in ctx.shapes))
     _, changes = planned_changes(spec, ctx)
     visible = {key: tm.all_visible for key, tm in ctx.models.items()}
-    return VerifyRun(spec, changes, db, rows, progress or NoProgress(), full_scale, visible).run()
+    return VerifyRun(spec, changes, db, rows, progress, full_scale, visible).run()
 
 
 class VerifyRun:
@@ -128,11 +139,12 @@ class VerifyRun:
         pattern's statement with its placeholders bound; a statement that cannot be written for
         the engine is in ``skipped``."""
         spec, db = self.spec, self.db
-        for statement in table_statements(spec, self.target, self.book).statements:
-            self._ddl(statement.sql.sql(dialect=self.target.dialect))
+        tables = table_statements(spec, self.target, self.book).statements
         existing, _ = existing_index_statements(spec, self.target, self.book, False, {})
-        for statement in existing.statements:
+        self.progress.start("creating the tables", len(tables) + len(existing.statements))
+        for statement in [*tables, *existing.statements]:
             self._ddl(statement.sql.sql(dialect=self.target.dialect))
+            self.progress.advance()
         order = dependency_order(spec.tables)
         data = generate(spec, self.cap, self.now, order)
         self.progress.start("loading rows", len(data))
@@ -174,7 +186,8 @@ class VerifyRun:
         created = self._apply_changes()
         if not db.hypothetical:
             self._analyze(names)
-        after = self.explain_all(statements, "explaining (after)", timeouts=self.skipped)
+        label = "explaining (after, HypoPG)" if what_if else "explaining (after)"
+        after = self.explain_all(statements, label, timeouts=self.skipped)
         checks = tuple(self._check(c, created, before, after) for c in self.changes)
         if what_if and any(c.ignored for c in checks):
             checks = self._confirm_with_real_indexes(checks, statements, before, after, names)
@@ -199,6 +212,7 @@ class VerifyRun:
     def _analyze(self, names: list[str]) -> None:
         """ANALYZE, then (where the engine and role allow) put the declared sizes back in place:
         ANALYZE and index builds write the loaded ones."""
+        self.progress.start("analyzing the tables", None)
         try:
             self.db.analyze(names)
         except Exception as exc:
@@ -314,9 +328,14 @@ class VerifyRun:
         returns each create's index name as plans show it."""
         types = {t.name.lower(): column_types(t, self.spec.dialect, self.target) for t in self.spec.tables}
         created: dict[int, str] = {}
+        creates = sum(1 for c in self.changes if c.action == "create")
+        self.progress.start(
+            "what-if indexes (HypoPG)" if self.db.hypothetical else "building the indexes", creates
+        )
         for change in self.changes:
             if change.action != "create":
                 continue
+            self.progress.advance()
             index: IndexSpec = recommended_index(self.spec, change, self.target, self.book)
             statement = create_index(index, self.target, self.spec.dialect, types[change.design.table], False)
             sql = statement.sql.sql(dialect=self.target.dialect)
