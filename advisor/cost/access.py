@@ -77,7 +77,11 @@ class Access:
         after which the key's later columns only filter). Asked on every costing of an index."""
         out: dict[str, tuple[int, list[Predicate]]] = {}
         for column, preds in self.sargable.items():
-            point = [p for p in preds if p.kind is PredicateKind.EQ or (p.kind is PredicateKind.IN and p.members == 1)]
+            point = [
+                p
+                for p in preds
+                if p.kind is PredicateKind.EQ or (p.kind is PredicateKind.IN and p.members == 1)
+            ]
             multi = [p for p in preds if p.kind is PredicateKind.IN]
             out[column] = (POINT, point) if point else (MULTI, multi) if multi else (RANGE, preds)
         return out
