@@ -111,22 +111,36 @@ def hanging(text: Text, width: int, first: int, rest: int) -> list[Text]:
     return lines
 
 
+SHORT = 12
+"""A column no wider than this (a figure and its unit: ``244.9 GB``, ``+466.0 pg/s``) never wraps."""
+
+NARROWEST = 20
+"""A column of longer text is never narrowed below this: an index label wrapped into a column of a
+dozen cells reads worse than the same row laid out as a paragraph."""
+
+
 def column_widths(columns: Sequence[Sequence[str]], width: int, gap: int = 2) -> list[int] | None:
     """Widths for table columns (each given as its cells, header first) that fit ``width`` with
     ``gap`` cells between columns: each column as wide as its widest cell, then the widest ones
-    narrowed in turn, down to their longest word (so a cell wraps between words); ``None`` when
-    even that is too wide (the caller lays the rows out another way rather than cut words).
+    narrowed in turn, down to their longest word (so a cell wraps between words) but never a
+    short column (:data:`SHORT`) nor a long one below :data:`NARROWEST`; ``None`` when even that
+    is too wide (the caller lays the rows out another way rather than cut words).
 
-    >>> column_widths([["#", "1"], ["index", "orders (user_id, created_at)"], ["size", "1.4 TB"]], 30)
-    [1, 19, 6]
-    >>> column_widths([["index", "orders (user_id, created_at)"], ["size", "1.4 TB"]], 12) is None
+    >>> column_widths([["#", "1"], ["index", "orders (user_id, created_at) INCLUDE (total)"], ["size", "1.4 TB"]], 34)
+    [1, 23, 6]
+    >>> column_widths([["index", "orders (user_id, created_at) INCLUDE (total)"], ["size", "1.4 TB"]], 26) is None
     True
     """
     from rich.cells import cell_len
 
     widths = [max((cell_len(cell) for cell in cells), default=1) for cells in columns]
     floors = [
-        min(natural, max((cell_len(word) for cell in cells for word in cell.split()), default=1))
+        natural
+        if natural <= SHORT
+        else min(
+            natural,
+            max(NARROWEST, max((cell_len(word) for cell in cells for word in cell.split()), default=1)),
+        )
         for cells, natural in zip(columns, widths, strict=True)
     ]
     room = width - gap * (len(widths) - 1)

@@ -27,12 +27,13 @@ def _report(sample: str, columns: str | None) -> str:
 
 
 def _outside_capacity(lines: list[str]) -> list[str]:
-    """``lines`` less the capacity table's rows, whose table names start at column 0."""
+    """``lines`` less the capacity table's rows, whose table names start at column 0 (as a table,
+    or at a narrow width as one paragraph per table)."""
     out: list[str] = []
     inside = False
     for line in lines:
         # the table ends where the storage notes start: "  orders: b-tree, ..."
-        inside = line.startswith("table ") or (inside and not re.match(r"  \S+: ", line))
+        inside = line.startswith(("table ", "Capacity ")) or (inside and not re.match(r"  \S+: ", line))
         if not inside:
             out.append(line)
     return out
@@ -72,6 +73,16 @@ def test_a_wide_terminal_is_used() -> None:
 def test_a_pipe_without_columns_gets_100() -> None:
     lines = _report(SAMPLES[0], None).splitlines()
     assert 90 < max(cell_len(line) for line in lines) <= 100
+
+
+def test_a_narrow_terminal_gets_one_paragraph_per_row_and_whole_figures() -> None:
+    """At 80 columns the plan table cannot keep an index label readable beside the other columns:
+    each recommendation is a paragraph, and no figure is cut from its unit."""
+    text = _report(SAMPLES[0], "80")
+    assert "\n1  action create · index orders (user_id, created_at DESC) INCLUDE (order_id,\n" in text
+    assert "size 244.9 GB" in text and "\n           GB" not in text
+    wide = _report(SAMPLES[0], "100")
+    assert "#  action  index" in wide and "244.9 GB" in wide
 
 
 def test_continuation_lines_hang_under_their_paragraph() -> None:
