@@ -11,7 +11,7 @@ from sqlglot import exp
 from sqlglot.errors import ParseError
 
 from advisor.emit.ddl import to_sql
-from advisor.emit.names import table_node
+from advisor.emit.names import name_node, table_node
 
 _PG = ("postgres", "postgresql")
 
@@ -50,9 +50,9 @@ def add_foreign_key(table: str, name: str, column: str, parent: str, parent_colu
     'ALTER TABLE orders ADD CONSTRAINT orders_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id);'
     """
     fk = exp.ForeignKey(
-        expressions=[exp.to_identifier(column)],
+        expressions=[name_node(column)],
         reference=exp.Reference(
-            this=exp.Schema(this=table_node(parent), expressions=[exp.to_identifier(parent_column)])
+            this=exp.Schema(this=table_node(parent), expressions=[name_node(parent_column)])
         ),
     )
     constraint = exp.Constraint(this=exp.to_identifier(name), expressions=[fk])
@@ -65,7 +65,7 @@ def add_primary_key(table: str, columns: tuple[str, ...], dialect: str) -> str:
     >>> add_primary_key("events", ("event_id",), "postgres")
     'ALTER TABLE events ADD PRIMARY KEY (event_id);'
     """
-    key = exp.PrimaryKey(expressions=[exp.to_identifier(c) for c in columns])
+    key = exp.PrimaryKey(expressions=[name_node(c) for c in columns])
     return to_sql(_alter(table, [exp.AddConstraint(expressions=[key])]), dialect)
 
 
@@ -86,15 +86,15 @@ def set_column(table: str, column: str, sql_type: str, nullable: bool, dialect: 
     dtype = data_type(sql_type, dialect)
     if dialect in ("mysql", "mariadb"):
         constraints = [] if nullable else [exp.ColumnConstraint(kind=exp.NotNullColumnConstraint())]
-        definition = exp.ColumnDef(this=exp.to_identifier(column), kind=dtype, constraints=constraints)
+        definition = exp.ColumnDef(this=name_node(column), kind=dtype, constraints=constraints)
         return to_sql(_alter(table, [exp.ModifyColumn(this=definition)]), dialect)
     if dialect == "tsql":
         # SQL Server restates type and nullability in one ALTER COLUMN
-        action = exp.AlterColumn(this=exp.to_identifier(column), dtype=dtype, allow_null=nullable)
+        action = exp.AlterColumn(this=name_node(column), dtype=dtype, allow_null=nullable)
         return to_sql(_alter(table, [action]), dialect)
     actions: list[exp.Expr] = []
     if retype:
-        actions.append(exp.AlterColumn(this=exp.to_identifier(column), dtype=dtype))
+        actions.append(exp.AlterColumn(this=name_node(column), dtype=dtype))
     if not nullable:
-        actions.append(exp.AlterColumn(this=exp.to_identifier(column), allow_null=False))
+        actions.append(exp.AlterColumn(this=name_node(column), allow_null=False))
     return to_sql(_alter(table, actions), dialect)

@@ -7,6 +7,9 @@ elsewhere), partial WHERE on PostgreSQL and SQLite, each engine's own null order
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
 from sqlglot import exp
 
 from advisor.cost.design import IndexDesign
@@ -15,6 +18,7 @@ from advisor.emit.indexes import create_index as build_create
 from advisor.emit.indexes import drop_index as build_drop
 from advisor.emit.names import fit_name
 from advisor.emit.target import resolve_target
+from advisor.spec.model import Table
 
 
 def index_name(design: IndexDesign, dialect: str) -> str:
@@ -32,15 +36,53 @@ def index_name(design: IndexDesign, dialect: str) -> str:
     if design.where is not None:
         parts.append("partial")
     limit = resolve_target(dialect).name_limit
-    return fit_name("_".join(parts), limit, salt=design.label(), force_hash=design.where is not None)
+    # a generated name is a plain word: a space or quote in a table or column name becomes _
+    plain = "_".join(_NOT_WORD.sub("_", part.lower()) for part in parts)
+    return fit_name(plain, limit, salt=design.label(), force_hash=design.where is not None)
+
+
+_NOT_WORD = re.compile(r"\W+")
+
+
+def as_declared(design: IndexDesign, table: Table | None) -> IndexDesign:
+    """``design`` with its table's and columns' names as ``table`` declares them, so that DDL
+    quotes those whose spelling the engine keeps (``spec.model.ExactName``); the selection works
+    on lower-cased names.
+
+    >>> from advisor.spec.model import Column, ExactName, IndexKey
+    >>> table = Table(ExactName("Orders"), (Column(ExactName("createdAt")), Column("total")))
+    >>> design = IndexDesign("orders", (IndexKey("createdat"),), ("total",))
+    >>> to_sql(create_index(design, "postgres", declared=table), "postgres")
+    'CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_orders_createdat ON "Orders"("createdAt") INCLUDE (total);'
+    """
+    if table is None:
+        return design
+
+    def column(name: str) -> str:
+        found = table.column(name)
+        return found.name if found is not None else name
+
+    return replace(
+        design,
+        table=table.name,
+        keys=tuple(replace(key, column=column(key.column)) for key in design.keys),
+        include=tuple(column(name) for name in design.include),
+    )
 
 
 def create_index(
-    design: IndexDesign, dialect: str, name: str | None = None, concurrently: bool = True
+    design: IndexDesign,
+    dialect: str,
+    name: str | None = None,
+    concurrently: bool = True,
+    declared: Table | None = None,
 ) -> exp.Expr:
-    """The CREATE INDEX expression for ``design`` in ``dialect``."""
+    """The CREATE INDEX expression for ``design`` in ``dialect``, its names spelled as the table
+    ``declared`` spells them (``as_declared``)."""
+    name = name or index_name(design, dialect)
+    design = as_declared(design, declared)
     index = IndexSpec(
-        name or index_name(design, dialect),
+        name,
         design.table,
         design.keys,
         design.include,
@@ -50,10 +92,13 @@ def create_index(
     return build_create(index, resolve_target(dialect), dialect, {}, concurrently).sql
 
 
-def drop_index(design: IndexDesign, dialect: str, concurrently: bool = True) -> exp.Expr:
-    """The DROP INDEX expression for an existing index (MySQL names its table)."""
+def drop_index(
+    design: IndexDesign, dialect: str, concurrently: bool = True, declared: Table | None = None
+) -> exp.Expr:
+    """The DROP INDEX expression for an existing index (MySQL names its table, as ``declared``)."""
     assert design.name is not None
-    return build_drop(design.name, design.table, resolve_target(dialect), concurrently).sql
+    table = declared.name if declared is not None else design.table
+    return build_drop(design.name, table, resolve_target(dialect), concurrently).sql
 
 
 def to_sql(expression: exp.Expr, dialect: str) -> str:

@@ -8,6 +8,8 @@ import re
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 
+from advisor.spec.model import ExactName
+
 _PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 # PostgreSQL's reserved key words (the "reserved" column of its key word appendix).
@@ -65,14 +67,37 @@ def identifier(name: str, dialect: str) -> exp.Identifier:
     """``name`` as an identifier, quoted where needed.
 
     Names are case-insensitive in the spec and the patterns are written unquoted, so a quoted name
-    on PostgreSQL is spelled as PostgreSQL folds unquoted names: lower case.
+    on PostgreSQL is spelled as PostgreSQL folds unquoted names: lower case. A name the DDL
+    declared with a spelling the engine keeps (``ExactName``) is quoted as written.
 
     >>> identifier("User", "postgres").sql("postgres"), identifier("Users", "postgres").sql("postgres")
     ('"user"', 'Users')
+    >>> from advisor.spec.model import ExactName
+    >>> identifier(ExactName("Customer Id"), "postgres").sql("postgres")
+    '"Customer Id"'
     """
+    if isinstance(name, ExactName):
+        return exp.to_identifier(str(name), quoted=True)
     if not needs_quotes(name, dialect):
         return exp.to_identifier(name)
     return exp.to_identifier(name.lower() if dialect == "postgres" else name, quoted=True)
+
+
+def name_node(name: str) -> exp.Identifier:
+    """``name`` as sqlglot quotes it (where it is not a plain word), an ``ExactName`` always.
+
+    >>> from advisor.spec.model import ExactName
+    >>> name_node("total").sql("postgres"), name_node(ExactName("createdAt")).sql("postgres")
+    ('total', '"createdAt"')
+    """
+    if isinstance(name, ExactName):
+        return exp.to_identifier(str(name), quoted=True)
+    return exp.to_identifier(name)
+
+
+def column_node(name: str) -> exp.Column:
+    """A column called ``name``, quoted as ``name_node`` quotes it."""
+    return exp.Column(this=name_node(name))
 
 
 def table_node(name: str) -> exp.Table:
@@ -82,7 +107,7 @@ def table_node(name: str) -> exp.Table:
     >>> table_node('a"b; DROP TABLE t').sql("postgres"), table_node("orders").sql("postgres")
     ('"a""b; DROP TABLE t"', 'orders')
     """
-    return exp.Table(this=exp.to_identifier(name))
+    return exp.Table(this=name_node(name))
 
 
 def table_ref(name: str, dialect: str) -> exp.Table:

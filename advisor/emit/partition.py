@@ -17,7 +17,7 @@ from sqlglot.errors import ParseError
 
 from advisor.cost.design import IndexDesign
 from advisor.emit.ddl import create_index, to_sql
-from advisor.emit.names import table_node
+from advisor.emit.names import column_node, name_node, table_node
 from advisor.spec.model import Table
 
 
@@ -130,7 +130,7 @@ def partition_ddl(
 
 def _mysql_key(table: Table, column: str) -> exp.Alter:
     """Every unique key of a partitioned InnoDB table must contain the partition column."""
-    key = exp.PrimaryKey(expressions=[exp.to_identifier(c) for c in (*table.primary_key, column)])
+    key = exp.PrimaryKey(expressions=[name_node(c) for c in (*table.primary_key, column)])
     return exp.Alter(
         this=table_node(table.name),
         kind="TABLE",
@@ -166,7 +166,7 @@ def _postgres(
         constraints = [] if col.nullable else [exp.ColumnConstraint(kind=exp.NotNullColumnConstraint())]
         columns.append(
             exp.ColumnDef(
-                this=exp.to_identifier(col.name),
+                this=name_node(col.name),
                 kind=_data_type(col.type, dialect),
                 constraints=constraints,
             )
@@ -174,13 +174,13 @@ def _postgres(
     if table.primary_key:
         # a unique key of a partitioned table must contain the partition key
         key = list(table.primary_key) + ([column] if column not in table.primary_key else [])
-        columns.append(exp.PrimaryKey(expressions=[exp.to_identifier(c) for c in key]))
+        columns.append(exp.PrimaryKey(expressions=[name_node(c) for c in key]))
     create = exp.Create(
         this=exp.Schema(this=table_node(parent), expressions=columns),
         kind="TABLE",
         properties=exp.Properties(
             expressions=[
-                exp.PartitionedByProperty(this=exp.Anonymous(this="RANGE", expressions=[exp.column(column)]))
+                exp.PartitionedByProperty(this=exp.Anonymous(this="RANGE", expressions=[column_node(column)]))
             ]
         ),
     )
@@ -225,7 +225,7 @@ def _mysql(table: Table, column: str, period: Period, parts: list[tuple[date, da
         )
     )
     prop = exp.PartitionByRangeProperty(
-        partition_expressions=[exp.Anonymous(this=func, expressions=[exp.column(column)])],
+        partition_expressions=[exp.Anonymous(this=func, expressions=[column_node(column)])],
         create_expressions=ranges,
     )
     return exp.Alter(this=table_node(table.name), kind="TABLE", actions=[], options=[prop])

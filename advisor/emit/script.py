@@ -10,7 +10,7 @@ from sqlglot import exp
 
 from advisor.emit.changes import Change
 from advisor.emit.comment import comment
-from advisor.emit.ddl import index_name
+from advisor.emit.ddl import as_declared, index_name
 from advisor.emit.indexes import IndexSpec, NameBook, Statement, create_index, drop_index
 from advisor.emit.literals import single_line
 from advisor.emit.schema import column_types, create_table, dependency_order, key_problem, refuse_key
@@ -183,10 +183,11 @@ def _built_keys(columns: Sequence[str], include: Sequence[str], target: Target) 
 
 def recommended_index(spec: Spec, change: Change, target: Target, book: NameBook) -> IndexSpec:
     """The index a ``create`` change builds, named for ``target``."""
-    design = change.design
+    name = book.claim(change.name or index_name(change.design, target.dialect), change.design.table)
+    design = as_declared(change.design, spec.table(change.design.table))
     return IndexSpec(
-        book.claim(change.name or index_name(design, target.dialect), design.table),
-        _display_table(spec, design.table),
+        name,
+        design.table,
         design.keys,
         design.include,
         design.where.sql if design.where is not None else None,

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from sqlglot import exp
 from sqlglot.errors import ParseError
 
-from advisor.emit.names import table_node
+from advisor.emit.names import column_node, name_node, table_node
 
 
 @dataclass(frozen=True)
@@ -62,12 +62,12 @@ def column_def(column: ColumnSpec, dialect: str, not_null: bool = False) -> exp.
     if not_null or not column.nullable:
         constraints.append(exp.ColumnConstraint(kind=exp.NotNullColumnConstraint()))
     return exp.ColumnDef(
-        this=exp.to_identifier(column.name), kind=data_type(column.type, dialect), constraints=constraints
+        this=name_node(column.name), kind=data_type(column.type, dialect), constraints=constraints
     )
 
 
 def _identifiers(names: Sequence[str]) -> list[exp.Identifier]:
-    return [exp.to_identifier(n) for n in names]
+    return [name_node(n) for n in names]
 
 
 def foreign_key(fk: ForeignKeySpec) -> exp.ForeignKey:
@@ -110,7 +110,7 @@ def drop_column(table: str, column: str) -> exp.Alter:
     return exp.Alter(
         this=table_node(table),
         kind="TABLE",
-        actions=[exp.Drop(tables=[exp.column(column)], kind="COLUMN")],
+        actions=[exp.Drop(tables=[column_node(column)], kind="COLUMN")],
     )
 
 

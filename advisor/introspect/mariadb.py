@@ -90,6 +90,8 @@ class _Reader:
         self.cur = cur
         self.database = database
         self.options = options
+        self.lost_statements = 0
+        """Statements performance_schema counted without a digest: its table was full."""
 
     def fetch(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
         self.cur.execute(sql.replace("SELECT", "SELECT /* advisor introspect */", 1), tuple(params))
@@ -141,7 +143,7 @@ class _Reader:
             tables=tuple(self._finish(t) for t in tables.values()),
             patterns=workload.patterns if workload else (),
             patterns_comments=_patterns_comments(workload, state, engine),
-            warnings=(*left_out, *_workload_warnings(workload, state, engine)),
+            warnings=(*left_out, *_workload_warnings(workload, state, engine, self.lost_statements)),
         )
 
     def _column_stats(self, tables: dict[str, _Table]) -> None:
@@ -192,11 +194,15 @@ class _Reader:
             )
             # the digests keep no reset time: the first statement any of them saw starts the window
             since = self.fetch(f"SELECT TIMESTAMPDIFF(SECOND, MIN(FIRST_SEEN), NOW()) FROM {digests}")
+            # once the table is full, new statements are counted in one row without a digest
+            lost = self.fetch(f"SELECT COALESCE(SUM(COUNT_STAR), 0) FROM {digests} WHERE DIGEST IS NULL")
         except pymysql.err.MySQLError as exc:
             if exc.args and exc.args[0] in (1142, 1044):  # no SELECT on performance_schema
                 return None, "not readable by this user (GRANT SELECT ON performance_schema.* TO it)"
             raise
-        window = float(since[0][0]) if since and since[0][0] else None
+        # whole seconds: a window under one (digests just reset) counts as one
+        window = max(1.0, float(since[0][0])) if since and since[0][0] is not None else None
+        self.lost_statements = int(lost[0][0] or 0) if lost else 0
         statements = [Statement(_from_digest(str(text)), int(calls)) for text, calls in rows]
         return (
             read_workload(
@@ -504,12 +510,25 @@ def _patterns_comments(workload: Workload | None, state: str, engine: str) -> tu
     return tuple(lines)
 
 
-def _workload_warnings(workload: Workload | None, state: str, engine: str) -> tuple[str, ...]:
-    if workload is None:
-        return (
-            f"{engine}'s performance_schema is {state}, so the spec has no patterns: to record the workload, "
-            "start the server with performance_schema = ON, let the application run, then introspect again",
+def _workload_warnings(workload: Workload | None, state: str, engine: str, lost: int = 0) -> tuple[str, ...]:
+    """What the user must know about the patterns read (or not read) from the digests.
+
+    >>> _workload_warnings(Workload((), ()), "read", "MariaDB", lost=1200)[0][:72]
+    "performance_schema's digest table is full: 1,200 statements ran after it"
+    """
+    out: list[str] = []
+    if lost:
+        out.append(
+            f"performance_schema's digest table is full: {lost:,} statements ran after it filled and are "
+            "not among the patterns (performance_schema_digests_size); run TRUNCATE TABLE "
+            "performance_schema.events_statements_summary_by_digest, let the application run, then "
+            "introspect again"
         )
-    if not workload.patterns:
-        return ("performance_schema recorded no statement on these tables: the spec has no patterns",)
-    return ()
+    if workload is None:
+        out.append(
+            f"{engine}'s performance_schema is {state}, so the spec has no patterns: to record the workload, "
+            "start the server with performance_schema = ON, let the application run, then introspect again"
+        )
+    elif not workload.patterns:
+        out.append("performance_schema recorded no statement on these tables: the spec has no patterns")
+    return tuple(out)

@@ -11,7 +11,7 @@ from advisor.cost.design import IndexDesign
 from advisor.cost.select import Plan
 from advisor.emit.constraints import add_check, add_foreign_key, add_primary_key, set_column
 from advisor.emit.ddl import create_index, to_sql
-from advisor.emit.names import table_node
+from advisor.emit.names import column_node, table_node
 from advisor.rules.base import Finding, design_rule
 from advisor.rules.context import Context
 from advisor.rules.traffic import is_time_type
@@ -224,7 +224,7 @@ def non_negative_checks(ctx: Context, plan: Plan) -> list[Finding]:
             add_check(
                 table.name,
                 f"{table.name}_{c.name}_nonnegative".lower(),
-                exp.column(c.name) >= 0,
+                column_node(c.name) >= 0,
                 ctx.spec.dialect,
             )
             for c in cols
@@ -351,7 +351,10 @@ def unique_natural_key(ctx: Context, plan: Plan) -> list[Finding]:
                     "rows may share it, give its real ndv instead",
                     (("ndv", f"{col.ndv:,}"), ("rows", f"{rows:,}")),
                     line=col.line,
-                    ddl=to_sql(create_index(design, ctx.spec.dialect), ctx.spec.dialect),
+                    ddl=to_sql(
+                        create_index(design, ctx.spec.dialect, declared=ctx.spec.table(design.table)),
+                        ctx.spec.dialect,
+                    ),
                 )
             )
     return out

@@ -51,7 +51,10 @@ def unindexed_foreign_keys(ctx: Context, plan: Plan) -> list[Finding]:
                     f"create an index on {table} ({keys}) if {parent} rows are ever deleted or joined to {table}",
                     (("rows", f"{tm.rows:,.0f}"),),
                     line=column.line if column is not None else None,
-                    ddl=to_sql(create_index(design, ctx.spec.dialect), ctx.spec.dialect),
+                    ddl=to_sql(
+                        create_index(design, ctx.spec.dialect, declared=ctx.spec.table(design.table)),
+                        ctx.spec.dialect,
+                    ),
                 )
             )
     return out
@@ -127,7 +130,10 @@ def unused_indexes(ctx: Context, plan: Plan) -> list[Finding]:
                     if counted is None
                     else f"drop {design.name} once the counters cover a full business cycle (month-end included)",
                     tuple(evidence),
-                    ddl=to_sql(drop_index(design, ctx.spec.dialect), ctx.spec.dialect),
+                    ddl=to_sql(
+                        drop_index(design, ctx.spec.dialect, declared=ctx.spec.table(design.table)),
+                        ctx.spec.dialect,
+                    ),
                 )
             )
     return out

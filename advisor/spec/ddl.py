@@ -40,6 +40,7 @@ from advisor.spec.draft import (
 )
 from advisor.spec.expressions import foreign_part, without_comments
 from advisor.spec.migrations import up_section
+from advisor.spec.model import spelled
 
 _SQLGLOT_LOGGER = logging.getLogger("sqlglot")
 _BTREE = {"btree", ""}
@@ -179,7 +180,7 @@ class _Replay:
         properties = statement.args.get("properties")
         if properties is not None and properties.find(exp.TemporaryProperty):
             return
-        name = schema.this.name
+        name = self._spelled(schema.this, table=True)
         if key_of(name) in self.tables and statement.args.get("exists"):
             return
         table = TableDraft(name=name, origin=where, from_ddl=True)
@@ -187,12 +188,19 @@ class _Replay:
             if isinstance(item, exp.ColumnDef):
                 self._add_column(table, item, where)
             elif isinstance(item, exp.Identifier):
-                table.add_column(ColumnDraft(name=str(item.this), origin=where))
+                table.add_column(ColumnDraft(name=self._spelled(item), origin=where))
             elif isinstance(item, exp.LikeProperty):
                 self._copy_columns(table, item, where)
             else:
                 self._table_constraint(table, item, None, where)
         self.tables[key_of(name)] = table
+
+    def _spelled(self, node: exp.Expr, table: bool = False) -> str:
+        """The name of ``node`` (an identifier, or a table, column or definition named by one), an
+        ``ExactName`` where the engine keeps its spelling (``spec.model.spelled``)."""
+        ident = node if isinstance(node, exp.Identifier) else node.this
+        quoted = isinstance(ident, exp.Identifier) and bool(ident.quoted)
+        return spelled(node.name, quoted, self.dialect, table)
 
     def _copy_columns(self, table: TableDraft, like: exp.LikeProperty, where: Location) -> None:
         """PostgreSQL's ``(LIKE other)``: the other table's columns, without its keys."""
@@ -204,7 +212,7 @@ class _Replay:
 
     def _add_column(self, table: TableDraft, definition: exp.ColumnDef, where: Location) -> None:
         """A column definition with its inline NOT NULL / PRIMARY KEY / UNIQUE / REFERENCES."""
-        column = ColumnDraft(name=definition.name, origin=where, type=self._type_text(definition))
+        column = ColumnDraft(name=self._spelled(definition), origin=where, type=self._type_text(definition))
         key = key_of(column.name)
         if key in table.columns:
             table.drop_column(key)
@@ -361,7 +369,7 @@ class _Replay:
         keys = self._index_keys(table, item.expressions)
         if keys is None:
             return
-        label = item.this.name if isinstance(item.this, exp.Identifier) else None
+        label = self._spelled(item.this) if isinstance(item.this, exp.Identifier) else None
         name = label or table.fresh_index_name("_".join([table.key, *(k for k, _ in keys), "idx"]))
         table.indexes[name.lower()] = IndexDraft(name=name, keys=keys, origin=where)
 
@@ -406,7 +414,7 @@ class _Replay:
         include = _names(params.args.get("include") or [])
         if not keys or include is None:
             return
-        label = index.name or None
+        label = self._spelled(index) if index.name else None
         if label and label.lower() in table.indexes and statement.args.get("exists"):
             return
         name = label or table.fresh_index_name("_".join([table.key, *(k for k, _ in keys), "idx"]))
@@ -448,9 +456,13 @@ class _Replay:
         elif isinstance(action, exp.DropPrimaryKey):
             table.primary_key = None
         elif isinstance(action, exp.AlterRename) and isinstance(action.this, exp.Table):
-            return self._rename_table(table, action.this.name)
+            return self._rename_table(table, self._spelled(action.this, table=True))
         elif isinstance(action, exp.RenameColumn):
-            old, new = _name(action.this), _name(action.args.get("to"))
+            to = action.args.get("to")
+            old, new = (
+                _name(action.this),
+                self._spelled(to) if isinstance(to, exp.Identifier | exp.Column) else None,
+            )
             if old and new and key_of(old) in table.columns:
                 self._rename_column(table, old, new)
         elif isinstance(action, exp.AlterColumn):
@@ -538,7 +550,7 @@ class _Replay:
         if column is None:
             return
         if old != definition.name:
-            self._rename_column(table, old, definition.name)
+            self._rename_column(table, old, self._spelled(definition))
         column.type = self._type_text(definition)
         column.nullable = not any(
             isinstance(c.args.get("kind"), exp.NotNullColumnConstraint)
@@ -557,7 +569,7 @@ class _Replay:
         target = statement.this
         for action in statement.args.get("actions") or []:
             if isinstance(action, exp.AlterRename) and isinstance(target, exp.Table):
-                self._rename_index(target.name, action.this.name)
+                self._rename_index(target.name, self._spelled(action.this))
 
     def _rename_index(self, old: str, new: str) -> None:
         """Rename the index called ``old``, in whichever table has it."""

@@ -2,7 +2,8 @@
 
 Loading (``advisor.spec.load``) is the only place that builds these; every later stage reads them.
 Names of tables and columns are kept as the user wrote them but compared case-insensitively
-(lower-cased keys), the way unquoted identifiers behave on the engines we target.
+(lower-cased keys), the way unquoted identifiers behave on the engines we target. A name whose
+spelling the engine keeps is an ``ExactName``: DDL quotes it as written.
 """
 
 from __future__ import annotations
@@ -13,6 +14,35 @@ from functools import cached_property
 from pathlib import Path
 
 from advisor.spec.settings import Settings
+
+
+class ExactName(str):
+    """A table, column or index name the engine keeps as spelled, so that DDL must quote it as
+    written: on PostgreSQL one declared quoted with capitals (``"Orders"``, ``"createdAt"``), on
+    MySQL and MariaDB a table name with capitals (its file name). It is still a ``str``: the
+    pipeline compares names case-insensitively as ever; only the DDL writers look at the type.
+
+    >>> name = ExactName("Orders")
+    >>> name == "Orders", name.lower(), isinstance(name.lower(), ExactName)
+    (True, 'orders', False)
+    """
+
+    __slots__ = ()
+
+
+def spelled(name: str, quoted: bool, dialect: str, table: bool = False) -> str:
+    """``name`` as read from DDL of ``dialect``: an ``ExactName`` where the engine keeps its case.
+
+    >>> [type(spelled(*case)).__name__ for case in [
+    ...     ("Orders", True, "postgres"), ("Orders", False, "postgres"), ("orders", True, "postgres"),
+    ...     ("Orders", False, "mysql", True), ("Total", True, "mysql")]]
+    ['ExactName', 'str', 'str', 'ExactName', 'str']
+    """
+    if name == name.lower():
+        return name
+    if (dialect in ("postgres", "postgresql") and quoted) or (dialect in ("mysql", "mariadb") and table):
+        return ExactName(name)
+    return name
 
 
 class Consistency(StrEnum):

@@ -89,7 +89,10 @@ def _status(rec: RecommendationCheck, check: PatternCheck) -> str:
 
 def _scale(result: Verification) -> str:
     if not result.full_scale_rows:
-        return "at the loaded scale: the planner sizes every table, and HypoPG every what-if index, from the rows loaded"
+        sizes = (
+            "every table, and HypoPG every what-if index," if "HypoPG" in result.what_if else "every table"
+        )
+        return f"at the loaded scale: the planner sizes {sizes} from the rows loaded"
     tables = " · ".join(f"{table} {rows:,}" for table, rows in result.full_scale_rows.items())
     return (
         f"{result.scale} ({tables}): row counts, selectivities and what-if index sizes are the "

@@ -15,6 +15,7 @@ def test_verify_on_sqlite_prints_a_verdict_per_recommendation() -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     out = done.stdout
     assert "engine: SQLite" in out and "(in-memory)" in out
+    assert "HypoPG" not in out  # named only where it is used
     for number in range(1, 8):
         assert f"\n#{number} " in out
     assert "used     recent_orders_of_user" in out

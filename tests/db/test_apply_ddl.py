@@ -21,6 +21,7 @@ from tests.db.conftest import require
 ROOT = Path(__file__).resolve().parents[2]
 SPECS = [
     *sorted(p.relative_to(ROOT) for p in (ROOT / "samples").glob("*/patterns.yaml")),
+    Path("tests/db/specs/mixed_case/patterns.yaml"),  # quoted names with capitals and a space
     Path("tests/emit/fixtures/patterns.yaml"),
 ]
 # (engine whose server runs it, target dialect of the script, whether index statements re-run)

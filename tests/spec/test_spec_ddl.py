@@ -7,7 +7,7 @@ from pathlib import Path
 
 from advisor.spec.load import load_ddl, load_spec
 from advisor.spec.migrations import migration_files, natural_key
-from advisor.spec.model import IndexKey, Spec, Table
+from advisor.spec.model import ExactName, IndexKey, Spec, Table
 
 Write = Callable[[str, str], Path]
 
@@ -331,3 +331,29 @@ def test_yaml_references_on_a_ddl_table_are_join_hints_not_constraints(write: Wr
     by_column = {fk.columns: fk for fk in _table(spec, "c").foreign_keys}
     assert by_column[("p_id",)].constraint is False
     assert by_column[("q_id",)].constraint is True and by_column[("q_id",)].on_delete == "SET NULL"
+
+
+def test_names_the_engine_keeps_as_spelled_are_exact(write: Write) -> None:
+    """On PostgreSQL a quoted name with capitals keeps its spelling (an ``ExactName``), through a
+    rename and ``tables:`` statistics; an unquoted one, or a quoted lower-case one, folds as ever.
+    On MySQL a table name with capitals is kept (its file name), a column name never."""
+    ddl = """
+    CREATE TABLE "Orders" ("Id" bigint PRIMARY KEY, "Customer Id" bigint, Total numeric, "note" text);
+    CREATE TABLE Plain (id bigint);
+    ALTER TABLE "Orders" RENAME COLUMN "note" TO "Note";
+    CREATE INDEX "Orders_Customer" ON "Orders" ("Customer Id");
+    """
+    spec = _spec(write, ddl, "tables:\n  orders:\n    rows: 1000\n")
+    orders = _table(spec, "orders")
+    assert isinstance(orders.name, ExactName) and orders.name == "Orders" and orders.rows == 1000
+    exact = {c.name: isinstance(c.name, ExactName) for c in orders.columns}
+    assert exact == {"Id": True, "Customer Id": True, "Total": False, "Note": True}
+    assert orders.primary_key == ("Id",) and isinstance(orders.primary_key[0], ExactName)
+    index = next(ix for ix in orders.indexes if ix.origin == "declared")
+    assert isinstance(index.name, ExactName) and isinstance(index.keys[0].column, ExactName)
+    assert not isinstance(_table(spec, "plain").name, ExactName)
+
+    mysql = _spec(write, "CREATE TABLE `Orders` (`Id` bigint PRIMARY KEY, Total int);", dialect="mysql")
+    table = _table(mysql, "orders")
+    assert isinstance(table.name, ExactName)
+    assert not any(isinstance(c.name, ExactName) for c in table.columns)
