@@ -7,7 +7,6 @@ elsewhere), partial WHERE on PostgreSQL and SQLite, each engine's own null order
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from sqlglot import exp
@@ -16,7 +15,7 @@ from advisor.cost.design import IndexDesign
 from advisor.emit.indexes import IndexSpec
 from advisor.emit.indexes import create_index as build_create
 from advisor.emit.indexes import drop_index as build_drop
-from advisor.emit.names import fit_name
+from advisor.emit.names import fit_name, plain_word
 from advisor.emit.target import resolve_target
 from advisor.spec.model import Table
 
@@ -37,11 +36,8 @@ def index_name(design: IndexDesign, dialect: str) -> str:
         parts.append("partial")
     limit = resolve_target(dialect).name_limit
     # a generated name is a plain word: a space or quote in a table or column name becomes _
-    plain = "_".join(_NOT_WORD.sub("_", part.lower()) for part in parts)
+    plain = "_".join(plain_word(part) for part in parts)
     return fit_name(plain, limit, salt=design.label(), force_hash=design.where is not None)
-
-
-_NOT_WORD = re.compile(r"\W+")
 
 
 def as_declared(design: IndexDesign, table: Table | None) -> IndexDesign:

@@ -95,6 +95,19 @@ def name_node(name: str) -> exp.Identifier:
     return exp.to_identifier(name)
 
 
+def plain_word(text: str) -> str:
+    """``text`` as a generated name: lower case, each run of other characters than letters, digits
+    and ``_`` one ``_``.
+
+    >>> plain_word("ix_Orders_Customer Id")
+    'ix_orders_customer_id'
+    """
+    return _NOT_WORD.sub("_", text.lower())
+
+
+_NOT_WORD = re.compile(r"\W+")
+
+
 def column_node(name: str) -> exp.Column:
     """A column called ``name``, quoted as ``name_node`` quotes it."""
     return exp.Column(this=name_node(name))

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from sqlglot import exp
 
 from advisor.rewrite.render import Schema, column_table, conjuncts, sources, where_of, with_where
+from advisor.spec.model import ExactName
 
 
 def explicit_columns(tree: exp.Expr, columns: Mapping[str, Sequence[str]]) -> exp.Expr | None:
@@ -254,7 +255,8 @@ def bounded(tree: exp.Expr, key: Sequence[str], page: int) -> exp.Expr | None:
         return None
     out = tree.copy()
     if not out.args.get("order"):
-        out = out.order_by(*(exp.column(k) for k in key))
+        # a key the engine keeps as spelled is quoted as declared
+        out = out.order_by(*(exp.column(k, quoted=True if isinstance(k, ExactName) else None) for k in key))
     return out.limit(page)
 
 

@@ -16,7 +16,7 @@ from sqlglot import exp
 from advisor.analysis.shape import Predicate, PredicateKind
 from advisor.cost.access import SARGABLE
 from advisor.cost.select import Plan
-from advisor.emit.names import table_node
+from advisor.emit.names import column_node, plain_word, table_node
 from advisor.rewrite.queries import (
     not_exists,
     or_to_union,
@@ -28,6 +28,7 @@ from advisor.rules.base import Finding, design_rule
 from advisor.rules.context import Context
 from advisor.rules.query_support import (
     condition_sql,
+    declared,
     finding,
     rewrite_text,
     rows_of,
@@ -173,10 +174,10 @@ def _expression_index(ctx: Context, table: str, function: exp.Func) -> str:
     expression = function.copy()
     for column in expression.find_all(exp.Column):
         column.set("table", None)
-    name = "ix_" + "_".join([table, *[c.name.lower() for c in expression.find_all(exp.Column)], "expr"])
+    name = plain_word("_".join(["ix", table, *[c.name for c in expression.find_all(exp.Column)], "expr"]))
     index = exp.Index(
         this=exp.to_identifier(name[:63]),
-        table=table_node(table),
+        table=table_node(declared(ctx, table)),
         params=exp.IndexParameters(columns=[exp.Ordered(this=exp.Paren(this=expression), nulls_first=False)]),
     )
     create = exp.Create(this=index, kind="INDEX", exists=ctx.spec.dialect != "mysql")
@@ -326,13 +327,16 @@ def _text_search(ctx: Context, table: str, column: str) -> tuple[str | None, str
     if dialect == "postgres":
         extension = exp.Command(this="CREATE", expression="EXTENSION IF NOT EXISTS pg_trgm")
         index = exp.Index(
-            this=exp.to_identifier(f"ix_{table}_{column}_trgm"[:63]),
-            table=table_node(table),
+            this=exp.to_identifier(plain_word(f"ix_{table}_{column}_trgm")[:63]),
+            table=table_node(declared(ctx, table)),
             params=exp.IndexParameters(
                 using=exp.Var(this="gin"),
                 columns=[
                     exp.Ordered(
-                        this=exp.Opclass(this=exp.column(column), expression=exp.to_table("gin_trgm_ops")),
+                        this=exp.Opclass(
+                            this=column_node(declared(ctx, table, column)),
+                            expression=exp.to_table("gin_trgm_ops"),
+                        ),
                         nulls_first=False,
                     )
                 ],
@@ -343,10 +347,14 @@ def _text_search(ctx: Context, table: str, column: str) -> tuple[str | None, str
         return ddl, "add a trigram index (pg_trgm, GIN): it serves LIKE and ILIKE with wildcards anywhere"
     if dialect in ("mysql", "mariadb"):
         constraint = exp.IndexColumnConstraint(
-            this=exp.to_identifier(f"ft_{table}_{column}"), expressions=[exp.column(column)], kind="FULLTEXT"
+            this=exp.to_identifier(plain_word(f"ft_{table}_{column}")),
+            expressions=[column_node(declared(ctx, table, column))],
+            kind="FULLTEXT",
         )
         alter = exp.Alter(
-            this=table_node(table), kind="TABLE", actions=[exp.AddConstraint(expressions=[constraint])]
+            this=table_node(declared(ctx, table)),
+            kind="TABLE",
+            actions=[exp.AddConstraint(expressions=[constraint])],
         )
         return (
             render(alter, dialect) + ";",

@@ -216,7 +216,7 @@ def unbounded_read(ctx: Context, plan: Plan) -> list[Finding]:
             continue
         table, rows = estimate
         spec_table = ctx.spec.table(table)
-        key = [c.lower() for c in spec_table.primary_key] if spec_table is not None else []
+        key = list(spec_table.primary_key) if spec_table is not None else []  # spelled as declared
         rewritten = bounded(tree, key, page) if len(sources(tree)) == 1 else None
         out.append(
             finding(

@@ -3,7 +3,10 @@ writes: the report's DDL, ``advisor ddl`` for each engine, the generated index n
 
 from __future__ import annotations
 
-from tests.cli.conftest import run_advisor
+import json
+from pathlib import Path
+
+from tests.cli.conftest import ROOT, run_advisor
 
 SPEC = "tests/db/specs/mixed_case/patterns.yaml"
 
@@ -30,3 +33,22 @@ def test_ddl_spells_them_for_mysql_and_in_the_report() -> None:
     report = run_advisor("recommend", SPEC, "--format", "json")
     assert report.returncode == 0, report.stderr
     assert 'ON \\"Orders\\"(\\"Customer Id\\");' in report.stdout
+
+
+def test_the_fixes_of_query_rules_spell_them_as_declared(tmp_path: Path) -> None:
+    """The expression index of QRY002 and the first page of QRY009 name "Orders" and its columns as
+    the DDL declares them."""
+    (tmp_path / "schema.sql").write_text((ROOT / "tests/db/specs/mixed_case/schema.sql").read_text())
+    spec = tmp_path / "p.yaml"
+    spec.write_text(
+        "dialect: postgres\nschema: schema.sql\ntables:\n  Orders:\n    rows: 1000000\npatterns:\n"
+        '  - name: all_recent\n    sql: SELECT "Id", total FROM "Orders" WHERE "createdAt" >= :since\n    per_sec: 5\n'
+        '  - name: by_status_text\n    sql: SELECT "Id" FROM "Orders" WHERE lower("Status") = :s\n    per_sec: 5\n'
+    )
+    done = run_advisor("recommend", str(spec), "--format", "json")
+    assert done.returncode == 0, done.stderr
+    findings = {f["rule"]: f for f in json.loads(done.stdout)["findings"]}
+    index = findings["QRY002"]["ddl"]
+    assert index == 'CREATE INDEX IF NOT EXISTS ix_orders_status_expr ON "Orders"((LOWER("Status")));'
+    first_page = findings["QRY009"]["fix"].split("first page: ")[1]
+    assert first_page.endswith('WHERE "createdAt" >= :since ORDER BY "Id" LIMIT 1000')
