@@ -256,8 +256,9 @@ def bounded(tree: exp.Expr, key: Sequence[str], page: int) -> exp.Expr | None:
     out = tree.copy()
     if not out.args.get("order"):
         # a key the engine keeps as spelled is quoted as declared
-        out = out.order_by(*(exp.column(k, quoted=True if isinstance(k, ExactName) else None) for k in key))
-    return out.limit(page)
+        keys = (exp.column(k, quoted=True if isinstance(k, ExactName) else None) for k in key)
+        out = out.order_by(*keys, copy=False)
+    return out.limit(page, copy=False)  # the copy above is ours
 
 
 def join_lookup(
