@@ -110,8 +110,10 @@ def existing_indexes(spec: Spec) -> dict[str, tuple[IndexDesign, ...]]:
         out[table.name.lower()] = tuple(
             IndexDesign(
                 table.name.lower(),
-                ix.keys,
-                ix.include,
+                # keyed in lower case like the analysis's columns, or a declared "Customer Id"
+                # index would not count as serving customer id
+                tuple(replace(key, column=key.column.lower()) for key in ix.keys),
+                tuple(c.lower() for c in ix.include),
                 _partial(table, ix, spec.dialect, schema),
                 ix.unique,
                 ix.name,

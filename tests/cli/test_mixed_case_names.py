@@ -52,3 +52,15 @@ def test_the_fixes_of_query_rules_spell_them_as_declared(tmp_path: Path) -> None
     assert index == 'CREATE INDEX IF NOT EXISTS ix_orders_status_expr ON "Orders"((LOWER("Status")));'
     first_page = findings["QRY009"]["fix"].split("first page: ")[1]
     assert first_page.endswith('WHERE "createdAt" >= :since ORDER BY "Id" LIMIT 1000')
+
+
+def test_applying_the_plan_then_planning_again_recommends_nothing(tmp_path: Path) -> None:
+    """The full DDL (tables, kept and recommended indexes) as the schema: the indexes declared on
+    "Customer Id" and "createdAt" serve the patterns, so nothing more is recommended."""
+    ddl = run_advisor("ddl", SPEC)
+    assert ddl.returncode == 0, ddl.stderr
+    (tmp_path / "schema.sql").write_text(ddl.stdout)
+    (tmp_path / "p.yaml").write_text((ROOT / SPEC).read_text())
+    again = run_advisor("recommend", str(tmp_path / "p.yaml"), "--format", "json")
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout)["recommendations"] == []
