@@ -21,7 +21,7 @@ from advisor.cost.select import Plan, select, widened_candidates
 from advisor.errors import AdvisorError, Location
 from advisor.report.build import build_result
 from advisor.report.result import Result
-from advisor.rules.base import CANDIDATE_RULES, DESIGN_RULES, Candidate, Finding, Output, load_rules
+from advisor.rules.base import Candidate, Finding, Output
 from advisor.rules.context import Context
 from advisor.rules.review import review
 from advisor.spec.model import Index, Pattern, Spec, Table
@@ -193,7 +193,9 @@ def merge_candidates(candidates: Iterable[Candidate]) -> list[Candidate]:
 
 def run_rules(ctx: Context) -> Output:
     out = Output()
-    for rule_id, rule in CANDIDATE_RULES.items():
+    from advisor.rules.registry import CANDIDATE_RULES
+
+    for rule_id, rule in CANDIDATE_RULES:
         if rule_id not in ctx.spec.settings.ignore:
             out.merge(rule(ctx, list(out.candidates)))
     return out
@@ -213,7 +215,6 @@ def plan_indexes(ctx: Context) -> tuple[Output, Plan]:
 
 def prepare(spec: Spec) -> Context:
     """Everything the rules read: the patterns analyzed, weights turned into rates, the models."""
-    load_rules()
     shapes, skipped = analyze_or_skip(spec)
     if skipped:  # the stages after this one read only patterns that have a shape
         spec = replace(spec, patterns=tuple(p for p in spec.patterns if p.name in shapes))
@@ -229,9 +230,11 @@ def recommend(spec: Spec) -> Result:
 
 def report(ctx: Context, out: Output, plan: Plan) -> Result:
     """The result of ``plan`` with every finding the rules make of it."""
+    from advisor.rules.registry import DESIGN_RULES
+
     ignored = ctx.spec.settings.ignore
     findings = [*ctx.skipped, *out.findings, *review(ctx, plan)]
-    for rule_id, rule in DESIGN_RULES.items():
+    for rule_id, rule in DESIGN_RULES:
         if rule_id not in ignored:
             findings.extend(rule(ctx, plan))
     findings = [f for f in most_specific(findings) if f.rule not in ignored]

@@ -85,64 +85,15 @@ class Output:
 RuleFunc = Callable[["Context", Sequence[Candidate]], Output]
 DesignRuleFunc = Callable[["Context", "Plan"], list[Finding]]
 
-CANDIDATE_RULES: dict[str, RuleFunc] = {}
-"""Rules run before selection, in registration order: each sees the candidates proposed so far,
-so refining rules (covering, partial, low cardinality) follow the proposing ones."""
-DESIGN_RULES: dict[str, DesignRuleFunc] = {}
-"""Rules run after selection that only report findings (normalization, query anti-patterns,
-integrity, capacity): they read the spec, the analysis and the chosen plan."""
-REVIEW_IDS: set[str] = set()
-"""Rules implemented in the review pass after selection (``advisor.rules.review``)."""
 PIPELINE_IDS = frozenset({"QRY011"})
 """Rules the pipeline reports itself: QRY011, a pattern the analysis left out
 (``advisor.recommend.analyze_or_skip``)."""
-
-RULE_MODULES = (
-    "advisor.rules.indexes",
-    "advisor.rules.review",
-    "advisor.rules.capacity",
-    "advisor.rules.layout",
-    "advisor.rules.integrity",
-    "advisor.rules.normalization",
-    "advisor.rules.query_conditions",
-    "advisor.rules.query_results",
-)
-"""The modules whose import registers the recommend pipeline's rules, in running order."""
-
-
-def candidate_rule(rule_id: str) -> Callable[[RuleFunc], RuleFunc]:
-    def register(func: RuleFunc) -> RuleFunc:
-        CANDIDATE_RULES[rule_id] = func
-        return func
-
-    return register
-
-
-def design_rule(rule_id: str) -> Callable[[DesignRuleFunc], DesignRuleFunc]:
-    def register(func: DesignRuleFunc) -> DesignRuleFunc:
-        DESIGN_RULES[rule_id] = func
-        return func
-
-    return register
-
-
-def load_rules() -> None:
-    """Import every rule module once, so the registries are complete."""
-    import importlib
-
-    for module in RULE_MODULES:
-        importlib.import_module(module)
 
 
 def implemented_rule_ids() -> frozenset[str]:
     """Every rule id the code implements; a test keeps this equal to the catalog's ids."""
     from advisor.lint.checks.base import lint_rule_ids
+    from advisor.rules.registry import CANDIDATE_RULES, DESIGN_RULES, REVIEW_IDS
 
-    load_rules()
-    return (
-        frozenset(CANDIDATE_RULES)
-        | frozenset(DESIGN_RULES)
-        | frozenset(REVIEW_IDS)
-        | PIPELINE_IDS
-        | lint_rule_ids()
-    )
+    ids = {rule_id for rule_id, _ in (*CANDIDATE_RULES, *DESIGN_RULES)}
+    return frozenset(ids) | REVIEW_IDS | PIPELINE_IDS | lint_rule_ids()

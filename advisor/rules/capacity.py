@@ -14,7 +14,7 @@ from advisor.cost.select import Plan
 from advisor.cost.selectivity import older_than, window_days
 from advisor.emit.partition import PERIODS, Period, partition_ddl
 from advisor.report.formats import human_bytes
-from advisor.rules.base import Finding, design_rule
+from advisor.rules.base import Finding
 from advisor.rules.context import Context
 from advisor.rules.traffic import is_time_type, purge_column
 
@@ -58,7 +58,6 @@ def retention_days(ctx: Context, table: str) -> float | None:
     return None
 
 
-@design_rule("CAP001")
 def size_and_growth(ctx: Context, plan: Plan) -> list[Finding]:
     """Tables whose table and indexes reach ``min_total_bytes`` within three years."""
     floor = ctx.threshold("CAP001", "min_total_bytes")
@@ -208,7 +207,6 @@ def _prunes_to(name: str, preds: list[Predicate], period: Period, count: int) ->
     return Pruning(name, "1" if spans == 1 else f"at most {spans}", True)
 
 
-@design_rule("CAP002")
 def partition_by_time(ctx: Context, plan: Plan) -> list[Finding]:
     """Large growing tables whose read patterns filter on a time column by range."""
     out = []

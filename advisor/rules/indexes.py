@@ -12,7 +12,7 @@ from advisor.cost.design import IndexDesign, PartialWhere
 from advisor.cost.pages import CPU_TUPLE
 from advisor.cost.selectivity import column_ndv, estimate
 from advisor.rules import foreign_keys
-from advisor.rules.base import Candidate, Drop, Output, Rejection, candidate_rule
+from advisor.rules.base import Candidate, Drop, Output, Rejection
 from advisor.rules.context import Context
 from advisor.spec.model import IndexKey
 
@@ -196,7 +196,6 @@ def _describe_keys(keys: tuple[IndexKey, ...]) -> str:
     return ", ".join(k.column + (" DESC" if k.descending else "") for k in keys)
 
 
-@candidate_rule("IDX001")
 def composite_order(ctx: Context, _: Sequence[Candidate]) -> Output:
     """Propose, per pattern and table, the index that seeks all its sargable predicates."""
     out = Output()
@@ -217,7 +216,6 @@ def composite_order(ctx: Context, _: Sequence[Candidate]) -> Output:
     return out
 
 
-@candidate_rule("IDX002")
 def order_by_limit(ctx: Context, _: Sequence[Candidate]) -> Output:
     """Propose equality columns followed by the ORDER BY keys, so the index delivers the order."""
     out = Output()
@@ -258,7 +256,6 @@ def order_by_limit(ctx: Context, _: Sequence[Candidate]) -> Output:
     return out
 
 
-@candidate_rule("IDX003")
 def foreign_key_index(ctx: Context, _: Sequence[Candidate]) -> Output:
     """Propose one index on each foreign key's columns (all of a composite one) that no index
     leads with."""
@@ -288,7 +285,6 @@ def foreign_key_index(ctx: Context, _: Sequence[Candidate]) -> Output:
     return out
 
 
-@candidate_rule("PAR001")
 def partial_index(ctx: Context, candidates: Sequence[Candidate]) -> Output:
     """For candidates whose pattern has a selective constant predicate, the partial variant."""
     out = Output()
@@ -325,7 +321,6 @@ def partial_index(ctx: Context, candidates: Sequence[Candidate]) -> Output:
     return out
 
 
-@candidate_rule("COV001")
 def covering_index(ctx: Context, candidates: Sequence[Candidate]) -> Output:
     """The covering variant of each candidate, when it stays small beside its table."""
     out = Output()
@@ -386,7 +381,6 @@ def low_cardinality(ctx: Context, design: IndexDesign) -> str | None:
     )
 
 
-@candidate_rule("IDX007")
 def reject_low_cardinality(ctx: Context, candidates: Sequence[Candidate]) -> Output:
     out = Output()
     for cand in candidates:
@@ -396,7 +390,6 @@ def reject_low_cardinality(ctx: Context, candidates: Sequence[Candidate]) -> Out
     return out
 
 
-@candidate_rule("IDX004")
 def served_by_existing(ctx: Context, candidates: Sequence[Candidate]) -> Output:
     """Turn down candidates an existing index already provides by its leftmost prefix."""
     out = Output()
@@ -418,7 +411,6 @@ def served_by_existing(ctx: Context, candidates: Sequence[Candidate]) -> Output:
     return out
 
 
-@candidate_rule("IDX005")
 def duplicate_indexes(ctx: Context, _: Sequence[Candidate]) -> Output:
     out = Output()
     for designs in ctx.existing.values():
@@ -430,7 +422,6 @@ def duplicate_indexes(ctx: Context, _: Sequence[Candidate]) -> Output:
     return out
 
 
-@candidate_rule("IDX006")
 def prefix_redundant_indexes(ctx: Context, _: Sequence[Candidate]) -> Output:
     out = Output()
     for designs in ctx.existing.values():

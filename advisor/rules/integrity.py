@@ -12,7 +12,7 @@ from advisor.cost.select import Plan
 from advisor.emit.constraints import add_check, add_foreign_key, add_primary_key, set_column
 from advisor.emit.ddl import create_index, to_sql
 from advisor.emit.names import column_node, table_node
-from advisor.rules.base import Finding, design_rule
+from advisor.rules.base import Finding
 from advisor.rules.context import Context
 from advisor.rules.traffic import is_time_type
 from advisor.spec.model import Column, IndexKey, Table
@@ -114,7 +114,6 @@ def _tables(ctx: Context) -> list[Table]:
     return [tm.table for tm in ctx.models.values()]
 
 
-@design_rule("INT001")
 def missing_primary_key(ctx: Context, plan: Plan) -> list[Finding]:
     out = []
     for table in _tables(ctx):
@@ -149,7 +148,6 @@ def _key_candidate(table: Table) -> Column | None:
     return next((c for c in table.columns if c.unique and not c.nullable), None)
 
 
-@design_rule("INT002")
 def unenforced_references(ctx: Context, plan: Plan) -> list[Finding]:
     out = []
     for table in _tables(ctx):
@@ -206,7 +204,6 @@ def _checked(col: Column) -> bool:
     return bool(col.checks)
 
 
-@design_rule("INT003")
 def non_negative_checks(ctx: Context, plan: Plan) -> list[Finding]:
     out = []
     for table in _tables(ctx):
@@ -251,7 +248,6 @@ def non_negative_checks(ctx: Context, plan: Plan) -> list[Finding]:
     return out
 
 
-@design_rule("INT004")
 def not_null_from_stats(ctx: Context, plan: Plan) -> list[Finding]:
     out = []
     for table in _tables(ctx):
@@ -324,7 +320,6 @@ def _natural_key_evidence(ctx: Context, table: Table, col: Column) -> bool:
     return (table.name.lower(), col.name.lower()) in ctx.looked_up
 
 
-@design_rule("INT005")
 def unique_natural_key(ctx: Context, plan: Plan) -> list[Finding]:
     out = []
     min_rows = ctx.threshold("INT005", "min_rows")
@@ -360,7 +355,6 @@ def unique_natural_key(ctx: Context, plan: Plan) -> list[Finding]:
     return out
 
 
-@design_rule("INT006")
 def money_in_float(ctx: Context, plan: Plan) -> list[Finding]:
     out = []
     for table in _tables(ctx):
@@ -401,7 +395,6 @@ analysis summary does not record row locks, so the SQL text is checked."""
 VERSION_COLUMNS = ("version", "lock_version", "row_version", "revision", "etag", "xmin")
 
 
-@design_rule("INT007")
 def optimistic_locking(ctx: Context, plan: Plan) -> list[Finding]:
     """A point read of a row and an UPDATE that overwrites columns of the same row by its key,
     with nothing in the UPDATE's WHERE that would notice a change in between."""
@@ -481,7 +474,6 @@ def _audited_by(ctx: Context, table: Table) -> str | None:
     return None
 
 
-@design_rule("INT008")
 def audit_trail(ctx: Context, plan: Plan) -> list[Finding]:
     out = []
     for table in _tables(ctx):

@@ -10,7 +10,7 @@ from advisor.cost.growth import DAYS_PER_YEAR, footprint
 from advisor.cost.select import Plan
 from advisor.cost.selectivity import column_ndv
 from advisor.report.formats import human_bytes
-from advisor.rules.base import Finding, design_rule
+from advisor.rules.base import Finding
 from advisor.rules.capacity import indexes_after
 from advisor.rules.context import Context
 from advisor.rules.traffic import Traffic, equality_columns, rates_known, table_traffic
@@ -108,7 +108,6 @@ def _join_notes(ctx: Context, key: ShardKey, keys: dict[str, ShardKey]) -> list[
     return list(notes)
 
 
-@design_rule("CAP003")
 def shard_keys(ctx: Context, plan: Plan) -> list[Finding]:
     keys = {}
     for table in ctx.models:
@@ -165,7 +164,6 @@ def workload_rates(ctx: Context) -> tuple[float, float, str]:
     return reads, writes, "the patterns' rates"
 
 
-@design_rule("CAP004")
 def read_replicas(ctx: Context, plan: Plan) -> list[Finding]:
     reads, writes, source = workload_rates(ctx)
     ratio = reads / writes if writes else float("inf")
@@ -218,7 +216,6 @@ def read_replicas(ctx: Context, plan: Plan) -> list[Finding]:
     ]
 
 
-@design_rule("CAP005")
 def cache_candidates(ctx: Context, plan: Plan) -> list[Finding]:
     out = []
     min_rate = ctx.threshold("CAP005", "min_per_sec")
@@ -309,7 +306,6 @@ def storage_choice(ctx: Context, table: str, rates: bool = True) -> tuple[str, s
     return "b-tree", "; ".join(why) or figures
 
 
-@design_rule("CAP006")
 def lsm_storage(ctx: Context, plan: Plan) -> list[Finding]:
     out = []
     rates = rates_known(ctx)

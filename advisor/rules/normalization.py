@@ -20,7 +20,7 @@ from advisor.design.tables import (
     table_dependencies,
 )
 from advisor.emit.tables import ColumnSpec, add_column, drop_column, statements
-from advisor.rules.base import Finding, design_rule
+from advisor.rules.base import Finding
 from advisor.rules.context import Context
 from advisor.spec.model import Consistency, Pattern, Table
 
@@ -113,7 +113,6 @@ def _evidence(table: Table, result: NormalFormResult, rows: float) -> list[tuple
     ]
 
 
-@design_rule("NRM001")
 def below_third_normal_form(ctx: Context, plan: Plan) -> list[Finding]:
     """A table in 1NF or 2NF: name the violating dependency and propose the 3NF synthesis."""
     out = []
@@ -163,7 +162,6 @@ def _within(cover: Sequence[Dependency], relation: Relation) -> list[Dependency]
     return [fd for fd in cover if fd.lhs | fd.rhs <= attrs]
 
 
-@design_rule("NRM002")
 def not_boyce_codd(ctx: Context, plan: Plan) -> list[Finding]:
     """A table in 3NF, not BCNF: the BCNF decomposition, or the dependency it would lose."""
     out = []
@@ -215,7 +213,6 @@ def not_boyce_codd(ctx: Context, plan: Plan) -> list[Finding]:
     return out
 
 
-@design_rule("NRM003")
 def duplicated_columns(ctx: Context, plan: Plan) -> list[Finding]:
     """A child column that copies a parent's non-key column: what keeping it costs and buys."""
     out = []
@@ -326,7 +323,6 @@ def _ratio_text(reads: float, writes: float) -> str:
     return "no writes" if writes == 0 else f"{reads / writes:,.1f}"
 
 
-@design_rule("NRM004")
 def denormalize_hot_join(ctx: Context, plan: Plan) -> list[Finding]:
     """For each join pattern: read/write ratio, consistency and join depth decide, per the
     classic matrix, between copying columns (or a materialized view), staying normalized and

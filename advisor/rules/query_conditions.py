@@ -24,7 +24,7 @@ from advisor.rewrite.queries import (
 )
 from advisor.rewrite.render import column_table, conjuncts, parse, render, where_of
 from advisor.rewrite.sargable import unwrap
-from advisor.rules.base import Finding, design_rule
+from advisor.rules.base import Finding
 from advisor.rules.context import Context
 from advisor.rules.query_support import (
     condition_sql,
@@ -73,7 +73,6 @@ def _wrapped(pred: Predicate) -> bool:
     return reason.startswith(("function ", "arithmetic", "CAST"))
 
 
-@design_rule("QRY002")
 def function_on_column(ctx: Context, plan: Plan) -> list[Finding]:
     """A function or arithmetic around a column in a comparison: no index on the column serves it."""
     min_rows = ctx.threshold("QRY002", "min_table_rows")
@@ -215,7 +214,6 @@ def _truth_test(pred: Predicate) -> bool:
     return pred.values in (("IS TRUE",), ("IS FALSE",)) and " IS " in pred.sql.upper()
 
 
-@design_rule("QRY003")
 def implicit_conversion(ctx: Context, plan: Plan) -> list[Finding]:
     """A string literal compared with a numeric column, or a number with a string column."""
     out = []
@@ -292,7 +290,6 @@ def _leading_wildcard(pred: Predicate) -> bool:
     )
 
 
-@design_rule("QRY004")
 def leading_wildcard(ctx: Context, plan: Plan) -> list[Finding]:
     """LIKE '%...': no B-tree range; a trigram or full-text index per dialect."""
     min_rows = ctx.threshold("QRY004", "min_table_rows")
@@ -377,7 +374,6 @@ def _text_search(ctx: Context, table: str, column: str) -> tuple[str | None, str
 # -- QRY005 ------------------------------------------------------------------------------------
 
 
-@design_rule("QRY005")
 def or_across_columns(ctx: Context, plan: Plan) -> list[Finding]:
     """An OR across different columns: one index range cannot serve it."""
     min_rows = ctx.threshold("QRY005", "min_table_rows")
@@ -453,7 +449,6 @@ def _is_not_null(condition: exp.Expr, column: str) -> bool:
     )
 
 
-@design_rule("QRY007")
 def not_in_nullable(ctx: Context, plan: Plan) -> list[Finding]:
     """NOT IN over a subquery that can yield NULL returns no rows at all."""
     out = []

@@ -20,7 +20,7 @@ from advisor.rewrite.queries import (
     random_pick,
 )
 from advisor.rewrite.render import parse, render, sources
-from advisor.rules.base import Finding, design_rule
+from advisor.rules.base import Finding
 from advisor.rules.context import Context
 from advisor.rules.query_support import (
     finding,
@@ -37,7 +37,6 @@ _RANDOM = re.compile(r"rand|newid", re.IGNORECASE)
 # -- QRY001 ------------------------------------------------------------------------------------
 
 
-@design_rule("QRY001")
 def select_star(ctx: Context, plan: Plan) -> list[Finding]:
     """SELECT * on a table with many columns."""
     wide = ctx.threshold("QRY001", "min_columns")
@@ -79,7 +78,6 @@ def select_star(ctx: Context, plan: Plan) -> list[Finding]:
 # -- QRY006 ------------------------------------------------------------------------------------
 
 
-@design_rule("QRY006")
 def deep_offset(ctx: Context, plan: Plan) -> list[Finding]:
     """OFFSET n reads and discards n rows: keyset pagination instead."""
     deepest = ctx.threshold("QRY006", "max_offset")
@@ -143,7 +141,6 @@ def _random_order(tree: exp.Expr) -> bool:
     return False
 
 
-@design_rule("QRY008")
 def order_by_random(ctx: Context, plan: Plan) -> list[Finding]:
     """ORDER BY random() sorts the whole table to keep a few rows."""
     min_rows = ctx.threshold("QRY008", "min_table_rows")
@@ -195,7 +192,6 @@ def _estimated_rows(ctx: Context, plan: Plan, shape: QueryShape) -> tuple[str, f
     return shape.accesses[0].table, min(rows, float(shape.limit)) if shape.limit is not None else rows
 
 
-@design_rule("QRY009")
 def unbounded_read(ctx: Context, plan: Plan) -> list[Finding]:
     """A SELECT without LIMIT expected to return very many rows."""
     most = ctx.threshold("QRY009", "max_rows")
@@ -275,7 +271,6 @@ def _holders(ctx: Context) -> dict[tuple[str, str], list[tuple[Pattern, QuerySha
     return out
 
 
-@design_rule("QRY010")
 def n_plus_one(ctx: Context, plan: Plan) -> list[Finding]:
     """A single-row lookup run once per row another pattern returns: fetch both with one join."""
     multiple = ctx.threshold("QRY010", "min_multiple")

@@ -10,10 +10,8 @@ from advisor.cost.access import AccessPlan
 from advisor.cost.select import Plan
 from advisor.emit.ddl import create_index, drop_index, to_sql
 from advisor.rules import foreign_keys
-from advisor.rules.base import REVIEW_IDS, Finding, Rejection
+from advisor.rules.base import Finding, Rejection
 from advisor.rules.context import Context
-
-REVIEW_IDS.update({"IDX003", "IDX004", "IDX008", "IDX009"})
 
 
 def review(ctx: Context, plan: Plan) -> list[Finding]:
