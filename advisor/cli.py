@@ -441,10 +441,9 @@ def ddl(
 ) -> None:
     """Print DDL: the full schema (tables in dependency order, existing and recommended indexes), or
     with --changes-only a migration of the recommended changes."""
-    from advisor.emit.changes import planned_changes
     from advisor.emit.migration import ddl_text
     from advisor.emit.target import resolve_target
-    from advisor.recommend import prepare
+    from advisor.recommend import planned_changes, prepare
     from advisor.spec.load import load_spec
 
     _imported()

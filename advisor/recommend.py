@@ -18,6 +18,7 @@ from advisor.cost.pages import all_visible_share
 from advisor.cost.physical import engine_for, rows_per_page
 from advisor.cost.rates import rate_weights
 from advisor.cost.select import Plan, select, widened_candidates
+from advisor.emit.changes import Change, ModelCost
 from advisor.errors import AdvisorError, Location
 from advisor.report.build import build_result
 from advisor.report.result import Result
@@ -219,6 +220,36 @@ def prepare(spec: Spec) -> Context:
     if skipped:  # the stages after this one read only patterns that have a shape
         spec = replace(spec, patterns=tuple(p for p in spec.patterns if p.name in shapes))
     return replace(build_context(rate_weights(spec, shapes), shapes), skipped=skipped)
+
+
+def planned_changes(spec: Spec, ctx: Context | None = None) -> tuple[Result, tuple[Change, ...]]:
+    """The recommend pipeline's result, and each recommendation with its index design; ``ctx``
+    is ``prepare(spec)`` when the caller has it already.
+
+    Runs the stages of ``recommend`` up to the chosen plan (the design rules'
+    findings do not change it); a test keeps the two in step on every sample."""
+    ctx = ctx or prepare(spec)
+    out, plan = plan_indexes(ctx)
+    result = build_result(ctx, plan, out.rejections, ())
+    designs = {c.candidate.design.label(): c.candidate.design for c in plan.chosen}
+    designs |= {d.design.label(): d.design for d in plan.dropped}
+    changes = tuple(
+        Change(
+            rec.number,
+            rec.action,
+            rec.rules,
+            rec.index,
+            designs[rec.index],
+            tuple(s.pattern for s in rec.serves),
+            rec.name,
+            tuple(
+                ModelCost(s.pattern, s.cost_before, s.cost_after, frozenset(ctx.shapes[s.pattern].tables()))
+                for s in rec.serves
+            ),
+        )
+        for rec in result.recommendations
+    )
+    return result, changes
 
 
 def recommend(spec: Spec) -> Result:

@@ -11,6 +11,7 @@ from enum import Enum
 from json.encoder import encode_basestring_ascii
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from advisor.figures import human_bytes
 from advisor.report.inert import inert_fields, no_commands
 from advisor.report.layout import PIPE_WIDTH, column_widths, hanging, no_trailing_spaces
 from advisor.report.result import Planner, Recommendation, Result, TableCapacity
@@ -22,20 +23,6 @@ if TYPE_CHECKING:
 
     from advisor.report.sarif import SarifResult
     from advisor.spec.model import Spec
-
-
-def human_bytes(n: float) -> str:
-    """``41 GB``-style sizes (decimal units, sign kept).
-
-    >>> human_bytes(41.2e9), human_bytes(-19e9), human_bytes(120e6), human_bytes(8192)
-    ('41.2 GB', '-19.0 GB', '120.0 MB', '8.2 kB')
-    """
-    sign = "-" if n < 0 else ""
-    n = abs(n)
-    for unit, size in (("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
-        if n >= size:
-            return f"{sign}{n / size:.1f} {unit}"
-    return f"{sign}{n:.0f} B"
 
 
 def human_number(n: float) -> str:

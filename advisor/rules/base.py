@@ -84,16 +84,3 @@ class Output:
 
 RuleFunc = Callable[["Context", Sequence[Candidate]], Output]
 DesignRuleFunc = Callable[["Context", "Plan"], list[Finding]]
-
-PIPELINE_IDS = frozenset({"QRY011"})
-"""Rules the pipeline reports itself: QRY011, a pattern the analysis left out
-(``advisor.recommend.analyze_or_skip``)."""
-
-
-def implemented_rule_ids() -> frozenset[str]:
-    """Every rule id the code implements; a test keeps this equal to the catalog's ids."""
-    from advisor.lint.checks.base import lint_rule_ids
-    from advisor.rules.registry import CANDIDATE_RULES, DESIGN_RULES, REVIEW_IDS
-
-    ids = {rule_id for rule_id, _ in (*CANDIDATE_RULES, *DESIGN_RULES)}
-    return frozenset(ids) | REVIEW_IDS | PIPELINE_IDS | lint_rule_ids()

@@ -9,7 +9,7 @@ from advisor.analysis.shape import StatementKind
 from advisor.cost.growth import DAYS_PER_YEAR, footprint
 from advisor.cost.select import Plan
 from advisor.cost.selectivity import column_ndv
-from advisor.report.formats import human_bytes
+from advisor.figures import human_bytes
 from advisor.rules.base import Finding
 from advisor.rules.capacity import indexes_after
 from advisor.rules.context import Context

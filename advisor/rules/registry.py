@@ -70,3 +70,6 @@ DESIGN_RULES: tuple[tuple[str, DesignRuleFunc], ...] = (
 
 REVIEW_IDS = frozenset({"IDX003", "IDX004", "IDX008", "IDX009"})
 """The findings of the review pass over the chosen plan (``advisor.rules.review``)."""
+PIPELINE_IDS = frozenset({"QRY011"})
+"""Rules the pipeline reports itself: QRY011, a pattern the analysis left out
+(``advisor.recommend.analyze_or_skip``)."""

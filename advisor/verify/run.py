@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Protocol
 
 from advisor.analysis.parse import parse_statement
-from advisor.emit.changes import Change, planned_changes
+from advisor.emit.changes import Change
 from advisor.emit.indexes import IndexSpec, NameBook, create_index, drop_index
 from advisor.emit.schema import column_types, dependency_order
 from advisor.emit.script import existing_index_statements, recommended_index, table_statements
@@ -95,7 +95,7 @@ def verify_on(
     """``verify`` on an engine already open; the throwaway database stays for a closer look."""
     if rows < 1:
         raise AdvisorError("--rows must be at least 1")
-    from advisor.recommend import prepare
+    from advisor.recommend import planned_changes, prepare
 
     progress = progress or NoProgress()
     progress.start("planning the changes", None)

@@ -116,9 +116,9 @@ def test_every_index_name_is_unique(spec: Spec) -> None:
 
 
 def test_a_recommended_name_never_takes_an_existing_index_name() -> None:
-    from advisor.emit.changes import planned_changes
     from advisor.emit.script import changes_only
     from advisor.emit.target import resolve_target
+    from advisor.recommend import planned_changes
 
     columns = (
         Column("id", "bigint", nullable=False, primary_key=True),

@@ -13,11 +13,11 @@ import pytest
 import yaml
 from sqlglot import exp
 
-from advisor.emit.changes import planned_changes
 from advisor.emit.migration import ddl_text
 from advisor.emit.target import resolve_target
 from advisor.emit.types import VOCABULARY, parse_type
 from advisor.errors import AdvisorError
+from advisor.recommend import planned_changes
 from advisor.spec.load import load_spec
 from tests.db.conftest import Run
 

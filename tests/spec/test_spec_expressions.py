@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from advisor.emit.changes import planned_changes
 from advisor.emit.migration import ddl_text
 from advisor.emit.target import resolve_target
+from advisor.recommend import planned_changes
 from advisor.spec.load import load_spec
 
 Write = Callable[[str, str], Path]
