@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from advisor.introspect.write import scalar
 from advisor.oneline import one_line
 from advisor.spec.model import Table
+from advisor.spec.yaml_text import scalar
 
 EXAMPLE = """\
 # advisor spec: the tables, their statistics and the statements the application runs.

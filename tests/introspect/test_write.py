@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 
 from advisor.introspect.model import Catalog, ColumnFacts, IndexFacts, PatternFacts, TableFacts
 from advisor.introspect.run import spec_text
-from advisor.introspect.write import scalar, write_spec
+from advisor.introspect.write import write_spec
 from advisor.spec.load import load_spec
+from advisor.spec.yaml_text import scalar
 
 
 @given(st.text())
