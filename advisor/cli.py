@@ -203,9 +203,10 @@ class _Collector:
     command runs, the youngest generation is collected every 10,000 allocations rather than 700:
     the cost model allocates millions of small records that live to the end, and each early
     collection walks them again for nothing (about 1.5 s of 21 on 20,000 patterns, same memory);
-    the analysis lowers it again while it parses (``analysis.parse.collecting_trees``). For the same reason the oldest generation is collected after 100 collections of the middle
-    one rather than 10: on 20,000 patterns the two full collections that ran walked every record
-    of the cost model, found next to nothing and took 0.75 s (peak memory 451 MB either way).
+    the analysis lowers it again while it parses (``analysis.parse.collecting_trees``). For the
+    same reason the oldest generation is collected after 100 collections of the middle one rather
+    than 10: on 20,000 patterns the two full collections that ran walked every record of the cost
+    model, found next to nothing and took 0.75 s (peak memory 451 MB either way).
     """
 
     YOUNG = 10_000

@@ -53,16 +53,11 @@ def as_declared(design: IndexDesign, table: Table | None) -> IndexDesign:
     """
     if table is None:
         return design
-
-    def column(name: str) -> str:
-        found = table.column(name)
-        return found.name if found is not None else name
-
     return replace(
         design,
         table=table.name,
-        keys=tuple(replace(key, column=column(key.column)) for key in design.keys),
-        include=tuple(column(name) for name in design.include),
+        keys=tuple(replace(key, column=table.declared(key.column)) for key in design.keys),
+        include=tuple(table.declared(name) for name in design.include),
     )
 
 

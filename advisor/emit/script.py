@@ -17,7 +17,7 @@ from advisor.emit.schema import column_types, create_table, dependency_order, ke
 from advisor.emit.target import Target
 from advisor.emit.types import reference_problem
 from advisor.errors import AdvisorError, Location
-from advisor.spec.model import Spec, Table
+from advisor.spec.model import Spec
 
 _CYCLE_NOTE = (
     "a reference cycle: added once both tables exist (there is no ADD CONSTRAINT IF NOT EXISTS, "
@@ -171,7 +171,7 @@ def change_statements(
             built = create_index(spec_, target, spec.dialect, types[design.table], concurrently)
             section.statements.append(Statement(built.sql, (note, *built.notes)))
         elif drops and design.name is not None:
-            built = drop_index(design.name, _display_table(spec, design.table), target, concurrently)
+            built = drop_index(design.name, spec.declared(design.table), target, concurrently)
             section.statements.append(Statement(built.sql, (note,)))
     return section
 
@@ -193,11 +193,6 @@ def recommended_index(spec: Spec, change: Change, target: Target, book: NameBook
         design.where.sql if design.where is not None else None,
         design.unique,
     )
-
-
-def _display_table(spec: Spec, key: str) -> str:
-    table: Table | None = spec.table(key)
-    return table.name if table is not None else key
 
 
 def _header(spec: Spec, target: Target, what: str, concurrently: bool) -> list[str]:

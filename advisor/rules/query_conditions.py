@@ -28,7 +28,6 @@ from advisor.rules.base import Finding
 from advisor.rules.context import Context
 from advisor.rules.query_support import (
     condition_sql,
-    declared,
     finding,
     rewrite_text,
     rows_of,
@@ -176,7 +175,7 @@ def _expression_index(ctx: Context, table: str, function: exp.Func) -> str:
     name = plain_word("_".join(["ix", table, *[c.name for c in expression.find_all(exp.Column)], "expr"]))
     index = exp.Index(
         this=exp.to_identifier(name[:63]),
-        table=table_node(declared(ctx, table)),
+        table=table_node(ctx.spec.declared(table)),
         params=exp.IndexParameters(columns=[exp.Ordered(this=exp.Paren(this=expression), nulls_first=False)]),
     )
     create = exp.Create(this=index, kind="INDEX", exists=ctx.spec.dialect != "mysql")
@@ -325,13 +324,13 @@ def _text_search(ctx: Context, table: str, column: str) -> tuple[str | None, str
         extension = exp.Command(this="CREATE", expression="EXTENSION IF NOT EXISTS pg_trgm")
         index = exp.Index(
             this=exp.to_identifier(plain_word(f"ix_{table}_{column}_trgm")[:63]),
-            table=table_node(declared(ctx, table)),
+            table=table_node(ctx.spec.declared(table)),
             params=exp.IndexParameters(
                 using=exp.Var(this="gin"),
                 columns=[
                     exp.Ordered(
                         this=exp.Opclass(
-                            this=column_node(declared(ctx, table, column)),
+                            this=column_node(ctx.spec.declared(table, column)),
                             expression=exp.to_table("gin_trgm_ops"),
                         ),
                         nulls_first=False,
@@ -345,11 +344,11 @@ def _text_search(ctx: Context, table: str, column: str) -> tuple[str | None, str
     if dialect in ("mysql", "mariadb"):
         constraint = exp.IndexColumnConstraint(
             this=exp.to_identifier(plain_word(f"ft_{table}_{column}")),
-            expressions=[column_node(declared(ctx, table, column))],
+            expressions=[column_node(ctx.spec.declared(table, column))],
             kind="FULLTEXT",
         )
         alter = exp.Alter(
-            this=table_node(declared(ctx, table)),
+            this=table_node(ctx.spec.declared(table)),
             kind="TABLE",
             actions=[exp.AddConstraint(expressions=[constraint])],
         )

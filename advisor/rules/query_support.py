@@ -23,19 +23,6 @@ def top(ctx: Context) -> Iterator[tuple[Pattern, QueryShape]]:
             yield pattern, shape
 
 
-def declared(ctx: Context, table: str, column: str | None = None) -> str:
-    """The table (or its ``column``) as the spec declares it, for SQL a fix writes: the analysis
-    keys names in lower case, and a name the engine keeps as spelled (``ExactName``) must be
-    written as declared."""
-    found = ctx.spec.table(table)
-    if found is None:
-        return column or table
-    if column is None:
-        return found.name
-    col = found.column(column)
-    return col.name if col is not None else column
-
-
 def finding(
     ctx: Context,
     rule: str,

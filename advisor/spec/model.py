@@ -242,6 +242,12 @@ class Table:
         """The column called ``name`` (case-insensitive), or ``None``."""
         return self._by_name.get(name.lower())
 
+    def declared(self, column: str) -> str:
+        """``column`` as the table declares it (an ``ExactName`` DDL must quote as written), or
+        as given when the table has no such column."""
+        found = self.column(column)
+        return found.name if found is not None else column
+
     @cached_property
     def _by_name(self) -> dict[str, Column]:
         # the cost model asks for columns by name about a million times on a large spec
@@ -318,6 +324,19 @@ class Spec:
     """The project's rule settings (``[tool.advisor.recommend]``), not part of the input file."""
     inputs: tuple[Path, ...] = ()
     """The files the spec reads: itself and its ``schema:`` entries (never written over)."""
+
+    def declared(self, table: str, column: str | None = None) -> str:
+        """``table``, or its ``column``, as the spec declares it (see ``Table.declared``); a name
+        the spec does not know is returned as given.
+
+        >>> spec = Spec(Path("p.yaml"), "postgres", (Table(ExactName("Orders"), (Column(ExactName("Id")),)),), ())
+        >>> spec.declared("orders"), spec.declared("orders", "id"), spec.declared("other", "x")
+        ('Orders', 'Id', 'x')
+        """
+        found = self.table(table)
+        if found is None:
+            return column or table
+        return found.declared(column) if column is not None else found.name
 
     def table(self, name: str) -> Table | None:
         """The table called ``name`` (case-insensitive, schema prefix ignored), or ``None``."""

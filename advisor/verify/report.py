@@ -201,12 +201,10 @@ class JsonVerifyFormatter(VerifyFormatter):
         }
         for rec, out in zip(result.recommendations, data["recommendations"], strict=True):
             out["ignored"] = [c.pattern for c in rec.ignored]
-            out["no_gain"] = [
-                c.pattern for c in rec.checks if rec.action == "create" and c.claimed and no_gain(c)
-            ]
-            out["disagree"] = [
-                c.pattern for c in rec.checks if rec.action == "create" and c.claimed and disagrees(c)
-            ]
+            for key, outcome in (("no_gain", no_gain), ("disagree", disagrees)):
+                out[key] = [
+                    c.pattern for c in rec.checks if rec.action == "create" and c.claimed and outcome(c)
+                ]
         return json.dumps(data, indent=2) + "\n"
 
 
