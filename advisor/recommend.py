@@ -17,7 +17,6 @@ from advisor.cost.design import IndexDesign, PartialWhere
 from advisor.cost.pages import all_visible_share
 from advisor.cost.physical import engine_for, rows_per_page
 from advisor.cost.rates import rate_weights
-from advisor.cost.select import Plan, select, widened_candidates
 from advisor.emit.changes import Change, ModelCost
 from advisor.errors import AdvisorError, Location
 from advisor.report.build import build_result
@@ -25,6 +24,7 @@ from advisor.report.result import Result
 from advisor.rules.base import Candidate, Finding, Output
 from advisor.rules.context import Context
 from advisor.rules.review import review
+from advisor.selection.select import Plan, select, widened_candidates
 from advisor.spec.model import Index, Pattern, Spec, Table
 
 

@@ -17,10 +17,11 @@ from dataclasses import dataclass
 
 from advisor.cost.access import IndexModel, model_index
 from advisor.cost.design import IndexDesign
-from advisor.cost.select import Plan, model_gains, plan_of, redundant_beside
 from advisor.cost.workload import cost_shape
 from advisor.rules.base import Candidate, Drop
 from advisor.rules.context import Context
+from advisor.selection.select import Plan, model_gains, plan_of
+from advisor.selection.state import redundant_beside
 from advisor.spec.model import IndexKey
 
 MODEL_SHORTLIST = 30

@@ -22,8 +22,8 @@ def recommend_on_db(
     spec: Spec, url: str, in_place: bool = False, timeout: float = 60.0, rows: int = 10_000
 ) -> Result:
     """The plan the planner at ``url`` chooses among the model's candidates, with its figures."""
-    from advisor.cost.select import select
     from advisor.recommend import candidates_of, prepare, report, run_rules
+    from advisor.selection.select import select
     from advisor.verify.engine import interruptible, open_engine
     from advisor.verify.run import NoProgress, VerifyRun
 

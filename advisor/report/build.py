@@ -9,7 +9,6 @@ from advisor.analysis.shape import Predicate, PredicateKind, QueryShape
 from advisor.cost.access import IndexModel, model_index
 from advisor.cost.design import IndexDesign
 from advisor.cost.histogram import ranges_share
-from advisor.cost.select import Plan
 from advisor.cost.selectivity import TWO_SIDED_RANGE, estimate, range_share
 from advisor.cost.workload import PatternCost, cost_shape
 from advisor.emit.ddl import create_index, drop_index, index_name, to_sql
@@ -21,6 +20,7 @@ from advisor.report.result import Recommendation, Rejected, Result, Served, Tota
 from advisor.report.schema import schema_tables
 from advisor.rules.base import Finding, Rejection
 from advisor.rules.context import Context
+from advisor.selection.select import Plan
 from advisor.spec.model import FrequencySource, Table
 
 

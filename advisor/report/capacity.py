@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from advisor.cost.select import Plan
 from advisor.report.result import TableCapacity
 from advisor.rules.capacity import footprints
 from advisor.rules.context import Context
 from advisor.rules.layout import storage_choice
 from advisor.rules.traffic import rates_known
+from advisor.selection.select import Plan
 
 
 def capacity(ctx: Context, plan: Plan) -> tuple[TableCapacity, ...]:

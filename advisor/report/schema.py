@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from advisor.cost.select import Plan
 from advisor.report.result import Recommendation, SchemaColumn, SchemaTable
 from advisor.rules.context import Context
+from advisor.selection.select import Plan
 
 
 def schema_tables(ctx: Context, plan: Plan, recs: Sequence[Recommendation]) -> tuple[SchemaTable, ...]:

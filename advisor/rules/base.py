@@ -12,8 +12,8 @@ from advisor.catalog.model import Severity
 from advisor.cost.design import IndexDesign
 
 if TYPE_CHECKING:
-    from advisor.cost.select import Plan
     from advisor.rules.context import Context
+    from advisor.selection.select import Plan
 
 
 @dataclass(frozen=True)

@@ -10,13 +10,13 @@ from advisor.analysis.shape import Predicate, PredicateKind
 from advisor.cost.access import TableModel
 from advisor.cost.design import IndexDesign
 from advisor.cost.growth import DAYS_PER_YEAR, Footprint, footprint, growth_bytes_per_day
-from advisor.cost.select import Plan
 from advisor.cost.selectivity import older_than, window_days
 from advisor.emit.partition import PERIODS, Period, partition_ddl
 from advisor.figures import human_bytes
 from advisor.rules.base import Finding
 from advisor.rules.context import Context
 from advisor.rules.traffic import is_time_type, purge_column
+from advisor.selection.select import Plan
 
 
 def indexes_after(plan: Plan, table: str) -> list[IndexDesign]:

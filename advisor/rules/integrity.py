@@ -8,13 +8,13 @@ import re
 from sqlglot import exp
 
 from advisor.cost.design import IndexDesign
-from advisor.cost.select import Plan
 from advisor.emit.constraints import add_check, add_foreign_key, add_primary_key, set_column
 from advisor.emit.ddl import create_index, to_sql
 from advisor.emit.names import column_node, table_node
 from advisor.rules.base import Finding
 from advisor.rules.context import Context
 from advisor.rules.traffic import is_time_type
+from advisor.selection.select import Plan
 from advisor.spec.model import Column, IndexKey, Table
 
 MONEY_WORDS = frozenset(

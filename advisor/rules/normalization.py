@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from advisor.analysis.shape import QueryShape
-from advisor.cost.select import Plan
 from advisor.design.decompose import Relation, decompose_bcnf, relations_text, synthesize_3nf
 from advisor.design.dependencies import Dependency, key_text, ordered
 from advisor.design.normal_forms import NormalForm, NormalFormResult, normal_form
@@ -22,6 +21,7 @@ from advisor.design.tables import (
 from advisor.emit.tables import ColumnSpec, add_column, drop_column, statements
 from advisor.rules.base import Finding
 from advisor.rules.context import Context
+from advisor.selection.select import Plan
 from advisor.spec.model import Consistency, Pattern, Table
 
 

@@ -15,7 +15,6 @@ from sqlglot import exp
 
 from advisor.analysis.shape import Predicate, PredicateKind
 from advisor.cost.access import SARGABLE
-from advisor.cost.select import Plan
 from advisor.emit.names import column_node, plain_word, table_node
 from advisor.rewrite.queries import (
     not_exists,
@@ -35,6 +34,7 @@ from advisor.rules.query_support import (
     single_key,
     top,
 )
+from advisor.selection.select import Plan
 from advisor.spec.model import Pattern
 
 _NUMERIC = re.compile(

@@ -10,7 +10,6 @@ import re
 from sqlglot import exp
 
 from advisor.analysis.shape import PredicateKind, QueryShape, StatementKind
-from advisor.cost.select import Plan
 from advisor.cost.workload import block_rows
 from advisor.rewrite.queries import (
     bounded,
@@ -29,6 +28,7 @@ from advisor.rules.query_support import (
     single_key,
     top,
 )
+from advisor.selection.select import Plan
 from advisor.spec.model import Pattern
 
 _RANDOM = re.compile(r"rand|newid", re.IGNORECASE)

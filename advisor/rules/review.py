@@ -7,11 +7,11 @@ from collections.abc import Iterable
 
 from advisor.analysis.shape import PredicateKind
 from advisor.cost.access import AccessPlan
-from advisor.cost.select import Plan
 from advisor.emit.ddl import create_index, drop_index, to_sql
 from advisor.rules import foreign_keys
 from advisor.rules.base import Finding, Rejection
 from advisor.rules.context import Context
+from advisor.selection.select import Plan
 
 
 def review(ctx: Context, plan: Plan) -> list[Finding]:

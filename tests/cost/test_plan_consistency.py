@@ -11,8 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from advisor.cost.design import IndexDesign
-from advisor.cost.select import Plan, same_keys
 from advisor.recommend import plan_indexes, prepare, recommend
+from advisor.selection.select import Plan
+from advisor.selection.state import same_keys
 from advisor.spec.load import load_spec
 from advisor.spec.model import Column, Index, IndexKey, Pattern, Spec, Table
 
