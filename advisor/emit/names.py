@@ -77,7 +77,7 @@ def identifier(name: str, dialect: str) -> exp.Identifier:
     '"Customer Id"'
     """
     if isinstance(name, ExactName):
-        return exp.to_identifier(str(name), quoted=True)
+        return name_node(name)
     if not needs_quotes(name, dialect):
         return exp.to_identifier(name)
     return exp.to_identifier(name.lower() if dialect == "postgres" else name, quoted=True)
