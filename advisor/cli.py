@@ -355,8 +355,8 @@ def recommend(
     if in_place and db is None:
         raise AdvisorError("--in-place works with --db URL only")
     if db is not None:
+        from advisor.engines.engine import SignalledError
         from advisor.planner.run import recommend_on_db
-        from advisor.verify.engine import SignalledError
 
         try:
             result = recommend_on_db(spec, db, in_place)
@@ -513,16 +513,16 @@ def verify(
     EXPLAIN every pattern before and after; exit 1 if the planner ignores a recommendation."""
     from contextlib import nullcontext
 
+    from advisor.engines.engine import SignalledError
     from advisor.recommend import prepare
     from advisor.spec.load import load_spec
-    from advisor.verify.engine import SignalledError
     from advisor.verify.report import FORMATTERS
     from advisor.verify.run import verify as run
 
     _imported()
     if db is not None:
+        from advisor.engines.url import parse_db_url, sqlite_file_note
         from advisor.oneline import one_line
-        from advisor.verify.url import parse_db_url, sqlite_file_note
 
         note = sqlite_file_note(parse_db_url(db))
         if note is not None:

@@ -19,11 +19,11 @@ from advisor.cost.physical import engine_for, rows_per_page
 from advisor.cost.rates import rate_weights
 from advisor.emit.changes import Change, ModelCost
 from advisor.errors import AdvisorError, Location
-from advisor.report.build import build_result
-from advisor.report.result import Result
+from advisor.explain.build import build_result
+from advisor.explain.result import Result
+from advisor.findings.find import find
 from advisor.rules.base import Candidate, Finding, Output
 from advisor.rules.context import Context
-from advisor.rules.review import review
 from advisor.selection.select import Plan, select, widened_candidates
 from advisor.spec.model import Index, Pattern, Spec, Table
 
@@ -261,25 +261,5 @@ def recommend(spec: Spec) -> Result:
 
 def report(ctx: Context, out: Output, plan: Plan) -> Result:
     """The result of ``plan`` with every finding the rules make of it."""
-    from advisor.rules.registry import DESIGN_RULES
-
-    ignored = ctx.spec.settings.ignore
-    findings = [*ctx.skipped, *out.findings, *review(ctx, plan)]
-    for rule_id, rule in DESIGN_RULES:
-        if rule_id not in ignored:
-            findings.extend(rule(ctx, plan))
-    findings = [f for f in most_specific(findings) if f.rule not in ignored]
-    rejections = [r for r in out.rejections if r.rule not in ignored]
-    return build_result(ctx, plan, rejections, findings)
-
-
-# query rules that name why a pattern scans and rewrite it (function on the column, leading
-# wildcard, OR across columns): where one fires, the general "still scans" finding is noise
-_SCAN_CAUSES = frozenset({"QRY002", "QRY004", "QRY005"})
-
-
-def most_specific(findings: Iterable[Finding]) -> list[Finding]:
-    """``findings`` less each IDX009 whose pattern a query rule already explains."""
-    findings = list(findings)
-    explained = {p for f in findings if f.rule in _SCAN_CAUSES for p in f.patterns}
-    return [f for f in findings if f.rule != "IDX009" or not set(f.patterns) & explained]
+    rejections = [r for r in out.rejections if r.rule not in ctx.spec.settings.ignore]
+    return build_result(ctx, plan, rejections, find(ctx, out, plan))

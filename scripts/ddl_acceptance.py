@@ -133,12 +133,12 @@ def engine(name: str) -> Iterator[Callable[[str], None]]:
 
 
 def run(specs: int, engines: list[str], seed: int) -> None:
-    from advisor.emit.changes import planned_changes
     from advisor.emit.migration import ddl_text
     from advisor.emit.target import resolve_target
+    from advisor.engines.engine import split_sql
     from advisor.errors import AdvisorError
+    from advisor.recommend import planned_changes
     from advisor.spec.load import load_spec
-    from advisor.verify.engine import split_sql
 
     folder = Path(tempfile.mkdtemp(prefix="advisor_accept_"))
     for name in engines:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from advisor.engines.url import DbUrl, redact
 from advisor.errors import AdvisorError
 from advisor.introspect.mariadb_histogram import decode
 from advisor.introspect.model import (
@@ -30,7 +31,6 @@ from advisor.introspect.model import (
 )
 from advisor.introspect.workload import Statement, Workload, read_workload
 from advisor.introspect.write import rounded
-from advisor.verify.url import DbUrl, redact
 
 _ACTIONS = {"CASCADE": "cascade", "SET NULL": "set null", "SET DEFAULT": "set default"}
 """FOREIGN KEY rules; RESTRICT and NO ACTION are the same in InnoDB, and the default."""
@@ -61,8 +61,8 @@ def introspect_mariadb(url: DbUrl, options: Options) -> Catalog:
         raise AdvisorError(
             "MariaDB and MySQL need the PyMySQL driver, which is not installed: pip install 'advisor[db]'"
         ) from None
+    from advisor.engines.mariadb import connect
     from advisor.lint.trace import said
-    from advisor.verify.mariadb import connect
 
     if not url.database:
         raise AdvisorError(f"URL: name the database to read: {redact(url.url).rstrip('/')}/DATABASE")

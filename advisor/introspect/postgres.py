@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from advisor.engines.url import DbUrl, redact
 from advisor.errors import AdvisorError
 from advisor.introspect.model import (
     Catalog,
@@ -28,7 +29,6 @@ from advisor.introspect.model import (
 )
 from advisor.introspect.workload import MARKER, Statement, Workload, read_workload
 from advisor.introspect.write import rounded
-from advisor.verify.url import DbUrl, redact
 
 _ACTIONS = {"r": "restrict", "c": "cascade", "n": "set null", "d": "set default"}
 """``pg_constraint.confdeltype`` / ``confupdtype``; ``a`` (no action) is the default, left out."""

@@ -8,10 +8,10 @@ import tempfile
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from advisor.engines.url import DbUrl, parse_db_url
 from advisor.errors import AdvisorError
 from advisor.introspect.model import Catalog, Options
 from advisor.introspect.write import write_spec
-from advisor.verify.url import DbUrl, parse_db_url
 
 ENGINES = "postgresql://user@host:5432/db, mariadb:// or mysql://user@host:3306/db, sqlite:///file.db or a SQLite file's path"
 

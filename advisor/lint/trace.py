@@ -26,8 +26,8 @@ from advisor.lint.checks.base import TRACE_RULE
 from advisor.lint.source import Source
 
 if TYPE_CHECKING:
+    from advisor.engines.url import DbUrl
     from advisor.lint.engine import LintFinding
-    from advisor.verify.url import DbUrl
 
 PG_LOCKING_RULES = frozenset(
     {"MIG001", "MIG002", "MIG003", "MIG005", "MIG007", "MIG009", "MIG010", "MIG011", "MIG017", "MIG018"}
@@ -160,8 +160,8 @@ class Server(Protocol):
 def trace(sources: list[Source], url: str, schema_files: list[Path], dialect: str = "postgres") -> Trace:
     """Run ``schema_files`` then ``sources`` in a throwaway database of the server at ``url``; the
     database is dropped whatever happens (an error, SIGINT, SIGTERM, SIGHUP)."""
+    from advisor.engines.engine import TRACE_PREFIX, throwaway_name
     from advisor.interrupts import interruptible, signals_held
-    from advisor.verify.engine import TRACE_PREFIX, throwaway_name
 
     checked = checked_url(url, dialect)
     server = _connect(checked)
@@ -183,7 +183,7 @@ def trace(sources: list[Source], url: str, schema_files: list[Path], dialect: st
 
 def checked_url(url: str, dialect: str) -> DbUrl:
     """``url`` parsed and checked, and of the server family ``dialect`` is linted for."""
-    from advisor.verify.url import parse_db_url
+    from advisor.engines.url import parse_db_url
 
     try:
         checked = parse_db_url(url)
@@ -213,7 +213,7 @@ def _connect(url: DbUrl) -> Server:
 
 def cannot(what: str, engine: str, url: DbUrl, exc: BaseException, why: str = "") -> AdvisorError:
     """One line for a server that cannot be reached or does not allow the trace, without the password."""
-    from advisor.verify.url import redact
+    from advisor.engines.url import redact
 
     return AdvisorError(
         f"cannot {what} {engine} at {redact(url.url)}: {url.scrub(said(exc))}{why}", Location(field="--trace")
@@ -226,7 +226,7 @@ def said(exc: BaseException) -> str:
     >>> said(Exception(1045, "Access denied for user 'app'"))
     "Access denied for user 'app'"
     """
-    from advisor.verify.engine import first_line
+    from advisor.engines.engine import first_line
 
     if len(exc.args) == 2 and isinstance(exc.args[0], int) and isinstance(exc.args[1], str):
         return first_line(Exception(exc.args[1]))

@@ -21,11 +21,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from advisor.engines.url import DbUrl
 from advisor.errors import AdvisorError, Location
 from advisor.lint.ops import Statement, Transaction, Truncate
 from advisor.lint.source import Source
 from advisor.lint.trace import BLOCKING_MDL, Observation, Trace, cannot, said
-from advisor.verify.url import DbUrl
 
 ALGORITHMS = {"mariadb": ("INSTANT", "NOCOPY", "INPLACE", "COPY"), "mysql": ("INSTANT", "INPLACE", "COPY")}
 """Fastest first: the server's default is the fastest it supports."""
@@ -66,7 +66,7 @@ class MariaDBServer:
             import pymysql
         except ImportError:
             raise AdvisorError("--trace needs PyMySQL: pip install 'advisor[db]'") from None
-        from advisor.verify.mariadb import connect
+        from advisor.engines.mariadb import connect
 
         self.errors: tuple[type[Exception], ...] = (pymysql.Error,)
         self.url = url
@@ -86,7 +86,7 @@ class MariaDBServer:
         self.version = tuple(int(part) for part in re.findall(r"\d+", version.split("-")[0])[:3])
 
     def sweep(self) -> None:
-        from advisor.verify.mariadb import sweep_stale
+        from advisor.engines.mariadb import sweep_stale
 
         with self.admin.cursor() as cur:
             sweep_stale(cur)
@@ -119,7 +119,7 @@ class MariaDBServer:
         except pymysql.Error:
             if not self.created:
                 return
-            from advisor.verify.mariadb import connect
+            from advisor.engines.mariadb import connect
 
             fresh = connect(self.url)  # the admin session broke (a signal mid-packet)
             try:
@@ -136,7 +136,7 @@ class MariaDBServer:
                 session.close()
 
     def run(self, name: str, sources: list[Source], schema_files: list[Path]) -> Trace:
-        from advisor.verify.mariadb import connect
+        from advisor.engines.mariadb import connect
 
         runner = connect(self.url, name)
         self.sessions.append(runner)
@@ -149,7 +149,7 @@ class MariaDBServer:
         return Trace(tuple(found), tuple(notes), self.family, self.version)
 
     def _session(self, name: str) -> Any:
-        from advisor.verify.mariadb import connect
+        from advisor.engines.mariadb import connect
 
         session = connect(self.url, name)
         self.sessions.append(session)

@@ -12,12 +12,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from advisor.engines.engine import first_line
+from advisor.engines.url import DbUrl
 from advisor.errors import AdvisorError, Location
 from advisor.lint.ops import Transaction, TxKind
 from advisor.lint.source import Source
 from advisor.lint.trace import Observation, Trace, cannot
-from advisor.verify.engine import first_line
-from advisor.verify.url import DbUrl
 
 BLOCKS_WRITES = {
     "ShareLock": "writes",
@@ -57,7 +57,7 @@ class PostgresServer:
             raise cannot("connect to", "PostgreSQL", url, exc) from None
 
     def sweep(self) -> None:
-        from advisor.verify.postgres import sweep_stale
+        from advisor.engines.postgres import sweep_stale
 
         sweep_stale(self.admin)
 

@@ -33,7 +33,7 @@ class WhatIf:
     """The planner's cost of statements under sets of what-if indexes, each question asked once."""
 
     def __init__(self, db: object, statements: Mapping[str, str], ctx: Context) -> None:
-        from advisor.verify.postgres import PostgresEngine
+        from advisor.engines.postgres import PostgresEngine
 
         assert isinstance(db, PostgresEngine)
         self.db = db

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from advisor.errors import AdvisorError
+from advisor.explain.result import Planner, PlannerStep, Result
 from advisor.planner.choose import Choice, WhatIf, choose, shortlist
-from advisor.report.result import Planner, PlannerStep, Result
 from advisor.spec.model import Spec
 
 DISAGREE = 2.0
@@ -22,9 +22,9 @@ def recommend_on_db(
     spec: Spec, url: str, in_place: bool = False, timeout: float = 60.0, rows: int = 10_000
 ) -> Result:
     """The plan the planner at ``url`` chooses among the model's candidates, with its figures."""
+    from advisor.engines.engine import interruptible, open_engine
     from advisor.recommend import candidates_of, prepare, report, run_rules
     from advisor.selection.select import select
-    from advisor.verify.engine import interruptible, open_engine
     from advisor.verify.run import NoProgress, VerifyRun
 
     if not url.lower().startswith(("postgres://", "postgresql://")):

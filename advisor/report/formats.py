@@ -11,10 +11,10 @@ from enum import Enum
 from json.encoder import encode_basestring_ascii
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from advisor.explain.result import Planner, Recommendation, Result, TableCapacity
 from advisor.figures import human_bytes
 from advisor.report.inert import inert_fields, no_commands
 from advisor.report.layout import PIPE_WIDTH, column_widths, hanging, no_trailing_spaces
-from advisor.report.result import Planner, Recommendation, Result, TableCapacity
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -49,7 +49,7 @@ def serves_text(rec: Recommendation) -> str:
 def severity_counts(result: Result) -> str:
     """How many findings of each severity, worst first, none left out (a CI log shows the zeros).
 
-    >>> from advisor.report.result import Totals
+    >>> from advisor.explain.result import Totals
     >>> severity_counts(Result("p.yaml", "postgres", 0, 0, (), (), (), (), Totals(0, 0, 0, 0)))
     '0 error · 0 warning · 0 info'
     """

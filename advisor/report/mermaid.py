@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from advisor.report.result import SchemaColumn, SchemaTable
+from advisor.explain.result import SchemaColumn, SchemaTable
 
 _WORD = re.compile(r"[^A-Za-z0-9_]+")
 _TYPE = re.compile(r"[^A-Za-z0-9_()\[\]-]+")

@@ -1,5 +1,4 @@
-"""What rules produce: findings (immutable records), index candidates and rejections; and the
-registry that ties each catalog id to the code that implements it."""
+"""What rules produce: findings (immutable records), index candidates, drops and rejections."""
 
 from __future__ import annotations
 
@@ -13,7 +12,6 @@ from advisor.cost.design import IndexDesign
 
 if TYPE_CHECKING:
     from advisor.rules.context import Context
-    from advisor.selection.select import Plan
 
 
 @dataclass(frozen=True)
@@ -83,4 +81,3 @@ class Output:
 
 
 RuleFunc = Callable[["Context", Sequence[Candidate]], Output]
-DesignRuleFunc = Callable[["Context", "Plan"], list[Finding]]

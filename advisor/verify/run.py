@@ -12,19 +12,20 @@ from advisor.emit.changes import Change
 from advisor.emit.indexes import IndexSpec, NameBook, create_index, drop_index
 from advisor.emit.schema import column_types, dependency_order
 from advisor.emit.script import existing_index_statements, recommended_index, table_statements
-from advisor.errors import AdvisorError
-from advisor.spec.model import Spec
-from advisor.verify.bind import Binder
-from advisor.verify.data import TableData, generate, now_utc
-from advisor.verify.engine import (
+from advisor.engines.engine import (
     DEFAULT_TIMEOUT,
     Engine,
     Explained,
     interruptible,
     open_engine,
 )
+from advisor.engines.scale import TableScale
+from advisor.errors import AdvisorError
+from advisor.spec.model import Spec
+from advisor.verify.bind import Binder
+from advisor.verify.data import TableData, generate, now_utc
 from advisor.verify.result import PatternCheck, RecommendationCheck, Verification
-from advisor.verify.scale import TableScale, full_scale_targets
+from advisor.verify.scale import full_scale_targets
 
 if TYPE_CHECKING:
     from advisor.rules.context import Context

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from advisor.explain.result import SchemaColumn, SchemaTable
 from advisor.report.mermaid import er_diagram
-from advisor.report.result import SchemaColumn, SchemaTable
 from tests.cli.conftest import run_advisor
 
 WORD = r"[A-Za-z][A-Za-z0-9_]*"

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from advisor.errors import AdvisorError
+from advisor.explain.result import Result
 from advisor.recommend import recommend
-from advisor.report.result import Result
 from advisor.spec.load import load_spec
 
 TABLES = """\

@@ -13,10 +13,10 @@ from advisor.emit.indexes import NameBook
 from advisor.emit.migration import ddl_text
 from advisor.emit.script import existing_index_statements, table_statements
 from advisor.emit.target import resolve_target
+from advisor.engines.engine import open_engine, split_sql
 from advisor.recommend import planned_changes
 from advisor.spec.load import load_spec
 from advisor.spec.model import Spec
-from advisor.verify.engine import open_engine, split_sql
 from tests.db.conftest import require
 
 ROOT = Path(__file__).resolve().parents[2]

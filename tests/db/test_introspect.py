@@ -311,10 +311,10 @@ def test_missing_privilege_is_one_line(server: Server) -> None:
 
 def test_the_transaction_is_read_only(server: Server, shop: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Whatever the reader sent, the server would refuse a write: the transaction is READ ONLY."""
+    from advisor.engines.url import parse_db_url
     from advisor.introspect import postgres
     from advisor.introspect.model import Options
     from advisor.introspect.postgres import introspect_postgres
-    from advisor.verify.url import parse_db_url
 
     def write(self: Any) -> Any:
         self.conn.execute("INSERT INTO audit_log VALUES (1, 'written')")
@@ -355,11 +355,11 @@ def test_a_recorded_workload_is_advised_on(shop: str, tmp_path: Path) -> None:
     calls since the reset): recommend reads the spec and proposes an index for the hot lookup."""
     from dataclasses import replace
 
+    from advisor.engines.url import parse_db_url
     from advisor.introspect.model import Options
     from advisor.introspect.postgres import introspect_postgres
     from advisor.introspect.run import spec_text
     from advisor.introspect.workload import read_workload
-    from advisor.verify.url import parse_db_url
 
     catalog = introspect_postgres(parse_db_url(shop), Options())
     schema = {t.name: {c.name.lower() for c in t.columns} for t in catalog.tables}

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from advisor.engines.engine import open_engine
+from advisor.engines.postgres import PostgresEngine
 from advisor.spec.load import load_spec
-from advisor.verify.engine import open_engine
-from advisor.verify.postgres import PostgresEngine
 from advisor.verify.run import verify_on
 from tests.cli.conftest import run_advisor
 from tests.db.conftest import require

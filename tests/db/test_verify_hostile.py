@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
+from advisor.engines.url import parse_db_url
 from advisor.errors import AdvisorError
-from advisor.verify.url import parse_db_url
 from tests.db.conftest import require
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -85,7 +85,7 @@ def test_a_failure_after_the_database_is_created_drops_it(monkeypatch: pytest.Mo
     """The second connection (to the throwaway database) fails: nothing may be left behind."""
     import psycopg
 
-    from advisor.verify.postgres import PostgresEngine
+    from advisor.engines.postgres import PostgresEngine
 
     url = require("postgres")
     before = _throwaways("postgres")
@@ -135,7 +135,7 @@ def test_a_signal_during_the_load_drops_the_database(engine: str, sig: int, code
 
 @pytest.mark.parametrize("engine", ["postgres", "mariadb"])
 def test_stale_throwaway_databases_are_swept_and_fresh_ones_kept(engine: str) -> None:
-    from advisor.verify.engine import throwaway_name
+    from advisor.engines.engine import throwaway_name
 
     url = require(engine)
     stale = "advisor_verify_20000101000000_5ea1ed"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+from advisor.explain.result import Result
 from advisor.recommend import recommend
-from advisor.report.result import Result
 from advisor.rules.base import Finding
 from advisor.spec.load import load_spec
 

@@ -1,9 +1,10 @@
-"""The rules run in the order ``advisor.rules.registry`` writes down, each id and function once."""
+"""The rules run in the order ``advisor.rules.registry`` and ``advisor.findings.registry`` write down, each id and function once."""
 
 from __future__ import annotations
 
 from advisor.catalog.load import load_catalog
-from advisor.rules.registry import CANDIDATE_RULES, DESIGN_RULES, REVIEW_IDS
+from advisor.findings.registry import DESIGN_RULES, REVIEW_IDS
+from advisor.rules.registry import CANDIDATE_RULES
 
 
 def test_each_rule_is_registered_once_with_its_own_function() -> None:

@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 import yaml
 
+from advisor.explain.result import Result
 from advisor.recommend import recommend
-from advisor.report.result import Result
 from advisor.spec.load import load_spec
 
 CASES = Path(__file__).parent / "cases"

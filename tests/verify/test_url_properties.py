@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from advisor.engines.url import parse_db_url, redact
 from advisor.errors import AdvisorError
-from advisor.verify.url import parse_db_url, redact
 
 SECRET = st.text(alphabet=st.sampled_from(list("Zq9#!:@/?&=%[] é")), min_size=1, max_size=10).map(
     lambda s: f"Pw{s}"
@@ -47,9 +47,9 @@ def test_any_url_is_accepted_or_refused_in_one_line_without_its_password(
 
 def test_a_driver_error_that_escapes_the_run_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
     """The server failing mid-run (here SQLite's ANALYZE, made to fail) is one line, not a traceback."""
+    from advisor.engines.sqlite import SqliteEngine
     from advisor.spec.load import load_spec
     from advisor.verify.run import verify
-    from advisor.verify.sqlite import SqliteEngine
 
     def broken(self: SqliteEngine, tables: object) -> None:
         raise sqlite3.OperationalError("disk I/O error\nmore detail")

@@ -11,9 +11,9 @@ from advisor.cost.design import IndexDesign
 from advisor.emit.constraints import add_check, add_foreign_key, add_primary_key, set_column
 from advisor.emit.ddl import create_index, to_sql
 from advisor.emit.names import column_node, table_node
+from advisor.findings.traffic import is_time_type
 from advisor.rules.base import Finding
 from advisor.rules.context import Context
-from advisor.rules.traffic import is_time_type
 from advisor.selection.select import Plan
 from advisor.spec.model import Column, IndexKey, Table
 
@@ -398,7 +398,7 @@ VERSION_COLUMNS = ("version", "lock_version", "row_version", "revision", "etag",
 def optimistic_locking(ctx: Context, plan: Plan) -> list[Finding]:
     """A point read of a row and an UPDATE that overwrites columns of the same row by its key,
     with nothing in the UPDATE's WHERE that would notice a change in between."""
-    from advisor.rules.traffic import equality_columns
+    from advisor.findings.traffic import equality_columns
 
     out = []
     for table, tm in ctx.models.items():

@@ -16,6 +16,15 @@ from sqlglot import exp
 from advisor.analysis.shape import Predicate, PredicateKind
 from advisor.cost.access import SARGABLE
 from advisor.emit.names import column_node, plain_word, table_node
+from advisor.findings.query_support import (
+    condition_sql,
+    finding,
+    rewrite_text,
+    rows_of,
+    schema_of,
+    single_key,
+    top,
+)
 from advisor.rewrite.queries import (
     not_exists,
     or_to_union,
@@ -25,15 +34,6 @@ from advisor.rewrite.render import column_table, conjuncts, parse, render, where
 from advisor.rewrite.sargable import unwrap
 from advisor.rules.base import Finding
 from advisor.rules.context import Context
-from advisor.rules.query_support import (
-    condition_sql,
-    finding,
-    rewrite_text,
-    rows_of,
-    schema_of,
-    single_key,
-    top,
-)
 from advisor.selection.select import Plan
 from advisor.spec.model import Pattern
 

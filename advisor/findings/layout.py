@@ -9,10 +9,10 @@ from advisor.analysis.shape import StatementKind
 from advisor.cost.growth import DAYS_PER_YEAR, footprint
 from advisor.cost.selectivity import column_ndv
 from advisor.figures import human_bytes
+from advisor.findings.capacity import indexes_after
+from advisor.findings.traffic import Traffic, equality_columns, rates_known, table_traffic
 from advisor.rules.base import Finding
-from advisor.rules.capacity import indexes_after
 from advisor.rules.context import Context
-from advisor.rules.traffic import Traffic, equality_columns, rates_known, table_traffic
 from advisor.selection.select import Plan
 from advisor.spec.model import Consistency, FrequencySource
 

@@ -9,7 +9,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from advisor.emit.target import resolve_target
-from advisor.verify.engine import (
+from advisor.engines.engine import (
     DEFAULT_TIMEOUT,
     THROWAWAY_LIKE,
     Engine,
@@ -21,7 +21,7 @@ from advisor.verify.engine import (
     throwaway_name,
     unreachable,
 )
-from advisor.verify.url import DbUrl
+from advisor.engines.url import DbUrl
 
 
 def _tables(node: object) -> Iterator[dict[str, Any]]:

@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from advisor.emit.target import resolve_target
-from advisor.verify.engine import (
+from advisor.engines.engine import (
     DEFAULT_TIMEOUT,
     THROWAWAY_LIKE,
     Engine,
@@ -20,8 +20,8 @@ from advisor.verify.engine import (
     throwaway_name,
     unreachable,
 )
-from advisor.verify.scale import TableScale
-from advisor.verify.url import DbUrl
+from advisor.engines.scale import TableScale
+from advisor.engines.url import DbUrl
 
 
 def _walk(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -189,7 +189,7 @@ class PostgresEngine(Engine):
             return tuple(t.table for t in targets if self._scale_table(t))
 
     def _scale_table(self, target: TableScale) -> bool:
-        from advisor.verify.scale import scaled_distinct
+        from advisor.engines.scale import scaled_distinct
 
         found = self.db.execute(
             # a partitioned table holds no rows of its own: it stays at the loaded scale

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
+from advisor.explain.result import ChecklistItem, Recommendation, TableCapacity
 from advisor.figures import human_bytes
-from advisor.report.result import ChecklistItem, Recommendation, TableCapacity
 from advisor.rules.base import Finding
 from advisor.spec.model import Fact, FrequencySource, Spec
 

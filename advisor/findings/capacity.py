@@ -13,9 +13,9 @@ from advisor.cost.growth import DAYS_PER_YEAR, Footprint, footprint, growth_byte
 from advisor.cost.selectivity import older_than, window_days
 from advisor.emit.partition import PERIODS, Period, partition_ddl
 from advisor.figures import human_bytes
+from advisor.findings.traffic import is_time_type, purge_column
 from advisor.rules.base import Finding
 from advisor.rules.context import Context
-from advisor.rules.traffic import is_time_type, purge_column
 from advisor.selection.select import Plan
 
 

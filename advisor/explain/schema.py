@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from advisor.report.result import Recommendation, SchemaColumn, SchemaTable
+from advisor.explain.result import Recommendation, SchemaColumn, SchemaTable
 from advisor.rules.context import Context
 from advisor.selection.select import Plan
 

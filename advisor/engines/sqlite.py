@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 
 from advisor.emit.target import resolve_target
-from advisor.verify.engine import DEFAULT_TIMEOUT, Engine, Explained
+from advisor.engines.engine import DEFAULT_TIMEOUT, Engine, Explained
 
 _USING = re.compile(r"USING (?:COVERING )?INDEX (\S+)")
 _STEP = 1

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from advisor.report.result import TableCapacity
-from advisor.rules.capacity import footprints
+from advisor.explain.result import TableCapacity
+from advisor.findings.capacity import footprints
+from advisor.findings.layout import storage_choice
+from advisor.findings.traffic import rates_known
 from advisor.rules.context import Context
-from advisor.rules.layout import storage_choice
-from advisor.rules.traffic import rates_known
 from advisor.selection.select import Plan
 
 

@@ -15,14 +15,14 @@ from typing import TYPE_CHECKING
 
 from advisor.emit.names import identifier
 from advisor.emit.target import Target
+from advisor.engines.url import DbUrl, parse_db_url, redact
 from advisor.errors import AdvisorError
 from advisor.interrupts import SignalledError as SignalledError
 from advisor.interrupts import interruptible as interruptible
 from advisor.interrupts import signals_held as signals_held
-from advisor.verify.url import DbUrl, parse_db_url, redact
 
 if TYPE_CHECKING:
-    from advisor.verify.scale import TableScale
+    from advisor.engines.scale import TableScale
 
 SQLITE_MEMORY = "sqlite://"
 DEFAULT_TIMEOUT = 60.0
@@ -157,15 +157,15 @@ def open_engine(
     checked = parse_db_url(url or SQLITE_MEMORY)
     engine: Engine
     if checked.engine == "sqlite":
-        from advisor.verify.sqlite import SqliteEngine
+        from advisor.engines.sqlite import SqliteEngine
 
         engine = SqliteEngine(timeout)
     elif checked.engine == "postgres":
-        from advisor.verify.postgres import PostgresEngine
+        from advisor.engines.postgres import PostgresEngine
 
         engine = PostgresEngine(checked, timeout, in_place)
     else:
-        from advisor.verify.mariadb import MariaDBEngine
+        from advisor.engines.mariadb import MariaDBEngine
 
         engine = MariaDBEngine(checked, timeout)
     try:

@@ -11,6 +11,13 @@ from sqlglot import exp
 
 from advisor.analysis.shape import PredicateKind, QueryShape, StatementKind
 from advisor.cost.workload import block_rows
+from advisor.findings.query_support import (
+    finding,
+    rewrite_text,
+    rows_of,
+    single_key,
+    top,
+)
 from advisor.rewrite.queries import (
     bounded,
     explicit_columns,
@@ -21,13 +28,6 @@ from advisor.rewrite.queries import (
 from advisor.rewrite.render import parse, render, sources
 from advisor.rules.base import Finding
 from advisor.rules.context import Context
-from advisor.rules.query_support import (
-    finding,
-    rewrite_text,
-    rows_of,
-    single_key,
-    top,
-)
 from advisor.selection.select import Plan
 from advisor.spec.model import Pattern
 

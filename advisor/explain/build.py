@@ -14,10 +14,10 @@ from advisor.cost.workload import PatternCost, cost_shape
 from advisor.emit.ddl import create_index, drop_index, index_name, to_sql
 from advisor.emit.indexes import NameBook
 from advisor.emit.target import resolve_target
-from advisor.report.capacity import capacity
-from advisor.report.checklist import checklist
-from advisor.report.result import Recommendation, Rejected, Result, Served, Totals
-from advisor.report.schema import schema_tables
+from advisor.explain.capacity import capacity
+from advisor.explain.checklist import checklist
+from advisor.explain.result import Recommendation, Rejected, Result, Served, Totals
+from advisor.explain.schema import schema_tables
 from advisor.rules.base import Finding, Rejection
 from advisor.rules.context import Context
 from advisor.selection.select import Plan
