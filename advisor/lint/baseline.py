@@ -1,79 +1,69 @@
 """The starting schema: tables that exist before the linted migrations run, from ``--schema`` DDL
-files or a spec's ``schema:`` and ``tables:`` (loaded by :mod:`advisor.spec`)."""
+files (read by the migrations' own front end) or a spec's tables (loaded by :mod:`advisor.spec`,
+their types and predicates read by that front end too)."""
 
 from __future__ import annotations
 
-import re
+import functools
 from collections.abc import Iterable
 from pathlib import Path
 
-from advisor.lint.ops import TypeRef
+from advisor.lint.ops import CreateIndex, CreateTable, Op, TypeRef
+from advisor.lint.source import Source
 from advisor.lint.state import ColumnState, ForeignKeyState, IndexState, Schema, TableState, key
 from advisor.spec.model import Table
 
-_TYPE = re.compile(r"^\s*([a-z_][a-z0-9_ ]*?)\s*(?:\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\))?\s*(\[\])?\s*$")
-_MEMBERS = re.compile(r"^\s*(enum|set)\s*\((.*)\)\s*$", re.IGNORECASE | re.DOTALL)
-_QUOTED = re.compile(r"'((?:[^']|'')*)'")
-_ALIASES = {
-    "int": "integer",
-    "int4": "integer",
-    "int8": "bigint",
-    "int2": "smallint",
-    "float4": "real",
-    "float8": "double precision",
-    "character varying": "varchar",
-    "character": "char",
-    "bpchar": "char",
-    "decimal": "numeric",
-    "timestamp without time zone": "timestamp",
-    "timestamp with time zone": "timestamptz",
-    "bool": "boolean",
-}
 
+def type_from_text(text: str, dialect: str) -> TypeRef | None:
+    """A :class:`TypeRef` from a type as written in a spec, read by the dialect's front end as a
+    column of a migration would be, so the two compare; ``None`` if it does not read as a type.
 
-def type_from_text(text: str) -> TypeRef | None:
-    """A :class:`TypeRef` from a type as written in DDL or YAML.
-
-    >>> str(type_from_text("VARCHAR(255)")), str(type_from_text("int")), str(type_from_text("ENUM('a','b')"))
-    ('varchar(255)', 'integer', "enum('a', 'b')")
+    >>> str(type_from_text("VARCHAR(255)", "postgres")), str(type_from_text("int4", "postgres"))
+    ('varchar(255)', 'integer')
+    >>> str(type_from_text("ENUM('a','b')", "mysql"))
+    "enum('a', 'b')"
     """
-    members = _MEMBERS.match(text)
-    if members is not None:
-        values = tuple(v.replace("''", "'") for v in _QUOTED.findall(members.group(2)))
-        return TypeRef(members.group(1).lower(), values=values)
-    match = _TYPE.match(text.lower())
-    if match is None:
-        return None
-    name, first, second, array = match.groups()
-    name = _ALIASES.get(name.strip(), name.strip())
-    args = tuple(int(a) for a in (first, second) if a is not None)
-    return TypeRef(name, args, array is not None)
+    for op in _ops(f"CREATE TABLE t (c {text})", dialect):
+        if isinstance(op, CreateTable) and len(op.columns) == 1:
+            return op.columns[0].type
+    return None
 
 
-_NOT_NULL_TEST = re.compile(r'\s*\(?\s*"?(\w+)"?\s+IS\s+NOT\s+NULL\s*\)?\s*', re.IGNORECASE)
-_AND = re.compile(r"\s+AND\s+", re.IGNORECASE)
+def not_null_predicate(where: str | None, dialect: str) -> tuple[str, ...]:
+    """The columns of a partial index predicate written only as ``col IS NOT NULL`` tests, as the
+    dialect's front end reads the predicate of a migration's CREATE INDEX.
 
-
-def not_null_predicate(where: str | None) -> tuple[str, ...]:
-    """The columns of a predicate written only as ``col IS NOT NULL`` tests joined by AND.
-
-    >>> not_null_predicate("a IS NOT NULL AND (b is not null)"), not_null_predicate("a > 0")
-    (('a', 'b'), ())
+    >>> not_null_predicate("a IS NOT NULL AND (b is not null)", "postgres")
+    ('a', 'b')
+    >>> not_null_predicate("a > 0", "postgres")
+    ()
     """
     if not where:
         return ()
-    tests = [_NOT_NULL_TEST.fullmatch(part) for part in _AND.split(where)]
-    return tuple(key(test.group(1)) for test in tests if test) if all(tests) else ()
+    for op in _ops(f"CREATE INDEX i ON t (x) WHERE {where}", dialect):
+        if isinstance(op, CreateIndex):
+            return tuple(key(c) for c in op.where_not_null)
+    return ()
 
 
-def schema_from_tables(tables: Iterable[Table]) -> Schema:
-    """A replay state holding ``tables`` as existing (not new) tables."""
+@functools.cache
+def _ops(sql: str, dialect: str) -> tuple[Op, ...]:
+    """The operations of one statement written here from a spec's pieces (nothing if it is not one)."""
+    from advisor.lint.engine import parse
+
+    statements = parse(Source("<spec>", sql), dialect)
+    return statements[0].ops if len(statements) == 1 else ()
+
+
+def schema_from_tables(tables: Iterable[Table], dialect: str) -> Schema:
+    """A replay state holding a spec's ``tables`` as existing (not new) tables, their types and
+    partial index predicates read by ``dialect``'s front end."""
     schema = Schema()
     for table in tables:
         state = TableState(name=table.name, primary_key=tuple(key(c) for c in table.primary_key))
         for column in table.columns:
             state.columns[key(column.name)] = ColumnState(
-                column.name, type_from_text(column.type), not column.nullable
+                column.name, type_from_text(column.type, dialect), not column.nullable
             )
             if column.references is not None:
                 ref_table, ref_column = column.references
@@ -84,17 +74,32 @@ def schema_from_tables(tables: Iterable[Table]) -> Schema:
             state.indexes.append(
                 IndexState(index.name, table.name, columns, index.unique, index.where is not None)
             )
-            state.indexes[-1].where_not_null = not_null_predicate(index.where)
+            state.indexes[-1].where_not_null = not_null_predicate(index.where, dialect)
         schema.add_table(state)
     return schema
 
 
 def load_schema_files(files: list[Path], dialect: str) -> Schema:
-    """The schema the DDL ``files`` build (each may be a folder of migrations)."""
-    from advisor.spec.load import load_ddl
+    """The schema the DDL ``files`` build (each may be a folder of migrations), read by the same
+    front end as the migrations linted after them, so a statement lints and loads alike.
+
+    Every table, index and function it holds stands before the linted migrations: existing, with
+    rows. A statement the front end cannot read is an input error naming its file and line.
+    """
+    from advisor.errors import AdvisorError, Location
+    from advisor.lint.engine import parse
+    from advisor.lint.ops import Unparseable
+    from advisor.lint.source import read_source
     from advisor.spec.migrations import migration_files
 
-    expanded: list[Path] = []
-    for path in files:
-        expanded.extend(migration_files(path) if path.is_dir() else [path])
-    return schema_from_tables(load_ddl(expanded, "mysql" if dialect == "mariadb" else dialect))
+    schema = Schema()
+    for path in (f for given in files for f in (migration_files(given) if given.is_dir() else [given])):
+        for statement in parse(read_source(path), dialect):
+            for op in statement.ops:
+                if isinstance(op, Unparseable):
+                    raise AdvisorError(op.message, Location(path, op.loc.line))
+                schema.apply(op)
+    for table in schema.tables.values():
+        table.new, table.created_in = False, ""
+    schema.created.clear()
+    return schema

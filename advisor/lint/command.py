@@ -132,7 +132,7 @@ def _baseline(request: Request, dialect: str, config: LintConfig) -> tuple[Schem
 
         spec = load_spec(request.spec)
         rows = {key(t.name): t.rows for t in spec.tables if t.rows is not None}
-        return schema_from_tables(spec.tables), rows
+        return schema_from_tables(spec.tables, dialect), rows
     field = "--schema" if request.schema else "schema"
     for path in schema_paths:
         if not path.exists():
