@@ -7,8 +7,8 @@ from collections.abc import Iterable
 
 from advisor.analysis.shape import PredicateKind
 from advisor.cost.access import AccessPlan
-from advisor.emit.ddl import create_index, drop_index, to_sql
-from advisor.rules import foreign_keys
+from advisor.emit.ddl import drop_index, to_sql
+from advisor.rules import existing_index, foreign_key_index
 from advisor.rules.base import Finding, Rejection
 from advisor.rules.context import Context
 from advisor.selection.select import Plan
@@ -16,71 +16,11 @@ from advisor.selection.select import Plan
 
 def review(ctx: Context, plan: Plan) -> list[Finding]:
     return [
-        *unindexed_foreign_keys(ctx, plan),
-        *served_by_existing(ctx, plan),
+        *foreign_key_index.unindexed_after(ctx, plan.config),
+        *existing_index.served_after(ctx, plan.after),
         *unused_indexes(ctx, plan),
         *scans_left(ctx, plan),
     ]
-
-
-def unindexed_foreign_keys(ctx: Context, plan: Plan) -> list[Finding]:
-    """IDX003: a foreign key on a large table that no index leads with, even after the plan; a
-    composite one is served by an index whose leading keys are all its columns, in any order."""
-    from advisor.cost.design import IndexDesign
-
-    out = []
-    for table, tm in ctx.models.items():
-        if tm.rows < ctx.threshold("IDX003", "min_table_rows"):
-            continue
-        indexes = (im.design.columns for im in plan.config.get(table, ()))
-        for fk in foreign_keys.unserved(tm.table, indexes):
-            what = foreign_keys.describe(table, fk)
-            parent = fk.ref_table.lower()
-            design = IndexDesign(table, foreign_keys.fix_keys(fk))
-            column = tm.table.column(fk.columns[0])
-            keys = ", ".join(foreign_keys.columns_of(fk))
-            out.append(
-                Finding(
-                    "IDX003",
-                    ctx.severity("IDX003"),
-                    what,
-                    f"{what} references {foreign_keys.describe_target(fk)} but no index starts with it: deleting "
-                    f"or re-keying a {parent} row scans {tm.rows:,.0f} {table} rows to check the constraint",
-                    f"create an index on {table} ({keys}) if {parent} rows are ever deleted or joined to {table}",
-                    (("rows", f"{tm.rows:,.0f}"),),
-                    line=column.line if column is not None else None,
-                    ddl=to_sql(
-                        create_index(design, ctx.spec.dialect, declared=ctx.spec.table(design.table)),
-                        ctx.spec.dialect,
-                    ),
-                )
-            )
-    return out
-
-
-def served_by_existing(ctx: Context, plan: Plan) -> list[Finding]:
-    """IDX004: read patterns an existing index already serves well."""
-    out = []
-    for name, cost in plan.after.items():
-        if not cost.plans or any(a.index is None or not a.index.existing for a in cost.plans):
-            continue
-        access = cost.plans[0]
-        design = access.index
-        assert design is not None  # every plan of this pattern uses an existing index
-        kind = {"primary_key": "primary key", "unique": "unique constraint"}.get(design.origin, "index")
-        out.append(
-            Finding(
-                "IDX004",
-                ctx.severity("IDX004"),
-                name,
-                f"{name} is served by the existing {kind} {design.name}: {access.describe()}",
-                "no new index needed",
-                (("estimated cost", f"{cost.read:,.1f}"),),
-                patterns=(name,),
-                line=ctx.pattern(name).line,
-            )
-        )
-    return out
 
 
 def unused_indexes(ctx: Context, plan: Plan) -> list[Finding]:

@@ -1,6 +1,7 @@
-"""Index rules that run before selection: they propose candidates (IDX001, IDX002, IDX003),
-refine them (PAR001 partial, COV001 covering) and turn some down (IDX007, IDX004), and find
-redundant indexes that exist (IDX005, IDX006)."""
+"""Index rules that run before selection: they propose candidates (IDX001, IDX002), refine them
+(PAR001 partial, COV001 covering), turn some down (IDX007), and find redundant indexes that exist
+(IDX005, IDX006). IDX003 and IDX004, which also report on the chosen plan, have modules of their
+own (``foreign_key_index``, ``existing_index``)."""
 
 from __future__ import annotations
 
@@ -256,35 +257,6 @@ def order_by_limit(ctx: Context, _: Sequence[Candidate]) -> Output:
     return out
 
 
-def foreign_key_index(ctx: Context, _: Sequence[Candidate]) -> Output:
-    """Propose one index on each foreign key's columns (all of a composite one) that no index
-    leads with."""
-    out = Output()
-    for table, tm in ctx.models.items():
-        if tm.rows < ctx.threshold("IDX003", "min_table_rows"):
-            continue
-        existing = (d.columns for d in ctx.existing.get(table, ()))
-        for fk in foreign_keys.unserved(tm.table, existing):
-            columns = foreign_keys.columns_of(fk)
-            users = tuple(dict.fromkeys(p for c in columns for p in ctx.column_users.get((table, c), ())))
-            reason = (
-                f"{foreign_keys.describe(table, fk)} references {foreign_keys.describe_target(fk)} "
-                "and no index starts with it"
-            )
-            bound = tuple(Predicate(table, c, PredicateKind.EQ, parameterized=True) for c in columns)
-            out.candidates.append(
-                Candidate(
-                    IndexDesign(table, foreign_keys.fix_keys(fk)),
-                    ("IDX003",),
-                    users,
-                    reason,
-                    bound,
-                    frozenset(columns),
-                )
-            )
-    return out
-
-
 def partial_index(ctx: Context, candidates: Sequence[Candidate]) -> Output:
     """For candidates whose pattern has a selective constant predicate, the partial variant."""
     out = Output()
@@ -387,27 +359,6 @@ def reject_low_cardinality(ctx: Context, candidates: Sequence[Candidate]) -> Out
         reason = low_cardinality(ctx, cand.design)
         if reason is not None:
             out.rejections.append(Rejection(cand.design, "IDX007", reason, cand.patterns))
-    return out
-
-
-def served_by_existing(ctx: Context, candidates: Sequence[Candidate]) -> Output:
-    """Turn down candidates an existing index already provides by its leftmost prefix."""
-    out = Output()
-    for cand in candidates:
-        for have in ctx.existing.get(cand.design.table, ()):
-            if cand.design.same_shape(have) or cand.design.serves_as_prefix_of(have):
-                what = {"primary_key": "the primary key", "unique": "the unique constraint"}.get(
-                    have.origin, "index"
-                )
-                out.rejections.append(
-                    Rejection(
-                        cand.design,
-                        "IDX004",
-                        f"already served by {what} {have.name} {have.label()}",
-                        cand.patterns,
-                    )
-                )
-                break
     return out
 
 

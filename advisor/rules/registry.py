@@ -12,17 +12,17 @@ prefixes). The rules that judge the chosen plan run after selection (``advisor.f
 
 from __future__ import annotations
 
-from advisor.rules import indexes
+from advisor.rules import existing_index, foreign_key_index, indexes
 from advisor.rules.base import RuleFunc
 
 CANDIDATE_RULES: tuple[tuple[str, RuleFunc], ...] = (
     ("IDX001", indexes.composite_order),
     ("IDX002", indexes.order_by_limit),
-    ("IDX003", indexes.foreign_key_index),
+    ("IDX003", foreign_key_index.propose),
     ("PAR001", indexes.partial_index),
     ("COV001", indexes.covering_index),
     ("IDX007", indexes.reject_low_cardinality),
-    ("IDX004", indexes.served_by_existing),
+    ("IDX004", existing_index.turn_down),
     ("IDX005", indexes.duplicate_indexes),
     ("IDX006", indexes.prefix_redundant_indexes),
 )
