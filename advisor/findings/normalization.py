@@ -434,9 +434,9 @@ def _materialized_view(ctx: Context, pattern: Pattern) -> tuple[str, str] | None
     if ctx.spec.dialect != "postgres":
         return None
     from advisor.rewrite.queries import materialize
-    from advisor.rewrite.render import parse, render
+    from advisor.rewrite.render import render
 
-    tree = parse(pattern.sql, ctx.spec.dialect)
+    tree = ctx.tree(pattern)
     name = f"mv_{pattern.name.lower()}"
     view = materialize(tree, name) if tree is not None else None
     return (render(view, ctx.spec.dialect) + ";", name) if view is not None else None

@@ -30,7 +30,7 @@ from advisor.rewrite.queries import (
     or_to_union,
     retype_literals,
 )
-from advisor.rewrite.render import column_table, conjuncts, parse, render, where_of
+from advisor.rewrite.render import column_table, conjuncts, render, where_of
 from advisor.rewrite.sargable import unwrap
 from advisor.rules.base import Finding
 from advisor.rules.context import Context
@@ -89,7 +89,7 @@ def function_on_column(ctx: Context, plan: Plan) -> list[Finding]:
         ]
         if not hits:
             continue
-        tree = parse(pattern.sql, ctx.spec.dialect)
+        tree = ctx.tree(pattern)
         for table, pred, narrowed in _once_each(hits):
             index = _indexed(plan, ctx, table, pred.column)
             rewritten, ddl = _sargable(ctx, tree, table, pred)
@@ -254,7 +254,7 @@ def _conversion(
     dialect = ctx.spec.dialect
     effect = _CONVERSION_EFFECT[family].get("mysql" if dialect in ("mysql", "mariadb") else dialect)
     literal = "string literal" if family == "number" else "number"
-    tree = parse(pattern.sql, dialect)
+    tree = ctx.tree(pattern)
     rewritten = retype_literals(tree, column, family == "number") if tree is not None else None
     return finding(
         ctx,
@@ -386,7 +386,7 @@ def or_across_columns(ctx: Context, plan: Plan) -> list[Finding]:
         ]
         if not tables:
             continue
-        tree = parse(pattern.sql, ctx.spec.dialect)
+        tree = ctx.tree(pattern)
         rewritten = or_to_union(tree) if tree is not None else None
         table = tables[0]
         out.append(
@@ -454,7 +454,7 @@ def not_in_nullable(ctx: Context, plan: Plan) -> list[Finding]:
     for pattern, shape in top(ctx):
         if not any(p.reason == "NOT IN" for b in shape.walk() for a in b.accesses for p in a.predicates):
             continue
-        tree = parse(pattern.sql, ctx.spec.dialect)
+        tree = ctx.tree(pattern)
         found = _nullable_subquery_column(ctx, tree) if tree is not None else None
         if found is None or tree is None:
             continue

@@ -25,7 +25,7 @@ from advisor.rewrite.queries import (
     keyset,
     random_pick,
 )
-from advisor.rewrite.render import parse, render, sources
+from advisor.rewrite.render import render, sources
 from advisor.rules.base import Finding
 from advisor.rules.context import Context
 from advisor.selection.select import Plan
@@ -50,7 +50,7 @@ def select_star(ctx: Context, plan: Plan) -> list[Finding]:
         }
         if not widths:
             continue
-        tree = parse(pattern.sql, ctx.spec.dialect)
+        tree = ctx.tree(pattern)
         columns = {t.name.lower(): [c.name for c in t.columns] for t in ctx.spec.tables}
         rewritten = explicit_columns(tree, columns) if tree is not None else None
         details = ", ".join(
@@ -85,7 +85,7 @@ def deep_offset(ctx: Context, plan: Plan) -> list[Finding]:
     for pattern, shape in top(ctx):
         if shape.offset is None or shape.offset < deepest:
             continue
-        tree = parse(pattern.sql, ctx.spec.dialect)
+        tree = ctx.tree(pattern)
         rewritten = None
         nullable: list[str] = []
         # One table only: a tie-breaker from one of several joined tables would need qualifying.
@@ -148,7 +148,7 @@ def order_by_random(ctx: Context, plan: Plan) -> list[Finding]:
     for pattern, shape in top(ctx):
         if shape.kind is not StatementKind.SELECT or not _RANDOM.search(pattern.sql) or not shape.accesses:
             continue
-        tree = parse(pattern.sql, ctx.spec.dialect)
+        tree = ctx.tree(pattern)
         if tree is None or not _random_order(tree):
             continue
         table = shape.accesses[0].table
@@ -203,7 +203,7 @@ def unbounded_read(ctx: Context, plan: Plan) -> list[Finding]:
         estimate = _estimated_rows(ctx, plan, shape)
         if estimate is None or estimate[1] < most:
             continue
-        tree = parse(pattern.sql, ctx.spec.dialect)
+        tree = ctx.tree(pattern)
         if (
             tree is None
             or not isinstance(tree, exp.Select)
@@ -308,7 +308,7 @@ def _n_plus_one(
     ratio: float,
     rows: float,
 ) -> Finding:
-    tree = parse(listing.sql, ctx.spec.dialect)
+    tree = ctx.tree(listing)
     rewritten = None
     if tree is not None and isinstance(tree, exp.Select):
         alias = next((a for a, t in sources(tree).items() if t == held[0]), None)

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from advisor.analysis.errors import AnalysisError
+from advisor.analysis.parse import parse_statement
 from advisor.analysis.shape import Predicate, PredicateKind, QueryShape
 from advisor.catalog.model import Severity
 from advisor.cost.access import TableModel
@@ -16,6 +18,8 @@ from advisor.cost.physical import Engine
 from advisor.spec.model import Pattern, Spec
 
 if TYPE_CHECKING:
+    from sqlglot import exp
+
     from advisor.rules.base import Finding
 
 
@@ -44,6 +48,21 @@ class Context:
 
     def pattern(self, name: str) -> Pattern:
         return self._by_name[name]
+
+    @cached_property
+    def _trees(self) -> dict[str, exp.Expr | None]:
+        return {}
+
+    def tree(self, pattern: Pattern) -> exp.Expr | None:
+        """``pattern``'s statement as a tree, parsed once for all the rules that rewrite it (and
+        only for those: a pattern no rule rewrites is never parsed a second time). Rules share it,
+        so one that changes a tree changes a copy; ``None`` if it does not parse."""
+        if pattern.name not in self._trees:
+            try:
+                self._trees[pattern.name] = parse_statement(pattern.sql, self.spec.dialect)
+            except AnalysisError:
+                self._trees[pattern.name] = None
+        return self._trees[pattern.name]
 
     @cached_property
     def patterns_on(self) -> Mapping[str, tuple[Pattern, ...]]:
