@@ -12,12 +12,11 @@ from dataclasses import replace
 from sqlglot import exp
 
 from advisor.cost.design import IndexDesign
-from advisor.emit.indexes import IndexSpec
 from advisor.emit.indexes import create_index as build_create
 from advisor.emit.indexes import drop_index as build_drop
 from advisor.emit.names import fit_name, plain_word
 from advisor.emit.target import resolve_target
-from advisor.spec.model import Table
+from advisor.spec.model import Index, Table
 
 
 def index_name(design: IndexDesign, dialect: str) -> str:
@@ -72,7 +71,7 @@ def create_index(
     ``declared`` spells them (``as_declared``)."""
     name = name or index_name(design, dialect)
     design = as_declared(design, declared)
-    index = IndexSpec(
+    index = Index(
         name,
         design.table,
         design.keys,

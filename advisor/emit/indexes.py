@@ -15,20 +15,7 @@ from advisor.emit.schema import key_columns
 from advisor.emit.target import Target
 from advisor.emit.types import translate
 from advisor.oneline import LINE_BREAKS
-from advisor.spec.model import IndexKey
-
-
-@dataclass(frozen=True)
-class IndexSpec:
-    """An index to write, whether it exists already or is recommended."""
-
-    name: str
-    table: str
-    keys: tuple[IndexKey, ...]
-    include: tuple[str, ...] = ()
-    where: str | None = None
-    """Partial-index predicate, SQL of the spec's dialect."""
-    unique: bool = False
+from advisor.spec.model import Index, IndexKey
 
 
 @dataclass(frozen=True)
@@ -71,7 +58,7 @@ def nulls_first(dialect: str, descending: bool) -> bool:
 
 
 def create_index(
-    index: IndexSpec,
+    index: Index,
     target: Target,
     source: str,
     types: dict[str, exp.DataType],

@@ -11,13 +11,13 @@ from sqlglot import exp
 from advisor.emit.changes import Change
 from advisor.emit.comment import comment
 from advisor.emit.ddl import as_declared, index_name
-from advisor.emit.indexes import IndexSpec, NameBook, Statement, create_index, drop_index
+from advisor.emit.indexes import NameBook, Statement, create_index, drop_index
 from advisor.emit.literals import single_line
 from advisor.emit.schema import column_types, create_table, dependency_order, key_problem, refuse_key
 from advisor.emit.target import Target
 from advisor.emit.types import reference_problem
 from advisor.errors import AdvisorError, Location
-from advisor.spec.model import Spec
+from advisor.spec.model import Index, Spec
 
 _CYCLE_NOTE = (
     "a reference cycle: added once both tables exist (there is no ADD CONSTRAINT IF NOT EXISTS, "
@@ -135,7 +135,7 @@ def existing_index_statements(
                 index.line,
                 f"indexes.{index.name}",
             )
-            spec_ = IndexSpec(
+            spec_ = Index(
                 book.claim(index.name, table.name),
                 table.name,
                 index.keys,
@@ -181,11 +181,11 @@ def _built_keys(columns: Sequence[str], include: Sequence[str], target: Target) 
     return [*columns, *([] if target.include else include)]
 
 
-def recommended_index(spec: Spec, change: Change, target: Target, book: NameBook) -> IndexSpec:
+def recommended_index(spec: Spec, change: Change, target: Target, book: NameBook) -> Index:
     """The index a ``create`` change builds, named for ``target``."""
     name = book.claim(change.name or index_name(change.design, target.dialect), change.design.table)
     design = as_declared(change.design, spec.table(change.design.table))
-    return IndexSpec(
+    return Index(
         name,
         design.table,
         design.keys,

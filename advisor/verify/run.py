@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from advisor.analysis.parse import parse_statement
 from advisor.emit.changes import Change
-from advisor.emit.indexes import IndexSpec, NameBook, create_index, drop_index
+from advisor.emit.indexes import NameBook, create_index, drop_index
 from advisor.emit.schema import column_types, dependency_order
 from advisor.emit.script import existing_index_statements, recommended_index, table_statements
 from advisor.engines.engine import (
@@ -21,7 +21,7 @@ from advisor.engines.engine import (
 )
 from advisor.engines.scale import TableScale
 from advisor.errors import AdvisorError
-from advisor.spec.model import Spec
+from advisor.spec.model import Index, Spec
 from advisor.verify.bind import Binder
 from advisor.verify.data import TableData, generate, now_utc
 from advisor.verify.result import PatternCheck, RecommendationCheck, Verification
@@ -337,7 +337,7 @@ class VerifyRun:
             if change.action != "create":
                 continue
             self.progress.advance()
-            index: IndexSpec = recommended_index(self.spec, change, self.target, self.book)
+            index: Index = recommended_index(self.spec, change, self.target, self.book)
             statement = create_index(index, self.target, self.spec.dialect, types[change.design.table], False)
             sql = statement.sql.sql(dialect=self.target.dialect)
             if self.db.hypothetical:
