@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 
 @dataclass(frozen=True)
@@ -31,31 +31,35 @@ class Engine:
     """InnoDB secondary indexes store the primary key: those columns come free for coverage."""
 
 
-_POSTGRES = Engine("postgres", 8192, 28, 12, 0.9, True, True, False)
-_INNODB = Engine("mysql", 16384, 20, 13, 0.7, False, False, True)
-_SQLITE = Engine("sqlite", 4096, 8, 10, 0.9, False, True, False)
-_TSQL = Engine("tsql", 8192, 11, 10, 0.9, True, True, True)
-
-_ENGINES = {
-    "postgres": _POSTGRES,
-    "postgresql": _POSTGRES,
-    "redshift": _POSTGRES,
-    "mysql": _INNODB,
-    "mariadb": _INNODB,
-    "doris": _INNODB,
-    "starrocks": _INNODB,
-    "sqlite": _SQLITE,
-    "tsql": _TSQL,
-}
-
-
 def engine_for(dialect: str) -> Engine:
-    """The engine model for a sqlglot dialect name; unknown dialects get PostgreSQL's figures.
+    """The engine model for a sqlglot dialect name, from the registry's facts; a name the registry
+    does not know gets PostgreSQL's.
 
     >>> engine_for("mysql").page_size
     16384
     """
-    return _ENGINES.get(dialect.lower(), _POSTGRES)
+    return _engine(dialect.lower())
+
+
+@cache
+def _engine(name: str) -> Engine:
+    from advisor.dialects import POSTGRES, dialect
+
+    try:
+        facts = dialect(name)
+    except ValueError:
+        facts = POSTGRES
+    disk = facts.storage
+    return Engine(
+        disk.name,
+        disk.page_size,
+        disk.row_overhead,
+        disk.entry_overhead,
+        disk.leaf_fill,
+        facts.include,
+        facts.partial,
+        disk.secondary_carries_pk,
+    )
 
 
 _FIXED_WIDTHS = {

@@ -8,16 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from advisor.spec.dialects import known_dialects
+from advisor.dialects import REGISTRY, Dialect, dialect
 
-TESTED = ("postgres", "mysql", "mariadb", "sqlite")
+TESTED = tuple(d.name for d in REGISTRY if d.tested)
 """Targets whose output the test suite applies to a real engine."""
-
-_NAME_LIMITS = {"postgres": 63, "mysql": 64, "sqlite": 128, "tsql": 128}
-_INCLUDE = {"postgres", "tsql"}
-_PARTIAL = {"postgres", "sqlite", "tsql"}
-_LABELS = {"postgres": "PostgreSQL", "mysql": "MySQL", "mariadb": "MariaDB", "sqlite": "SQLite"}
-_ALIASES = {"postgresql": "postgres", "pg": "postgres", "sqlite3": "sqlite", "mssql": "tsql"}
 
 
 @dataclass(frozen=True)
@@ -28,42 +22,47 @@ class Target:
     """The sqlglot dialect that generates the SQL."""
 
     @property
+    def facts(self) -> Dialect:
+        """Everything the registry knows of the engine."""
+        return dialect(self.name)
+
+    @property
     def label(self) -> str:
         """The engine's name as people write it."""
-        return _LABELS.get(self.name, self.name)
+        return self.facts.label
 
     @property
     def tested(self) -> bool:
-        return self.name in TESTED
+        return self.facts.tested
 
     @property
     def name_limit(self) -> int:
         """Longest identifier in bytes (PostgreSQL truncates silently past 63; MySQL refuses past 64)."""
-        return _NAME_LIMITS.get(self.dialect, 63)
+        return self.facts.name_limit
 
     @property
     def include(self) -> bool:
         """INCLUDE (non-key columns) exists; elsewhere covering columns become trailing keys."""
-        return self.dialect in _INCLUDE
+        return self.facts.include
 
     @property
     def partial(self) -> bool:
         """CREATE INDEX ... WHERE exists."""
-        return self.dialect in _PARTIAL
+        return self.facts.partial
 
     @property
     def concurrently(self) -> bool:
-        return self.dialect == "postgres"
+        return self.facts.concurrently
 
     @property
     def index_if_not_exists(self) -> bool:
         """CREATE INDEX IF NOT EXISTS / DROP INDEX IF EXISTS: not in MySQL 8, in MariaDB."""
-        return self.dialect != "mysql" or self.name == "mariadb"
+        return self.facts.index_if_not_exists
 
     @property
     def key_prefixes(self) -> bool:
         """TEXT and BLOB columns can only be index keys with a prefix length."""
-        return self.dialect == "mysql"
+        return self.facts.key_prefixes
 
 
 def resolve_target(name: str) -> Target:
@@ -74,12 +73,5 @@ def resolve_target(name: str) -> Target:
     >>> resolve_target("postgresql").index_if_not_exists
     True
     """
-    wanted = name.strip().lower()
-    wanted = _ALIASES.get(wanted, wanted)
-    if wanted == "mariadb":
-        return Target("mariadb", "mysql")
-    if wanted not in known_dialects():
-        from advisor.spec.dialects import normalize_dialect
-
-        normalize_dialect(wanted)  # raises with the closest known name
-    return Target(wanted, wanted)
+    found = dialect(name)
+    return Target(found.name, found.sqlglot)

@@ -14,16 +14,6 @@ from advisor.catalog.model import Severity
 from advisor.errors import AdvisorError, Location
 from advisor.settings_file import config_section
 
-DIALECTS = {
-    "postgres": "postgres",
-    "postgresql": "postgres",
-    "pg": "postgres",
-    "mysql": "mysql",
-    "mariadb": "mariadb",
-    "sqlite": "sqlite",
-    "sqlite3": "sqlite",
-}
-
 
 @dataclass(frozen=True)
 class LintConfig:
@@ -138,7 +128,10 @@ def normalize(dialect: str) -> str:
     >>> normalize("PostgreSQL")
     'postgres'
     """
-    name = DIALECTS.get(dialect.strip().lower())
-    if name is None:
-        raise ValueError(f"unknown dialect {dialect!r}; the linter knows postgres, mysql, mariadb, sqlite")
-    return name
+    from advisor.dialects import REGISTRY
+
+    for known in REGISTRY:
+        if known.migrations and dialect.strip().lower() in (known.name, *known.aliases):
+            return known.name
+    linted = ", ".join(d.name for d in REGISTRY if d.migrations)
+    raise ValueError(f"unknown dialect {dialect!r}; the linter knows {linted}")

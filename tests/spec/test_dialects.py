@@ -7,7 +7,7 @@ import sys
 
 from sqlglot.dialects.dialect import Dialect
 
-from advisor.spec.dialects import known_dialects
+from advisor.dialects import known_dialects
 
 
 def test_known_dialects_are_the_ones_sqlglot_registers() -> None:
