@@ -37,9 +37,12 @@ class Storage:
     secondary_carries_pk: bool
     """InnoDB and clustered SQL Server secondary indexes store the primary key: those columns come
     free for coverage."""
+    hot_updates: bool = False
+    """PostgreSQL's heap-only tuples: an UPDATE that changes no indexed column writes no index
+    entry, and one that changes any of them writes a new entry in every index."""
 
 
-HEAP = Storage("postgres", 8192, 28, 12, 0.9, False)
+HEAP = Storage("postgres", 8192, 28, 12, 0.9, False, hot_updates=True)
 INNODB = Storage("mysql", 16384, 20, 13, 0.7, True)
 SQLITE = Storage("sqlite", 4096, 8, 10, 0.9, False)
 CLUSTERED = Storage("tsql", 8192, 11, 10, 0.9, True)
@@ -69,6 +72,12 @@ class Dialect:
     """CREATE INDEX IF NOT EXISTS / DROP INDEX IF EXISTS: not in MySQL 8, in MariaDB."""
     key_prefixes: bool = False
     """TEXT and BLOB columns can be index keys only with a prefix length."""
+    quoted_case: bool = False
+    """A quoted identifier keeps its case (``"Orders"`` is not ``orders``)."""
+    table_case: bool = False
+    """Table names keep their case whether quoted or not (MySQL on Linux)."""
+    index_names_per_table: bool = False
+    """Index names are unique per table, not per schema (and may equal a table's name)."""
     migrations: Literal["pglast", "sqlglot"] | None = None
     """The front end that reads its migrations for ``advisor lint``; ``None``: lint does not."""
     tested: bool = False
@@ -84,6 +93,7 @@ POSTGRES = Dialect(
     include=True,
     partial=True,
     concurrently=True,
+    quoted_case=True,
     migrations="pglast",
     tested=True,
 )
@@ -95,6 +105,8 @@ MYSQL = Dialect(
     name_limit=64,
     index_if_not_exists=False,
     key_prefixes=True,
+    table_case=True,
+    index_names_per_table=True,
     migrations="sqlglot",
     tested=True,
 )
@@ -138,6 +150,14 @@ def known_dialects() -> list[str]:
     from sqlglot.dialects import DIALECT_MODULE_NAMES
 
     return sorted(DIALECT_MODULE_NAMES)
+
+
+def lookup(name: str) -> Dialect | None:
+    """The engine called ``name``, or ``None`` where neither the registry nor sqlglot knows it."""
+    try:
+        return dialect(name)
+    except ValueError:
+        return None
 
 
 @cache

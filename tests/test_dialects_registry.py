@@ -41,6 +41,11 @@ def test_mariadb_writes_mysql_sql_with_re_runnable_indexes() -> None:
     assert mysql.dialect == mariadb.dialect == "mysql"
     assert (mysql.index_if_not_exists, mariadb.index_if_not_exists) == (False, True)
     assert mysql.label == "MySQL" and mariadb.label == "MariaDB"
+    assert mysql.index_names_per_table and not resolve_target("postgres").index_names_per_table
+
+
+def test_only_postgres_heap_rewrites_every_index_on_an_indexed_update() -> None:
+    assert [d.name for d in REGISTRY if engine_for(d.sqlglot).hot_updates] == ["postgres"]
 
 
 def test_a_sqlglot_dialect_without_an_entry_gets_the_defaults() -> None:

@@ -29,6 +29,9 @@ class Engine:
     supports_partial: bool
     secondary_carries_pk: bool
     """InnoDB secondary indexes store the primary key: those columns come free for coverage."""
+    hot_updates: bool = False
+    """An UPDATE that changes an indexed column writes every index (PostgreSQL's heap), not only
+    the indexes of the columns it changes."""
 
 
 def engine_for(dialect: str) -> Engine:
@@ -59,6 +62,7 @@ def _engine(name: str) -> Engine:
         facts.include,
         facts.partial,
         disk.secondary_carries_pk,
+        disk.hot_updates,
     )
 
 

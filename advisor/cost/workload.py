@@ -298,7 +298,7 @@ def maintained(tm: TableModel, indexes: Sequence[IndexModel], changed: frozenset
         for im in real
         if im.design.stored_columns() & changed or (im.design.where and im.design.where.column in changed)
     ]
-    if tm.engine.name == "postgres":
+    if tm.engine.hot_updates:
         return len(real) if touched else 0
     return len(touched)
 

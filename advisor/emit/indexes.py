@@ -27,19 +27,20 @@ class Statement:
 
 
 class NameBook:
-    """Index names already taken: per schema on PostgreSQL and SQLite, per table on MySQL."""
+    """Index names already taken: per schema on PostgreSQL and SQLite, per table on MySQL
+    (``Dialect.index_names_per_table``)."""
 
     def __init__(self, target: Target, tables: Sequence[str] = ()) -> None:
         """``tables``: the schema's table names, which PostgreSQL and SQLite keep in the same
         namespace as index names (an index called like a table cannot be created there)."""
         self.target = target
         self.taken: set[tuple[str, str]] = set()
-        if target.dialect != "mysql":
+        if not target.index_names_per_table:
             self.taken.update(("", fit_name(t, target.name_limit).lower()) for t in tables)
 
     def claim(self, name: str, table: str) -> str:
         """``name`` fitted to the engine's limit; made unique with a hash of its table if taken."""
-        scope = table.lower() if self.target.dialect == "mysql" else ""
+        scope = table.lower() if self.target.index_names_per_table else ""
         fitted = fit_name(name, self.target.name_limit)
         if (scope, fitted.lower()) in self.taken:
             fitted = fit_name(name, self.target.name_limit, salt=f"{table}.{name}", force_hash=True)

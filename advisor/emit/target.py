@@ -60,6 +60,11 @@ class Target:
         return self.facts.index_if_not_exists
 
     @property
+    def index_names_per_table(self) -> bool:
+        """Index names are unique per table, not per schema."""
+        return self.facts.index_names_per_table
+
+    @property
     def key_prefixes(self) -> bool:
         """TEXT and BLOB columns can only be index keys with a prefix length."""
         return self.facts.key_prefixes

@@ -86,7 +86,7 @@ def _write_note(ctx: Context, design: IndexDesign) -> str:
         if verb == "update":
             changed = sorted(stored & set(shape.set_columns))
             if changed:
-                hot = "; no longer a HOT update" if ctx.engine.name == "postgres" else ""
+                hot = "; no longer a HOT update" if ctx.engine.hot_updates else ""
                 notes.append(f"+1 page per row of {p.name} (changes {', '.join(changed)}{hot})")
         else:
             notes.append(f"+{shape.rows_written if verb == 'insert' else 1} page per {verb} ({p.name})")

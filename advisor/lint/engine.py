@@ -113,14 +113,17 @@ def directives(text: str) -> list[Directive]:
 
 
 def parse(source: Source, dialect: str) -> list[Statement]:
-    """The statements of one file through the dialect's front end."""
-    if dialect == "postgres":
+    """The statements of one file through the dialect's front end (``Dialect.migrations``)."""
+    from advisor.dialects import dialect as facts_of
+
+    facts = facts_of(dialect)
+    if facts.migrations == "pglast":
         from advisor.lint.postgres import parse_postgres
 
         return parse_postgres(source)
     from advisor.lint.generic import parse_generic
 
-    return parse_generic(source, "mysql" if dialect == "mariadb" else dialect)
+    return parse_generic(source, facts.sqlglot)
 
 
 class _Run:

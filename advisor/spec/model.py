@@ -13,6 +13,7 @@ from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
 
+from advisor.dialects import lookup
 from advisor.spec.settings import Settings
 
 
@@ -40,7 +41,8 @@ def spelled(name: str, quoted: bool, dialect: str, table: bool = False) -> str:
     """
     if name == name.lower():
         return name
-    if (dialect in ("postgres", "postgresql") and quoted) or (dialect in ("mysql", "mariadb") and table):
+    facts = lookup(dialect)
+    if facts is not None and ((facts.quoted_case and quoted) or (facts.table_case and table)):
         return ExactName(name)
     return name
 
