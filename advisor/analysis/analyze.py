@@ -50,17 +50,10 @@ from sqlglot.errors import ErrorLevel
 from sqlglot.generator import Generator
 
 from advisor.analysis.errors import AnalysisError
+from advisor.analysis.facts import OPAQUE, Disjunction, Equijoin, Opaque, Restriction
+from advisor.analysis.literals import literal_value
 from advisor.analysis.parse import TOO_DEEP, dialect_of, parse_statement
-from advisor.analysis.predicates import (
-    OPAQUE,
-    Disjunction,
-    Equijoin,
-    Opaque,
-    Restriction,
-    classify,
-    literal_value,
-    split_conjuncts,
-)
+from advisor.analysis.predicates import classify, split_conjuncts
 from advisor.analysis.resolve import (
     ALIAS,
     OUTER,
