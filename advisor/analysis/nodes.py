@@ -1,5 +1,5 @@
-"""What the analysis passes ask of any sqlglot node: where a nested query starts, what is under the
-parentheses, and which column nodes belong to the block a node is in."""
+"""What the analysis passes ask of any sqlglot node: where a nested query starts, what is under
+parentheses and bare ``( query )`` wrappers, and which column nodes belong to the block a node is in."""
 
 from __future__ import annotations
 
@@ -14,6 +14,15 @@ def unparen(node: exp.Expr) -> exp.Expr:
     while type(node) is exp.Paren:
         node = node.this
     return node
+
+
+def unwrap(node: exp.Expr) -> exp.Expr:
+    """``node`` without enclosing parentheses and bare ``( query )`` wrappers."""
+    while True:
+        bare_query = type(node) is exp.Subquery and isinstance(node.this, exp.Expr) and not node.alias
+        if type(node) is not exp.Paren and not bare_query:
+            return node
+        node = node.this
 
 
 def block_columns(node: exp.Expr) -> list[exp.Column]:
