@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 
 from advisor.analysis.shape import Predicate, PredicateKind, QueryShape
 from advisor.catalog.model import Severity
-from advisor.cost.access import TableModel
 from advisor.cost.design import IndexDesign
+from advisor.cost.models import TableModel
 from advisor.cost.physical import Engine
 from advisor.spec.model import Pattern, Spec
 
