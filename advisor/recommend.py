@@ -12,8 +12,8 @@ from advisor.analysis.analyze import AnalysisError, analyze
 from advisor.analysis.parse import collecting_trees
 from advisor.analysis.shape import PredicateKind, QueryShape, StatementKind
 from advisor.catalog import RECOMMEND_FAMILIES, load_catalog
-from advisor.cost.access import TableModel
 from advisor.cost.design import IndexDesign, PartialWhere
+from advisor.cost.models import TableModel
 from advisor.cost.pages import all_visible_share
 from advisor.cost.physical import engine_for, rows_per_page
 from advisor.cost.rates import rate_weights

@@ -54,7 +54,7 @@ def design_of(ctx: Context, ix: Ix) -> IndexDesign:
 def model_costs(ctx: Context, indexes: Iterable[Ix]) -> tuple[dict[str, float], dict[Ix, float]]:
     """Each pattern's model cost (one execution) with the existing indexes plus ``indexes``, and
     the model's size of each of ``indexes``."""
-    from advisor.cost.access import model_index
+    from advisor.cost.models import model_index
     from advisor.cost.workload import cost_shape
 
     config = {

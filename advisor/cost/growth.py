@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from advisor.cost.access import TableModel, model_index
 from advisor.cost.design import IndexDesign
+from advisor.cost.models import TableModel, model_index
 
 DAYS_PER_YEAR = 365
 

@@ -24,19 +24,11 @@ from advisor.analysis.shape import (
     StatementKind,
     TableAccess,
 )
-from advisor.cost.access import (
-    Access,
-    AccessPlan,
-    IndexModel,
-    TableModel,
-    best_plan,
-    loop_count,
-    loop_plan,
-    plan_with,
-    repeated_plan,
-)
+from advisor.cost.access import Access, AccessPlan
 from advisor.cost.design import IndexDesign
+from advisor.cost.models import IndexModel, TableModel
 from advisor.cost.pages import CPU_OPERATOR, CPU_TUPLE
+from advisor.cost.plans import best_plan, loop_count, loop_plan, plan_with, repeated_plan
 
 Config = Mapping[str, Sequence[IndexModel]]
 

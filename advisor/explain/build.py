@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from advisor.analysis.shape import Predicate, PredicateKind, QueryShape
-from advisor.cost.access import IndexModel, model_index
 from advisor.cost.design import IndexDesign
 from advisor.cost.histogram import ranges_share
+from advisor.cost.models import IndexModel, model_index
 from advisor.cost.selectivity import TWO_SIDED_RANGE, estimate, range_share
 from advisor.cost.workload import PatternCost, cost_shape
 from advisor.emit.ddl import create_index, drop_index, index_name, to_sql

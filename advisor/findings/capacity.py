@@ -7,9 +7,9 @@ import math
 from dataclasses import dataclass
 
 from advisor.analysis.shape import Predicate, PredicateKind
-from advisor.cost.access import TableModel
 from advisor.cost.design import IndexDesign
 from advisor.cost.growth import DAYS_PER_YEAR, Footprint, footprint, growth_bytes_per_day
+from advisor.cost.models import TableModel
 from advisor.cost.selectivity import older_than, window_days
 from advisor.emit.partition import PERIODS, Period, partition_ddl
 from advisor.figures import human_bytes

@@ -15,8 +15,8 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from advisor.cost.access import IndexModel, model_index
 from advisor.cost.design import IndexDesign
+from advisor.cost.models import IndexModel, model_index
 from advisor.cost.workload import cost_shape
 from advisor.rules.base import Candidate, Drop
 from advisor.rules.context import Context

@@ -12,8 +12,8 @@ from advisor.analysis.errors import AnalysisError
 from advisor.analysis.parse import parse_statement
 from advisor.analysis.shape import Predicate, PredicateKind, QueryShape
 from advisor.catalog.model import Severity
-from advisor.cost.access import TableModel
 from advisor.cost.design import IndexDesign
+from advisor.cost.models import TableModel
 from advisor.cost.physical import Engine
 from advisor.spec.model import Pattern, Spec
 

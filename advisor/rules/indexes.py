@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from advisor.analysis.shape import Predicate, PredicateKind, QueryShape, TableAccess
-from advisor.cost.access import TableModel, covering_share, covers
 from advisor.cost.design import IndexDesign, PartialWhere
+from advisor.cost.models import TableModel, covering_share, covers
 from advisor.cost.pages import CPU_TUPLE
 from advisor.cost.selectivity import column_ndv, estimate
 from advisor.rules import foreign_keys

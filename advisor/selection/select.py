@@ -14,8 +14,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from advisor.analysis.shape import QueryShape
-from advisor.cost.access import covering_share
 from advisor.cost.design import IndexDesign
+from advisor.cost.models import covering_share
 from advisor.cost.workload import (
     Config,
     PatternCost,

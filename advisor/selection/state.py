@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from advisor.cost.access import IndexModel, model_index, plan_with
 from advisor.cost.design import IndexDesign
+from advisor.cost.models import IndexModel, model_index
+from advisor.cost.plans import plan_with
 from advisor.cost.workload import (
     Config,
     PatternCost,

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from advisor.analysis.analyze import analyze
-from advisor.cost.access import TableModel, model_index
 from advisor.cost.design import IndexDesign
+from advisor.cost.models import TableModel, model_index
 from advisor.cost.physical import engine_for
 from advisor.cost.selectivity import estimate
 from advisor.spec.load import load_spec

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from advisor.analysis.shape import OrderKey, Predicate, PredicateKind, QueryShape, StatementKind, TableAccess
-from advisor.cost.access import TableModel
+from advisor.cost.models import TableModel
 from advisor.cost.physical import engine_for
 from advisor.spec.model import Column, Table
 

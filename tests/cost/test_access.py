@@ -6,9 +6,12 @@ import math
 import pytest
 
 from advisor.analysis.shape import OrderKey, Predicate, PredicateKind
-from advisor.cost.access import Access, TableModel, best_plan, index_scan, model_index, seq_scan
+from advisor.cost.access import Access
 from advisor.cost.design import IndexDesign, PartialWhere
+from advisor.cost.models import TableModel, model_index
 from advisor.cost.physical import btree_height, column_width, engine_for
+from advisor.cost.plans import best_plan
+from advisor.cost.scans import index_scan, seq_scan
 from advisor.spec.model import IndexKey
 from tests.cost.conftest import eq, in_
 

@@ -8,9 +8,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 from advisor.analysis.shape import Predicate, PredicateKind
-from advisor.cost.access import Access, TableModel, best_plan, index_scan, model_index, repeated_plan
+from advisor.cost.access import Access
 from advisor.cost.design import IndexDesign
+from advisor.cost.models import TableModel, model_index
 from advisor.cost.physical import engine_for
+from advisor.cost.plans import best_plan, repeated_plan
+from advisor.cost.scans import index_scan
 from advisor.spec.model import Column, IndexKey, Table
 
 LINEITEM = Table(

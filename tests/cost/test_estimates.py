@@ -109,7 +109,7 @@ IMPLIED = 1 / 200_000 * 0.2
 
 
 def _board_share(spec: Spec) -> float:
-    from advisor.cost.access import TableModel
+    from advisor.cost.models import TableModel
     from advisor.cost.physical import engine_for
     from advisor.recommend import analyze_patterns
 
@@ -168,7 +168,7 @@ def test_composite_reference_keeps_at_least_one_parent_rows_share(tmp_path: Path
         "patterns:\n  - name: of_district\n"
         '    sql: "SELECT h_amount FROM history WHERE h_c_w_id = :w AND h_c_d_id = :d"\n    per_sec: 1\n',
     )
-    from advisor.cost.access import TableModel
+    from advisor.cost.models import TableModel
     from advisor.cost.physical import engine_for
     from advisor.recommend import analyze_patterns
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from advisor.cost.access import model_index
 from advisor.cost.design import IndexDesign
+from advisor.cost.models import model_index
 from advisor.cost.workload import cost_shape
 from advisor.recommend import prepare
 from advisor.rules.context import Context

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from advisor.cost.access import model_index
+from advisor.cost.models import model_index
 from advisor.cost.workload import cost_added, cost_shape, shortcut, unchanged_by
 from advisor.recommend import plan_indexes, prepare
 from advisor.spec.load import load_spec

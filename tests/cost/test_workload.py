@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from advisor.cost.access import TableModel, model_index
 from advisor.cost.design import IndexDesign
+from advisor.cost.models import TableModel, model_index
 from advisor.cost.workload import cost_shape
 from advisor.spec.model import IndexKey
 from tests.cost.conftest import update_status
