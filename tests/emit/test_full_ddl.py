@@ -9,11 +9,11 @@ import pytest
 import sqlglot
 from sqlglot import exp
 
+from advisor.dialects import known_dialects
 from advisor.emit.changes import Change
 from advisor.emit.script import changes_only, full_schema
 from advisor.emit.target import resolve_target
 from advisor.recommend import planned_changes
-from advisor.dialects import known_dialects
 from advisor.spec.load import load_spec
 from advisor.spec.model import Spec
 from tests.cli.conftest import run_advisor
