@@ -124,7 +124,9 @@ def recommend(
 ) -> None:
     """Analyze every pattern and print the explained index plan."""
     from advisor.recommend import recommend as run
-    from advisor.report.formats import MarkdownFormatter, SarifFormatter, TextFormatter
+    from advisor.report.formats.markdown import MarkdownFormatter
+    from advisor.report.formats.sarif import SarifFormatter
+    from advisor.report.formats.text import TextFormatter
     from advisor.spec.load import load_spec
 
     if summary and format not in (ReportFormat.text, ReportFormat.markdown):
@@ -160,7 +162,7 @@ def recommend(
     elif format is ReportFormat.markdown:
         text = MarkdownFormatter(summary=summary).render(result)
     else:
-        from advisor.report.formats import JsonFormatter
+        from advisor.report.formats.json import JsonFormatter
 
         text = JsonFormatter().render(result)
     style = "text" if format is ReportFormat.text else format.value
