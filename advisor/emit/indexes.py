@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 
+from advisor.emit.expressions import translate
 from advisor.emit.names import fit_name, identifier, table_ref
 from advisor.emit.schema import key_columns
 from advisor.emit.target import Target
-from advisor.emit.types import translate
 from advisor.oneline import LINE_BREAKS
 from advisor.spec.model import Index, IndexKey
 

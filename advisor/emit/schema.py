@@ -14,17 +14,15 @@ from pathlib import Path
 
 from sqlglot import exp
 
+from advisor.emit.expressions import default_problem, default_value, translate
 from advisor.emit.names import column_ref, fit_name, identifier, name_problem, table_ref
 from advisor.emit.target import Target
 from advisor.emit.types import (
-    default_problem,
-    default_value,
     enum_values,
     is_serial,
     is_text_like,
     parse_type,
     target_type,
-    translate,
     unindexable,
 )
 from advisor.errors import AdvisorError, Location

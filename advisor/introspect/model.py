@@ -10,6 +10,7 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from advisor.errors import AdvisorError
 
@@ -135,6 +136,13 @@ class Options:
     def say(self, stage: str) -> None:
         if self.progress is not None:
             self.progress(stage)
+
+
+class Fetch(Protocol):
+    """The rows of one query on the server, the query marked as the tool's own: what the stages of
+    an engine's reader query through (its reader's ``fetch``)."""
+
+    def __call__(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]: ...
 
 
 def wanted(name: str, include: Sequence[str], exclude: Sequence[str]) -> bool:

@@ -23,7 +23,8 @@ from datetime import UTC, datetime, timedelta
 from sqlglot import exp
 
 from advisor.cost.selectivity import column_ndv
-from advisor.emit.types import INT_RANGES, target_type
+from advisor.emit.type_families import INT_RANGES
+from advisor.emit.types import target_type
 from advisor.spec.model import Column, Spec, Table
 
 DT = exp.DataType.Type

@@ -333,6 +333,7 @@ def test_the_workload_queries_run_on_the_server(server: Server) -> None:
     since the statistics were reset."""
     from advisor.introspect.model import Options
     from advisor.introspect.postgres import _Reader, read_only
+    from advisor.introspect.postgres_workload import read_statements, window
 
     name = server.create(
         "CREATE TABLE t (id int PRIMARY KEY, a int); CREATE SCHEMA fake; "
@@ -345,8 +346,8 @@ def test_the_workload_queries_run_on_the_server(server: Server) -> None:
     )
     with server.connect(name) as conn, read_only(conn):
         reader = _Reader(conn, Options())
-        assert reader.statements('"fake"') == [Statement("SELECT id FROM t WHERE a = $1", 30, 7)]
-        seconds = reader.window('"fake"')
+        assert read_statements(reader.fetch, '"fake"') == [Statement("SELECT id FROM t WHERE a = $1", 30, 7)]
+        seconds = window(conn, reader.fetch, '"fake"')
         assert seconds is not None and 3590 < seconds < 3700
 
 

@@ -15,7 +15,8 @@ from sqlglot import exp
 
 from advisor.emit.migration import ddl_text
 from advisor.emit.target import resolve_target
-from advisor.emit.types import VOCABULARY, parse_type
+from advisor.emit.type_families import VOCABULARY
+from advisor.emit.types import parse_type
 from advisor.errors import AdvisorError
 from advisor.recommend import planned_changes
 from advisor.spec.load import load_spec

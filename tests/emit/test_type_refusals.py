@@ -11,7 +11,8 @@ import yaml
 
 from advisor.emit.migration import ddl_text
 from advisor.emit.target import resolve_target
-from advisor.emit.types import VOCABULARY, WRITTEN, parse_type, target_type
+from advisor.emit.type_families import VOCABULARY, WRITTEN
+from advisor.emit.types import parse_type, target_type
 from advisor.errors import AdvisorError
 from advisor.recommend import planned_changes
 from advisor.spec.load import load_spec

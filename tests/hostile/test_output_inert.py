@@ -134,7 +134,8 @@ def test_no_recommend_format_lets_input_start_a_line(
 ) -> None:
     from advisor.errors import AdvisorError
     from advisor.recommend import recommend
-    from advisor.report.formats import FORMATTERS, SarifFormatter
+    from advisor.report.formats import FORMATTERS
+    from advisor.report.formats.sarif import SarifFormatter
     from advisor.report.inert import inert
     from advisor.spec.load import load_spec
 

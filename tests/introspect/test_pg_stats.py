@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from advisor.introspect.model import ColumnFacts, wanted
-from advisor.introspect.postgres import _column_stats, portable
+from advisor.introspect.postgres_common import portable
+from advisor.introspect.postgres_statistics import _column_stats
 
 TEXT = ColumnFacts("c", "text")
 
