@@ -77,6 +77,7 @@ class _ThresholdIn(_Strict):
 class _ExampleIn(_Strict):
     bad: Text
     good: Text
+    context: Text | None = None
 
 
 class _RuleIn(_Strict):
@@ -106,7 +107,7 @@ class _RuleIn(_Strict):
             ),
             what=self.what,
             why=self.why,
-            example=Example(bad=self.example.bad, good=self.example.good),
+            example=Example(bad=self.example.bad, good=self.example.good, context=self.example.context),
             fix=self.fix,
             dialects=tuple(self.dialects.items()),
         )

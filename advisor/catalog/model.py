@@ -5,6 +5,7 @@ Only :mod:`advisor.catalog.load` builds these; the CLI, the report and the rules
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
@@ -79,12 +80,43 @@ class Threshold:
     description: str
 
 
+_SPEC_KEY = re.compile(r"(dialect|tables|patterns|workload|budget|operations):")
+"""A top-level key of the input file ``advisor recommend`` reads, at the start of a line."""
+
+
 @dataclass(frozen=True)
 class Example:
-    """A bad case and the good one (schema or pattern snippet, then the fix), as SQL text."""
+    """The input a rule judges, as the docs show it (``bad``), and the same input done right
+    (``good``); ``context`` holds what both run against and the docs leave out.
+
+    Every example runs in the test suite (``tests/catalog/test_catalog_examples.py``): the rule
+    must fire on ``bad`` and stay silent on ``good``.
+
+    - A migration rule's (MIG) ``bad`` and ``good`` are migrations, linted in the rule's dialect;
+      ``context`` is an earlier migration (SQL) that builds what they change, so the tables it
+      creates exist and hold rows when the example runs.
+    - A design rule's are SQL or a YAML fragment of the input file (:func:`language`) and
+      ``context`` is an input file (YAML) holding what the example does not show: table sizes and
+      statistics, the tables it only names, other patterns. SQL is split into statements: the
+      DDL builds the schema (after the DDL of the context's ``ddl:`` key), each query becomes a
+      pattern run at the context's ``per_sec:`` or ``per_day:`` (once a second when it gives
+      neither). A YAML fragment is merged into the context: mappings key by key, lists appended.
+    """
 
     bad: str
     good: str
+    context: str | None = None
+
+
+def language(example: str) -> str:
+    """``yaml`` for a fragment of the input file (its first line that is not a comment starts
+    with one of the file's top-level keys), ``sql`` otherwise.
+
+    >>> language("# sizes\\ntables:\\n  t: {rows: 1}"), language("-- tables: t\\nSELECT 1;")
+    ('yaml', 'sql')
+    """
+    lines = [line for line in example.splitlines() if line.strip() and not line.startswith("#")]
+    return "yaml" if lines and _SPEC_KEY.match(lines[0]) else "sql"
 
 
 @dataclass(frozen=True)

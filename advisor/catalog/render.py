@@ -1,7 +1,7 @@
 """Rule docs as plain text (``advisor rules ID``), as Markdown (``docs/rules.md``) and as list rows.
 
 Prose in the YAML files is written as paragraphs separated by blank lines; a paragraph whose lines
-start with ``- `` is a list. Examples are SQL and are never re-wrapped.
+start with ``- `` is a list. Examples (SQL, or YAML fragments of the input file) are never re-wrapped.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import textwrap
 from typing import NamedTuple
 
-from advisor.catalog.model import Catalog, Number, RuleDoc
+from advisor.catalog.model import Catalog, Number, RuleDoc, language
 
 SECTIONS = ("What it does", "Why is this bad", "Example", "Use instead", "Thresholds")
 """Section titles every rendered rule doc carries, in this order."""
@@ -96,11 +96,11 @@ def render_rule_markdown(rule: RuleDoc, level: int = 1) -> str:
         "",
         "Bad:",
         "",
-        *_fenced(rule.example.bad),
+        *_fenced(rule.example.bad, language(rule.example.bad)),
         "",
         "Good:",
         "",
-        *_fenced(rule.example.good),
+        *_fenced(rule.example.good, language(rule.example.good)),
         "",
         f"{sub} Use instead",
         "",
@@ -220,8 +220,8 @@ def _markdown_prose(text: str) -> str:
     return "\n\n".join("\n".join(_items(block)) for block in _paragraphs(text))
 
 
-def _fenced(code: str) -> list[str]:
-    return ["```sql", *code.rstrip().splitlines(), "```"]
+def _fenced(code: str, lang: str) -> list[str]:
+    return [f"```{lang}", *code.rstrip().splitlines(), "```"]
 
 
 def _cell(text: str) -> str:
