@@ -22,7 +22,7 @@ from sqlglot.dialects.dialect import Dialect
 from sqlglot.tokenizer_core import Token, TokenType
 
 from advisor.catalog import Family, RuleDoc, load_catalog
-from advisor.catalog.model import language
+from advisor.catalog.model import clause, fix_lines, language
 from advisor.lint.checks.base import TRACE_RULE, load_lint_rules
 from advisor.lint.engine import LintFinding, Options, lint
 from advisor.lint.source import Source, read_source
@@ -60,6 +60,21 @@ XFAIL: dict[tuple[str, str], str] = {
 }
 """(rule, ``bad`` or ``good``) examples that show a bug of the rule, and the bug."""
 
+CODE_FIXES = frozenset(
+    {
+        *("MIG007", "MIG009", "MIG014", "MIG015", "MIG019", "MIG022", "MIG026", "MIG028", "MIG031"),
+        *("MIG037", "MIG040", "MIG043", "MIG044", "MIG051", "MIG053"),
+        *("IDX003", "IDX008", "IDX009", "NRM001", "NRM002", "NRM003", "NRM004"),
+        *("QRY001", "QRY002", "QRY003", "QRY005", "QRY006", "QRY007", "QRY008", "QRY009", "QRY010"),
+        *("CAP001", "CAP002", "CAP003", "CAP004", "CAP005", "CAP006"),
+        # advisor/findings/integrity.py (INT001 and INT006 add a dialect's note to a fixed clause)
+        *("INT001", "INT002", "INT003", "INT004", "INT005", "INT006", "INT007", "INT008"),
+    }
+)
+"""Rules whose bad example's findings state a fix the code composes (naming the tables, columns,
+types or figures of the case); every other finding states a fix of its rule's catalog entry
+(:func:`advisor.catalog.model.fix_lines`), which the code reads instead of repeating it."""
+
 _QUERIES = frozenset(
     {
         TokenType.SELECT,
@@ -90,13 +105,19 @@ def _params() -> list[Any]:
 def test_catalog_example(rule: RuleDoc, which: str, tmp_path: Path) -> None:
     text = rule.example.bad if which == "bad" else rule.example.good
     if rule.family is Family.MIG:
-        found = [f"{f.line}: {f.message}" for f in _lint(rule, text, tmp_path)]
+        hits = _lint(rule, text, tmp_path)
+        found, fixes = [f"{f.line}: {f.message}" for f in hits], [f.fix for f in hits]
     else:
-        found = _recommend(rule, text, tmp_path)
+        found, fixes = _recommend(rule, text, tmp_path)
     if which == "good":
         assert not found, f"{rule.id} fires on its good example: {found}"
         return
     assert found, f"{rule.id} does not fire on its bad example"
+    if rule.id not in CODE_FIXES:
+        stated = set(fix_lines(rule.fix).values())
+        if rule.family is not Family.MIG:
+            stated = {clause(fix) for fix in stated}
+        assert set(fixes) <= stated, f"{rule.id}'s fix is not its catalog entry's"
 
 
 def test_exceptions_name_catalog_examples() -> None:
@@ -141,8 +162,8 @@ def _traced(sources: list[Source], findings: list[LintFinding], dialect: str) ->
     return with_evidence(findings, observed.observations)
 
 
-def _recommend(rule: RuleDoc, text: str, tmp_path: Path) -> list[str]:
-    """What ``rule`` produced on the example, as tests/rules labels it."""
+def _recommend(rule: RuleDoc, text: str, tmp_path: Path) -> tuple[list[str], list[str]]:
+    """What ``rule`` produced on the example (as tests/rules labels it), and its findings' fixes."""
     spec: dict[str, Any] = yaml.safe_load(rule.example.context or "") or {}
     ddl = [spec.pop("ddl")] if "ddl" in spec else []
     frequency = {key: spec.pop(key) for key in ("per_sec", "per_day") if key in spec} or {"per_sec": 1}
@@ -159,7 +180,8 @@ def _recommend(rule: RuleDoc, text: str, tmp_path: Path) -> list[str]:
         (tmp_path / "schema.sql").write_text(";\n".join(ddl) + ";\n", encoding="utf-8")
         spec["schema"] = "schema.sql"
     (tmp_path / "spec.yaml").write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
-    return fired(recommend(load_spec(tmp_path / "spec.yaml")), rule.id)
+    result = recommend(load_spec(tmp_path / "spec.yaml"))
+    return fired(result, rule.id), [f.fix for f in result.findings if f.rule == rule.id]
 
 
 def merge(into: dict[str, Any], fragment: dict[str, Any]) -> None:
