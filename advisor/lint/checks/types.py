@@ -212,5 +212,5 @@ def identifier_too_long(op: Op, ctx: Context) -> Iterator[Hit]:
         yield Hit(
             loc,
             f"identifier {name} is {size} long, over the limit of {limit}: {effect}",
-            f"Choose a name of at most {limit} characters.",
+            f"Choose a name of at most {limit} {'bytes' if ctx.dialect == 'postgres' else 'characters'}.",
         )
