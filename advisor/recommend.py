@@ -12,6 +12,7 @@ from advisor.analysis.analyze import AnalysisError, analyze
 from advisor.analysis.parse import collecting_trees
 from advisor.analysis.shape import PredicateKind, QueryShape, StatementKind
 from advisor.catalog import RECOMMEND_FAMILIES, load_catalog
+from advisor.catalog.fixes import fix_clause
 from advisor.cost.design import IndexDesign, PartialWhere
 from advisor.cost.models import TableModel
 from advisor.cost.pages import all_visible_share
@@ -78,7 +79,7 @@ def _not_analyzed(spec: Spec, pattern: Pattern, reason: str) -> Finding:
         severity=severity,
         subject=pattern.name,
         message=f"pattern {pattern.name!r}{said} was not analyzed: {reason}",
-        fix="Correct the statement, or remove the pattern; the plan leaves it out until then",
+        fix=fix_clause("QRY011"),
         patterns=(pattern.name,),
         line=line,
     )

@@ -1,8 +1,6 @@
 """Read and validate ``rules/<ID>.yaml`` into a :class:`~advisor.catalog.model.Catalog`.
 
-The catalog ships as data. In a wheel it sits at ``advisor/_catalog/`` (pyproject's hatch
-``force-include`` copies the top-level ``rules`` folder there); in a source checkout or an
-editable install that folder does not exist and the top-level ``rules`` folder is read instead.
+The catalog ships as data (:mod:`advisor.catalog.files` finds it).
 
 Validation is strict (unknown keys are errors) because the files are ours: a typo in a field name
 should fail the test suite, not silently drop a section from ``advisor rules``.
@@ -13,7 +11,6 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable
-from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Annotated, Any
@@ -27,13 +24,13 @@ from pydantic import (
     ValidationError,
 )
 
-from advisor.catalog.model import Catalog, Example, Family, RuleDoc, Severity, Threshold
+from advisor.catalog.files import SUFFIX, default_directory
+from advisor.catalog.model import Catalog, Example, Family, RuleDoc, Severity, Threshold, fix_lines
 from advisor.errors import AdvisorError, Location
 
 # The C loader is several times faster; fall back when PyYAML was built without libyaml.
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-SUFFIX = ".yaml"
 DIALECTS = ("postgres", "mysql", "mariadb", "sqlite", "sqlserver")
 """Keys allowed under ``dialects:``: the engines the emitted DDL targets."""
 
@@ -58,6 +55,11 @@ def _number(value: object) -> int | float:
     return value
 
 
+def _fix(value: str) -> str:
+    fix_lines(value)  # its first paragraph is the fix findings state: one, or one per case
+    return value
+
+
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 RuleId = Annotated[str, _matches(_ID, "a rule id (three capital letters and three digits, IDX001)")]
 Slug = Annotated[str, _matches(_KEBAB, "kebab-case (lower-case words joined by '-')")]
@@ -77,6 +79,7 @@ class _ThresholdIn(_Strict):
 class _ExampleIn(_Strict):
     bad: Text
     good: Text
+    context: Text | None = None
 
 
 class _RuleIn(_Strict):
@@ -91,7 +94,7 @@ class _RuleIn(_Strict):
     what: Text
     why: Text
     example: _ExampleIn
-    fix: Text
+    fix: Annotated[Text, AfterValidator(_fix)]
     dialects: dict[Dialect, Text] = {}
 
     def to_doc(self) -> RuleDoc:
@@ -106,23 +109,10 @@ class _RuleIn(_Strict):
             ),
             what=self.what,
             why=self.why,
-            example=Example(bad=self.example.bad, good=self.example.good),
+            example=Example(bad=self.example.bad, good=self.example.good, context=self.example.context),
             fix=self.fix,
             dialects=tuple(self.dialects.items()),
         )
-
-
-def default_directory() -> Traversable:
-    """Where the shipped catalog is: the wheel's ``advisor/_catalog`` or the checkout's ``rules``."""
-    packaged = resources.files("advisor") / "_catalog"
-    if packaged.is_dir():
-        return packaged
-    checkout = Path(__file__).resolve().parents[2] / "rules"
-    if checkout.is_dir():
-        return checkout
-    raise AdvisorError(
-        f"rule catalog not found (looked in {packaged} and {checkout}); the installation is broken"
-    )
 
 
 @functools.cache

@@ -5,6 +5,7 @@ Only :mod:`advisor.catalog.load` builds these; the CLI, the report and the rules
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
@@ -79,12 +80,122 @@ class Threshold:
     description: str
 
 
+_SPEC_KEY = re.compile(r"(dialect|tables|patterns|workload|budget|operations):")
+"""A top-level key of the input file ``advisor recommend`` reads, at the start of a line."""
+
+
 @dataclass(frozen=True)
 class Example:
-    """A bad case and the good one (schema or pattern snippet, then the fix), as SQL text."""
+    """The input a rule judges, as the docs show it (``bad``), and the same input done right
+    (``good``); ``context`` holds what both run against and the docs leave out.
+
+    Every example runs in the test suite (``tests/catalog/test_catalog_examples.py``): the rule
+    must fire on ``bad`` and stay silent on ``good``.
+
+    - A migration rule's (MIG) ``bad`` and ``good`` are migrations, linted in the rule's dialect;
+      ``context`` is an earlier migration (SQL) that builds what they change, so the tables it
+      creates exist and hold rows when the example runs.
+    - A design rule's are SQL or a YAML fragment of the input file (:func:`language`) and
+      ``context`` is an input file (YAML) holding what the example does not show: table sizes and
+      statistics, the tables it only names, other patterns. SQL is split into statements: the
+      DDL builds the schema (after the DDL of the context's ``ddl:`` key), each query becomes a
+      pattern run at the context's ``per_sec:`` or ``per_day:`` (once a second when it gives
+      neither). A YAML fragment is merged into the context: mappings key by key, lists appended.
+    """
 
     bad: str
     good: str
+    context: str | None = None
+
+
+def language(example: str) -> str:
+    """``yaml`` for a fragment of the input file (its first line that is not a comment starts
+    with one of the file's top-level keys), ``sql`` otherwise.
+
+    >>> language("# sizes\\ntables:\\n  t: {rows: 1}"), language("-- tables: t\\nSELECT 1;")
+    ('yaml', 'sql')
+    """
+    lines = [line for line in example.splitlines() if line.strip() and not line.startswith("#")]
+    return "yaml" if lines and _SPEC_KEY.match(lines[0]) else "sql"
+
+
+def paragraphs(text: str) -> list[list[str]]:
+    """Blank-line separated paragraphs, each as its stripped, non-empty lines."""
+    blocks: list[list[str]] = [[]]
+    for line in text.strip().splitlines():
+        if line.strip():
+            blocks[-1].append(line.strip())
+        elif blocks[-1]:
+            blocks.append([])
+    return [block for block in blocks if block]
+
+
+def items(block: list[str]) -> list[str]:
+    """A paragraph as one string, or a list paragraph as its items (continuation lines joined)."""
+    if not block[0].startswith("- "):
+        return [" ".join(block)]
+    out: list[str] = []
+    for line in block:
+        if line.startswith("- ") or not out:
+            out.append(line)
+        else:
+            out[-1] += " " + line
+    return out
+
+
+_CASE = re.compile(r"- \*\*(?P<case>[^*]+)\*\*: (?P<fix>\S.*)", re.DOTALL)
+"""A list item of a fix's first paragraph: ``- **case**: the fix for that case``."""
+
+
+def fix_lines(fix: str) -> dict[str | None, str]:
+    """The fixes a rule's findings state, from its catalog ``fix``: the first paragraph on one
+    line (key ``None``), or, when the findings state a different fix for each case, that
+    paragraph's list items ``- **case**: fix`` by case. The paragraphs after it are for the docs.
+
+    >>> fix_lines("Use text.\\n\\nMore for the docs.")
+    {None: 'Use text.'}
+    >>> fix_lines("- **float**: Use numeric.\\n- **money**: Add a currency\\n  column.\\n\\nMore.")
+    {'float': 'Use numeric.', 'money': 'Add a currency column.'}
+
+    Raises ``ValueError`` for a list item that names no case, or a case named twice.
+    """
+    first = items(paragraphs(fix)[0])
+    if not first[0].startswith("- "):
+        return {None: first[0]}
+    out: dict[str | None, str] = {}
+    for item in first:
+        match = _CASE.fullmatch(item)
+        if match is None:
+            raise ValueError(f"a fix for one case of several is written '- **case**: fix', not {item!r}")
+        if match["case"] in out:
+            raise ValueError(f"the case {match['case']!r} has two fixes")
+        out[match["case"]] = match["fix"]
+    return out
+
+
+def pick_fix(rule_id: str, fixes: dict[str | None, str], case: str | None) -> str:
+    """The fix for ``case`` among a rule's ``fixes`` (:func:`fix_lines`); ``KeyError`` naming
+    the rule when it states none for that case."""
+    try:
+        return fixes[case]
+    except KeyError:
+        stated = ", ".join(repr(key) for key in fixes)
+        raise KeyError(f"{rule_id}'s catalog fix has no case {case!r} (it states {stated})") from None
+
+
+def clause(fix: str) -> str:
+    """A fix as the clause ``recommend``'s reports end with a period (``Fix: {clause}.``): the
+    final period dropped, and the first word in lower case when it is an ordinary capitalized
+    word.
+
+    >>> clause("No new index needed."), clause("A trigram index."), clause("CREATE INDEX first.")
+    ('no new index needed', 'a trigram index', 'CREATE INDEX first')
+    """
+    text = fix.removesuffix(".")
+    word = text.split(" ", 1)[0]
+    if word[:1].isupper() and (len(word) == 1 or word[1:].islower()):
+        text = text[0].lower() + text[1:]
+    return text
 
 
 @dataclass(frozen=True)
@@ -103,6 +214,15 @@ class RuleDoc:
     fix: str
     dialects: tuple[tuple[str, str], ...] = ()
     """Per-dialect notes, ``(dialect, text)``, in the order the file gives them."""
+
+    def fix_line(self, case: str | None = None) -> str:
+        """The fix its findings state (for ``case``, when they state one per case): see
+        :func:`fix_lines`.
+
+        >>> _sample_rule().fix_line()
+        'Nothing to fix.'
+        """
+        return pick_fix(self.id, fix_lines(self.fix), case)
 
     def threshold(self, name: str) -> Threshold:
         """The threshold called ``name``; ``KeyError`` when the rule has none by that name.

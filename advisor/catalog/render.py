@@ -1,7 +1,7 @@
 """Rule docs as plain text (``advisor rules ID``), as Markdown (``docs/rules.md``) and as list rows.
 
 Prose in the YAML files is written as paragraphs separated by blank lines; a paragraph whose lines
-start with ``- `` is a list. Examples are SQL and are never re-wrapped.
+start with ``- `` is a list. Examples (SQL, or YAML fragments of the input file) are never re-wrapped.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import textwrap
 from typing import NamedTuple
 
-from advisor.catalog.model import Catalog, Number, RuleDoc
+from advisor.catalog.model import Catalog, Number, RuleDoc, items, language, paragraphs
 
 SECTIONS = ("What it does", "Why is this bad", "Example", "Use instead", "Thresholds")
 """Section titles every rendered rule doc carries, in this order."""
@@ -96,11 +96,11 @@ def render_rule_markdown(rule: RuleDoc, level: int = 1) -> str:
         "",
         "Bad:",
         "",
-        *_fenced(rule.example.bad),
+        *_fenced(rule.example.bad, language(rule.example.bad)),
         "",
         "Good:",
         "",
-        *_fenced(rule.example.good),
+        *_fenced(rule.example.good, language(rule.example.good)),
         "",
         f"{sub} Use instead",
         "",
@@ -166,30 +166,6 @@ def _thresholds_markdown(rule: RuleDoc) -> list[str]:
     return rows
 
 
-def _paragraphs(text: str) -> list[list[str]]:
-    """Blank-line separated paragraphs, each as its stripped, non-empty lines."""
-    blocks: list[list[str]] = [[]]
-    for line in text.strip().splitlines():
-        if line.strip():
-            blocks[-1].append(line.strip())
-        elif blocks[-1]:
-            blocks.append([])
-    return [block for block in blocks if block]
-
-
-def _items(block: list[str]) -> list[str]:
-    """A paragraph as one string, or a list paragraph as its items (continuation lines joined)."""
-    if not block[0].startswith("- "):
-        return [" ".join(block)]
-    items: list[str] = []
-    for line in block:
-        if line.startswith("- ") or not items:
-            items.append(line)
-        else:
-            items[-1] += " " + line
-    return items
-
-
 def _wrap(text: str, width: int | None, hanging: str = "") -> str:
     """Re-flow prose paragraphs to ``width``; list items get a hanging indent.
 
@@ -202,9 +178,9 @@ def _wrap(text: str, width: int | None, hanging: str = "") -> str:
     - six
     """
     out = []
-    for block in _paragraphs(text):
+    for block in paragraphs(text):
         lines = []
-        for item in _items(block):
+        for item in items(block):
             indent = "  " if item.startswith("- ") else hanging
             lines.append(item if width is None else textwrap.fill(item, width, subsequent_indent=indent))
         out.append("\n".join(lines))
@@ -217,11 +193,11 @@ def _unwrap(text: str) -> str:
 
 
 def _markdown_prose(text: str) -> str:
-    return "\n\n".join("\n".join(_items(block)) for block in _paragraphs(text))
+    return "\n\n".join("\n".join(items(block)) for block in paragraphs(text))
 
 
-def _fenced(code: str) -> list[str]:
-    return ["```sql", *code.rstrip().splitlines(), "```"]
+def _fenced(code: str, lang: str) -> list[str]:
+    return [f"```{lang}", *code.rstrip().splitlines(), "```"]
 
 
 def _cell(text: str) -> str:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from sqlglot import exp
 
 from advisor.analysis.shape import Predicate, PredicateKind
+from advisor.catalog.fixes import fix_clause
 from advisor.cost.access import SARGABLE
 from advisor.emit.names import column_node, plain_word, table_node
 from advisor.findings.query_support import (
@@ -97,9 +98,7 @@ def function_on_column(ctx: Context, plan: Plan) -> list[Finding]:
             fix = (
                 f"compare the bare column instead; {rewrite_text(rewritten, ctx.spec.dialect, tree)}"
                 if rewritten is not None
-                else "no equivalent range exists: index the expression itself"
-                if ddl
-                else "compare the bare column with a transformed value, or index the expression"
+                else fix_clause("QRY002", "no equivalent range" if ddl else "no rewrite")
             )
             out.append(
                 finding(
@@ -340,7 +339,7 @@ def _text_search(ctx: Context, table: str, column: str) -> tuple[str | None, str
         )
         create = exp.Create(this=index, kind="INDEX", exists=True, concurrently=True)
         ddl = render(extension, dialect) + ";\n" + render(create, dialect) + ";"
-        return ddl, "add a trigram index (pg_trgm, GIN): it serves LIKE and ILIKE with wildcards anywhere"
+        return ddl, fix_clause("QRY004", "PostgreSQL")
     if dialect in ("mysql", "mariadb"):
         constraint = exp.IndexColumnConstraint(
             this=exp.to_identifier(plain_word(f"ft_{table}_{column}")),
@@ -367,7 +366,7 @@ def _text_search(ctx: Context, table: str, column: str) -> tuple[str | None, str
             render(fts, dialect) + ";",
             f"search an FTS5 table over {table}.{column} (MATCH on words; the trigram tokenizer serves substrings)",
         )
-    return None, "use the engine's full-text or trigram index for substring search"
+    return None, fix_clause("QRY004", "other engines")
 
 
 # -- QRY005 ------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from advisor.analysis.shape import PredicateKind
+from advisor.catalog.fixes import fix_clause
 from advisor.cost.access import AccessPlan
 from advisor.emit.ddl import drop_index, to_sql
 from advisor.rules import existing_index, foreign_key_index
@@ -151,46 +152,38 @@ def why_scanned(ctx: Context, turned_down: list[Rejection], name: str, table: st
         first = blocked[0]
         what = "; ".join(f"{p.sql or p.column} ({p.reason})" for p in blocked)
         if "LIKE" in first.reason.upper():
-            fix = "a trigram or full-text index serves infix search (pg_trgm GIN on PostgreSQL, FULLTEXT on MySQL)"
+            fix = fix_clause("IDX009", "infix LIKE")
         elif any(f"{fn}(" in first.reason for fn in _DATE_FUNCTIONS) or "CAST" in first.reason:
             fix = f"compare {first.column} itself with a half-open range: {first.column} >= :day AND {first.column} < :next_day"
         elif "arithmetic" in first.reason:
             fix = f"move the arithmetic to the other side, so that {first.column} stands alone"
         elif "function" in first.reason:
-            fix = (
-                "index the expression itself (PostgreSQL, SQLite, MySQL 8.0.13+; a generated column on MariaDB), "
-                "or keep the computed value in a column of its own and compare that column"
-            )
+            fix = fix_clause("IDX009", "function on the column")
         else:
             fix = f"state the condition on {first.column} as an equality, IN list or range an index can seek"
         return f"no index can seek with {what}", fix
     if any(a.has_or for a in accesses):
         return (
             "its WHERE is an OR across different columns, which no single index range serves",
-            "split it into one query per column combined with UNION (or UNION ALL when they cannot overlap), "
-            "each served by its own index",
+            fix_clause("IDX009", "OR across columns"),
         )
     if not any(p for a in accesses for p in a.predicates):
-        return (
-            f"nothing filters {table}",
-            "add a filter, or page through it by key (keyset pagination); run reports on a replica",
-        )
+        return f"nothing filters {table}", fix_clause("IDX009", "no filter")
     if turned_down:
         reason = turned_down[0].reason
+        case = "index turned down"
         if "budget" in reason:
-            fix = "raise the budget, or accept the scan"
+            case = "index over budget"
         elif "writes cost more" in reason:
-            fix = "accept the scan, or write the indexed column less often (batch or coalesce the updates)"
-        else:
-            fix = "accept the scan, or check the statistics the estimate rests on"
-        return f"the index that would serve it was turned down: {reason}", fix
+            case = "index writes cost more"
+        return f"the index that would serve it was turned down: {reason}", fix_clause("IDX009", case)
     share = ctx.models[table].share(p for a in accesses for p in a.predicates)
     if share >= ctx.threshold("IDX007", "max_selectivity"):
         return (
             f"its filter keeps about {share:.0%} of the rows, too many for an index to beat reading the table",
-            "keep a summary table or materialized view up to date, or run it less often",
+            fix_clause("IDX009", "filter keeps most rows"),
         )
     return (
         "no candidate index paid for itself under the cost model",
-        "check the rejected candidates below, and the statistics the estimate rests on",
+        fix_clause("IDX009", "no index pays off"),
     )

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from advisor.catalog.fixes import fix_line
 from advisor.catalog.model import Severity
 from advisor.lint.checks.base import (
     PARSE_ERROR,
@@ -164,7 +165,7 @@ class _Run:
                     Hit(
                         op.loc,
                         f"cannot parse this statement: {' '.join(op.message.split())}",
-                        "Fix the SQL syntax.",
+                        fix_line(PARSE_ERROR),
                     ),
                 )
             )
@@ -340,13 +341,13 @@ def _unused(directive: Directive, loc: Loc, known: frozenset[str]) -> Hit:
         return Hit(
             loc,
             f"this ignore comment names {', '.join(unknown)}, which is no lint rule",
-            "Correct the rule id (`advisor rules` lists them), or remove the comment.",
+            fix_line(UNUSED_IGNORE, "unknown rule"),
         )
     names = ", ".join(sorted(directive.rules)) if directive.rules else "every rule"
     return Hit(
         loc,
         f"this ignore comment for {names} silences nothing",
-        "Remove the comment, or move it to the line before the statement it is meant for.",
+        fix_line(UNUSED_IGNORE, "silences nothing"),
     )
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from advisor.catalog.fixes import fix_line
 from advisor.errors import AdvisorError, Location
 from advisor.lint.checks.base import TRACE_RULE
 from advisor.lint.source import Source
@@ -291,8 +292,7 @@ def _pg_unpredicted(seen: Observation) -> tuple[str, str, str] | None:
     return (
         what,
         blocked,
-        "Rewrite it in an online form (CONCURRENTLY, NOT VALID then VALIDATE, a new column and a "
-        "backfill), or run it in a maintenance window.",
+        fix_line(TRACE_RULE, "PostgreSQL"),
     )
 
 
@@ -326,7 +326,5 @@ def _mysql_unpredicted(seen: Observation) -> tuple[str, str, str] | None:
     return (
         "copied" if seen.algorithm == "COPY" else "locked",
         "reads and writes" if reads else "writes",
-        "Ask for ALGORITHM=INPLACE (or INSTANT) with LOCK=NONE, so the server refuses the statement "
-        "instead of blocking; on a big table use gh-ost or pt-online-schema-change, or expand/contract "
-        "(a new column or table, a backfill in batches, a switch).",
+        fix_line(TRACE_RULE, "MySQL and MariaDB"),
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from advisor.catalog.fixes import fix_clause
 from advisor.cost.workload import PatternCost
 from advisor.rules.base import Candidate, Finding, Output, Rejection
 from advisor.rules.context import Context
@@ -48,7 +49,7 @@ def served_after(ctx: Context, after: Mapping[str, PatternCost]) -> list[Finding
                 ctx.severity("IDX004"),
                 name,
                 f"{name} is served by the existing {kind} {design.name}: {access.describe()}",
-                "no new index needed",
+                fix_clause("IDX004"),
                 (("estimated cost", f"{cost.read:,.1f}"),),
                 patterns=(name,),
                 line=ctx.pattern(name).line,

@@ -188,7 +188,7 @@ def test_checkout_falls_back_to_top_level_rules() -> None:
 def test_packaged_catalog_is_preferred(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # An installed wheel holds the data at advisor/_catalog (hatch force-include).
     (tmp_path / "_catalog").mkdir()
-    monkeypatch.setattr("advisor.catalog.load.resources.files", lambda package: tmp_path)
+    monkeypatch.setattr("advisor.catalog.files.resources.files", lambda package: tmp_path)
     assert Path(str(loader.default_directory())) == tmp_path / "_catalog"
 
 

@@ -9,6 +9,7 @@ from types import ModuleType
 import pytest
 
 from advisor.catalog import Catalog, RuleDoc, load_catalog
+from advisor.catalog.model import language
 from advisor.catalog.render import (
     SECTIONS,
     CatalogRow,
@@ -58,7 +59,8 @@ def test_markdown_has_every_section(rule: RuleDoc) -> None:
     assert markdown.startswith(f"## {rule.id}: {rule.name}\n")
     for title in SECTIONS:
         assert f"\n### {title}\n" in markdown
-    assert markdown.count("```sql") == 2
+    fences = [f"```{language(text)}" for text in (rule.example.bad, rule.example.good)]
+    assert [line for line in markdown.splitlines() if line.startswith("```") and line != "```"] == fences
 
 
 def test_catalog_table_rows() -> None:

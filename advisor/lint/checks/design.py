@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from advisor.catalog.fixes import fix_line
 from advisor.catalog.model import Severity
 from advisor.lint.checks.base import POSTGRES, Context, Hit, rule
 from advisor.lint.ops import CreateIndex, CreateView, EndOfRun, TypeRef
@@ -74,7 +75,7 @@ def redundant_index(op: CreateIndex, ctx: Context) -> Iterator[Hit]:
             op.loc,
             f"index {op.name or ''} on {op.table} {what} {label} ({cols}): it serves no query the other "
             "does not, and every write maintains both".replace("index  on", "index on"),
-            "Drop this index from the migration; the existing one already serves its lookups.",
+            fix_line("MIG041"),
         )
         return
 
@@ -124,7 +125,7 @@ def table_without_primary_key(op: EndOfRun, ctx: Context) -> Iterator[Hit]:
             table.loc,
             f"table {table.name} has no primary key: rows cannot be addressed one by one, logical "
             "replication cannot send its UPDATEs and DELETEs, and duplicates creep in",
-            "Add a primary key (a bigint identity column, or the natural key).",
+            fix_line("MIG042"),
         )
 
 

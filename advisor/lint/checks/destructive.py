@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from advisor.catalog.fixes import fix_line
 from advisor.catalog.model import Severity
 from advisor.lint.checks.base import POSTGRES, Context, Hit, rule
 from advisor.lint.ops import (
@@ -36,8 +37,7 @@ def drop_table(op: Drop, ctx: Context) -> Iterator[Hit]:
         yield Hit(
             op.loc,
             f"DROP TABLE {name} deletes the table and its data; code still reading it fails",
-            "Stop every reader and writer first (deploy that), keep a backup, and drop in a later "
-            "migration; silence this finding on the statement once that is done.",
+            fix_line("MIG012"),
         )
 
 
@@ -49,8 +49,7 @@ def drop_column(op: DropColumn, ctx: Context) -> Iterator[Hit]:
         op.loc,
         f"dropping column {op.table}.{op.column} deletes its data, and running code that still "
         "selects or inserts it fails",
-        "Remove every use of the column from the code and deploy that first; then drop it (ORMs "
-        "may need the column marked ignored before the drop).",
+        fix_line("MIG013"),
     )
 
 
@@ -109,7 +108,7 @@ def rename_column(op: Rename, ctx: Context) -> Iterator[Hit]:
     yield Hit(
         op.loc,
         f"renaming column {op.table}.{op.old} to {op.new} breaks running code that still uses {op.old}",
-        "Add the new column, write both, backfill, move reads to the new one, then drop the old one.",
+        fix_line("MIG016"),
     )
 
 
@@ -121,25 +120,21 @@ def truncate(op: Truncate, ctx: Context) -> Iterator[Hit]:
     yield Hit(
         op.loc,
         f"TRUNCATE {', '.join(tables)} deletes every row, under an ACCESS EXCLUSIVE lock on PostgreSQL",
-        "Delete what must go in batches with a WHERE clause; truncate by hand only when the data is "
-        "really disposable.",
+        fix_line("MIG017"),
         tables[0],
     )
 
 
 @rule("MIG018", Vacuum, Cluster, RewriteTable, dialects=POSTGRES)
 def vacuum_full_or_cluster(op: Vacuum | Cluster | RewriteTable, ctx: Context) -> Iterator[Hit]:
-    fix = (
-        "Run plain VACUUM (no lock on reads and writes), or rebuild online with pg_repack, outside "
-        "migrations."
-    )
+    case = "VACUUM FULL or CLUSTER"
     if isinstance(op, Vacuum):
         if not op.full:
             return
         what, table = "VACUUM FULL", op.tables[0] if op.tables else None
     elif isinstance(op, RewriteTable):
         what, table = f"ALTER TABLE {op.table} {op.what}", op.table
-        fix = "Do it in a maintenance window, or build a new table online and switch to it."
+        case = "rewriting ALTER TABLE"
     else:
         what, table = "CLUSTER", op.table
     if table is not None and ctx.is_new(table):
@@ -148,7 +143,7 @@ def vacuum_full_or_cluster(op: Vacuum | Cluster | RewriteTable, ctx: Context) ->
     yield Hit(
         op.loc,
         f"{what}{target} rewrites the table under an ACCESS EXCLUSIVE lock: no reads or writes until done",
-        fix,
+        fix_line("MIG018", case),
         table,
     )
 
@@ -175,15 +170,14 @@ def enum_value_change(op: AlterEnum, ctx: Context) -> Iterator[Hit]:
             op.loc,
             f"renaming value {op.value!r} of enum {op.type_name} breaks running code that still writes "
             "or compares the old value",
-            "Add the new value, move the code and the rows to it, and stop using the old one; enum "
-            "values cannot be dropped, so consider a lookup table for values that change.",
+            fix_line("MIG023", "RENAME VALUE"),
         )
     elif ctx.in_transaction and not ctx.version_at_least(12):
         yield Hit(
             op.loc,
             f"ALTER TYPE {op.type_name} ADD VALUE cannot run inside a transaction block before "
             "PostgreSQL 12: the migration fails",
-            "Run it in a migration of its own without a transaction, or upgrade to PostgreSQL 12+.",
+            fix_line("MIG023", "ADD VALUE in a transaction"),
         )
 
 
@@ -197,8 +191,7 @@ def drop_foreign_key(op: DropConstraint, ctx: Context) -> Iterator[Hit]:
         op.loc,
         f"dropping foreign key {op.name} on {op.table} removes a guarantee the data and the code rely "
         "on: rows that point at nothing can appear, and cascades stop",
-        "Keep the constraint unless the relationship itself is going away; if it must be rebuilt, "
-        "add the new one NOT VALID and validate it before dropping the old one.",
+        fix_line("MIG024"),
     )
 
 
@@ -210,6 +203,5 @@ def refresh_without_concurrently(op: RefreshView, ctx: Context) -> Iterator[Hit]
         op.loc,
         f"REFRESH MATERIALIZED VIEW {op.view} takes an ACCESS EXCLUSIVE lock on it: every query "
         "reading the view waits until the refresh is done",
-        "Use REFRESH MATERIALIZED VIEW CONCURRENTLY (the view needs a unique index), or refresh "
-        "outside the migration.",
+        fix_line("MIG025"),
     )

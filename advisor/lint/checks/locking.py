@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from advisor.catalog.fixes import fix_line
 from advisor.catalog.model import Severity
 from advisor.lint.checks.base import MYSQL, POSTGRES, Context, Hit, rule
 from advisor.lint.online_ddl import behaviour, effect, server
@@ -38,7 +39,7 @@ def create_index_non_concurrently(op: CreateIndex, ctx: Context) -> Iterator[Hit
         op.loc,
         f"CREATE INDEX on existing table {op.table} takes a SHARE lock: "
         "every INSERT, UPDATE and DELETE waits until the whole index is built",
-        "Use CREATE INDEX CONCURRENTLY, outside a transaction block.",
+        fix_line("MIG001"),
         op.table,
     )
 
@@ -55,7 +56,7 @@ def drop_index_non_concurrently(op: DropIndex, ctx: Context) -> Iterator[Hit]:
         op.loc,
         f"DROP INDEX {names} takes an ACCESS EXCLUSIVE lock on its table: it waits behind running "
         "queries and blocks every read and write queued after it",
-        "Use DROP INDEX CONCURRENTLY, outside a transaction block.",
+        fix_line("MIG002"),
         index.table if index else None,
     )
 
@@ -74,7 +75,7 @@ def reindex_non_concurrently(op: Reindex, ctx: Context) -> Iterator[Hit]:
         op.loc,
         f"REINDEX {op.target.upper()} {op.name or ''} blocks writes to the table (SHARE lock) and "
         "reads through the index (ACCESS EXCLUSIVE on it) while it rebuilds".replace("  ", " "),
-        "Use REINDEX ... CONCURRENTLY (PostgreSQL 12+), outside a transaction block.",
+        fix_line("MIG003"),
         table,
     )
 
@@ -100,8 +101,7 @@ def concurrently_in_transaction(op: Op, ctx: Context) -> Iterator[Hit]:
     yield Hit(
         op.loc,
         f"{what} cannot run inside a transaction block ({why}): PostgreSQL rejects it",
-        "Run it in a migration of its own without a transaction (most tools have a per-migration "
-        "switch such as `-- +goose NO TRANSACTION` or `disable_ddl_transaction!`).",
+        fix_line("MIG004"),
     )
 
 
@@ -129,8 +129,7 @@ def constraint_without_not_valid(op: AddConstraint | AddColumn, ctx: Context) ->
                 f"adding column {op.column.name} with REFERENCES {ref.ref_table} to existing table "
                 f"{op.table} checks every row while {op.table} is locked ACCESS EXCLUSIVE and "
                 f"{ref.ref_table} SHARE ROW EXCLUSIVE",
-                "Add the column without REFERENCES, then ADD CONSTRAINT ... FOREIGN KEY ... NOT VALID, "
-                "and VALIDATE CONSTRAINT in a later transaction.",
+                fix_line("MIG005", "column with REFERENCES"),
                 op.table,
             )
         return
@@ -148,8 +147,7 @@ def constraint_without_not_valid(op: AddConstraint | AddColumn, ctx: Context) ->
     yield Hit(
         op.loc,
         f"adding a {con.kind.value} constraint to existing table {op.table} {lock} while every row is checked",
-        "Add it with NOT VALID (only new rows are checked, the lock is brief), then run "
-        "ALTER TABLE ... VALIDATE CONSTRAINT in a later transaction.",
+        fix_line("MIG005", "constraint"),
         op.table,
     )
 
@@ -163,7 +161,7 @@ def validate_in_same_transaction(op: ValidateConstraint, ctx: Context) -> Iterat
         op.loc,
         f"VALIDATE CONSTRAINT {op.name} runs in the same transaction that added it NOT VALID: the "
         "strong lock taken by the ADD is held during the whole validation",
-        "Commit after adding the constraint NOT VALID, and validate it in a separate transaction.",
+        fix_line("MIG006"),
         op.table,
     )
 
@@ -217,7 +215,7 @@ def not_null_column_without_default(op: AddColumn, ctx: Context) -> Iterator[Hit
     yield Hit(
         column.loc,
         f"adding NOT NULL column {column.name} without a default to existing table {op.table} {effect}",
-        "Add the column with a DEFAULT, or add it nullable, backfill it in batches, then set NOT NULL.",
+        fix_line("MIG008"),
     )
 
 
@@ -268,8 +266,7 @@ def add_column_rewrites_table(op: AddColumn, ctx: Context) -> Iterator[Hit]:
         column.loc,
         f"adding column {column.name} to existing table {op.table} rewrites the table under an "
         f"ACCESS EXCLUSIVE lock: {reason}",
-        "Add the column without the default (or with a constant one), backfill it in batches, then "
-        "set the default for new rows.",
+        fix_line("MIG010"),
         op.table,
     )
 
@@ -325,8 +322,7 @@ def column_type_change(op: AlterColumnType, ctx: Context) -> Iterator[Hit]:
     yield Hit(
         op.loc,
         f"{change} rewrites the table and its indexes under an ACCESS EXCLUSIVE lock{caveat}",
-        "Add a new column of the new type, backfill it in batches, switch readers and writers to it, "
-        "then drop the old one.",
+        fix_line("MIG011", "PostgreSQL"),
         op.table,
     )
 
@@ -363,8 +359,7 @@ def _mysql_type_change(op: AlterColumnType, old: TypeRef | None, ctx: Context) -
         op.loc,
         f"changing {op.table}.{op.column} from {old} to {op.type} {effect(found)} on "
         f"{server(ctx.dialect, ctx.target_version)}",
-        "Add a new column of the new type, backfill it in batches and switch to it, or use gh-ost or "
-        "pt-online-schema-change.",
+        fix_line("MIG011", "MySQL and MariaDB"),
         op.table,
     )
 
@@ -399,9 +394,7 @@ def domain_constraint_checks_every_column(op: AlterDomain, ctx: Context) -> Iter
         op.loc,
         f"ALTER DOMAIN {op.domain} {what} checks every stored value of every column of type "
         f"{op.domain}, holding a SHARE lock on each of those tables: no writes to them until done",
-        "Add the constraint NOT VALID (only new values are checked), and VALIDATE CONSTRAINT in a "
-        "later transaction at a quiet time (it still blocks writes while it scans); for big tables "
-        "put a CHECK ... NOT VALID on each column instead and validate those, which lets writes through.",
+        fix_line("MIG029"),
     )
 
 
@@ -412,6 +405,6 @@ def detach_partition_non_concurrently(op: DetachPartition, ctx: Context) -> Iter
     yield Hit(
         op.loc,
         f"DETACH PARTITION {op.partition} takes an ACCESS EXCLUSIVE lock on partitioned table {op.table}",
-        "Use DETACH PARTITION ... CONCURRENTLY (PostgreSQL 14+), outside a transaction block.",
+        fix_line("MIG021"),
         op.table,
     )

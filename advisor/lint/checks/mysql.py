@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from advisor.catalog.fixes import fix_line
 from advisor.catalog.model import Severity
 from advisor.lint.checks.base import MYSQL, Context, Hit, rule
 from advisor.lint.online_ddl import Behaviour, behaviour, effect, refused, server
@@ -37,8 +38,7 @@ def copy_algorithm_or_lock(op: TableOptions, ctx: Context) -> Iterator[Hit]:
             op.loc,
             f"ALGORITHM=COPY rebuilds {op.table or 'the table'} row by row into a copy, and blocks "
             "writes to it until the copy is done",
-            "Drop the ALGORITHM clause or use ALGORITHM=INPLACE / INSTANT, and let MySQL refuse the "
-            "change if it cannot be done online; use an online schema change tool for the rest.",
+            fix_line("MIG050", "ALGORITHM=COPY"),
             op.table or None,
         )
     if op.lock in ("SHARED", "EXCLUSIVE"):
@@ -46,7 +46,7 @@ def copy_algorithm_or_lock(op: TableOptions, ctx: Context) -> Iterator[Hit]:
         yield Hit(
             op.loc,
             f"LOCK={op.lock} blocks {blocked} on {op.table or 'the table'} for the whole ALTER",
-            "Use LOCK=NONE, so MySQL refuses the change instead of blocking when it cannot be done online.",
+            fix_line("MIG050", "LOCK=SHARED or EXCLUSIVE"),
             op.table or None,
         )
 
@@ -102,8 +102,7 @@ def enum_change_copies_table(op: AlterColumnType, ctx: Context) -> Iterator[Hit]
         op.loc,
         f"changing the members of {old.name.upper()} {op.table}.{op.column} other than by appending "
         "copies the table (ALGORITHM=COPY), blocking writes until the copy is done",
-        "Only append new members at the end of the list; to rename or remove members, add a new "
-        "column, backfill it in batches and switch to it.",
+        fix_line("MIG052"),
         op.table,
     )
 
@@ -218,16 +217,9 @@ def online_ddl(op: Op, ctx: Context) -> Iterator[Hit]:
 
 def _fix(family: str, found: Behaviour) -> str:
     if found.operation == "add_unique":
-        return (
-            "Check for duplicates first (SELECT col, COUNT(*) ... GROUP BY col HAVING COUNT(*) > 1), "
-            "run it with a short lock_wait_timeout, and on a big table use gh-ost or "
-            "pt-online-schema-change."
-        )
+        return fix_line("MIG053", "unique index")
     if found.operation == "add_foreign_key":
-        return (
-            "Check for orphan rows first, then add it with SET foreign_key_checks = 0 for the statement "
-            "(in place, no copy); on a big table use gh-ost or pt-online-schema-change."
-        )
+        return fix_line("MIG053", "foreign key")
     fast = _fail_fast(family, found)
     return (
         f"On a big table use gh-ost or pt-online-schema-change, or expand/contract (add a plain "

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from advisor.catalog.fixes import fix_line
 from advisor.catalog.model import Severity
 from advisor.lint.checks.base import POSTGRES, Context, Hit, rule
 from advisor.lint.checks.locking import type_change_is_safe
@@ -134,23 +135,17 @@ def missing_lock_timeout(op: Op, ctx: Context) -> Iterator[Hit]:
             f"lock_timeout or a statement_timeout: {_LOCK_HARM}, and once it holds the lock "
             f"{_LONG_HARM}"
         )
-        fix = (
-            "Start the migration with SET lock_timeout = '2s' and SET statement_timeout = '5min' "
-            "(sized to the table), and retry on timeout."
-        )
+        case = "neither timeout"
     elif no_lock:
         message = f"this statement locks {name} without a lock_timeout: {_LOCK_HARM}"
-        fix = (
-            "Start the migration with SET lock_timeout = '2s' (and retry on timeout); a "
-            "statement_timeout bounds the statement itself."
-        )
+        case = "no lock_timeout"
     else:
         message = (
             f"this statement works through every row of {name} under its lock, without a "
             f"statement_timeout: {_LONG_HARM}"
         )
-        fix = "SET statement_timeout (sized to the table, not 0) before it, and retry on timeout."
-    yield Hit(op.loc, message, fix, table)
+        case = "no statement_timeout"
+    yield Hit(op.loc, message, fix_line("MIG020", case), table)
 
 
 _QUERIES = frozenset({"InsertStmt", "SelectStmt", "UpdateStmt", "DeleteStmt", "MergeStmt"})
@@ -199,8 +194,7 @@ def new_enum_value_used_in_transaction(op: Op, ctx: Context) -> Iterator[Hit]:
                 f"{quoted(value)} is used in the transaction that added it to enum {type_name} "
                 f"(line {added.line}): PostgreSQL refuses it until that transaction commits "
                 '("unsafe use of new value"), so the migration fails',
-                "Commit after ALTER TYPE ... ADD VALUE and use the value in a later transaction: "
-                "a separate migration, or one run without a transaction.",
+                fix_line("MIG027"),
             )
             return
 
@@ -213,7 +207,7 @@ def transaction_nesting(op: Transaction | EndOfFile, ctx: Context) -> Iterator[H
                 op.loc,
                 "the file ends inside a transaction it opened: nothing after BEGIN is committed, or "
                 "the next migration runs in the same transaction",
-                "End the transaction with COMMIT.",
+                fix_line("MIG038", "BEGIN without COMMIT"),
             )
         return
     if op.kind is TxKind.BEGIN and ctx.in_transaction:
@@ -222,12 +216,12 @@ def transaction_nesting(op: Transaction | EndOfFile, ctx: Context) -> Iterator[H
             op.loc,
             f"BEGIN inside {outer}: PostgreSQL only warns and ignores it, so the COMMIT that follows "
             "commits the outer transaction early",
-            "Remove the nested BEGIN and its COMMIT, or use SAVEPOINT.",
+            fix_line("MIG038", "nested BEGIN"),
         )
     elif op.kind in (TxKind.COMMIT, TxKind.ROLLBACK) and ctx.depth == 0:
         yield Hit(
             op.loc,
             f"{op.kind.value.upper()} without a BEGIN in this file"
             + (": it ends the migration tool's transaction" if ctx.assume_in_transaction else ""),
-            "Remove it, or add the matching BEGIN.",
+            fix_line("MIG038", "COMMIT without BEGIN"),
         )

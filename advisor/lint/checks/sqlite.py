@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from advisor.catalog.fixes import fix_line
 from advisor.catalog.model import Severity
 from advisor.lint.checks.base import SQLITE, Context, Hit, rule
 from advisor.lint.ops import (
@@ -26,11 +27,6 @@ _UNSUPPORTED = {
     AddConstraint: "add a constraint to a table",
     DropConstraint: "drop a constraint",
 }
-_REBUILD = (
-    "Rebuild the table: CREATE TABLE new_t with the new definition, INSERT INTO new_t SELECT ... "
-    "FROM t, DROP TABLE t, ALTER TABLE new_t RENAME TO t, then recreate indexes and triggers, all "
-    "in one transaction with foreign keys off (see SQLite's ALTER TABLE documentation)."
-)
 
 
 def _add_column_problem(op: AddColumn) -> str | None:
@@ -54,4 +50,4 @@ def needs_table_rebuild(op: Op, ctx: Context) -> Iterator[Hit]:
         what = _UNSUPPORTED.get(type(op))
     if what is None:
         return
-    yield Hit(op.loc, f"SQLite's ALTER TABLE cannot {what}: the statement fails", _REBUILD)
+    yield Hit(op.loc, f"SQLite's ALTER TABLE cannot {what}: the statement fails", fix_line("MIG060"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from advisor.catalog.fixes import fix_line
 from advisor.catalog.model import Severity
 from advisor.lint.checks.base import MYSQL, POSTGRES, Context, Hit, rule
 from advisor.lint.ops import (
@@ -73,7 +74,7 @@ def int_primary_key(op: CreateTable | AddColumn, ctx: Context) -> Iterator[Hit]:
             column.loc,
             f"primary key {_where(op)}{column.name} is {type_}: it runs out at {limit}, and widening "
             "it later rewrites the table and every referencing one",
-            "Use bigint (bigint GENERATED ALWAYS AS IDENTITY on PostgreSQL, BIGINT AUTO_INCREMENT on MySQL).",
+            fix_line("MIG030"),
         )
 
 
@@ -98,8 +99,7 @@ def varchar_length(op: Op, ctx: Context) -> Iterator[Hit]:
                 loc,
                 f"{_where(op)}{name} is {type_}: the limit is no faster than text, and raising it "
                 "later needs an ALTER TABLE on a live table",
-                "Use text, with a CHECK (char_length(col) <= n) constraint if the limit is a rule "
-                "of the data.",
+                fix_line("MIG032"),
             )
 
 
@@ -111,7 +111,7 @@ def char_column(op: Op, ctx: Context) -> Iterator[Hit]:
                 loc,
                 f"{_where(op)}{name} is {type_}: values are padded with spaces, which changes "
                 "comparisons and lengths, and it is no faster than text",
-                "Use text (or varchar), with a CHECK constraint for a fixed length.",
+                fix_line("MIG033"),
             )
 
 
@@ -123,7 +123,7 @@ def timestamp_without_time_zone(op: Op, ctx: Context) -> Iterator[Hit]:
                 loc,
                 f"{_where(op)}{name} is timestamp without time zone: the value does not say which "
                 "zone it is in, so clients in other zones read a different instant",
-                "Use timestamptz (timestamp with time zone): it stores an instant and converts on output.",
+                fix_line("MIG034"),
             )
 
 
@@ -135,7 +135,7 @@ def json_column(op: Op, ctx: Context) -> Iterator[Hit]:
                 loc,
                 f"{_where(op)}{name} is json: it has no equality operator, so SELECT DISTINCT, UNION "
                 "and GROUP BY on it fail, it cannot be indexed with GIN, and it is re-parsed on every access",
-                "Use jsonb unless key order or duplicate keys must be kept.",
+                fix_line("MIG035"),
             )
 
 
@@ -154,14 +154,14 @@ def money_as_float(op: Op, ctx: Context) -> Iterator[Hit]:
                 loc,
                 f"{_where(op)}{name} holds money in {type_}: binary floating point cannot store "
                 "0.10 exactly, so sums drift by fractions of a cent",
-                "Use numeric(p, s) (DECIMAL on MySQL), or an integer count of the smallest unit.",
+                fix_line("MIG036", "floating point"),
             )
         elif type_.name == "money" and ctx.dialect == "postgres":
             yield Hit(
                 loc,
                 f"{_where(op)}{name} is money: its output and parsing follow the server's lc_monetary "
                 "locale, and it stores no currency",
-                "Use numeric(p, s) with a separate currency column.",
+                fix_line("MIG036", "money"),
             )
 
 
@@ -212,5 +212,5 @@ def identifier_too_long(op: Op, ctx: Context) -> Iterator[Hit]:
         yield Hit(
             loc,
             f"identifier {name} is {size} long, over the limit of {limit}: {effect}",
-            f"Choose a name of at most {limit} characters.",
+            f"Choose a name of at most {limit} {'bytes' if ctx.dialect == 'postgres' else 'characters'}.",
         )
