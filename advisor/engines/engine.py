@@ -201,7 +201,7 @@ def split_sql(text: str, dialect: str) -> list[str]:
     """
     from sqlglot.dialects.dialect import Dialect
 
-    from advisor.spec.ddl import split_statements
+    from advisor.schema.statements import split_statements
 
     tokens = Dialect.get_or_raise(dialect).tokenize(text)
     return [text[chunk[0].start : chunk[-1].end + 1] for chunk in split_statements(tokens)]

@@ -8,9 +8,9 @@ import functools
 from collections.abc import Iterable
 from pathlib import Path
 
-from advisor.lint.ops import CreateIndex, CreateTable, Op, TypeRef
-from advisor.lint.source import Source
-from advisor.lint.state import ColumnState, ForeignKeyState, IndexState, Schema, TableState, key
+from advisor.schema.ops import CreateIndex, CreateTable, Op, TypeRef
+from advisor.schema.source import Source
+from advisor.schema.state import ColumnState, ForeignKeyState, IndexState, Schema, TableState, key
 from advisor.spec.model import Table
 
 
@@ -49,9 +49,9 @@ def not_null_predicate(where: str | None, dialect: str) -> tuple[str, ...]:
 @functools.cache
 def _ops(sql: str, dialect: str) -> tuple[Op, ...]:
     """The operations of one statement written here from a spec's pieces (nothing if it is not one)."""
-    from advisor.lint.engine import parse
+    from advisor.schema.read import read_statements
 
-    statements = parse(Source("<spec>", sql), dialect)
+    statements = read_statements(Source("<spec>", sql), dialect)
     return statements[0].ops if len(statements) == 1 else ()
 
 
@@ -81,25 +81,7 @@ def schema_from_tables(tables: Iterable[Table], dialect: str) -> Schema:
 
 def load_schema_files(files: list[Path], dialect: str) -> Schema:
     """The schema the DDL ``files`` build (each may be a folder of migrations), read by the same
-    front end as the migrations linted after them, so a statement lints and loads alike.
+    front end as the migrations linted after them (``advisor.schema.read``)."""
+    from advisor.schema.read import existing_schema
 
-    Every table, index and function it holds stands before the linted migrations: existing, with
-    rows. A statement the front end cannot read is an input error naming its file and line.
-    """
-    from advisor.errors import AdvisorError, Location
-    from advisor.lint.engine import parse
-    from advisor.lint.ops import Unparseable
-    from advisor.lint.source import read_source
-    from advisor.spec.migrations import migration_files
-
-    schema = Schema()
-    for path in (f for given in files for f in (migration_files(given) if given.is_dir() else [given])):
-        for statement in parse(read_source(path), dialect):
-            for op in statement.ops:
-                if isinstance(op, Unparseable):
-                    raise AdvisorError(op.message, Location(path, op.loc.line))
-                schema.apply(op)
-    for table in schema.tables.values():
-        table.new, table.created_in = False, ""
-    schema.created.clear()
-    return schema
+    return existing_schema(files, dialect)

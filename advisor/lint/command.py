@@ -13,8 +13,8 @@ from advisor.catalog.model import Severity
 from advisor.errors import AdvisorError, Location
 from advisor.lint.config import LintConfig, load_config, normalize, parse_version
 from advisor.lint.engine import LintFinding, Options, lint
-from advisor.lint.source import Source, decode, expand_paths, read_source
-from advisor.lint.state import Schema
+from advisor.schema.source import Source, decode, expand_paths, read_source
+from advisor.schema.state import Schema
 from advisor.settings_file import find_config
 
 EXIT_CLEAN = 0
@@ -125,7 +125,7 @@ def _baseline(request: Request, dialect: str, config: LintConfig) -> tuple[Schem
     if request.spec is None and not schema_paths:
         return None, {}
     from advisor.lint.baseline import load_schema_files, schema_from_tables
-    from advisor.lint.state import key
+    from advisor.schema.state import key
 
     if request.spec is not None:
         from advisor.spec.load import load_spec
@@ -144,7 +144,7 @@ def _before_linted(schema: list[Path], linted: list[str]) -> list[Path]:
     """The schema's files less the ones linted and, in a folder that holds a linted file, the ones
     that run after it: the schema is what stands before the migrations (a folder of all of them,
     given as the schema of the staged ones, must not hold their own changes already)."""
-    from advisor.spec.migrations import migration_files
+    from advisor.schema.files import migration_files
 
     targets = [Path(p).resolve() for p in linted if p != "-"]
     files = {t for t in targets if t.is_file()}

@@ -18,7 +18,7 @@ from advisor.lint.checks.base import (
     default_severities,
     load_lint_rules,
 )
-from advisor.lint.ops import (
+from advisor.schema.ops import (
     AddConstraint,
     AlterEnum,
     EndOfFile,
@@ -31,8 +31,9 @@ from advisor.lint.ops import (
     TxKind,
     Unparseable,
 )
-from advisor.lint.source import Source
-from advisor.lint.state import Schema, key
+from advisor.schema.read import read_statements
+from advisor.schema.source import Source
+from advisor.schema.state import Schema, key
 
 _DIRECTIVE = re.compile(
     r"(?:--|#|/\*)\s*advisor:\s*(?P<kind>ignore-file|ignore)\b(?:\[(?P<rules>[^\]]*)\])?", re.IGNORECASE
@@ -111,20 +112,6 @@ def directives(text: str) -> list[Directive]:
             )
             found.append(Directive(number, rules, match.group("kind").lower() == "ignore-file"))
     return found
-
-
-def parse(source: Source, dialect: str) -> list[Statement]:
-    """The statements of one file through the dialect's front end (``Dialect.migrations``)."""
-    from advisor.dialects import dialect as facts_of
-
-    facts = facts_of(dialect)
-    if facts.migrations == "pglast":
-        from advisor.lint.postgres import parse_postgres
-
-        return parse_postgres(source)
-    from advisor.lint.generic import parse_generic
-
-    return parse_generic(source, facts.sqlglot)
 
 
 class _Run:
@@ -235,7 +222,7 @@ def lint(sources: list[Source], options: Options, schema: Schema | None = None) 
     file_directives: dict[str, list[tuple[Directive, int | None]]] = {}
     contexts: dict[tuple[str, int], str] = {}
     for source in sources:
-        statements = parse(source, options.dialect)
+        statements = read_statements(source, options.dialect)
         contexts.update(statement_contexts(source, statements))
         file_directives[source.name] = _attach(directives(source.text), statements)
         run.start_file(source)
@@ -264,7 +251,7 @@ def statement_contexts(source: Source, statements: list[Statement]) -> dict[tupl
     the file's (at :func:`_end_index`, where :class:`EndOfFile` points).
 
     >>> src = Source("m.sql", "DROP TABLE a;\\n-- again\\nDROP   TABLE a;")
-    >>> sorted(statement_contexts(src, parse(src, "sqlite")).values())
+    >>> sorted(statement_contexts(src, read_statements(src, "sqlite")).values())
     ['0:DROP TABLE a', '1:DROP TABLE a', 'end of file']
     """
     lines = source.text.split("\n")

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Protocol
 from advisor.catalog.fixes import fix_line
 from advisor.errors import AdvisorError, Location
 from advisor.lint.checks.base import TRACE_RULE
-from advisor.lint.source import Source
+from advisor.schema.source import Source
 
 if TYPE_CHECKING:
     from advisor.engines.url import DbUrl

@@ -23,9 +23,9 @@ from typing import Any
 
 from advisor.engines.url import DbUrl
 from advisor.errors import AdvisorError, Location
-from advisor.lint.ops import Statement, Transaction, Truncate
-from advisor.lint.source import Source
 from advisor.lint.trace import BLOCKING_MDL, Observation, Trace, cannot, said
+from advisor.schema.ops import Statement, Transaction, Truncate
+from advisor.schema.source import Source
 
 ALGORITHMS = {"mariadb": ("INSTANT", "NOCOPY", "INPLACE", "COPY"), "mysql": ("INSTANT", "INPLACE", "COPY")}
 """Fastest first: the server's default is the fastest it supports."""
@@ -230,7 +230,7 @@ class _Run:
     def build(self, schema_files: list[Path]) -> None:
         import pymysql
 
-        from advisor.lint.generic import parse_generic
+        from advisor.schema.generic import parse_generic
 
         for path in schema_files:
             for statement in parse_generic(Source(str(path), path.read_text(encoding="utf-8")), "mysql"):
@@ -243,7 +243,7 @@ class _Run:
     def file(self, source: Source) -> list[Observation]:
         import pymysql
 
-        from advisor.lint.generic import parse_generic
+        from advisor.schema.generic import parse_generic
 
         existing = self._tables()
         found: list[Observation] = []

@@ -15,9 +15,9 @@ from typing import Any
 from advisor.engines.engine import first_line
 from advisor.engines.url import DbUrl
 from advisor.errors import AdvisorError, Location
-from advisor.lint.ops import Transaction, TxKind
-from advisor.lint.source import Source
 from advisor.lint.trace import Observation, Trace, cannot
+from advisor.schema.ops import Transaction, TxKind
+from advisor.schema.source import Source
 
 BLOCKS_WRITES = {
     "ShareLock": "writes",
@@ -98,7 +98,7 @@ class PostgresServer:
 
 
 def _build(psycopg: Any, runner: Any, schema_files: list[Path]) -> None:
-    from advisor.lint.postgres import parse_postgres
+    from advisor.schema.postgres import parse_postgres
 
     for path in schema_files:
         for statement in parse_postgres(Source(str(path), path.read_text(encoding="utf-8"))):
@@ -110,7 +110,7 @@ def _build(psycopg: Any, runner: Any, schema_files: list[Path]) -> None:
 
 
 def _run_file(psycopg: Any, runner: Any, watcher: Any, source: Source) -> list[Observation]:
-    from advisor.lint.postgres import parse_postgres
+    from advisor.schema.postgres import parse_postgres
 
     before_file = set(_relfilenodes(runner))
     depth = 0

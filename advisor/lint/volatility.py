@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from advisor.lint.ops import Default
-from advisor.lint.state import FunctionState
+from advisor.schema.ops import Default
+from advisor.schema.state import FunctionState
 
 
 @cache
@@ -43,7 +43,7 @@ def volatile_call(default: Default | None, functions: dict[str, FunctionState]) 
     created. A SQL function PostgreSQL inlines counts by what its body calls, as the server sees it
     after inlining.
 
-    >>> from advisor.lint.ops import Default
+    >>> from advisor.schema.ops import Default
     >>> volatile_call(Default(calls=("now",)), {}) is None
     True
     >>> volatile_call(Default(calls=("lower", "my_id")), {"my_id": FunctionState("volatile")})

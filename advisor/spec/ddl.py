@@ -13,18 +13,17 @@ the statement).
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import sqlglot
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
-from sqlglot.errors import ErrorLevel, ParseError, TokenError
-from sqlglot.tokenizer_core import Token, TokenType
+from sqlglot.errors import ParseError, TokenError
+from sqlglot.tokenizer_core import TokenType
 
 from advisor.errors import AdvisorError, Location
+from advisor.schema.source import read_source
+from advisor.schema.statements import parse_statements, quiet_sqlglot, split_on
 from advisor.spec.draft import (
     CheckDraft,
     ColumnDraft,
@@ -39,10 +38,8 @@ from advisor.spec.draft import (
     rename_table_references,
 )
 from advisor.spec.expressions import foreign_part, without_comments
-from advisor.spec.migrations import up_section
 from advisor.spec.model import spelled
 
-_SQLGLOT_LOGGER = logging.getLogger("sqlglot")
 _BTREE = {"btree", ""}
 _MYSQL_FAMILY = {"mysql", "singlestore", "doris", "starrocks"}
 
@@ -51,79 +48,8 @@ def replay_files(files: list[Path], dialect: str, tables: dict[str, TableDraft])
     """Apply every statement of ``files``, in order, to ``tables`` (keyed by ``key_of`` name)."""
     replay = _Replay(dialect, tables)
     for path in files:
-        for line, statement in parse_statements(path, read_sql(path), dialect):
+        for line, statement in parse_statements(path, read_source(path).text, dialect):
             replay.apply(statement, Location(path, line))
-
-
-def read_sql(path: Path) -> str:
-    """The up-migration part of a DDL file's text."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise AdvisorError(f"cannot read the file: {exc.strerror or exc}", Location(path)) from None
-    try:
-        return up_section(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        raise AdvisorError(
-            "the file is not valid UTF-8", Location(path, raw.count(b"\n", 0, exc.start) + 1)
-        ) from None
-
-
-def parse_statements(path: Path, text: str, dialect: str) -> Iterator[tuple[int, exp.Expr]]:
-    """Each statement of ``text`` as ``(first line, expression)``; a bad one is an ``AdvisorError``."""
-    engine = Dialect.get_or_raise(dialect)
-    tokenizer = engine.tokenizer()
-    with _quiet_sqlglot():
-        try:
-            tokens = tokenizer.tokenize(text)
-        except TokenError as exc:
-            # The statement that fails to tokenize starts after the last token read.
-            read = getattr(tokenizer, "tokens", None) or []
-            line = read[-1].line if read else 1
-            cause = exc.__cause__ if isinstance(exc.__cause__, TokenError) else exc
-            raise AdvisorError(f"cannot read the SQL: {cause}", Location(path, line)) from None
-        parser = engine.parser(error_level=ErrorLevel.IMMEDIATE)
-        for chunk in split_statements(tokens):
-            line = chunk[0].line
-            try:
-                parsed = parser.parse(chunk, text)
-            except ParseError as exc:
-                detail = exc.errors[0].get("description") if exc.errors else str(exc)
-                raise AdvisorError(f"cannot parse this statement: {detail}", Location(path, line)) from None
-            except Exception as exc:  # sqlglot's own bugs must still point at the statement
-                raise AdvisorError(
-                    f"cannot parse this statement ({type(exc).__name__})", Location(path, line)
-                ) from None
-            for statement in parsed:
-                if statement is not None:
-                    yield line, statement
-
-
-def split_statements(tokens: list[Token]) -> list[list[Token]]:
-    """The token lists between top-level semicolons (function bodies are single string tokens)."""
-    chunks: list[list[Token]] = []
-    current: list[Token] = []
-    for token in tokens:
-        if token.token_type == TokenType.SEMICOLON:
-            if current:
-                chunks.append(current)
-            current = []
-        else:
-            current.append(token)
-    if current:
-        chunks.append(current)
-    return chunks
-
-
-@contextmanager
-def _quiet_sqlglot() -> Iterator[None]:
-    """Silence sqlglot's "falling back to a Command" warnings: skipping those statements is intended."""
-    level = _SQLGLOT_LOGGER.level
-    _SQLGLOT_LOGGER.setLevel(logging.ERROR)
-    try:
-        yield
-    finally:
-        _SQLGLOT_LOGGER.setLevel(level)
 
 
 def _name(node: exp.Expr | None) -> str | None:
@@ -490,7 +416,7 @@ class _Replay:
     def _renamed_predicate(self, text: str, old_key: str, new: str) -> str:
         """``text`` with the column ``old_key`` renamed to ``new``."""
         try:
-            with _quiet_sqlglot():
+            with quiet_sqlglot():
                 predicate = sqlglot.parse_one(text, dialect=self.dialect)
         except (ParseError, TokenError):
             return text
@@ -627,14 +553,3 @@ def _reference_actions(reference: exp.Reference) -> dict[str, str]:
         if len(words) > 2 and words[0] == "ON" and words[1] in ("DELETE", "UPDATE"):
             actions[words[1]] = " ".join(words[2:])
     return actions
-
-
-def split_on(tokens: list[Token], separator: TokenType) -> list[list[Token]]:
-    """``tokens`` cut at each ``separator`` token."""
-    parts: list[list[Token]] = [[]]
-    for token in tokens:
-        if token.token_type == separator:
-            parts.append([])
-        else:
-            parts[-1].append(token)
-    return parts

@@ -25,8 +25,8 @@ from advisor.catalog import Family, RuleDoc, load_catalog
 from advisor.catalog.model import clause, fix_lines, language
 from advisor.lint.checks.base import TRACE_RULE, load_lint_rules
 from advisor.lint.engine import LintFinding, Options, lint
-from advisor.lint.source import Source, read_source
 from advisor.recommend import recommend
+from advisor.schema.source import Source, read_source
 from advisor.spec.dialects import normalize_dialect
 from advisor.spec.load import load_spec
 from tests.rules.test_rule_cases import fired

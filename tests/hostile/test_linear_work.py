@@ -9,10 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlglot import exp
 
-from advisor.lint.postgres import parse_postgres
-from advisor.lint.source import Positions, Source
 from advisor.rewrite.queries import retype_literals
 from advisor.rewrite.render import parse, render
+from advisor.schema.postgres import parse_postgres
+from advisor.schema.source import Positions, Source
 
 
 def _reparented(monkeypatch: pytest.MonkeyPatch) -> list[int]:
@@ -88,7 +88,7 @@ def test_line_and_column_of_a_byte_offset_match_a_plain_decode(text: str, data: 
 def test_scanning_bytes_gives_the_tokens_of_the_text_at_their_byte_offsets(words: list[str]) -> None:
     from pglast import parser
 
-    from advisor.lint.postgres import scan_bytes
+    from advisor.schema.postgres import scan_bytes
 
     text = " ".join(words)
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from advisor.lint.engine import LintFinding, Options, lint
-from advisor.lint.source import read_source, sort_key
+from advisor.schema.source import read_source, sort_key
 
 
 def lint_files(folder: Path, files: dict[str, str], options: Options | None = None) -> list[LintFinding]:

@@ -23,7 +23,7 @@ import yaml
 from advisor.lint.baseline import load_schema_files
 from advisor.lint.config import parse_version
 from advisor.lint.engine import Options, lint
-from advisor.lint.source import read_source, sort_key
+from advisor.schema.source import read_source, sort_key
 
 CASES = Path(__file__).parent / "cases"
 POSTGRES_URL = os.environ.get("ADVISOR_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")

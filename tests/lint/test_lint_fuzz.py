@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from advisor.lint.engine import LintFinding, Options, lint
-from advisor.lint.source import Source
+from advisor.schema.source import Source
 
 WORDS = [
     "ALTER",

@@ -18,7 +18,7 @@ import pytest
 
 from advisor.lint.baseline import load_schema_files
 from advisor.lint.engine import Options, lint
-from advisor.lint.source import Source
+from advisor.schema.source import Source
 
 CLIENT = ["-h", "127.0.0.1", "-u", "root", "--batch", "--skip-column-names"]
 

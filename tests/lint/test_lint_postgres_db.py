@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from advisor.lint.engine import Options, lint
-from advisor.lint.source import Source, expand_paths
+from advisor.schema.source import Source, expand_paths
 
 SAFE = Path(__file__).parent / "migrations" / "safe"
 SERVER = ["-h", "127.0.0.1", "-U", "postgres", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1"]

@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 
 from advisor.lint.engine import Options, lint
-from advisor.lint.source import Source
+from advisor.schema.source import Source
 
 BASELINE = "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT); INSERT INTO users (email) VALUES ('a');"
 FLAGGED = [

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from advisor.schema.files import migration_files, natural_key
 from advisor.spec.load import load_ddl, load_spec
-from advisor.spec.migrations import migration_files, natural_key
 from advisor.spec.model import ExactName, IndexKey, Spec, Table
 
 Write = Callable[[str, str], Path]

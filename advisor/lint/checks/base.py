@@ -7,7 +7,7 @@ A rule is a function ``(op, ctx) -> Iterable[Hit]`` registered for the operation
 
 The engine gives it every operation of those types in migration order; ``ctx.schema`` is the state
 before the operation is applied. End-of-file and end-of-run checks subscribe to the pseudo-operations
-:class:`~advisor.lint.ops.EndOfFile` and :class:`~advisor.lint.ops.EndOfRun`.
+:class:`~advisor.schema.ops.EndOfFile` and :class:`~advisor.schema.ops.EndOfRun`.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from advisor.catalog.model import Severity
-from advisor.lint.ops import Loc, Op
-from advisor.lint.state import Schema
+from advisor.schema.ops import Loc, Op
+from advisor.schema.state import Schema
 
 POSTGRES = frozenset({"postgres"})
 MYSQL = frozenset({"mysql", "mariadb"})
@@ -105,7 +105,7 @@ class Context:
     def is_new_object(self, kind: str, name: str) -> bool:
         """A schema or domain created earlier in this file (or in a file not deployed yet): nothing
         running uses it yet."""
-        from advisor.lint.state import key
+        from advisor.schema.state import key
 
         created = self.schema.created.get((kind, key(name)))
         return created is not None and (created == self.file or created in self.unreleased)

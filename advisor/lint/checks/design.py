@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from advisor.catalog.fixes import fix_line
 from advisor.catalog.model import Severity
 from advisor.lint.checks.base import POSTGRES, Context, Hit, rule
-from advisor.lint.ops import CreateIndex, CreateView, EndOfRun, TypeRef
-from advisor.lint.state import IndexState, TableState, key
+from advisor.schema.ops import CreateIndex, CreateView, EndOfRun, TypeRef
+from advisor.schema.state import IndexState, TableState, key
 
 
 def _leads_with(index: IndexState, columns: tuple[str, ...]) -> bool:

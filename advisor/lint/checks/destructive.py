@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from advisor.catalog.fixes import fix_line
 from advisor.catalog.model import Severity
 from advisor.lint.checks.base import POSTGRES, Context, Hit, rule
-from advisor.lint.ops import (
+from advisor.schema.ops import (
     AlterEnum,
     Cluster,
     CreateView,
@@ -24,7 +24,7 @@ from advisor.lint.ops import (
     Vacuum,
     Write,
 )
-from advisor.lint.state import key
+from advisor.schema.state import key
 
 
 @rule("MIG012", Drop)

@@ -12,7 +12,8 @@ from advisor.catalog.fixes import fix_line
 from advisor.catalog.model import Severity
 from advisor.lint.checks.base import MYSQL, POSTGRES, Context, Hit, rule
 from advisor.lint.online_ddl import behaviour, effect, server
-from advisor.lint.ops import (
+from advisor.lint.volatility import volatile_call
+from advisor.schema.ops import (
     AddColumn,
     AddConstraint,
     AlterColumnType,
@@ -27,8 +28,7 @@ from advisor.lint.ops import (
     TypeRef,
     ValidateConstraint,
 )
-from advisor.lint.state import key
-from advisor.lint.volatility import volatile_call
+from advisor.schema.state import key
 
 
 @rule("MIG001", CreateIndex, dialects=POSTGRES)

@@ -9,7 +9,7 @@ from advisor.catalog.fixes import fix_line
 from advisor.catalog.model import Severity
 from advisor.lint.checks.base import MYSQL, Context, Hit, rule
 from advisor.lint.online_ddl import Behaviour, behaviour, effect, refused, server
-from advisor.lint.ops import (
+from advisor.schema.ops import (
     AddColumn,
     AddConstraint,
     AlterColumnType,

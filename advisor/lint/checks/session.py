@@ -9,7 +9,8 @@ from advisor.catalog.fixes import fix_line
 from advisor.catalog.model import Severity
 from advisor.lint.checks.base import POSTGRES, Context, Hit, rule
 from advisor.lint.checks.locking import type_change_is_safe
-from advisor.lint.ops import (
+from advisor.lint.volatility import volatile_call
+from advisor.schema.ops import (
     AddColumn,
     AddConstraint,
     AlterColumnType,
@@ -36,7 +37,6 @@ from advisor.lint.ops import (
     Vacuum,
     Write,
 )
-from advisor.lint.volatility import volatile_call
 
 _LOCKING = (
     AddColumn,

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from advisor.catalog.fixes import fix_line
 from advisor.catalog.model import Severity
 from advisor.lint.checks.base import SQLITE, Context, Hit, rule
-from advisor.lint.ops import (
+from advisor.schema.ops import (
     AddColumn,
     AddConstraint,
     AlterColumnType,

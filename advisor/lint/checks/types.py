@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from advisor.catalog.fixes import fix_line
 from advisor.catalog.model import Severity
 from advisor.lint.checks.base import MYSQL, POSTGRES, Context, Hit, rule
-from advisor.lint.ops import (
+from advisor.schema.ops import (
     AddColumn,
     AlterColumnType,
     ConstraintKind,

@@ -1,7 +1,7 @@
 """libpg_query parse trees (as JSON) to operations: one builder method per statement node.
 
 Node shapes are PostgreSQL's own (``src/include/nodes/parsenodes.h``); every lookup is defensive, so a
-node this builder does not know yields an :class:`~advisor.lint.ops.Other` operation.
+node this builder does not know yields an :class:`~advisor.schema.ops.Other` operation.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
-from advisor.lint.ops import (
+from advisor.schema.ops import (
     AddColumn,
     AddConstraint,
     AlterColumnType,
@@ -53,7 +53,7 @@ from advisor.lint.ops import (
     ValidateConstraint,
     Write,
 )
-from advisor.lint.source import Positions, Source
+from advisor.schema.source import Positions, Source
 
 Node = dict[str, Any]
 

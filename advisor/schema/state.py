@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from advisor.lint.ops import (
+from advisor.schema.ops import (
     AddColumn,
     AddConstraint,
     AlterColumnType,
@@ -77,7 +77,7 @@ class ForeignKeyState:
 @dataclass(frozen=True)
 class FunctionState:
     """A function the migrations created: its declared volatility, and the calls of its body
-    when PostgreSQL inlines it into the caller (see :class:`~advisor.lint.ops.CreateFunction`)."""
+    when PostgreSQL inlines it into the caller (see :class:`~advisor.schema.ops.CreateFunction`)."""
 
     volatility: str
     inlined_calls: tuple[str, ...] | None = None

@@ -13,9 +13,9 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from advisor.lint.ops import Loc, LongIdentifier, Op, Other, Statement, Unparseable, snake
-from advisor.lint.pg_tree import Builder
-from advisor.lint.source import Positions, Source
+from advisor.schema.ops import Loc, LongIdentifier, Op, Other, Statement, Unparseable, snake
+from advisor.schema.pg_tree import Builder
+from advisor.schema.source import Positions, Source
 
 Node = dict[str, Any]
 

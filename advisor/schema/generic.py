@@ -15,7 +15,7 @@ from sqlglot.errors import ErrorLevel, ParseError, TokenError
 from sqlglot.parser import Parser
 from sqlglot.tokenizer_core import Token
 
-from advisor.lint.ops import (
+from advisor.schema.ops import (
     AddColumn,
     AddConstraint,
     AlterColumnType,
@@ -49,8 +49,8 @@ from advisor.lint.ops import (
     Unparseable,
     Write,
 )
-from advisor.lint.source import Positions, Source
-from advisor.spec.ddl import _quiet_sqlglot, split_statements
+from advisor.schema.source import Positions, Source
+from advisor.schema.statements import quiet_sqlglot, split_statements
 
 _TYPES = {
     "INT": "integer",
@@ -119,7 +119,7 @@ def parse_generic(source: Source, dialect: str) -> list[Statement]:
     positions = Positions(source.text)
     if dialect == "mysql":
         source = Source(source.name, without_routines(source.text))
-    with _quiet_sqlglot():
+    with quiet_sqlglot():
         try:
             tokens = tokenizer.tokenize(source.text)
         except TokenError as exc:

@@ -1,6 +1,6 @@
 """The neutral operation model: what a migration statement does, whatever the dialect said it in.
 
-Front ends (:mod:`advisor.lint.postgres`, :mod:`advisor.lint.generic`) turn statements into these
+Front ends (:mod:`advisor.schema.postgres`, :mod:`advisor.schema.generic`) turn statements into these
 records; rules read only them and the schema state replaying them builds. Every operation carries the
 place it came from, so a finding points at the exact line and column.
 """

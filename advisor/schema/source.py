@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from advisor.errors import AdvisorError, Location
-from advisor.spec.migrations import is_undo_migration, natural_key, up_section
+from advisor.schema.files import is_undo_migration, natural_key, up_section
 
 
 @dataclass(frozen=True)
