@@ -1,4 +1,5 @@
-"""libpg_query parse trees (as JSON) to operations: one builder method per statement node.
+"""libpg_query parse trees (as JSON) to operations: one builder method per statement node (the
+nodes themselves are read in ``pg_nodes``).
 
 Node shapes are PostgreSQL's own (``src/include/nodes/parsenodes.h``); every lookup is defensive, so a
 node this builder does not know yields an :class:`~advisor.schema.ops.Other` operation.
@@ -6,11 +7,9 @@ node this builder does not know yields an :class:`~advisor.schema.ops.Other` ope
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import replace
-from typing import Any
 
 from advisor.schema.ops import (
     AddColumn,
@@ -21,13 +20,10 @@ from advisor.schema.ops import (
     Cluster,
     ColumnDef,
     Constraint,
-    ConstraintKind,
     Created,
     CreateFunction,
     CreateIndex,
     CreateTable,
-    CreateView,
-    Default,
     DetachPartition,
     Drop,
     DropColumn,
@@ -48,54 +44,28 @@ from advisor.schema.ops import (
     Transaction,
     Truncate,
     TxKind,
-    TypeRef,
     Vacuum,
     ValidateConstraint,
     Write,
 )
+from advisor.schema.pg_nodes import (
+    Node,
+    constraint_of,
+    default_of,
+    inlined_calls,
+    is_column,
+    items_of,
+    not_null_columns,
+    option_is_on,
+    qualified,
+    relname,
+    strings_of,
+    type_ref,
+    view_of,
+    volatility_of,
+)
 from advisor.schema.source import Positions, Source
 
-Node = dict[str, Any]
-
-_TYPE_NAMES = {
-    "int2": "smallint",
-    "int4": "integer",
-    "int8": "bigint",
-    "float4": "real",
-    "float8": "double precision",
-    "bpchar": "char",
-    "bool": "boolean",
-    "serial2": "smallserial",
-    "serial4": "serial",
-    "serial8": "bigserial",
-    "decimal": "numeric",
-    "int": "integer",
-}
-VOLATILE_FUNCTIONS = frozenset(
-    {
-        "random",
-        "gen_random_uuid",
-        "uuid_generate_v1",
-        "uuid_generate_v1mc",
-        "uuid_generate_v4",
-        "uuidv4",
-        "uuidv7",
-        "clock_timestamp",
-        "timeofday",
-        "nextval",
-        "txid_current",
-        "random_normal",
-    }
-)
-"""Functions whose value differs per row: as a default of a new column they force a table rewrite."""
-
-_CONSTRAINT_KINDS = {
-    "CONSTR_PRIMARY": ConstraintKind.PRIMARY_KEY,
-    "CONSTR_UNIQUE": ConstraintKind.UNIQUE,
-    "CONSTR_FOREIGN": ConstraintKind.FOREIGN_KEY,
-    "CONSTR_CHECK": ConstraintKind.CHECK,
-    "CONSTR_EXCLUSION": ConstraintKind.EXCLUDE,
-}
 _DROP_KINDS = {
     "OBJECT_TABLE": "table",
     "OBJECT_SCHEMA": "schema",
@@ -123,274 +93,6 @@ _TX_KINDS = {
     "TRANS_STMT_COMMIT_PREPARED": TxKind.OTHER,
     "TRANS_STMT_PREPARE": TxKind.COMMIT,
 }
-
-
-def _str(node: Node) -> str:
-    return str(node.get("String", {}).get("sval", ""))
-
-
-def _strings(nodes: list[Node] | None) -> tuple[str, ...]:
-    return tuple(_str(node) for node in nodes or ())
-
-
-def _relname(rel: Node | None) -> str:
-    """A relation's name, schema-qualified unless in ``public``."""
-    if not rel:
-        return ""
-    schema = rel.get("schemaname")
-    name = str(rel.get("relname", ""))
-    return f"{schema}.{name}" if schema and schema != "public" else name
-
-
-def _qualified(names: tuple[str, ...]) -> str:
-    return ".".join(name for name in names if name) if names[:1] != ("public",) else ".".join(names[1:])
-
-
-def type_ref(node: Node | None) -> TypeRef | None:
-    """A TypeName node as a canonical :class:`TypeRef` (``pg_catalog.int4`` becomes ``integer``)."""
-    if not node:
-        return None
-    names = [name for name in _strings(node.get("names")) if name != "pg_catalog"]
-    if not names:
-        return None
-    name = _TYPE_NAMES.get(names[-1], names[-1])
-    args = tuple(_int(mod) for mod in node.get("typmods") or () if _int(mod) is not None)
-    if name == "interval":
-        args = ()  # the typmod of an interval is a field mask, not a size
-    return TypeRef(name, tuple(a for a in args if a is not None), bool(node.get("arrayBounds")))
-
-
-def _int(node: Node) -> int | None:
-    const = node.get("A_Const")
-    if const is None:
-        return None
-    if "ival" in const:
-        return int(const["ival"].get("ival", 0))
-    return None
-
-
-def _functions(node: Any) -> Iterator[str]:
-    """Names of every function called inside an expression tree."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key == "FuncCall":
-                names = _strings(value.get("funcname"))
-                if names:
-                    yield names[-1]
-            yield from _functions(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from _functions(item)
-
-
-def default_of(expr: Node | None) -> Default | None:
-    """What matters about a default expression: a volatile function in it, or being a literal."""
-    if expr is None:
-        return None
-    calls = tuple(dict.fromkeys(f.lower() for f in _functions(expr)))
-    volatile = next((f for f in calls if f in VOLATILE_FUNCTIONS), None)
-    inner = expr.get("TypeCast", {}).get("arg", expr)
-    constant = "A_Const" in inner
-    return Default(volatile=volatile, constant=constant, calls=calls)
-
-
-def constraint_of(node: Node) -> Constraint | None:
-    kind = _CONSTRAINT_KINDS.get(node.get("contype", ""))
-    if kind is None:
-        return None
-    not_null_of = None
-    test = (node.get("raw_expr") or {}).get("NullTest")
-    if kind is ConstraintKind.CHECK and test and test.get("nulltesttype") == "IS_NOT_NULL":
-        fields = _strings(test.get("arg", {}).get("ColumnRef", {}).get("fields"))
-        not_null_of = fields[-1] if fields else None
-    return Constraint(
-        kind=kind,
-        name=node.get("conname"),
-        columns=_strings(node.get("keys") or node.get("fk_attrs")),
-        ref_table=_relname(node.get("pktable")) or None,
-        ref_columns=_strings(node.get("pk_attrs")),
-        using_index=node.get("indexname"),
-        not_valid=bool(node.get("skip_validation")),
-        not_null_of=not_null_of,
-    )
-
-
-_TRUE = ("true", "on", "yes", "1")
-_FALSE = ("false", "off", "no", "0")
-
-
-def option_is_on(elem: Node) -> bool:
-    """A boolean option of VACUUM, EXPLAIN...: bare is on; otherwise the value the server's
-    ``parse_bool`` reads (``FALSE``, ``off``, ``0``, and any unique prefix of them).
-
-    >>> option_is_on({"defname": "full"}), option_is_on({"defname": "full", "arg": {"String": {"sval": "false"}}})
-    (True, False)
-    >>> option_is_on({"defname": "full", "arg": {"Integer": {}}})
-    False
-    """
-    arg = elem.get("arg")
-    if arg is None:
-        return True
-    if "Integer" in arg:
-        return int(arg["Integer"].get("ival", 0)) != 0
-    word = _str(arg).lower()
-    if len(word) > 1 and word.startswith("o"):  # "o" alone is ambiguous: on or off
-        return "on".startswith(word)
-    return not (word and any(value.startswith(word) for value in _FALSE))
-
-
-def _volatility(options: list[Node] | None) -> str | None:
-    """The IMMUTABLE / STABLE / VOLATILE a function's options state, if any."""
-    for option in options or ():
-        elem = option.get("DefElem", {})
-        if elem.get("defname") == "volatility":
-            return _str(elem.get("arg", {})).lower()
-    return None
-
-
-_NOT_INLINED = ("fromClause", "whereClause", "groupClause", "havingClause", "sortClause", "limitCount",
-                "limitOffset", "distinctClause", "withClause", "windowClause", "valuesLists", "larg")  # fmt: skip
-
-
-def _inlined_calls(body: Node) -> tuple[str, ...] | None:
-    """The calls in a SQL function's body when PostgreSQL inlines it (``inline_function``): one
-    ``SELECT expr`` without FROM or any other clause, or ``RETURN expr``; not SECURITY DEFINER, no
-    SET, no SETOF. ``None`` when it is not inlined."""
-    options = {
-        elem.get("defname"): elem.get("arg") or {}
-        for elem in (option.get("DefElem", {}) for option in body.get("options") or ())
-    }
-    if _str(options.get("language", {})).lower() != "sql" or "set" in options:
-        return None
-    definer = options.get("security", {}).get("Boolean", {}).get("boolval")
-    if definer or (body.get("returnType") or {}).get("setof"):
-        return None
-    returned = (body.get("sql_body") or {}).get("ReturnStmt", {}).get("returnval")
-    if returned is None:
-        items = _list(options.get("as", {"List": {}}))
-        returned = _single_expression(_str(items[0]) if items else "")
-    return None if returned is None else tuple(dict.fromkeys(f.lower() for f in _functions(returned)))
-
-
-def _single_expression(source: str) -> Node | None:
-    """The expression of a body that is exactly ``SELECT expr``, else ``None``."""
-    from pglast import parser
-
-    try:
-        stmts = json.loads(parser.parse_sql_json(source)).get("stmts", [])
-    except parser.ParseError:
-        return None
-    select = stmts[0]["stmt"].get("SelectStmt") if len(stmts) == 1 else None
-    if select is None or any(select.get(clause) for clause in _NOT_INLINED):
-        return None
-    targets = select.get("targetList") or []
-    return targets[0].get("ResTarget", {}).get("val") if len(targets) == 1 else None
-
-
-def not_null_columns(where: Node | None) -> tuple[str, ...]:
-    """The columns of an index predicate made only of ``col IS NOT NULL`` tests joined by AND;
-    ``()`` for any other predicate.
-
-    >>> not_null_columns({"NullTest": {"arg": {"ColumnRef": {"fields": [{"String": {"sval": "a"}}]}},
-    ...                                "nulltesttype": "IS_NOT_NULL"}})
-    ('a',)
-    """
-    if not where:
-        return ()
-    tests = (
-        where["BoolExpr"].get("args", [])
-        if where.get("BoolExpr", {}).get("boolop") == "AND_EXPR"
-        else [where]
-    )
-    columns: list[str] = []
-    for test in tests:
-        null_test = test.get("NullTest", {})
-        fields = _strings(null_test.get("arg", {}).get("ColumnRef", {}).get("fields"))
-        if null_test.get("nulltesttype") != "IS_NOT_NULL" or not fields or not fields[-1]:
-            return ()
-        columns.append(fields[-1])
-    return tuple(columns)
-
-
-def _is_column(expr: Node, column: str, new_type: TypeRef | None) -> bool:
-    """``USING col`` or ``USING col::new_type``: the conversion PostgreSQL makes without USING."""
-    cast = expr.get("TypeCast")
-    if cast is not None:
-        if type_ref(cast.get("typeName")) != new_type:
-            return False
-        expr = cast.get("arg", {})
-    fields = _strings(expr.get("ColumnRef", {}).get("fields"))
-    return bool(fields) and fields[-1] == column
-
-
-def view_of(
-    loc: Loc, name: str, query: Node | None, aliases: tuple[str, ...], materialized: bool
-) -> CreateView:
-    """A view's output columns as PostgreSQL names them (``FigureColname``): the alias, the column,
-    the function, ``?column?`` for other expressions; ``None`` for a ``*``, with what it expands
-    from. Names the statement lists (``CREATE VIEW v (a, b)``) replace the first ones."""
-    select = (query or {}).get("SelectStmt", {})
-    while select.get("larg"):  # a UNION / INTERSECT / EXCEPT takes its names from its first branch
-        select = select["larg"]
-    names: list[str | None] = []
-    stars: list[str | None] = []
-    for target in select.get("targetList") or ():
-        res = target.get("ResTarget", {})
-        fields = (res.get("val") or {}).get("ColumnRef", {}).get("fields") or []
-        if fields and "A_Star" in fields[-1]:
-            stars.append(_str(fields[-2]) if len(fields) > 1 else None)
-        names.append(res.get("name") or _figure_name(res.get("val") or {}))
-    sources: list[tuple[str, str]] = []
-    merged = _from_tables(select.get("fromClause") or [], sources)
-    columns = (*aliases, *names[len(aliases) :])
-    if aliases:
-        stars = stars[sum(1 for n in names[: len(aliases)] if n is None) :]
-    return CreateView(
-        loc=loc,
-        view=name,
-        columns=columns,
-        materialized=materialized,
-        stars=tuple(stars),
-        sources=tuple(sources),
-        merged=merged,
-    )
-
-
-def _from_tables(items: list[Node], found: list[tuple[str, str]]) -> bool:
-    """Collect (alias, table) of the FROM items into ``found``; whether a join merges columns."""
-    merged = False
-    for item in items:
-        if "RangeVar" in item:
-            rel = item["RangeVar"]
-            alias = (rel.get("alias") or {}).get("aliasname") or str(rel.get("relname", ""))
-            found.append((alias, _relname(rel)))
-        elif "JoinExpr" in item:
-            join = item["JoinExpr"]
-            merged |= bool(join.get("usingClause") or join.get("isNatural"))
-            merged |= _from_tables([join.get("larg") or {}, join.get("rarg") or {}], found)
-        else:
-            found.append(("", ""))  # a subquery or function: its columns are unknown
-    return merged
-
-
-def _figure_name(expr: Node) -> str | None:
-    if "ColumnRef" in expr:
-        fields = expr["ColumnRef"].get("fields") or []
-        return None if fields and "A_Star" in fields[-1] else _str(fields[-1]) if fields else "?column?"
-    if "FuncCall" in expr:
-        names = _strings(expr["FuncCall"].get("funcname"))
-        return names[-1] if names else "?column?"
-    if "TypeCast" in expr:
-        inner = _figure_name(expr["TypeCast"].get("arg") or {})
-        if inner not in (None, "?column?"):
-            return inner
-        names = _strings(expr["TypeCast"].get("typeName", {}).get("names"))
-        return names[-1] if names else "?column?"
-    if "CaseExpr" in expr:
-        return "case"
-    if "CoalesceExpr" in expr:
-        return "coalesce"
-    return "?column?"
 
 
 class Builder:
@@ -457,13 +159,13 @@ class Builder:
                 if con is not None:
                     constraints.append(replace(con, loc=self.at(element["Constraint"].get("location"))))
         parents = body.get("inhRelations") or ()
-        partition_of = _relname(parents[0].get("RangeVar")) if parents and body.get("partbound") else None
+        partition_of = relname(parents[0].get("RangeVar")) if parents and body.get("partbound") else None
         elements = body.get("tableElts") or ()
         copied = any("TableLikeClause" in e for e in elements) or (bool(parents) and partition_of is None)
         relation = body.get("relation", {})
         yield CreateTable(
             loc=self.loc,
-            table=_relname(relation),
+            table=relname(relation),
             columns=tuple(columns),
             constraints=tuple(constraints),
             if_not_exists=bool(body.get("if_not_exists")),
@@ -475,23 +177,23 @@ class Builder:
 
     def create_table_as_stmt(self, body: Node) -> Iterator[Op]:
         into = body.get("into", {})
-        name = _relname(into.get("rel"))
+        name = relname(into.get("rel"))
         yield CreateTable(loc=self.loc, table=name, copied=True)
         if body.get("objtype") == "OBJECT_MATVIEW":
-            yield view_of(self.loc, name, body.get("query"), _strings(into.get("colNames")), True)
+            yield view_of(self.loc, name, body.get("query"), strings_of(into.get("colNames")), True)
 
     def create_function_stmt(self, body: Node) -> Iterator[Op]:
         if body.get("is_procedure"):
             yield Other(loc=self.loc, kind="CreateProcedure")
             return
-        name = _strings(body.get("funcname"))[-1]
-        volatility = _volatility(body.get("options")) or "volatile"
-        inlined = _inlined_calls(body)
+        name = strings_of(body.get("funcname"))[-1]
+        volatility = volatility_of(body.get("options")) or "volatile"
+        inlined = inlined_calls(body)
         yield CreateFunction(loc=self.loc, name=name, volatility=volatility, inlined_calls=inlined)
 
     def alter_function_stmt(self, body: Node) -> Iterator[Op]:
-        volatility = _volatility(body.get("actions"))
-        names = _strings(body.get("func", {}).get("objname"))
+        volatility = volatility_of(body.get("actions"))
+        names = strings_of(body.get("func", {}).get("objname"))
         if volatility and names:
             yield CreateFunction(loc=self.loc, name=names[-1], volatility=volatility, altered=True)
         else:
@@ -501,10 +203,10 @@ class Builder:
         yield Created(loc=self.loc, kind="schema", name=str(body.get("schemaname", "")))
 
     def create_domain_stmt(self, body: Node) -> Iterator[Op]:
-        yield Created(loc=self.loc, kind="domain", name=_qualified(_strings(body.get("domainname"))))
+        yield Created(loc=self.loc, kind="domain", name=qualified(strings_of(body.get("domainname"))))
 
     def alter_domain_stmt(self, body: Node) -> Iterator[Op]:
-        domain = _qualified(_strings(body.get("typeName")))
+        domain = qualified(strings_of(body.get("typeName")))
         subtype = body.get("subtype")
         constraint = (body.get("def") or {}).get("Constraint", {})
         action = _DOMAIN_ACTIONS.get(str(subtype), "other")
@@ -512,8 +214,8 @@ class Builder:
         yield AlterDomain(loc=self.loc, domain=domain, action=action, not_valid=not_valid)
 
     def view_stmt(self, body: Node) -> Iterator[Op]:
-        name = _relname(body.get("view"))
-        yield view_of(self.loc, name, body.get("query"), _strings(body.get("aliases")), False)
+        name = relname(body.get("view"))
+        yield view_of(self.loc, name, body.get("query"), strings_of(body.get("aliases")), False)
 
     def index_stmt(self, body: Node) -> Iterator[Op]:
         columns: list[str | None] = []
@@ -522,7 +224,7 @@ class Builder:
             columns.append(elem.get("name"))
         yield CreateIndex(
             loc=self.loc,
-            table=_relname(body.get("relation")),
+            table=relname(body.get("relation")),
             name=body.get("idxname"),
             columns=tuple(columns),
             unique=bool(body.get("unique")),
@@ -533,7 +235,7 @@ class Builder:
         )
 
     def alter_table_stmt(self, body: Node) -> Iterator[Op]:
-        table = _relname(body.get("relation"))
+        table = relname(body.get("relation"))
         cmds = [item.get("AlterTableCmd", {}) for item in body.get("cmds") or ()]
         starts = self.command_starts(len(cmds))
         for cmd, loc in zip(cmds, starts, strict=True):
@@ -562,7 +264,7 @@ class Builder:
                 table=table,
                 column=name,
                 type=new_type,
-                using=using is not None and not _is_column(using, name, new_type),
+                using=using is not None and not is_column(using, name, new_type),
             )
         elif subtype == "AT_SetNotNull":
             yield SetNotNull(loc=loc, table=table, column=name)
@@ -577,7 +279,7 @@ class Builder:
             yield DetachPartition(
                 loc=loc,
                 table=table,
-                partition=_relname(part.get("name")),
+                partition=relname(part.get("name")),
                 concurrently=bool(part.get("concurrent")),
             )
         elif subtype in _REWRITES and objtype == "OBJECT_TABLE":
@@ -603,7 +305,7 @@ class Builder:
 
     def drop_stmt(self, body: Node) -> Iterator[Op]:
         kind = body.get("removeType", "")
-        names = tuple(_qualified(_strings(_list(obj))) for obj in body.get("objects") or ())
+        names = tuple(qualified(strings_of(items_of(obj))) for obj in body.get("objects") or ())
         if kind == "OBJECT_INDEX":
             yield DropIndex(loc=self.loc, names=names, concurrently=bool(body.get("concurrent")))
         else:
@@ -619,7 +321,7 @@ class Builder:
 
     def rename_stmt(self, body: Node) -> Iterator[Op]:
         kind = body.get("renameType", "")
-        table = _relname(body.get("relation")) or None
+        table = relname(body.get("relation")) or None
         new = str(body.get("newname", ""))
         if kind == "OBJECT_COLUMN":
             yield Rename(
@@ -638,7 +340,7 @@ class Builder:
             yield Rename(loc=self.loc, kind=RenameKind.OTHER, table=table, old=table or "", new=new)
 
     def truncate_stmt(self, body: Node) -> Iterator[Op]:
-        tables = tuple(_relname(rel.get("RangeVar")) for rel in body.get("relations") or ())
+        tables = tuple(relname(rel.get("RangeVar")) for rel in body.get("relations") or ())
         yield Truncate(loc=self.loc, tables=tables)
 
     def transaction_stmt(self, body: Node) -> Iterator[Op]:
@@ -667,33 +369,33 @@ class Builder:
             for elem in (opt.get("DefElem", {}) for opt in body.get("options") or ())
         }
         tables = tuple(
-            _relname(rel.get("VacuumRelation", {}).get("relation")) for rel in body.get("rels") or ()
+            relname(rel.get("VacuumRelation", {}).get("relation")) for rel in body.get("rels") or ()
         )
         yield Vacuum(loc=self.loc, full=options.get("full", False), tables=tables)
 
     def reindex_stmt(self, body: Node) -> Iterator[Op]:
         params = {opt.get("DefElem", {}).get("defname") for opt in body.get("params") or ()}
         target = str(body.get("kind", "")).removeprefix("REINDEX_OBJECT_").lower()
-        name = _relname(body.get("relation")) or body.get("name")
+        name = relname(body.get("relation")) or body.get("name")
         yield Reindex(loc=self.loc, target=target, name=name, concurrently="concurrently" in params)
 
     def refresh_mat_view_stmt(self, body: Node) -> Iterator[Op]:
-        view = _relname(body.get("relation"))
+        view = relname(body.get("relation"))
         yield RefreshView(loc=self.loc, view=view, concurrently=bool(body.get("concurrent")))
 
     def cluster_stmt(self, body: Node) -> Iterator[Op]:
-        yield Cluster(loc=self.loc, table=_relname(body.get("relation")) or None)
+        yield Cluster(loc=self.loc, table=relname(body.get("relation")) or None)
 
     def update_stmt(self, body: Node) -> Iterator[Op]:
-        table = _relname(body.get("relation"))
+        table = relname(body.get("relation"))
         yield Write(loc=self.loc, kind="update", table=table, where=body.get("whereClause") is not None)
 
     def delete_stmt(self, body: Node) -> Iterator[Op]:
-        table = _relname(body.get("relation"))
+        table = relname(body.get("relation"))
         yield Write(loc=self.loc, kind="delete", table=table, where=body.get("whereClause") is not None)
 
     def alter_enum_stmt(self, body: Node) -> Iterator[Op]:
-        type_name = _qualified(_strings(body.get("typeName")))
+        type_name = qualified(strings_of(body.get("typeName")))
         if body.get("oldVal"):
             yield AlterEnum(loc=self.loc, type_name=type_name, action="rename", value=str(body["oldVal"]))
         else:
@@ -757,9 +459,3 @@ def _scanned_command_starts(text: str) -> list[int] | None:
         elif token.name == "ASCII_44" and depth == 0:
             expect = True
     return starts
-
-
-def _list(node: Node) -> list[Node]:
-    if "List" in node:
-        return list(node["List"].get("items", []))
-    return [node]

@@ -17,13 +17,12 @@ from pathlib import Path
 
 import sqlglot
 from sqlglot import exp
-from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ParseError, TokenError
-from sqlglot.tokenizer_core import TokenType
 
 from advisor.errors import AdvisorError, Location
 from advisor.schema.source import read_source
-from advisor.schema.statements import parse_statements, quiet_sqlglot, split_on
+from advisor.schema.sqlglot_tree import column_name, reference_actions, renamed_tables
+from advisor.schema.statements import parse_statements, quiet_sqlglot
 from advisor.spec.draft import (
     CheckDraft,
     ColumnDraft,
@@ -32,10 +31,12 @@ from advisor.spec.draft import (
     KeyDraft,
     TableDraft,
     default_constraint_name,
-    drop_table_references,
+    drop_indexes,
+    drop_tables,
     key_of,
     rename_column_references,
-    rename_table_references,
+    rename_index,
+    rename_table,
 )
 from advisor.spec.expressions import foreign_part, without_comments
 from advisor.spec.model import spelled
@@ -52,21 +53,9 @@ def replay_files(files: list[Path], dialect: str, tables: dict[str, TableDraft])
             replay.apply(statement, Location(path, line))
 
 
-def _name(node: exp.Expr | None) -> str | None:
-    """The plain column name of an identifier, column or ordered column; ``None`` for expressions."""
-    # A MySQL prefix key (``name(20)``) indexes the column: close enough for the cost model.
-    while isinstance(node, exp.Ordered | exp.Collate | exp.ColumnPrefix):
-        node = node.this
-    if isinstance(node, exp.Identifier):
-        return str(node.this)
-    if isinstance(node, exp.Column) and not node.table:
-        return node.name
-    return None
-
-
 def _names(nodes: list[exp.Expr]) -> list[str] | None:
     """Column keys of ``nodes``; ``None`` if any of them is an expression."""
-    names = [_name(node) for node in nodes]
+    names = [column_name(node) for node in nodes]
     return None if any(name is None for name in names) else [key_of(name) for name in names if name]
 
 
@@ -270,7 +259,7 @@ class _Replay:
             return
         name = label or default_constraint_name(table.key, columns, "fkey")
         table.foreign_keys = [fk for fk in table.foreign_keys if fk.name.lower() != name.lower()]
-        actions = _reference_actions(reference)
+        actions = reference_actions(reference)
         table.foreign_keys.append(
             ForeignKeyDraft(
                 name=name,
@@ -304,7 +293,7 @@ class _Replay:
         keys = []
         for node in nodes:
             descending = isinstance(node, exp.Ordered) and bool(node.args.get("desc"))
-            name = _name(node) or self._prefix_column(table, node)
+            name = column_name(node) or self._prefix_column(table, node)
             if name is None:
                 return None
             keys.append((key_of(name), descending))
@@ -382,11 +371,11 @@ class _Replay:
         elif isinstance(action, exp.DropPrimaryKey):
             table.primary_key = None
         elif isinstance(action, exp.AlterRename) and isinstance(action.this, exp.Table):
-            return self._rename_table(table, self._spelled(action.this, table=True))
+            return rename_table(self.tables, table, self._spelled(action.this, table=True))
         elif isinstance(action, exp.RenameColumn):
             to = action.args.get("to")
             old, new = (
-                _name(action.this),
+                column_name(action.this),
                 self._spelled(to) if isinstance(to, exp.Identifier | exp.Column) else None,
             )
             if old and new and key_of(old) in table.columns:
@@ -440,16 +429,6 @@ class _Replay:
             elif kind in ("CONSTRAINT", "FOREIGN KEY"):
                 table.drop_constraint(name)
 
-    def _rename_table(self, table: TableDraft, new_name: str) -> TableDraft:
-        """Rename in place, keeping the table's position in the output."""
-        old_key = table.key
-        table.name = new_name
-        renamed = {(table.key if key == old_key else key): value for key, value in self.tables.items()}
-        self.tables.clear()
-        self.tables.update(renamed)
-        rename_table_references(self.tables, old_key, table.key)
-        return table
-
     def _alter_column(self, table: TableDraft, action: exp.AlterColumn, where: Location) -> None:
         """ALTER COLUMN ... TYPE / SET NOT NULL / DROP NOT NULL."""
         column = table.columns.get(key_of(action.name))
@@ -471,7 +450,7 @@ class _Replay:
         definition = action.this
         if not isinstance(definition, exp.ColumnDef):
             return
-        old = _name(action.args.get("rename_from")) or definition.name
+        old = column_name(action.args.get("rename_from")) or definition.name
         column = table.columns.get(key_of(old))
         if column is None:
             return
@@ -495,16 +474,7 @@ class _Replay:
         target = statement.this
         for action in statement.args.get("actions") or []:
             if isinstance(action, exp.AlterRename) and isinstance(target, exp.Table):
-                self._rename_index(target.name, self._spelled(action.this))
-
-    def _rename_index(self, old: str, new: str) -> None:
-        """Rename the index called ``old``, in whichever table has it."""
-        for table in self.tables.values():
-            index = table.indexes.pop(old.lower(), None)
-            if index is not None:
-                index.name = new
-                table.indexes[new.lower()] = index
-                return
+                rename_index(self.tables, target.name, self._spelled(action.this))
 
     # DROP and commands ----------------------------------------------------------------------------
 
@@ -513,43 +483,16 @@ class _Replay:
         kind = str(statement.args.get("kind") or "").upper()
         names = [item.name for item in statement.args.get("tables") or [] if isinstance(item, exp.Table)]
         if kind == "TABLE":
-            for name in names:
-                if self.tables.pop(key_of(name), None) is not None:
-                    drop_table_references(self.tables, key_of(name))
+            drop_tables(self.tables, names)
         elif kind == "INDEX":
-            for name in names:
-                for table in self.tables.values():
-                    if table.indexes.pop(name.lower(), None) is not None:
-                        break
+            drop_indexes(self.tables, names)
 
     def _command(self, statement: exp.Command) -> None:
         """MySQL's ``RENAME TABLE a TO b, c TO d``, which sqlglot keeps as an opaque command."""
         if str(statement.this).upper() != "RENAME" or self.dialect not in _MYSQL_FAMILY:
             return
         body = statement.expression
-        text = body.name if isinstance(body, exp.Expr) else str(body or "")
-        try:
-            tokens = Dialect.get_or_raise(self.dialect).tokenize(text)
-        except TokenError:
-            return
-        if not tokens or tokens[0].token_type != TokenType.TABLE:
-            return
-        pairs = split_on(tokens[1:], TokenType.COMMA)
-        for pair in pairs:
-            words = [t for t in pair if t.token_type != TokenType.DOT]
-            if len(words) >= 3 and any(t.text.upper() == "TO" for t in words):
-                to_at = next(i for i, t in enumerate(words) if t.text.upper() == "TO")
-                old, new = words[to_at - 1].text, words[-1].text
-                table = self.tables.get(key_of(old))
-                if table is not None:
-                    self._rename_table(table, new)
-
-
-def _reference_actions(reference: exp.Reference) -> dict[str, str]:
-    """``{"DELETE": "CASCADE", "UPDATE": "SET NULL"}`` from a REFERENCES clause's options."""
-    actions = {}
-    for option in reference.args.get("options") or []:
-        words = str(option).upper().split()
-        if len(words) > 2 and words[0] == "ON" and words[1] in ("DELETE", "UPDATE"):
-            actions[words[1]] = " ".join(words[2:])
-    return actions
+        for old, new in renamed_tables(body.name if isinstance(body, exp.Expr) else str(body or "")):
+            table = self.tables.get(key_of(old))
+            if table is not None:
+                rename_table(self.tables, table, new)

@@ -183,12 +183,28 @@ def default_constraint_name(table: str, columns: list[str], suffix: str) -> str:
     return "_".join([table, *columns, suffix])
 
 
-def rename_table_references(tables: dict[str, TableDraft], old_key: str, new_key: str) -> None:
-    """Foreign keys follow a renamed table."""
-    for table in tables.values():
-        for fk in table.foreign_keys:
+def rename_table(tables: dict[str, TableDraft], table: TableDraft, new_name: str) -> TableDraft:
+    """Rename ``table`` in place, keeping its position in the output; foreign keys follow it."""
+    old_key = table.key
+    table.name = new_name
+    renamed = {(table.key if key == old_key else key): value for key, value in tables.items()}
+    tables.clear()
+    tables.update(renamed)
+    for other in tables.values():
+        for fk in other.foreign_keys:
             if fk.target_table == old_key:
-                fk.target_table = new_key
+                fk.target_table = table.key
+    return table
+
+
+def rename_index(tables: dict[str, TableDraft], old: str, new: str) -> None:
+    """Rename the index called ``old``, in whichever table has it."""
+    for table in tables.values():
+        index = table.indexes.pop(old.lower(), None)
+        if index is not None:
+            index.name = new
+            table.indexes[new.lower()] = index
+            return
 
 
 def rename_column_references(tables: dict[str, TableDraft], table_key: str, old: str, new: str) -> None:
@@ -200,7 +216,18 @@ def rename_column_references(tables: dict[str, TableDraft], table_key: str, old:
                 fk.target_columns = [new_key if c == old_key else c for c in fk.target_columns]
 
 
-def drop_table_references(tables: dict[str, TableDraft], table_key: str) -> None:
-    """Foreign keys pointing at a dropped table go with it (what DROP ... CASCADE does)."""
-    for table in tables.values():
-        table.foreign_keys = [fk for fk in table.foreign_keys if fk.target_table != table_key]
+def drop_tables(tables: dict[str, TableDraft], names: list[str]) -> None:
+    """DROP TABLE: the tables called ``names`` and the foreign keys that point at them (what DROP
+    ... CASCADE does); unknown names are ignored."""
+    for name in names:
+        if tables.pop(key_of(name), None) is not None:
+            for table in tables.values():
+                table.foreign_keys = [fk for fk in table.foreign_keys if fk.target_table != key_of(name)]
+
+
+def drop_indexes(tables: dict[str, TableDraft], names: list[str]) -> None:
+    """DROP INDEX: each index called one of ``names``, in whichever table has it."""
+    for name in names:
+        for table in tables.values():
+            if table.indexes.pop(name.lower(), None) is not None:
+                break
