@@ -8,9 +8,10 @@ import functools
 from collections.abc import Iterable
 from pathlib import Path
 
+from advisor.schema.names import key_of
 from advisor.schema.ops import CreateIndex, CreateTable, Op, TypeRef
 from advisor.schema.source import Source
-from advisor.schema.state import ColumnState, ForeignKeyState, IndexState, Schema, TableState, key
+from advisor.schema.state import ColumnState, ForeignKeyState, IndexState, Schema, TableState
 from advisor.spec.model import Table
 
 
@@ -42,7 +43,7 @@ def not_null_predicate(where: str | None, dialect: str) -> tuple[str, ...]:
         return ()
     for op in _ops(f"CREATE INDEX i ON t (x) WHERE {where}", dialect):
         if isinstance(op, CreateIndex):
-            return tuple(key(c) for c in op.where_not_null)
+            return tuple(key_of(c) for c in op.where_not_null)
     return ()
 
 
@@ -60,17 +61,17 @@ def schema_from_tables(tables: Iterable[Table], dialect: str) -> Schema:
     partial index predicates read by ``dialect``'s front end."""
     schema = Schema()
     for table in tables:
-        state = TableState(name=table.name, primary_key=tuple(key(c) for c in table.primary_key))
+        state = TableState(name=table.name, primary_key=tuple(key_of(c) for c in table.primary_key))
         for column in table.columns:
-            state.columns[key(column.name)] = ColumnState(
+            state.columns[key_of(column.name)] = ColumnState(
                 column.name, type_from_text(column.type, dialect), not column.nullable
             )
             if column.references is not None:
                 ref_table, ref_column = column.references
-                fk = ForeignKeyState(None, (key(column.name),), ref_table, (ref_column,))
+                fk = ForeignKeyState(None, (key_of(column.name),), ref_table, (ref_column,))
                 state.foreign_keys.append(fk)
         for index in table.indexes:
-            columns = tuple(key(k.column) for k in index.keys)
+            columns = tuple(key_of(k.column) for k in index.keys)
             state.indexes.append(
                 IndexState(index.name, table.name, columns, index.unique, index.where is not None)
             )

@@ -125,13 +125,13 @@ def _baseline(request: Request, dialect: str, config: LintConfig) -> tuple[Schem
     if request.spec is None and not schema_paths:
         return None, {}
     from advisor.lint.baseline import load_schema_files, schema_from_tables
-    from advisor.schema.state import key
+    from advisor.schema.names import key_of
 
     if request.spec is not None:
         from advisor.spec.load import load_spec
 
         spec = load_spec(request.spec)
-        rows = {key(t.name): t.rows for t in spec.tables if t.rows is not None}
+        rows = {key_of(t.name): t.rows for t in spec.tables if t.rows is not None}
         return schema_from_tables(spec.tables, dialect), rows
     field = "--schema" if request.schema else "schema"
     for path in schema_paths:

@@ -18,6 +18,7 @@ from advisor.lint.checks.base import (
     default_severities,
     load_lint_rules,
 )
+from advisor.schema.names import key_of
 from advisor.schema.ops import (
     AddConstraint,
     AlterEnum,
@@ -33,7 +34,7 @@ from advisor.schema.ops import (
 )
 from advisor.schema.read import read_statements
 from advisor.schema.source import Source
-from advisor.schema.state import Schema, key
+from advisor.schema.state import Schema
 
 _DIRECTIVE = re.compile(
     r"(?:--|#|/\*)\s*advisor:\s*(?P<kind>ignore-file|ignore)\b(?:\[(?P<rules>[^\]]*)\])?", re.IGNORECASE
@@ -185,7 +186,7 @@ class _Run:
         elif isinstance(op, AlterEnum) and op.action == "add" and ctx.transaction is not None:
             ctx.new_enum_values[(op.type_name, op.value)] = (ctx.transaction, op.loc)
         elif isinstance(op, AddConstraint) and op.constraint.not_valid and op.constraint.name:
-            ctx.not_valid_tx[(key(op.table), key(op.constraint.name))] = ctx.transaction
+            ctx.not_valid_tx[(key_of(op.table), key_of(op.constraint.name))] = ctx.transaction
         ctx.schema.apply(op)
 
 
@@ -340,7 +341,7 @@ def _unused(directive: Directive, loc: Loc, known: frozenset[str]) -> Hit:
 
 def _finding(rule_id: str, hit: Hit, options: Options, default: Severity, context: str) -> LintFinding:
     severity = options.severities.get(rule_id, default)
-    rows = options.table_rows.get(key(hit.table)) if hit.table else None
+    rows = options.table_rows.get(key_of(hit.table)) if hit.table else None
     message = hit.message
     if rows is not None and rows >= options.big_table_rows and severity is not Severity.INFO:
         severity = Severity.ERROR

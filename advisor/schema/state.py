@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from advisor.schema.names import key_of
 from advisor.schema.ops import (
     AddColumn,
     AddConstraint,
@@ -34,15 +35,6 @@ from advisor.schema.ops import (
     ValidateConstraint,
     snake,
 )
-
-
-def key(name: str) -> str:
-    """Names compare case-insensitively, without quotes or schema (as :func:`advisor.spec.draft.key_of`).
-
-    >>> key('public."Orders"')
-    'orders'
-    """
-    return name.rsplit(".", 1)[-1].strip('"`[]').lower()
 
 
 @dataclass
@@ -104,10 +96,10 @@ class TableState:
     loc: Loc | None = None
 
     def column(self, name: str) -> ColumnState | None:
-        return self.columns.get(key(name))
+        return self.columns.get(key_of(name))
 
     def has_not_null_check(self, column: str) -> bool:
-        return key(column) in self._validated_not_null
+        return key_of(column) in self._validated_not_null
 
     _validated_not_null: set[str] = field(default_factory=set)
     _pending_not_null: dict[str, str] = field(default_factory=dict)
@@ -125,7 +117,7 @@ class Schema:
         """(kind, folded name) of the schemas and domains the migrations created: the file that did."""
 
     def table(self, name: str | None) -> TableState | None:
-        return self.tables.get(key(name)) if name else None
+        return self.tables.get(key_of(name)) if name else None
 
     def is_new(self, name: str | None) -> bool:
         """Whether the table was created by the migrations being linted (so it is empty)."""
@@ -133,10 +125,10 @@ class Schema:
         return table is not None and table.new
 
     def add_table(self, table: TableState) -> None:
-        self.tables[key(table.name)] = table
+        self.tables[key_of(table.name)] = table
         for index in table.indexes:
             if index.name:
-                self.indexes[key(index.name)] = index
+                self.indexes[key_of(index.name)] = index
 
     def apply(self, op: Op) -> None:
         """Change the state as ``op`` would; unknown objects are ignored."""
@@ -161,10 +153,10 @@ class Schema:
             if parent is not None:
                 table.columns = dict(parent.columns)
                 table.primary_key = parent.primary_key
-        self.tables[key(op.table)] = table
+        self.tables[key_of(op.table)] = table
 
     def _add_column(self, table: TableState, column: ColumnDef) -> None:
-        table.columns[key(column.name)] = ColumnState(column.name, column.type, column.not_null)
+        table.columns[key_of(column.name)] = ColumnState(column.name, column.type, column.not_null)
         if column.primary_key:
             table.primary_key = (column.name,)
             self._index(table, None, (column.name,), True, column.loc)
@@ -185,11 +177,13 @@ class Schema:
         partial: bool = False,
         method: str = "btree",
     ) -> None:
-        index = IndexState(name, table.name, tuple(key(c) if c else None for c in columns), unique, partial)
+        index = IndexState(
+            name, table.name, tuple(key_of(c) if c else None for c in columns), unique, partial
+        )
         index.method, index.loc = method, loc
         table.indexes.append(index)
         if name:
-            self.indexes[key(name)] = index
+            self.indexes[key_of(name)] = index
 
     def _foreign_key(
         self,
@@ -200,7 +194,7 @@ class Schema:
         ref_columns: tuple[str, ...],
         loc: Loc,
     ) -> None:
-        fk = ForeignKeyState(name, tuple(key(c) for c in columns), ref_table, ref_columns, loc)
+        fk = ForeignKeyState(name, tuple(key_of(c) for c in columns), ref_table, ref_columns, loc)
         table.foreign_keys.append(fk)
 
     def _add_constraint(self, table: TableState, con: Constraint, loc: Loc) -> None:
@@ -217,20 +211,20 @@ class Schema:
         elif con.kind is ConstraintKind.FOREIGN_KEY:
             self._foreign_key(table, con.name, con.columns, con.ref_table or "", con.ref_columns, loc)
         if con.not_valid and con.name:
-            table.not_valid[key(con.name)] = loc
+            table.not_valid[key_of(con.name)] = loc
             if con.not_null_of:
-                table._pending_not_null[key(con.name)] = key(con.not_null_of)
+                table._pending_not_null[key_of(con.name)] = key_of(con.not_null_of)
         elif con.not_null_of:
-            table._validated_not_null.add(key(con.not_null_of))
+            table._validated_not_null.add(key_of(con.not_null_of))
 
     def _index_columns(self, name: str | None) -> tuple[str, ...]:
-        index = self.indexes.get(key(name)) if name else None
+        index = self.indexes.get(key_of(name)) if name else None
         return tuple(c for c in index.columns if c) if index else ()
 
     def _attach_or_index(
         self, table: TableState, con: Constraint, columns: tuple[str, ...], loc: Loc
     ) -> None:
-        existing = self.indexes.get(key(con.using_index)) if con.using_index else None
+        existing = self.indexes.get(key_of(con.using_index)) if con.using_index else None
         if existing is not None:
             existing.unique = True
         else:
@@ -249,39 +243,39 @@ class Schema:
         table = self.table(name)
         if table is None:
             table = TableState(name=name, known=False)
-            self.tables[key(name)] = table
+            self.tables[key_of(name)] = table
         return table
 
     def on_validate_constraint(self, op: ValidateConstraint) -> None:
         table = self.table(op.table)
         if table is not None:
-            table.not_valid.pop(key(op.name), None)
-            column = table._pending_not_null.pop(key(op.name), None)
+            table.not_valid.pop(key_of(op.name), None)
+            column = table._pending_not_null.pop(key_of(op.name), None)
             if column:
                 table._validated_not_null.add(column)
 
     def on_drop_constraint(self, op: DropConstraint) -> None:
         table = self.table(op.table)
         if table is not None:
-            table.not_valid.pop(key(op.name), None)
-            table.foreign_keys = [fk for fk in table.foreign_keys if key(fk.name or "") != key(op.name)]
+            table.not_valid.pop(key_of(op.name), None)
+            table.foreign_keys = [fk for fk in table.foreign_keys if key_of(fk.name or "") != key_of(op.name)]
 
     def on_created(self, op: Created) -> None:
-        self.created.setdefault((op.kind, key(op.name)), op.loc.file)
+        self.created.setdefault((op.kind, key_of(op.name)), op.loc.file)
 
     def on_create_function(self, op: CreateFunction) -> None:
-        known = self.functions.get(key(op.name))
+        known = self.functions.get(key_of(op.name))
         inlined = known.inlined_calls if op.altered and known is not None else op.inlined_calls
-        self.functions[key(op.name)] = FunctionState(op.volatility, inlined)
+        self.functions[key_of(op.name)] = FunctionState(op.volatility, inlined)
 
     def on_create_index(self, op: CreateIndex) -> None:
         table = self._placeholder(op.table)
         self._index(table, op.name, op.columns, op.unique, op.loc, op.partial, op.method)
-        table.indexes[-1].where_not_null = tuple(key(c) for c in op.where_not_null)
+        table.indexes[-1].where_not_null = tuple(key_of(c) for c in op.where_not_null)
 
     def on_drop_index(self, op: DropIndex) -> None:
         for name in op.names:
-            index = self.indexes.pop(key(name), None)
+            index = self.indexes.pop(key_of(name), None)
             table = self.table(index.table) if index else None
             if table is not None and index is not None:
                 table.indexes = [item for item in table.indexes if item is not index]
@@ -307,32 +301,32 @@ class Schema:
     def on_drop_column(self, op: DropColumn) -> None:
         table = self.table(op.table)
         if table is not None:
-            table.columns.pop(key(op.column), None)
+            table.columns.pop(key_of(op.column), None)
 
     def on_drop(self, op: Drop) -> None:
         if op.kind == "table":
             for name in op.names:
-                table = self.tables.pop(key(name), None)
+                table = self.tables.pop(key_of(name), None)
                 for index in table.indexes if table else ():
                     if index.name:
-                        self.indexes.pop(key(index.name), None)
+                        self.indexes.pop(key_of(index.name), None)
 
     def on_rename(self, op: Rename) -> None:
         if op.kind is RenameKind.INDEX:
-            index = self.indexes.pop(key(op.old), None)
+            index = self.indexes.pop(key_of(op.old), None)
             if index is not None:
                 index.name = op.new
-                self.indexes[key(op.new)] = index
+                self.indexes[key_of(op.new)] = index
             return
         table = self.table(op.table)
         if table is None:
             return
         if op.kind is RenameKind.TABLE:
-            del self.tables[key(table.name)]
+            del self.tables[key_of(table.name)]
             table.name = op.new
-            self.tables[key(op.new)] = table
+            self.tables[key_of(op.new)] = table
         elif op.kind is RenameKind.COLUMN:
-            column = table.columns.pop(key(op.old), None)
+            column = table.columns.pop(key_of(op.old), None)
             if column is not None:
                 column.name = op.new
-                table.columns[key(op.new)] = column
+                table.columns[key_of(op.new)] = column

@@ -20,6 +20,7 @@ from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 
 from advisor.errors import AdvisorError, Location
+from advisor.schema.names import key_of
 from advisor.schema.source import read_source
 from advisor.schema.sqlglot_tree import column_name, reference_actions, renamed_tables
 from advisor.schema.statements import parse_statements, quiet_sqlglot
@@ -33,7 +34,6 @@ from advisor.spec.draft import (
     default_constraint_name,
     drop_indexes,
     drop_tables,
-    key_of,
     rename_column_references,
     rename_index,
     rename_table,

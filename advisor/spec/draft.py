@@ -10,15 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from advisor.errors import Location
-
-
-def key_of(name: str) -> str:
-    """The matching key of a table or column name: lower-cased, schema prefix dropped.
-
-    >>> key_of("public.Orders")
-    'orders'
-    """
-    return name.rsplit(".", 1)[-1].lower()
+from advisor.schema.names import key_of
 
 
 @dataclass

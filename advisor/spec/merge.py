@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlglot import exp
 
 from advisor.errors import AdvisorError, Location
+from advisor.schema.names import key_of
 from advisor.spec.draft import (
     CheckDraft,
     ColumnDraft,
@@ -20,7 +21,6 @@ from advisor.spec.draft import (
     KeyDraft,
     TableDraft,
     default_constraint_name,
-    key_of,
 )
 from advisor.spec.expressions import parse_expression
 from advisor.spec.input import ColumnIn, IndexIn, TableIn

@@ -14,7 +14,9 @@ DDL = "CREATE TABLE a (id int PRIMARY KEY);\nCREATE TABLE c (id int PRIMARY KEY)
 
 
 def test_the_migration_reader_renames_every_pair() -> None:
-    ops = [op for s in read_statements(Source("m.sql", DDL), "mysql") for op in s.ops if isinstance(op, Rename)]
+    ops = [
+        op for s in read_statements(Source("m.sql", DDL), "mysql") for op in s.ops if isinstance(op, Rename)
+    ]
     assert [(op.kind, op.old, op.new) for op in ops] == [
         (RenameKind.TABLE, "a", "b"),
         (RenameKind.TABLE, "c", "d"),

@@ -105,9 +105,9 @@ class Context:
     def is_new_object(self, kind: str, name: str) -> bool:
         """A schema or domain created earlier in this file (or in a file not deployed yet): nothing
         running uses it yet."""
-        from advisor.schema.state import key
+        from advisor.schema.names import key_of
 
-        created = self.schema.created.get((kind, key(name)))
+        created = self.schema.created.get((kind, key_of(name)))
         return created is not None and (created == self.file or created in self.unreleased)
 
     def version_at_least(self, *version: int) -> bool:

@@ -7,15 +7,16 @@ from collections.abc import Iterator
 from advisor.catalog.fixes import fix_line
 from advisor.catalog.model import Severity
 from advisor.lint.checks.base import POSTGRES, Context, Hit, rule
+from advisor.schema.names import key_of
 from advisor.schema.ops import CreateIndex, CreateView, EndOfRun, TypeRef
-from advisor.schema.state import IndexState, TableState, key
+from advisor.schema.state import IndexState, TableState
 
 
 def _leads_with(index: IndexState, columns: tuple[str, ...]) -> bool:
     """Whether the index's first keys are exactly ``columns``, in any order, and it holds every row
     a foreign key check looks for: a partial index only when its predicate is ``IS NOT NULL`` on
     those columns, which the check's ``col = $1`` implies (a NULL references nothing)."""
-    wanted = {key(c) for c in columns}
+    wanted = {key_of(c) for c in columns}
     if index.partial and not (index.where_not_null and set(index.where_not_null) <= wanted):
         return False
     return index.method == "btree" and set(index.columns[: len(columns)]) == wanted
@@ -60,14 +61,14 @@ def redundant_index(op: CreateIndex, ctx: Context) -> Iterator[Hit]:
     table = ctx.schema.table(op.table)
     if table is None:
         return
-    new = IndexState(op.name, op.table, tuple(key(c) if c else None for c in op.columns), op.unique)
+    new = IndexState(op.name, op.table, tuple(key_of(c) if c else None for c in op.columns), op.unique)
     new.partial, new.method = op.partial, op.method
     for other in table.indexes:
         why = _redundant_with(new, other)
         if why is None:
             continue
         label = other.name or (
-            "primary key" if other.columns == tuple(map(key, table.primary_key)) else "a unique constraint"
+            "primary key" if other.columns == tuple(map(key_of, table.primary_key)) else "a unique constraint"
         )
         cols = ", ".join(c or "?" for c in other.columns)
         what = "duplicates" if why == "duplicate" else "is a prefix of"
@@ -92,7 +93,7 @@ def expanded_names(op: CreateView, ctx: Context) -> list[str]:
         qualifier = next(stars, None)
         if qualifier is None and op.merged:
             continue  # USING / NATURAL show the join columns once: not modelled
-        tables = [t for alias, t in op.sources if qualifier is None or key(alias) == key(qualifier)]
+        tables = [t for alias, t in op.sources if qualifier is None or key_of(alias) == key_of(qualifier)]
         states = [ctx.schema.table(table) for table in tables]
         if tables and all(state is not None and state.known for state in states):
             names.extend(column.name for state in states if state for column in state.columns.values())

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from advisor.catalog.fixes import fix_line
 from advisor.catalog.model import Severity
 from advisor.lint.checks.base import POSTGRES, Context, Hit, rule
+from advisor.schema.names import key_of
 from advisor.schema.ops import (
     AlterEnum,
     Cluster,
@@ -24,7 +25,6 @@ from advisor.schema.ops import (
     Vacuum,
     Write,
 )
-from advisor.schema.state import key
 
 
 @rule("MIG012", Drop)
@@ -74,11 +74,11 @@ def rename_table(op: Rename | CreateView | EndOfFile, ctx: Context) -> Iterator[
         return
     if isinstance(op, CreateView):
         if not op.materialized:
-            ctx.deferred.pop(("MIG015", key(op.view)), None)
+            ctx.deferred.pop(("MIG015", key_of(op.view)), None)
         return
     if op.kind is not RenameKind.TABLE or ctx.is_new(op.table):
         return
-    ctx.deferred[("MIG015", key(op.old))] = Hit(
+    ctx.deferred[("MIG015", key_of(op.old))] = Hit(
         op.loc,
         f"renaming table {op.old} to {op.new} breaks every running query that still names {op.old}",
         f"In the same migration, create a view under the old name (CREATE VIEW {op.old} AS SELECT * "
@@ -184,7 +184,7 @@ def enum_value_change(op: AlterEnum, ctx: Context) -> Iterator[Hit]:
 @rule("MIG024", DropConstraint)
 def drop_foreign_key(op: DropConstraint, ctx: Context) -> Iterator[Hit]:
     table = ctx.schema.table(op.table)
-    known = table is not None and any(key(fk.name or "") == key(op.name) for fk in table.foreign_keys)
+    known = table is not None and any(key_of(fk.name or "") == key_of(op.name) for fk in table.foreign_keys)
     if not (op.foreign_key or known) or ctx.is_new(op.table):
         return
     yield Hit(

@@ -13,6 +13,7 @@ from advisor.catalog.model import Severity
 from advisor.lint.checks.base import MYSQL, POSTGRES, Context, Hit, rule
 from advisor.lint.online_ddl import behaviour, effect, server
 from advisor.lint.volatility import volatile_call
+from advisor.schema.names import key_of
 from advisor.schema.ops import (
     AddColumn,
     AddConstraint,
@@ -28,7 +29,6 @@ from advisor.schema.ops import (
     TypeRef,
     ValidateConstraint,
 )
-from advisor.schema.state import key
 
 
 @rule("MIG001", CreateIndex, dialects=POSTGRES)
@@ -48,7 +48,7 @@ def create_index_non_concurrently(op: CreateIndex, ctx: Context) -> Iterator[Hit
 def drop_index_non_concurrently(op: DropIndex, ctx: Context) -> Iterator[Hit]:
     if op.concurrently:
         return
-    index = ctx.schema.indexes.get(key(op.names[0])) if op.names else None
+    index = ctx.schema.indexes.get(key_of(op.names[0])) if op.names else None
     if index is not None and ctx.is_new(index.table):
         return
     names = ", ".join(op.names)
@@ -67,7 +67,7 @@ def reindex_non_concurrently(op: Reindex, ctx: Context) -> Iterator[Hit]:
         return
     table = op.name if op.target == "table" else None
     if op.target == "index" and op.name:
-        index = ctx.schema.indexes.get(key(op.name))
+        index = ctx.schema.indexes.get(key_of(op.name))
         table = index.table if index else None
     if ctx.is_new(table):
         return
@@ -154,7 +154,7 @@ def constraint_without_not_valid(op: AddConstraint | AddColumn, ctx: Context) ->
 
 @rule("MIG006", ValidateConstraint, dialects=POSTGRES)
 def validate_in_same_transaction(op: ValidateConstraint, ctx: Context) -> Iterator[Hit]:
-    added = ctx.not_valid_tx.get((key(op.table), key(op.name)), -1)
+    added = ctx.not_valid_tx.get((key_of(op.table), key_of(op.name)), -1)
     if added is None or added == -1 or added != ctx.transaction:
         return
     yield Hit(
