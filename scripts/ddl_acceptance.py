@@ -135,7 +135,7 @@ def engine(name: str) -> Iterator[Callable[[str], None]]:
 def run(specs: int, engines: list[str], seed: int) -> None:
     from advisor.emit.migration import ddl_text
     from advisor.emit.target import resolve_target
-    from advisor.engines.engine import split_sql
+    from advisor.engines.database import split_sql
     from advisor.errors import AdvisorError
     from advisor.recommend import planned_changes
     from advisor.spec.load import load_spec

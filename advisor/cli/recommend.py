@@ -141,7 +141,7 @@ def recommend(
     if in_place and db is None:
         raise AdvisorError("--in-place works with --db URL only")
     if db is not None:
-        from advisor.engines.engine import SignalledError
+        from advisor.engines.database import SignalledError
         from advisor.planner.run import recommend_on_db
 
         try:

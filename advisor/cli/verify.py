@@ -75,7 +75,7 @@ def verify(
     EXPLAIN every pattern before and after; exit 1 if the planner ignores a recommendation."""
     from contextlib import nullcontext
 
-    from advisor.engines.engine import SignalledError
+    from advisor.engines.database import SignalledError
     from advisor.recommend import prepare
     from advisor.spec.load import load_spec
     from advisor.verify.report import FORMATTERS

@@ -9,10 +9,10 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from advisor.emit.target import resolve_target
-from advisor.engines.engine import (
+from advisor.engines.database import (
     DEFAULT_TIMEOUT,
     THROWAWAY_LIKE,
-    Engine,
+    Database,
     Explained,
     is_stale,
     missing_driver,
@@ -68,7 +68,7 @@ def sweep_stale(cur: Any) -> None:
                     continue
 
 
-class MariaDBEngine(Engine):
+class MariaDBDatabase(Database):
     cost_unit = "optimizer cost units (Last_query_cost)"
 
     def __init__(self, url: DbUrl, timeout: float = DEFAULT_TIMEOUT) -> None:

@@ -8,10 +8,10 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from advisor.emit.target import resolve_target
-from advisor.engines.engine import (
+from advisor.engines.database import (
     DEFAULT_TIMEOUT,
     THROWAWAY_LIKE,
-    Engine,
+    Database,
     Explained,
     is_stale,
     missing_driver,
@@ -63,7 +63,7 @@ def sweep_stale(admin: Any) -> None:
                 continue
 
 
-class PostgresEngine(Engine):
+class PostgresDatabase(Database):
     cost_unit = "PostgreSQL cost units"
 
     def __init__(self, url: DbUrl, timeout: float = DEFAULT_TIMEOUT, in_place: bool = False) -> None:

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 
 from advisor.emit.target import resolve_target
-from advisor.engines.engine import DEFAULT_TIMEOUT, Engine, Explained
+from advisor.engines.database import DEFAULT_TIMEOUT, Database, Explained
 
 _USING = re.compile(r"USING (?:COVERING )?INDEX (\S+)")
 _STEP = 1
@@ -29,7 +29,7 @@ def _stored(value: object) -> object:
     return value
 
 
-class SqliteEngine(Engine):
+class SqliteDatabase(Database):
     cost_unit = "VM steps"
 
     def __init__(self, timeout: float = DEFAULT_TIMEOUT) -> None:

@@ -12,8 +12,8 @@ from advisor.catalog.model import Severity
 from advisor.lint.checks.base import (
     PARSE_ERROR,
     UNUSED_IGNORE,
-    Context,
     Hit,
+    LintContext,
     LintRule,
     default_severities,
     load_lint_rules,
@@ -120,7 +120,7 @@ class _Run:
 
     def __init__(self, options: Options, schema: Schema, rules: Iterable[LintRule]) -> None:
         self.options = options
-        self.ctx = Context(
+        self.ctx = LintContext(
             dialect=options.dialect,
             schema=schema,
             target_version=options.target_version,

@@ -1,4 +1,4 @@
-"""Lint output formats: one :class:`Formatter` base, one subclass per format."""
+"""Lint output formats: one :class:`LintFormatter` base, one subclass per format."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from advisor.report.inert import inert, no_commands, shown_path
 from advisor.report.sarif import LEVELS, SarifResult, artifact_uri, fingerprint, sarif_log
 
 
-class Formatter:
+class LintFormatter:
     """Renders findings (sorted) as one text; ``files`` is how many files were linted."""
 
     name: ClassVar[str] = ""
@@ -23,7 +23,7 @@ class Formatter:
         raise NotImplementedError
 
 
-class TextFormatter(Formatter):
+class TextFormatter(LintFormatter):
     """``file:line:col: RULE severity: message``, the fix indented below, and a summary line.
 
     >>> f = LintFinding("MIG001", Severity.WARNING, "m.sql", 3, 1, "msg", "do this")
@@ -63,7 +63,7 @@ class TextFormatter(Formatter):
         return no_commands("\n".join([*lines, "", summary]) + "\n")
 
 
-class GccFormatter(Formatter):
+class GccFormatter(LintFormatter):
     """``file:line:col: severity: message [RULE]``, the format editors and compilers share."""
 
     name = "gcc"
@@ -76,7 +76,7 @@ class GccFormatter(Formatter):
         )
 
 
-class JsonFormatter(Formatter):
+class JsonFormatter(LintFormatter):
     """``{"version": 1, "files": n, "findings": [...]}``; fields are only ever added."""
 
     name = "json"
@@ -97,7 +97,7 @@ class JsonFormatter(Formatter):
         return json.dumps({"version": 1, "files": files, "findings": items}, indent=2) + "\n"
 
 
-class SarifFormatter(Formatter):
+class SarifFormatter(LintFormatter):
     """SARIF 2.1.0: one run, the rules that fired in ``tool.driver.rules``, one result per finding."""
 
     name = "sarif"
@@ -120,7 +120,7 @@ class SarifFormatter(Formatter):
         )
 
 
-class GithubFormatter(Formatter):
+class GithubFormatter(LintFormatter):
     """GitHub Actions workflow commands: each finding becomes an annotation on the pull request."""
 
     name = "github"
@@ -134,7 +134,7 @@ class GithubFormatter(Formatter):
         )
 
 
-class GitlabFormatter(Formatter):
+class GitlabFormatter(LintFormatter):
     """GitLab Code Quality report (a JSON array), for ``artifacts:reports:codequality``."""
 
     name = "gitlab"
@@ -201,7 +201,7 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-FORMATTERS: dict[str, type[Formatter]] = {
+FORMATTERS: dict[str, type[LintFormatter]] = {
     cls.name: cls
     for cls in (TextFormatter, GccFormatter, JsonFormatter, SarifFormatter, GithubFormatter, GitlabFormatter)
 }

@@ -161,7 +161,7 @@ class Server(Protocol):
 def trace(sources: list[Source], url: str, schema_files: list[Path], dialect: str = "postgres") -> Trace:
     """Run ``schema_files`` then ``sources`` in a throwaway database of the server at ``url``; the
     database is dropped whatever happens (an error, SIGINT, SIGTERM, SIGHUP)."""
-    from advisor.engines.engine import TRACE_PREFIX, throwaway_name
+    from advisor.engines.database import TRACE_PREFIX, throwaway_name
     from advisor.interrupts import interruptible, signals_held
 
     checked = checked_url(url, dialect)
@@ -227,7 +227,7 @@ def said(exc: BaseException) -> str:
     >>> said(Exception(1045, "Access denied for user 'app'"))
     "Access denied for user 'app'"
     """
-    from advisor.engines.engine import first_line
+    from advisor.engines.database import first_line
 
     if len(exc.args) == 2 and isinstance(exc.args[0], int) and isinstance(exc.args[1], str):
         return first_line(Exception(exc.args[1]))

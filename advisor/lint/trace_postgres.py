@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from advisor.engines.engine import first_line
+from advisor.engines.database import first_line
 from advisor.engines.url import DbUrl
 from advisor.errors import AdvisorError, Location
 from advisor.lint.trace import Observation, Trace, cannot

@@ -33,9 +33,9 @@ class WhatIf:
     """The planner's cost of statements under sets of what-if indexes, each question asked once."""
 
     def __init__(self, db: object, statements: Mapping[str, str], ctx: Context) -> None:
-        from advisor.engines.postgres import PostgresEngine
+        from advisor.engines.postgres import PostgresDatabase
 
-        assert isinstance(db, PostgresEngine)
+        assert isinstance(db, PostgresDatabase)
         self.db = db
         self.statements = statements
         self.dialect = ctx.spec.dialect

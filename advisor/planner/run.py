@@ -22,7 +22,7 @@ def recommend_on_db(
     spec: Spec, url: str, in_place: bool = False, timeout: float = 60.0, rows: int = 10_000
 ) -> Result:
     """The plan the planner at ``url`` chooses among the model's candidates, with its figures."""
-    from advisor.engines.engine import interruptible, open_engine
+    from advisor.engines.database import interruptible, open_database
     from advisor.recommend import candidates_of, prepare, report, run_rules
     from advisor.selection.select import select
     from advisor.verify.run import NoProgress, VerifyRun
@@ -36,7 +36,7 @@ def recommend_on_db(
     candidates = candidates_of(ctx, out)
     model = select(ctx, candidates, out.drops)
     runnable = replace(ctx.spec, patterns=tuple(p for p in ctx.spec.patterns if p.name in ctx.shapes))
-    with interruptible(), open_engine(url, timeout, in_place) as db:
+    with interruptible(), open_database(url, timeout, in_place) as db:
         if not db.hypothetical:
             where = "the database" if in_place else "the server"
             raise AdvisorError(

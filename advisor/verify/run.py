@@ -12,12 +12,12 @@ from advisor.emit.changes import Change
 from advisor.emit.indexes import NameBook, create_index, drop_index
 from advisor.emit.schema import column_types, dependency_order
 from advisor.emit.script import existing_index_statements, recommended_index, table_statements
-from advisor.engines.engine import (
+from advisor.engines.database import (
     DEFAULT_TIMEOUT,
-    Engine,
+    Database,
     Explained,
     interruptible,
-    open_engine,
+    open_database,
 )
 from advisor.engines.scale import TableScale
 from advisor.errors import AdvisorError
@@ -49,7 +49,7 @@ class NoProgress:
         return None
 
 
-def expected_exception(change: Change, engine: Engine) -> str | None:
+def expected_exception(change: Change, engine: Database) -> str | None:
     """Why the planner may rightly ignore ``change`` on ``engine``, when the reason is known."""
     if change.design.where is not None and not engine.target.partial:
         return (
@@ -78,7 +78,7 @@ def verify(
         raise AdvisorError("--timeout must be a positive number of seconds")
     progress = progress or NoProgress()
     progress.start("connecting to the database", None)
-    with interruptible(), open_engine(url, timeout) as db:
+    with interruptible(), open_database(url, timeout) as db:
         try:
             return verify_on(db, spec, rows, progress, full_scale, ctx)
         except db.errors as exc:  # the server went away, a catalog update failed...
@@ -86,7 +86,7 @@ def verify(
 
 
 def verify_on(
-    db: Engine,
+    db: Database,
     spec: Spec,
     rows: int = DEFAULT_ROWS,
     progress: Progress | None = None,
@@ -113,7 +113,7 @@ class VerifyRun:
         self,
         spec: Spec,
         changes: tuple[Change, ...],
-        db: Engine,
+        db: Database,
         cap: int,
         progress: Progress,
         full_scale: bool = True,

@@ -13,7 +13,7 @@ from advisor.emit.indexes import NameBook
 from advisor.emit.migration import ddl_text
 from advisor.emit.script import existing_index_statements, table_statements
 from advisor.emit.target import resolve_target
-from advisor.engines.engine import open_engine, split_sql
+from advisor.engines.database import open_database, split_sql
 from advisor.recommend import planned_changes
 from advisor.spec.load import load_spec
 from advisor.spec.model import Spec
@@ -52,7 +52,7 @@ def test_full_schema_applies(path: Path, engine: str, dialect: str, rerun: bool)
     target = resolve_target(dialect)
     statements = split_sql(ddl_text(spec, changes, target, False, True), target.dialect)
     assert any(s.upper().startswith("CREATE TABLE") for s in statements)
-    with open_engine(url) as db:
+    with open_database(url) as db:
         for statement in statements:
             db.execute(statement)
         for statement in statements:
@@ -71,7 +71,7 @@ def test_changes_only_applies_to_todays_schema(path: Path, engine: str, dialect:
     today += existing_index_statements(spec, target, book, False, {})[0].statements
     migration = split_sql(ddl_text(spec, changes, target, True, True), target.dialect)
     assert migration, "every sample recommends changes"
-    with open_engine(url) as db:
+    with open_database(url) as db:
         for statement in today:
             db.execute(statement.sql.sql(dialect=target.dialect))
         for statement in migration:
@@ -90,6 +90,6 @@ def test_changes_only_applies_to_the_samples_own_schema_file() -> None:
     schema = split_sql((ROOT / path.parent / "schema.sql").read_text(), "mysql")
     migration = split_sql(ddl_text(spec, changes, resolve_target("mysql"), True, True), "mysql")
     assert any(s.startswith("DROP INDEX idx_tickets_tenant ON tickets") for s in migration)
-    with open_engine(url) as db:
+    with open_database(url) as db:
         for statement in [*schema, *migration]:
             db.execute(statement)

@@ -99,7 +99,7 @@ def test_round_trip(server: tuple[str, Any, list[str]], tmp_path: Path) -> None:
     fresh = _create(conn, made, [])
     with conn.cursor() as cur:
         cur.execute(f"USE {fresh}")
-        from advisor.engines.engine import split_sql
+        from advisor.engines.database import split_sql
 
         for statement in split_sql(ddl.stdout, "mysql"):
             cur.execute(statement)

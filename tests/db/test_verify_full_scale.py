@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from advisor.engines.engine import open_engine
-from advisor.engines.postgres import PostgresEngine
+from advisor.engines.database import open_database
+from advisor.engines.postgres import PostgresDatabase
 from advisor.spec.load import load_spec
 from advisor.verify.run import verify_on
 from tests.cli.conftest import run_advisor
@@ -21,7 +21,7 @@ ECOMMERCE = Path("samples/ecommerce/patterns.yaml")
 ROWS = 2000
 
 
-def _estimate(db: PostgresEngine, sql: str) -> dict[str, Any]:
+def _estimate(db: PostgresDatabase, sql: str) -> dict[str, Any]:
     row = db.db.execute(f"EXPLAIN (FORMAT JSON) {sql}").fetchone()
     assert row is not None
     data = row[0] if not isinstance(row[0], str) else json.loads(row[0])
@@ -33,8 +33,8 @@ def test_the_planner_sees_the_declared_rows_and_the_database_is_dropped() -> Non
     url = require("postgres")
     spec = load_spec(ECOMMERCE)
     declared = {t.name: t.rows for t in spec.tables}
-    with open_engine(url) as db:
-        assert isinstance(db, PostgresEngine)
+    with open_database(url) as db:
+        assert isinstance(db, PostgresDatabase)
         name = db.name
         result = verify_on(db, spec, ROWS)
         plan = _estimate(db, "SELECT * FROM orders")
@@ -93,12 +93,12 @@ def test_the_models_costs_are_compared_only_where_the_planner_sees_the_declared_
     is reported); on SQLite, which sees the loaded rows, none does."""
     url = require("postgres")
     spec = load_spec(ECOMMERCE)
-    with open_engine(url) as db:
+    with open_database(url) as db:
         full = verify_on(db, spec, ROWS)
     claimed = [c for r in full.recommendations if r.action == "create" for c in r.checks if c.claimed]
     assert claimed and all(c.model_cost_before and c.model_cost_after for c in claimed)
     items = next(c for c in claimed if c.pattern == "items_of_order")
     assert items.model_cost_before is not None and items.model_cost_before > 1e6  # a scan of 9e9 rows
-    with open_engine("sqlite://") as lite:
+    with open_database("sqlite://") as lite:
         loaded = verify_on(lite, spec, ROWS)
     assert all(c.model_cost_before is None for r in loaded.recommendations for c in r.checks)

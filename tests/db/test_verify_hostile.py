@@ -85,7 +85,7 @@ def test_a_failure_after_the_database_is_created_drops_it(monkeypatch: pytest.Mo
     """The second connection (to the throwaway database) fails: nothing may be left behind."""
     import psycopg
 
-    from advisor.engines.postgres import PostgresEngine
+    from advisor.engines.postgres import PostgresDatabase
 
     url = require("postgres")
     before = _throwaways("postgres")
@@ -100,7 +100,7 @@ def test_a_failure_after_the_database_is_created_drops_it(monkeypatch: pytest.Mo
 
     monkeypatch.setattr(psycopg, "connect", second_fails)
     with pytest.raises(AdvisorError) as raised:
-        PostgresEngine(parse_db_url(url + "?password=s3cret"))
+        PostgresDatabase(parse_db_url(url + "?password=s3cret"))
     assert len(calls) == 2 and "s3cret" not in str(raised.value)
     monkeypatch.undo()
     assert _throwaways("postgres") <= before
@@ -135,7 +135,7 @@ def test_a_signal_during_the_load_drops_the_database(engine: str, sig: int, code
 
 @pytest.mark.parametrize("engine", ["postgres", "mariadb"])
 def test_stale_throwaway_databases_are_swept_and_fresh_ones_kept(engine: str) -> None:
-    from advisor.engines.engine import throwaway_name
+    from advisor.engines.database import throwaway_name
 
     url = require(engine)
     stale = "advisor_verify_20000101000000_5ea1ed"

@@ -202,7 +202,7 @@ def test_sigterm_mid_statement_still_drops_the_database(tmp_path: Path, url: str
 def test_a_stale_throwaway_database_is_swept_and_a_fresh_one_kept(
     tmp_path: Path, url: str, admin: Any
 ) -> None:
-    from advisor.engines.engine import TRACE_PREFIX, throwaway_name
+    from advisor.engines.database import TRACE_PREFIX, throwaway_name
 
     stale = "advisor_trace_20000101000000_5ea1ed"
     fresh = throwaway_name(prefix=TRACE_PREFIX)  # another run's, still working

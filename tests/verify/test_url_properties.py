@@ -47,13 +47,13 @@ def test_any_url_is_accepted_or_refused_in_one_line_without_its_password(
 
 def test_a_driver_error_that_escapes_the_run_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
     """The server failing mid-run (here SQLite's ANALYZE, made to fail) is one line, not a traceback."""
-    from advisor.engines.sqlite import SqliteEngine
+    from advisor.engines.sqlite import SqliteDatabase
     from advisor.spec.load import load_spec
     from advisor.verify.run import verify
 
-    def broken(self: SqliteEngine, tables: object) -> None:
+    def broken(self: SqliteDatabase, tables: object) -> None:
         raise sqlite3.OperationalError("disk I/O error\nmore detail")
 
-    monkeypatch.setattr(SqliteEngine, "analyze", broken)
+    monkeypatch.setattr(SqliteDatabase, "analyze", broken)
     with pytest.raises(AdvisorError, match=r"^--db: SQLite failed: disk I/O error$"):
         verify(load_spec(Path("samples/ecommerce/patterns.yaml")), None, rows=100)

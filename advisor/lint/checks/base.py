@@ -3,7 +3,7 @@
 A rule is a function ``(op, ctx) -> Iterable[Hit]`` registered for the operation types it reads::
 
     @rule("MIG001", CreateIndex, dialects=POSTGRES)
-    def create_index_non_concurrently(op: CreateIndex, ctx: Context) -> Iterator[Hit]: ...
+    def create_index_non_concurrently(op: CreateIndex, ctx: LintContext) -> Iterator[Hit]: ...
 
 The engine gives it every operation of those types in migration order; ``ctx.schema`` is the state
 before the operation is applied. End-of-file and end-of-run checks subscribe to the pseudo-operations
@@ -57,7 +57,7 @@ class Hit:
 
 
 @dataclass
-class Context:
+class LintContext:
     """Everything besides the operation a rule may read. The engine keeps it current."""
 
     dialect: str
@@ -115,7 +115,7 @@ class Context:
         return self.target_version is None or self.target_version >= version
 
 
-CheckFunc = Callable[[Any, Context], Iterable[Hit]]
+CheckFunc = Callable[[Any, LintContext], Iterable[Hit]]
 
 
 @dataclass(frozen=True)

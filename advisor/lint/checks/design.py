@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from advisor.catalog.fixes import fix_line
 from advisor.catalog.model import Severity
-from advisor.lint.checks.base import POSTGRES, Context, Hit, rule
+from advisor.lint.checks.base import POSTGRES, Hit, LintContext, rule
 from advisor.schema.names import key_of
 from advisor.schema.ops import CreateIndex, CreateView, EndOfRun, TypeRef
 from advisor.schema.state import IndexState, TableState
@@ -27,7 +27,7 @@ def _fk_indexed(table: TableState, columns: tuple[str, ...]) -> bool:
 
 
 @rule("MIG040", EndOfRun)
-def foreign_key_without_index(op: EndOfRun, ctx: Context) -> Iterator[Hit]:
+def foreign_key_without_index(op: EndOfRun, ctx: LintContext) -> Iterator[Hit]:
     for table in ctx.schema.tables.values():
         for fk in table.foreign_keys if table.known else ():
             if fk.loc is None or not fk.columns or _fk_indexed(table, fk.columns):
@@ -57,7 +57,7 @@ def _redundant_with(new: IndexState, other: IndexState) -> str | None:
 
 
 @rule("MIG041", CreateIndex)
-def redundant_index(op: CreateIndex, ctx: Context) -> Iterator[Hit]:
+def redundant_index(op: CreateIndex, ctx: LintContext) -> Iterator[Hit]:
     table = ctx.schema.table(op.table)
     if table is None:
         return
@@ -81,7 +81,7 @@ def redundant_index(op: CreateIndex, ctx: Context) -> Iterator[Hit]:
         return
 
 
-def expanded_names(op: CreateView, ctx: Context) -> list[str]:
+def expanded_names(op: CreateView, ctx: LintContext) -> list[str]:
     """The view's column names with each ``*`` expanded from the replayed schema, where the tables
     it covers are all known; an unexpandable ``*`` contributes nothing."""
     names: list[str] = []
@@ -101,7 +101,7 @@ def expanded_names(op: CreateView, ctx: Context) -> list[str]:
 
 
 @rule("MIG044", CreateView, dialects=POSTGRES, severity=Severity.ERROR)
-def view_duplicate_column(op: CreateView, ctx: Context) -> Iterator[Hit]:
+def view_duplicate_column(op: CreateView, ctx: LintContext) -> Iterator[Hit]:
     names = expanded_names(op, ctx)
     seen: set[str] = set()
     for name in names:
@@ -118,7 +118,7 @@ def view_duplicate_column(op: CreateView, ctx: Context) -> Iterator[Hit]:
 
 
 @rule("MIG042", EndOfRun)
-def table_without_primary_key(op: EndOfRun, ctx: Context) -> Iterator[Hit]:
+def table_without_primary_key(op: EndOfRun, ctx: LintContext) -> Iterator[Hit]:
     for table in ctx.schema.tables.values():
         if not table.new or not table.keyed or table.loc is None or table.primary_key:
             continue
@@ -136,7 +136,7 @@ def _comparable(a: TypeRef, b: TypeRef) -> bool:
 
 
 @rule("MIG043", EndOfRun)
-def foreign_key_type_mismatch(op: EndOfRun, ctx: Context) -> Iterator[Hit]:
+def foreign_key_type_mismatch(op: EndOfRun, ctx: LintContext) -> Iterator[Hit]:
     for table in ctx.schema.tables.values():
         for fk in table.foreign_keys:
             parent = ctx.schema.table(fk.ref_table)
@@ -159,7 +159,7 @@ def foreign_key_type_mismatch(op: EndOfRun, ctx: Context) -> Iterator[Hit]:
 
 
 @rule("MIG022", EndOfRun, dialects=POSTGRES, severity=Severity.INFO)
-def not_valid_never_validated(op: EndOfRun, ctx: Context) -> Iterator[Hit]:
+def not_valid_never_validated(op: EndOfRun, ctx: LintContext) -> Iterator[Hit]:
     for table in ctx.schema.tables.values():
         for name, loc in table.not_valid.items():
             yield Hit(

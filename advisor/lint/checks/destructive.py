@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from advisor.catalog.fixes import fix_line
 from advisor.catalog.model import Severity
-from advisor.lint.checks.base import POSTGRES, Context, Hit, rule
+from advisor.lint.checks.base import POSTGRES, Hit, LintContext, rule
 from advisor.schema.names import key_of
 from advisor.schema.ops import (
     AlterEnum,
@@ -28,7 +28,7 @@ from advisor.schema.ops import (
 
 
 @rule("MIG012", Drop)
-def drop_table(op: Drop, ctx: Context) -> Iterator[Hit]:
+def drop_table(op: Drop, ctx: LintContext) -> Iterator[Hit]:
     if op.kind != "table":
         return
     for name in op.names:
@@ -42,7 +42,7 @@ def drop_table(op: Drop, ctx: Context) -> Iterator[Hit]:
 
 
 @rule("MIG013", DropColumn)
-def drop_column(op: DropColumn, ctx: Context) -> Iterator[Hit]:
+def drop_column(op: DropColumn, ctx: LintContext) -> Iterator[Hit]:
     if ctx.is_new(op.table):
         return
     yield Hit(
@@ -54,7 +54,7 @@ def drop_column(op: DropColumn, ctx: Context) -> Iterator[Hit]:
 
 
 @rule("MIG014", Drop, severity=Severity.ERROR)
-def drop_schema_or_database(op: Drop, ctx: Context) -> Iterator[Hit]:
+def drop_schema_or_database(op: Drop, ctx: LintContext) -> Iterator[Hit]:
     if op.kind not in ("schema", "database"):
         return
     yield Hit(
@@ -65,7 +65,7 @@ def drop_schema_or_database(op: Drop, ctx: Context) -> Iterator[Hit]:
 
 
 @rule("MIG015", Rename, CreateView, EndOfFile)
-def rename_table(op: Rename | CreateView | EndOfFile, ctx: Context) -> Iterator[Hit]:
+def rename_table(op: Rename | CreateView | EndOfFile, ctx: LintContext) -> Iterator[Hit]:
     """Held until the end of the file: a view created under the old name in the same file keeps
     running queries working (the compatibility-view pattern), so the rename is then no finding."""
     if isinstance(op, EndOfFile):
@@ -88,7 +88,7 @@ def rename_table(op: Rename | CreateView | EndOfFile, ctx: Context) -> Iterator[
 
 
 @rule("MIG028", Rename, dialects=POSTGRES)
-def rename_schema(op: Rename, ctx: Context) -> Iterator[Hit]:
+def rename_schema(op: Rename, ctx: LintContext) -> Iterator[Hit]:
     if op.kind is not RenameKind.SCHEMA or ctx.is_new_object("schema", op.old):
         return
     yield Hit(
@@ -102,7 +102,7 @@ def rename_schema(op: Rename, ctx: Context) -> Iterator[Hit]:
 
 
 @rule("MIG016", Rename)
-def rename_column(op: Rename, ctx: Context) -> Iterator[Hit]:
+def rename_column(op: Rename, ctx: LintContext) -> Iterator[Hit]:
     if op.kind is not RenameKind.COLUMN or ctx.is_new(op.table):
         return
     yield Hit(
@@ -113,7 +113,7 @@ def rename_column(op: Rename, ctx: Context) -> Iterator[Hit]:
 
 
 @rule("MIG017", Truncate)
-def truncate(op: Truncate, ctx: Context) -> Iterator[Hit]:
+def truncate(op: Truncate, ctx: LintContext) -> Iterator[Hit]:
     tables = [name for name in op.tables if not ctx.is_new(name)]
     if not tables:
         return
@@ -126,7 +126,7 @@ def truncate(op: Truncate, ctx: Context) -> Iterator[Hit]:
 
 
 @rule("MIG018", Vacuum, Cluster, RewriteTable, dialects=POSTGRES)
-def vacuum_full_or_cluster(op: Vacuum | Cluster | RewriteTable, ctx: Context) -> Iterator[Hit]:
+def vacuum_full_or_cluster(op: Vacuum | Cluster | RewriteTable, ctx: LintContext) -> Iterator[Hit]:
     case = "VACUUM FULL or CLUSTER"
     if isinstance(op, Vacuum):
         if not op.full:
@@ -149,7 +149,7 @@ def vacuum_full_or_cluster(op: Vacuum | Cluster | RewriteTable, ctx: Context) ->
 
 
 @rule("MIG019", Write)
-def unbatched_write(op: Write, ctx: Context) -> Iterator[Hit]:
+def unbatched_write(op: Write, ctx: LintContext) -> Iterator[Hit]:
     if op.where or ctx.is_new(op.table):
         return
     verb = op.kind.upper()
@@ -164,7 +164,7 @@ def unbatched_write(op: Write, ctx: Context) -> Iterator[Hit]:
 
 
 @rule("MIG023", AlterEnum, dialects=POSTGRES)
-def enum_value_change(op: AlterEnum, ctx: Context) -> Iterator[Hit]:
+def enum_value_change(op: AlterEnum, ctx: LintContext) -> Iterator[Hit]:
     if op.action == "rename":
         yield Hit(
             op.loc,
@@ -182,7 +182,7 @@ def enum_value_change(op: AlterEnum, ctx: Context) -> Iterator[Hit]:
 
 
 @rule("MIG024", DropConstraint)
-def drop_foreign_key(op: DropConstraint, ctx: Context) -> Iterator[Hit]:
+def drop_foreign_key(op: DropConstraint, ctx: LintContext) -> Iterator[Hit]:
     table = ctx.schema.table(op.table)
     known = table is not None and any(key_of(fk.name or "") == key_of(op.name) for fk in table.foreign_keys)
     if not (op.foreign_key or known) or ctx.is_new(op.table):
@@ -196,7 +196,7 @@ def drop_foreign_key(op: DropConstraint, ctx: Context) -> Iterator[Hit]:
 
 
 @rule("MIG025", RefreshView, dialects=POSTGRES)
-def refresh_without_concurrently(op: RefreshView, ctx: Context) -> Iterator[Hit]:
+def refresh_without_concurrently(op: RefreshView, ctx: LintContext) -> Iterator[Hit]:
     if op.concurrently:
         return
     yield Hit(

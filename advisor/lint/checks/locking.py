@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from advisor.catalog.fixes import fix_line
 from advisor.catalog.model import Severity
-from advisor.lint.checks.base import MYSQL, POSTGRES, Context, Hit, rule
+from advisor.lint.checks.base import MYSQL, POSTGRES, Hit, LintContext, rule
 from advisor.lint.online_ddl import behaviour, effect, server
 from advisor.lint.volatility import volatile_call
 from advisor.schema.names import key_of
@@ -32,7 +32,7 @@ from advisor.schema.ops import (
 
 
 @rule("MIG001", CreateIndex, dialects=POSTGRES)
-def create_index_non_concurrently(op: CreateIndex, ctx: Context) -> Iterator[Hit]:
+def create_index_non_concurrently(op: CreateIndex, ctx: LintContext) -> Iterator[Hit]:
     if op.concurrently or ctx.is_new(op.table):
         return
     yield Hit(
@@ -45,7 +45,7 @@ def create_index_non_concurrently(op: CreateIndex, ctx: Context) -> Iterator[Hit
 
 
 @rule("MIG002", DropIndex, dialects=POSTGRES)
-def drop_index_non_concurrently(op: DropIndex, ctx: Context) -> Iterator[Hit]:
+def drop_index_non_concurrently(op: DropIndex, ctx: LintContext) -> Iterator[Hit]:
     if op.concurrently:
         return
     index = ctx.schema.indexes.get(key_of(op.names[0])) if op.names else None
@@ -62,7 +62,7 @@ def drop_index_non_concurrently(op: DropIndex, ctx: Context) -> Iterator[Hit]:
 
 
 @rule("MIG003", Reindex, dialects=POSTGRES)
-def reindex_non_concurrently(op: Reindex, ctx: Context) -> Iterator[Hit]:
+def reindex_non_concurrently(op: Reindex, ctx: LintContext) -> Iterator[Hit]:
     if op.concurrently:
         return
     table = op.name if op.target == "table" else None
@@ -93,7 +93,7 @@ def _concurrent(op: Op) -> str | None:
 
 
 @rule("MIG004", CreateIndex, DropIndex, Reindex, DetachPartition, dialects=POSTGRES, severity=Severity.ERROR)
-def concurrently_in_transaction(op: Op, ctx: Context) -> Iterator[Hit]:
+def concurrently_in_transaction(op: Op, ctx: LintContext) -> Iterator[Hit]:
     what = _concurrent(op)
     if what is None or not ctx.in_transaction:
         return
@@ -106,7 +106,7 @@ def concurrently_in_transaction(op: Op, ctx: Context) -> Iterator[Hit]:
 
 
 @rule("MIG026", CreateIndex, dialects=POSTGRES, severity=Severity.ERROR)
-def concurrent_index_on_partitioned_table(op: CreateIndex, ctx: Context) -> Iterator[Hit]:
+def concurrent_index_on_partitioned_table(op: CreateIndex, ctx: LintContext) -> Iterator[Hit]:
     table = ctx.schema.table(op.table)
     if not op.concurrently or table is None or not table.partitioned:
         return
@@ -120,7 +120,7 @@ def concurrent_index_on_partitioned_table(op: CreateIndex, ctx: Context) -> Iter
 
 
 @rule("MIG005", AddConstraint, AddColumn, dialects=POSTGRES)
-def constraint_without_not_valid(op: AddConstraint | AddColumn, ctx: Context) -> Iterator[Hit]:
+def constraint_without_not_valid(op: AddConstraint | AddColumn, ctx: LintContext) -> Iterator[Hit]:
     if isinstance(op, AddColumn):
         ref = op.column.references
         if ref is not None and not ctx.is_new(op.table):
@@ -153,7 +153,7 @@ def constraint_without_not_valid(op: AddConstraint | AddColumn, ctx: Context) ->
 
 
 @rule("MIG006", ValidateConstraint, dialects=POSTGRES)
-def validate_in_same_transaction(op: ValidateConstraint, ctx: Context) -> Iterator[Hit]:
+def validate_in_same_transaction(op: ValidateConstraint, ctx: LintContext) -> Iterator[Hit]:
     added = ctx.not_valid_tx.get((key_of(op.table), key_of(op.name)), -1)
     if added is None or added == -1 or added != ctx.transaction:
         return
@@ -167,7 +167,7 @@ def validate_in_same_transaction(op: ValidateConstraint, ctx: Context) -> Iterat
 
 
 @rule("MIG007", AddConstraint, AddColumn, dialects=POSTGRES)
-def unique_constraint_builds_index(op: AddConstraint | AddColumn, ctx: Context) -> Iterator[Hit]:
+def unique_constraint_builds_index(op: AddConstraint | AddColumn, ctx: LintContext) -> Iterator[Hit]:
     if isinstance(op, AddColumn):
         column = op.column
         if (column.primary_key or column.unique) and not ctx.is_new(op.table):
@@ -196,7 +196,7 @@ def unique_constraint_builds_index(op: AddConstraint | AddColumn, ctx: Context) 
 
 
 @rule("MIG008", AddColumn, severity=Severity.ERROR)
-def not_null_column_without_default(op: AddColumn, ctx: Context) -> Iterator[Hit]:
+def not_null_column_without_default(op: AddColumn, ctx: LintContext) -> Iterator[Hit]:
     column = op.column
     if not column.not_null or column.default is not None or column.identity:
         return
@@ -220,7 +220,7 @@ def not_null_column_without_default(op: AddColumn, ctx: Context) -> Iterator[Hit
 
 
 @rule("MIG009", SetNotNull, dialects=POSTGRES)
-def set_not_null(op: SetNotNull, ctx: Context) -> Iterator[Hit]:
+def set_not_null(op: SetNotNull, ctx: LintContext) -> Iterator[Hit]:
     table = ctx.schema.table(op.table)
     if ctx.is_new(op.table):
         return
@@ -239,7 +239,7 @@ _SERIALS = ("serial", "bigserial", "smallserial")
 
 
 @rule("MIG010", AddColumn, dialects=POSTGRES)
-def add_column_rewrites_table(op: AddColumn, ctx: Context) -> Iterator[Hit]:
+def add_column_rewrites_table(op: AddColumn, ctx: LintContext) -> Iterator[Hit]:
     column = op.column
     if ctx.is_new(op.table):
         return
@@ -299,7 +299,7 @@ def type_change_is_safe(old: TypeRef | None, new: TypeRef | None) -> bool:
 
 
 @rule("MIG011", AlterColumnType, dialects=POSTGRES | MYSQL)
-def column_type_change(op: AlterColumnType, ctx: Context) -> Iterator[Hit]:
+def column_type_change(op: AlterColumnType, ctx: LintContext) -> Iterator[Hit]:
     if ctx.is_new(op.table):
         return
     table = ctx.schema.table(op.table)
@@ -335,7 +335,7 @@ UTC_ZONES = frozenset(
 """``timezone`` values with a fixed zero offset: PostgreSQL's ``pg_get_timezone_offset`` gives 0."""
 
 
-def _zone_change_in_utc(old: TypeRef | None, new: TypeRef | None, ctx: Context) -> bool:
+def _zone_change_in_utc(old: TypeRef | None, new: TypeRef | None, ctx: LintContext) -> bool:
     """timestamp <-> timestamptz is binary-compatible when the session's time zone is UTC, and
     PostgreSQL 12+ then skips the rewrite (``TimestampTimestampTzRequiresRewrite``)."""
     if old is None or new is None or old.array != new.array or old.name == new.name:
@@ -345,7 +345,7 @@ def _zone_change_in_utc(old: TypeRef | None, new: TypeRef | None, ctx: Context) 
     return ctx.setting_values.get("timezone", "").strip().lower() in UTC_ZONES
 
 
-def _mysql_type_change(op: AlterColumnType, old: TypeRef | None, ctx: Context) -> Iterator[Hit]:
+def _mysql_type_change(op: AlterColumnType, old: TypeRef | None, ctx: LintContext) -> Iterator[Hit]:
     """MySQL: MODIFY / CHANGE also restate unchanged columns, so only a known, different type counts;
     what the server does with it comes from the online DDL table for the target version."""
     if old is None or op.type is None or old == op.type:
@@ -384,7 +384,7 @@ def mysql_type_operation(old: TypeRef, new: TypeRef) -> str:
 
 
 @rule("MIG029", AlterDomain, dialects=POSTGRES)
-def domain_constraint_checks_every_column(op: AlterDomain, ctx: Context) -> Iterator[Hit]:
+def domain_constraint_checks_every_column(op: AlterDomain, ctx: LintContext) -> Iterator[Hit]:
     if op.action not in ("add constraint", "set not null") or op.not_valid:
         return
     if ctx.is_new_object("domain", op.domain):
@@ -399,7 +399,7 @@ def domain_constraint_checks_every_column(op: AlterDomain, ctx: Context) -> Iter
 
 
 @rule("MIG021", DetachPartition, dialects=POSTGRES)
-def detach_partition_non_concurrently(op: DetachPartition, ctx: Context) -> Iterator[Hit]:
+def detach_partition_non_concurrently(op: DetachPartition, ctx: LintContext) -> Iterator[Hit]:
     if op.concurrently or ctx.is_new(op.table) or not ctx.version_at_least(14):
         return
     yield Hit(

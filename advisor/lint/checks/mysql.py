@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from advisor.catalog.fixes import fix_line
 from advisor.catalog.model import Severity
-from advisor.lint.checks.base import MYSQL, Context, Hit, rule
+from advisor.lint.checks.base import MYSQL, Hit, LintContext, rule
 from advisor.lint.online_ddl import Behaviour, behaviour, effect, refused, server
 from advisor.schema.ops import (
     AddColumn,
@@ -30,7 +30,7 @@ from advisor.schema.ops import (
 
 
 @rule("MIG050", TableOptions, dialects=MYSQL)
-def copy_algorithm_or_lock(op: TableOptions, ctx: Context) -> Iterator[Hit]:
+def copy_algorithm_or_lock(op: TableOptions, ctx: LintContext) -> Iterator[Hit]:
     if ctx.is_new(op.table):
         return
     if op.algorithm == "COPY":
@@ -57,7 +57,7 @@ def _inline(op: CreateTable | AddColumn) -> Iterator[ColumnDef]:
 
 
 @rule("MIG051", CreateTable, AddColumn, dialects=MYSQL, severity=Severity.ERROR)
-def inline_references_ignored(op: CreateTable | AddColumn, ctx: Context) -> Iterator[Hit]:
+def inline_references_ignored(op: CreateTable | AddColumn, ctx: LintContext) -> Iterator[Hit]:
     if ctx.dialect == "mariadb" and ctx.version_at_least(10, 5):
         return  # MariaDB honours column-level REFERENCES since 10.5
     for column in _inline(op):
@@ -88,7 +88,7 @@ def members_change_in_place(old: TypeRef, new: TypeRef) -> bool:
 
 
 @rule("MIG052", AlterColumnType, dialects=MYSQL)
-def enum_change_copies_table(op: AlterColumnType, ctx: Context) -> Iterator[Hit]:
+def enum_change_copies_table(op: AlterColumnType, ctx: LintContext) -> Iterator[Hit]:
     table = ctx.schema.table(op.table)
     column = table.column(op.column) if table else None
     old, new = (column.type if column else None), op.type
@@ -111,7 +111,7 @@ _CLAUSE = re.compile(r"\b(ALGORITHM|LOCK)\s*=?\s*(\w+)", re.IGNORECASE)
 _ADD_PRIMARY = re.compile(r"\bADD\s+(?:CONSTRAINT\s+\S+\s+)?PRIMARY\s+KEY\b", re.IGNORECASE)
 
 
-def operation_of(op: Op, ctx: Context) -> str | None:
+def operation_of(op: Op, ctx: LintContext) -> str | None:
     """The online-DDL operation (a key of ``online_ddl.yaml``) an ALTER TABLE part performs."""
     if isinstance(op, AddColumn):
         column = op.column
@@ -178,7 +178,7 @@ def _fail_fast(family: str, found: Behaviour) -> str:
     RewriteTable,
     dialects=MYSQL,
 )
-def online_ddl(op: Op, ctx: Context) -> Iterator[Hit]:
+def online_ddl(op: Op, ctx: LintContext) -> Iterator[Hit]:
     """What the statement does on the target server, from the version table: reported when it
     copies the table or blocks writes, or is refused for the ALGORITHM / LOCK it asks for."""
     operation = operation_of(op, ctx)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from advisor.catalog.fixes import fix_line
 from advisor.catalog.model import Severity
-from advisor.lint.checks.base import POSTGRES, Context, Hit, rule
+from advisor.lint.checks.base import POSTGRES, Hit, LintContext, rule
 from advisor.lint.checks.locking import type_change_is_safe
 from advisor.lint.volatility import volatile_call
 from advisor.schema.ops import (
@@ -76,7 +76,7 @@ def _takes_strong_lock(op: Op) -> bool:
     return not (isinstance(op, Drop) and op.kind not in ("table", "view", "materialized view"))
 
 
-def _runs_long(op: Op, ctx: Context) -> bool:
+def _runs_long(op: Op, ctx: LintContext) -> bool:
     """The statement holds its lock while it reads or writes every row: a rewrite, a full-table
     check, an index build."""
     if isinstance(op, CreateIndex | Reindex):
@@ -112,7 +112,7 @@ _LONG_HARM = "nothing bounds how long it holds the lock, so reads and writes que
 
 
 @rule("MIG020", *_LOCKING, dialects=POSTGRES, enabled=False)
-def missing_lock_timeout(op: Op, ctx: Context) -> Iterator[Hit]:
+def missing_lock_timeout(op: Op, ctx: LintContext) -> Iterator[Hit]:
     if not _takes_strong_lock(op):
         return
     table = _table(op)
@@ -175,7 +175,7 @@ def quoted(value: str) -> str:
     dialects=POSTGRES,
     severity=Severity.ERROR,
 )
-def new_enum_value_used_in_transaction(op: Op, ctx: Context) -> Iterator[Hit]:
+def new_enum_value_used_in_transaction(op: Op, ctx: LintContext) -> Iterator[Hit]:
     if ctx.transaction is None or not ctx.new_enum_values or not ctx.version_at_least(12):
         return  # before 12, MIG023 reports the ADD VALUE itself: it fails in a transaction block
     if isinstance(op, Other) and op.kind not in _QUERIES:
@@ -200,7 +200,7 @@ def new_enum_value_used_in_transaction(op: Op, ctx: Context) -> Iterator[Hit]:
 
 
 @rule("MIG038", Transaction, EndOfFile)
-def transaction_nesting(op: Transaction | EndOfFile, ctx: Context) -> Iterator[Hit]:
+def transaction_nesting(op: Transaction | EndOfFile, ctx: LintContext) -> Iterator[Hit]:
     if isinstance(op, EndOfFile):
         if ctx.depth > 0:
             yield Hit(

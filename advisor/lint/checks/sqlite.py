@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from advisor.catalog.fixes import fix_line
 from advisor.catalog.model import Severity
-from advisor.lint.checks.base import SQLITE, Context, Hit, rule
+from advisor.lint.checks.base import SQLITE, Hit, LintContext, rule
 from advisor.schema.ops import (
     AddColumn,
     AddConstraint,
@@ -41,7 +41,7 @@ def _add_column_problem(op: AddColumn) -> str | None:
 
 
 @rule("MIG060", *_UNSUPPORTED, AddColumn, DropColumn, dialects=SQLITE, severity=Severity.ERROR)
-def needs_table_rebuild(op: Op, ctx: Context) -> Iterator[Hit]:
+def needs_table_rebuild(op: Op, ctx: LintContext) -> Iterator[Hit]:
     if isinstance(op, AddColumn):
         what = _add_column_problem(op)
     elif isinstance(op, DropColumn):

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from advisor.catalog.fixes import fix_line
 from advisor.catalog.model import Severity
-from advisor.lint.checks.base import MYSQL, POSTGRES, Context, Hit, rule
+from advisor.lint.checks.base import MYSQL, POSTGRES, Hit, LintContext, rule
 from advisor.schema.ops import (
     AddColumn,
     AlterColumnType,
@@ -58,7 +58,7 @@ _KEY_LIMITS = {
 
 
 @rule("MIG030", CreateTable, AddColumn, dialects=POSTGRES | MYSQL)
-def int_primary_key(op: CreateTable | AddColumn, ctx: Context) -> Iterator[Hit]:
+def int_primary_key(op: CreateTable | AddColumn, ctx: LintContext) -> Iterator[Hit]:
     columns = op.columns if isinstance(op, CreateTable) else (op.column,)
     keys = {c.name.lower() for c in columns if c.primary_key}
     if isinstance(op, CreateTable):
@@ -79,7 +79,7 @@ def int_primary_key(op: CreateTable | AddColumn, ctx: Context) -> Iterator[Hit]:
 
 
 @rule("MIG031", *_COLUMN_OPS, dialects=POSTGRES, severity=Severity.INFO)
-def serial_column(op: Op, ctx: Context) -> Iterator[Hit]:
+def serial_column(op: Op, ctx: LintContext) -> Iterator[Hit]:
     for name, type_, loc in typed_columns(op):
         if type_.name in ("serial", "bigserial", "smallserial"):
             wanted = "bigint" if type_.name != "smallserial" else "smallint"
@@ -92,7 +92,7 @@ def serial_column(op: Op, ctx: Context) -> Iterator[Hit]:
 
 
 @rule("MIG032", *_COLUMN_OPS, dialects=POSTGRES, severity=Severity.INFO)
-def varchar_length(op: Op, ctx: Context) -> Iterator[Hit]:
+def varchar_length(op: Op, ctx: LintContext) -> Iterator[Hit]:
     for name, type_, loc in typed_columns(op):
         if type_.name == "varchar" and type_.args:
             yield Hit(
@@ -104,7 +104,7 @@ def varchar_length(op: Op, ctx: Context) -> Iterator[Hit]:
 
 
 @rule("MIG033", *_COLUMN_OPS, dialects=POSTGRES)
-def char_column(op: Op, ctx: Context) -> Iterator[Hit]:
+def char_column(op: Op, ctx: LintContext) -> Iterator[Hit]:
     for name, type_, loc in typed_columns(op):
         if type_.name == "char":
             yield Hit(
@@ -116,7 +116,7 @@ def char_column(op: Op, ctx: Context) -> Iterator[Hit]:
 
 
 @rule("MIG034", *_COLUMN_OPS, dialects=POSTGRES)
-def timestamp_without_time_zone(op: Op, ctx: Context) -> Iterator[Hit]:
+def timestamp_without_time_zone(op: Op, ctx: LintContext) -> Iterator[Hit]:
     for name, type_, loc in typed_columns(op):
         if type_.name == "timestamp":
             yield Hit(
@@ -128,7 +128,7 @@ def timestamp_without_time_zone(op: Op, ctx: Context) -> Iterator[Hit]:
 
 
 @rule("MIG035", *_COLUMN_OPS, dialects=POSTGRES)
-def json_column(op: Op, ctx: Context) -> Iterator[Hit]:
+def json_column(op: Op, ctx: LintContext) -> Iterator[Hit]:
     for name, type_, loc in typed_columns(op):
         if type_.name == "json":
             yield Hit(
@@ -146,7 +146,7 @@ _FLOATS = {"real", "double precision", "float", "double", "float4", "float8"}
 
 
 @rule("MIG036", *_COLUMN_OPS)
-def money_as_float(op: Op, ctx: Context) -> Iterator[Hit]:
+def money_as_float(op: Op, ctx: LintContext) -> Iterator[Hit]:
     for name, type_, loc in typed_columns(op):
         lowered = name.lower()
         if type_.name in _FLOATS and _MONEY_NAME.search(lowered) and not _NOT_MONEY.search(lowered):
@@ -195,7 +195,7 @@ def _names(op: Op) -> Iterator[tuple[str, Loc]]:
     dialects=POSTGRES | MYSQL,
     severity=Severity.ERROR,
 )
-def identifier_too_long(op: Op, ctx: Context) -> Iterator[Hit]:
+def identifier_too_long(op: Op, ctx: LintContext) -> Iterator[Hit]:
     limit = IDENTIFIER_LIMITS[ctx.dialect]
     # PostgreSQL's parser has cut long names already; its front end reports them as LongIdentifier
     names = [(op.name, op.loc)] if isinstance(op, LongIdentifier) else list(_names(op))

@@ -1,5 +1,5 @@
 """One small interface over the engines ``advisor verify`` runs on: a throwaway database, DDL,
-bulk rows, ANALYZE and EXPLAIN. Each engine lives in its own module; ``open_engine`` picks one
+bulk rows, ANALYZE and EXPLAIN. Each engine lives in its own module; ``open_database`` picks one
 from a URL and always drops what it created."""
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ class Explained:
     """The plan in one line."""
 
 
-class Engine(ABC):
+class Database(ABC):
     """A connection to a database that belongs to this run only."""
 
     target: Target
@@ -148,26 +148,26 @@ def is_stale(name: str, now: datetime | None = None) -> bool:
 
 
 @contextmanager
-def open_engine(
+def open_database(
     url: str | None, timeout: float = DEFAULT_TIMEOUT, in_place: bool = False
-) -> Iterator[Engine]:
+) -> Iterator[Database]:
     """The engine for ``url`` (default: in-memory SQLite) with a throwaway database, dropped after
     whatever happens (an error, SIGINT, SIGTERM); each statement is bounded by ``timeout`` seconds.
     ``in_place`` (PostgreSQL only) works on the database's own tables and creates nothing."""
     checked = parse_db_url(url or SQLITE_MEMORY)
-    engine: Engine
+    engine: Database
     if checked.engine == "sqlite":
-        from advisor.engines.sqlite import SqliteEngine
+        from advisor.engines.sqlite import SqliteDatabase
 
-        engine = SqliteEngine(timeout)
+        engine = SqliteDatabase(timeout)
     elif checked.engine == "postgres":
-        from advisor.engines.postgres import PostgresEngine
+        from advisor.engines.postgres import PostgresDatabase
 
-        engine = PostgresEngine(checked, timeout, in_place)
+        engine = PostgresDatabase(checked, timeout, in_place)
     else:
-        from advisor.engines.mariadb import MariaDBEngine
+        from advisor.engines.mariadb import MariaDBDatabase
 
-        engine = MariaDBEngine(checked, timeout)
+        engine = MariaDBDatabase(checked, timeout)
     try:
         yield engine
     finally:
