@@ -72,6 +72,9 @@ class Dialect:
     """CREATE INDEX IF NOT EXISTS / DROP INDEX IF EXISTS: not in MySQL 8, in MariaDB."""
     key_prefixes: bool = False
     """TEXT and BLOB columns can be index keys only with a prefix length."""
+    add_constraint: bool = True
+    """ALTER TABLE ... ADD CONSTRAINT; SQLite has none (a constraint needs a rebuilt table), so
+    its foreign keys are written inside CREATE TABLE."""
     quoted_case: bool = False
     """A quoted identifier keeps its case (``"Orders"`` is not ``orders``)."""
     table_case: bool = False
@@ -120,6 +123,7 @@ SQLITE_DIALECT = Dialect(
     aliases=("sqlite3",),
     name_limit=128,
     partial=True,
+    add_constraint=False,
     migrations="sqlglot",
     tested=True,
 )

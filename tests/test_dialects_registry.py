@@ -42,6 +42,7 @@ def test_mariadb_writes_mysql_sql_with_re_runnable_indexes() -> None:
     assert (mysql.index_if_not_exists, mariadb.index_if_not_exists) == (False, True)
     assert mysql.label == "MySQL" and mariadb.label == "MariaDB"
     assert mysql.index_names_per_table and not resolve_target("postgres").index_names_per_table
+    assert [d.name for d in REGISTRY if not d.add_constraint] == ["sqlite"]
 
 
 def test_only_postgres_heap_rewrites_every_index_on_an_indexed_update() -> None:

@@ -22,6 +22,7 @@ from sqlglot import exp
 
 from advisor.design.decompose import Relation, project, projectable
 from advisor.design.dependencies import Dependency, candidate_keys, ordered
+from advisor.dialects import dialect as dialect_facts
 from advisor.emit.names import table_node
 from advisor.emit.tables import (
     ColumnSpec,
@@ -233,7 +234,7 @@ def migration(
                 ):
                     statements.append(add_column(p.name, ColumnSpec(column.name, column.type), dialect))
     # SQLite cannot add a constraint to an existing table (it would need a rebuild).
-    for target, key in new_keys if dialect != "sqlite" else ():
+    for target, key in new_keys if dialect_facts(dialect).add_constraint else ():
         if set(key) <= set(kept.relation.attributes):
             fk = foreign_key(ForeignKeySpec(key, target, key))
             statements.append(

@@ -172,7 +172,7 @@ def create_table(
             continue
         constraint = _named(fk.name, _foreign_key(fk, dialect), target)
         ref = fk.ref_table.lower()
-        if ref == own or ref in created or dialect == "sqlite":
+        if ref == own or ref in created or not target.facts.add_constraint:
             items.append(constraint)
         else:
             later.append(

@@ -16,6 +16,7 @@ from sqlglot import exp
 from advisor.analysis.shape import Predicate, PredicateKind
 from advisor.catalog.fixes import fix_clause
 from advisor.cost.access import SARGABLE
+from advisor.dialects import dialect as dialect_facts
 from advisor.emit.names import column_node, plain_word, table_node
 from advisor.findings.query_support import (
     condition_sql,
@@ -177,7 +178,7 @@ def _expression_index(ctx: Context, table: str, function: exp.Func) -> str:
         table=table_node(ctx.spec.declared(table)),
         params=exp.IndexParameters(columns=[exp.Ordered(this=exp.Paren(this=expression), nulls_first=False)]),
     )
-    create = exp.Create(this=index, kind="INDEX", exists=ctx.spec.dialect != "mysql")
+    create = exp.Create(this=index, kind="INDEX", exists=dialect_facts(ctx.spec.dialect).index_if_not_exists)
     return render(create, ctx.spec.dialect) + ";"
 
 
