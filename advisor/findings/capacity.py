@@ -213,7 +213,7 @@ def partition_by_time(ctx: Context, plan: Plan) -> list[Finding]:
     min_bytes = ctx.threshold("CAP002", "min_table_bytes")
     max_part = ctx.threshold("CAP002", "max_partition_bytes")
     for table, tm in ctx.models.items():
-        if not tm.table.growth_per_day or tm.size_bytes < min_bytes:
+        if not tm.table.growth_per_day or tm.size_bytes < min_bytes or tm.table.partitioned:
             continue
         best = _time_column(ctx, table)
         if best is None:

@@ -306,12 +306,16 @@ def storage_choice(ctx: Context, table: str, rates: bool = True) -> tuple[str, s
     return "b-tree", "; ".join(why) or figures
 
 
+LSM_ENGINES = frozenset({"rocksdb"})
+"""MySQL storage engines built on an LSM tree (MyRocks, in MariaDB and Percona Server)."""
+
+
 def lsm_storage(ctx: Context, plan: Plan) -> list[Finding]:
     out = []
     rates = rates_known(ctx)
     for table, tm in ctx.models.items():
         kind, reason = storage_choice(ctx, table, rates)
-        if kind != "lsm":
+        if kind != "lsm" or tm.table.engine in LSM_ENGINES:
             continue
         indexes = len(indexes_after(plan, table))
         out.append(

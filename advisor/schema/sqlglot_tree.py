@@ -474,3 +474,22 @@ def renamed_tables(text: str) -> list[tuple[str, str]]:
         if at is not None and 0 < at < len(words) - 1:
             pairs.append((words[at - 1].text, words[-1].text))
     return pairs
+
+
+_PARTITIONING = (exp.PartitionedByProperty, exp.PartitionByRangeProperty, exp.PartitionByListProperty)
+
+
+def partitioned(node: exp.Create) -> bool:
+    """Whether a CREATE TABLE partitions its table (PostgreSQL's PARTITION BY, MySQL's RANGE or
+    LIST; sqlglot keeps MySQL's HASH and KEY partitioning as text it does not read)."""
+    return any(isinstance(p, _PARTITIONING) for p in _properties(node))
+
+
+def storage_engine(node: exp.Create) -> str | None:
+    """The ``ENGINE=`` of a MySQL CREATE TABLE, in lower case.
+
+    >>> from sqlglot import parse_one
+    >>> storage_engine(parse_one("CREATE TABLE t (id int) ENGINE=RocksDB", read="mysql"))
+    'rocksdb'
+    """
+    return next((p.name.lower() for p in _properties(node) if isinstance(p, exp.EngineProperty)), None)

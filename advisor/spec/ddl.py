@@ -15,15 +15,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import sqlglot
 from sqlglot import exp
-from sqlglot.errors import ParseError, TokenError
 
 from advisor.errors import AdvisorError, Location
 from advisor.schema.names import key_of
 from advisor.schema.source import read_source
-from advisor.schema.sqlglot_tree import column_name, reference_actions, renamed_tables
-from advisor.schema.statements import parse_statements, quiet_sqlglot
+from advisor.schema.sqlglot_tree import (
+    column_name,
+    partitioned,
+    reference_actions,
+    renamed_tables,
+    storage_engine,
+)
+from advisor.schema.statements import parse_statements
 from advisor.spec.draft import (
     CheckDraft,
     ColumnDraft,
@@ -38,7 +42,7 @@ from advisor.spec.draft import (
     rename_index,
     rename_table,
 )
-from advisor.spec.expressions import foreign_part, without_comments
+from advisor.spec.expressions import foreign_part, with_column_renamed, without_comments
 from advisor.spec.model import spelled
 
 _BTREE = {"btree", ""}
@@ -99,6 +103,7 @@ class _Replay:
         if key_of(name) in self.tables and statement.args.get("exists"):
             return
         table = TableDraft(name=name, origin=where, from_ddl=True)
+        table.partitioned, table.engine = partitioned(statement), storage_engine(statement)
         for item in schema.expressions:
             if isinstance(item, exp.ColumnDef):
                 self._add_column(table, item, where)
@@ -393,29 +398,14 @@ class _Replay:
         old_key = key_of(old)
         for check in table.checks:
             if old_key in check.columns:
-                check.sql = self._renamed_predicate(check.sql, old_key, new)
+                check.sql = with_column_renamed(check.sql, old_key, new, self.dialect)
                 check.columns = sorted({key_of(new) if c == old_key else c for c in check.columns})
         for index in table.indexes.values():
             if index.where is not None and old_key in index.predicate_columns:
-                index.where = self._renamed_predicate(index.where, old_key, new)
+                index.where = with_column_renamed(index.where, old_key, new, self.dialect)
                 index.predicate_columns = sorted(
                     {key_of(new) if c == old_key else c for c in index.predicate_columns}
                 )
-
-    def _renamed_predicate(self, text: str, old_key: str, new: str) -> str:
-        """``text`` with the column ``old_key`` renamed to ``new``."""
-        try:
-            with quiet_sqlglot():
-                predicate = sqlglot.parse_one(text, dialect=self.dialect)
-        except (ParseError, TokenError):
-            return text
-
-        def rename(node: exp.Expr) -> exp.Expr:
-            if isinstance(node, exp.Column) and key_of(node.name) == old_key:
-                return exp.column(new, table=node.table or None)
-            return node
-
-        return predicate.transform(rename).sql(dialect=self.dialect)
 
     def _drop_from_table(self, table: TableDraft, action: exp.Drop) -> None:
         """ALTER TABLE ... DROP COLUMN / INDEX / CONSTRAINT."""

@@ -98,6 +98,8 @@ class TableDraft:
     yaml_line: int | None = None
     sensitive: bool = False
     from_ddl: bool = False
+    partitioned: bool = False
+    engine: str | None = None
 
     @property
     def key(self) -> str:

@@ -126,6 +126,8 @@ def _freeze_table(
         ),
         sensitive=table.sensitive,
         from_ddl=table.from_ddl,
+        partitioned=table.partitioned,
+        engine=table.engine,
         implied_dependencies=implied,
     )
 

@@ -234,6 +234,10 @@ class Table:
     """Declared to hold sensitive data (personal, financial): changes deserve an audit trail."""
     from_ddl: bool = False
     """Defined by the ``schema:`` DDL (``tables:`` may still add statistics to it)."""
+    partitioned: bool = False
+    """Its DDL partitions it (``PARTITION BY``)."""
+    engine: str | None = None
+    """The storage engine its DDL names (MySQL's ``ENGINE=``), in lower case."""
     implied_dependencies: tuple[FunctionalDependency, ...] = ()
     """Dependencies the foreign keys imply: a reference to a parent determines the columns that
     reference what the parent's own row references (``issues.project_id`` fixes

@@ -53,10 +53,6 @@ XFAIL: dict[tuple[str, str], str] = {
     "status IN ('pending', 'processing'), 3% of the rows",
     ("QRY004", "good"): "the spec records no index method (USING gin, FULLTEXT), so QRY004 still "
     "asks for a trigram index when one exists",
-    ("CAP002", "good"): "the spec does not record PARTITION BY, so CAP002 still advises "
-    "partitioning a partitioned table",
-    ("CAP006", "good"): "the spec does not record a table's ENGINE, so CAP006 still advises "
-    "MyRocks for a table created with ENGINE=ROCKSDB",
 }
 """(rule, ``bad`` or ``good``) examples that show a bug of the rule, and the bug."""
 
