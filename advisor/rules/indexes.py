@@ -335,8 +335,11 @@ def covering_index(ctx: Context, candidates: Sequence[Candidate]) -> Output:
     return out
 
 
-def low_cardinality(ctx: Context, design: IndexDesign) -> str | None:
-    """Why a single-column full index is too unselective to help, or ``None``."""
+def low_cardinality(ctx: Context, design: IndexDesign, patterns: Sequence[str] = ()) -> str | None:
+    """Why a single-column full index is too unselective to help, or ``None``: each of
+    ``patterns`` that looks the column up (``=`` or ``IN``) matches more than ``max_selectivity``
+    of the rows, by the declared frequencies of its literals where the column has them and by
+    1/ndv otherwise (a pattern that does not look the column up counts at 1/ndv)."""
     if len(design.keys) != 1 or design.where is not None or design.include:
         return None
     tm = ctx.models[design.table]
@@ -345,7 +348,9 @@ def low_cardinality(ctx: Context, design: IndexDesign) -> str | None:
         return None
     ndv, _ = column_ndv(tm.table, col)
     top = max((share for _, share in col.frequencies), default=1.0 / ndv)
-    if 1.0 / ndv <= ctx.threshold("IDX007", "max_selectivity"):
+    most = ctx.threshold("IDX007", "max_selectivity")
+    shares = [_lookup_share(ctx, design.table, col.name.lower(), name) for name in patterns] or [None]
+    if any((1.0 / ndv if share is None else share) <= most for share in shares):
         return None
     return (
         f"{col.name} has {ndv:,} distinct values (the commonest holds {top:.0%} of rows): an equality "
@@ -353,10 +358,26 @@ def low_cardinality(ctx: Context, design: IndexDesign) -> str | None:
     )
 
 
+def _lookup_share(ctx: Context, table: str, column: str, pattern: str) -> float | None:
+    """The smallest share of ``table``'s rows one of ``pattern``'s reads finds by ``column`` with
+    an equality or IN list, or ``None`` where it finds none by it."""
+    tm = ctx.models[table]
+    shape = ctx.shapes.get(pattern)
+    found = [
+        tm.share([p])
+        for block in (shape.walk() if shape is not None else ())
+        for acc in block.accesses
+        if acc.table == table
+        for p in acc.predicates
+        if p.column == column and p.kind in (PredicateKind.EQ, PredicateKind.IN)
+    ]
+    return min(found, default=None)
+
+
 def reject_low_cardinality(ctx: Context, candidates: Sequence[Candidate]) -> Output:
     out = Output()
     for cand in candidates:
-        reason = low_cardinality(ctx, cand.design)
+        reason = low_cardinality(ctx, cand.design, cand.patterns)
         if reason is not None:
             out.rejections.append(Rejection(cand.design, "IDX007", reason, cand.patterns))
     return out

@@ -48,9 +48,6 @@ NOT_RUNNABLE: dict[tuple[str, str], str] = {
 """(rule, ``bad`` or ``good``) examples that cannot run, and why."""
 
 XFAIL: dict[tuple[str, str], str] = {
-    ("IDX007", "good"): "IDX007 judges a column by 1/ndv alone, not by the declared frequencies of "
-    "the pattern's literals as its catalog entry says: it turns down orders (status) for "
-    "status IN ('pending', 'processing'), 3% of the rows",
     ("QRY004", "good"): "the spec records no index method (USING gin, FULLTEXT), so QRY004 still "
     "asks for a trigram index when one exists",
 }
