@@ -45,9 +45,9 @@ TYPES = ("text", "bigint", "integer", "boolean", "timestamptz", "numeric(12, 2)"
 
 def create_table(rng: random.Random, name: str, parents: list[str]) -> str:
     columns = ["    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY"]
-    for index in range(rng.randint(3, 9)):
+    for number in range(rng.randint(3, 9)):
         nullable = "" if rng.random() < 0.5 else " NOT NULL"
-        columns.append(f"    {rng.choice(NOUNS)}_{index} {rng.choice(TYPES)}{nullable}")
+        columns.append(f"    {rng.choice(NOUNS)}_{number} {rng.choice(TYPES)}{nullable}")
     lines = [f"CREATE TABLE {name} ("]
     if parents:
         parent = rng.choice(parents)
@@ -174,8 +174,8 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.corpus is not None:
-        files, counts = findings_per_rule(args.corpus, args.lint_option)
-        print(f"corpus: {args.corpus} ({files} files), {sum(counts.values())} findings")
+        read, counts = findings_per_rule(args.corpus, args.lint_option)
+        print(f"corpus: {args.corpus} ({read} files), {sum(counts.values())} findings")
         for rule, count in counts.items():
             print(f"{rule} {count}")
         return

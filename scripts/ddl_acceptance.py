@@ -63,7 +63,7 @@ def generate(rng: random.Random, number: int) -> dict[str, Any]:
     dialect = rng.choice(["postgres", "mysql"])
     tables: dict[str, Any] = {}
     keys: list[tuple[str, str, bool]] = []  # (table, column, is a key)
-    patterns = []
+    patterns: list[dict[str, Any]] = []
     for t in range(rng.randint(1, 3)):
         name = f"s{number}_t{t}"
         columns: dict[str, Any] = {"id": {"type": "bigint", "primary_key": True}}
@@ -88,11 +88,11 @@ def generate(rng: random.Random, number: int) -> dict[str, Any]:
         tables[name] = {"rows": rng.choice([1000, 1_000_000]), "columns": columns}
         if rng.random() < 0.5:
             tables[name]["indexes"] = [{"name": f"ix_{name}_{indexed}", "columns": [indexed]}]
-        for column in rng.sample([c for c in columns if c != "id"], min(2, len(columns) - 1)):
+        for looked_up in rng.sample([c for c in columns if c != "id"], min(2, len(columns) - 1)):
             patterns.append(
                 {
                     "name": f"p{len(patterns)}",
-                    "sql": f"SELECT id FROM {name} WHERE {column} = :v",
+                    "sql": f"SELECT id FROM {name} WHERE {looked_up} = :v",
                     "per_sec": 50,
                 }
             )
@@ -100,36 +100,36 @@ def generate(rng: random.Random, number: int) -> dict[str, Any]:
 
 
 @contextmanager
-def engine(name: str) -> Iterator[Callable[[str], None]]:
+def engine(name: str) -> Iterator[Callable[[str], object]]:
     """A function that runs one statement on a throwaway database of ``name``, dropped after."""
     db = f"advisor_accept_{uuid.uuid4().hex[:10]}"
     if name == "sqlite":
-        conn = sqlite3.connect(":memory:")
-        yield conn.execute
-        conn.close()
+        memory = sqlite3.connect(":memory:")
+        yield memory.execute
+        memory.close()
     elif name == "postgres":
         import psycopg
 
         admin = psycopg.connect("postgresql://postgres@127.0.0.1:5432/test", autocommit=True)
         admin.execute(f"CREATE DATABASE {db}")
         try:
-            with psycopg.connect(f"postgresql://postgres@127.0.0.1:5432/{db}", autocommit=True) as conn:
-                yield lambda sql: conn.execute(sql.encode())  # type: ignore[arg-type]
+            with psycopg.connect(f"postgresql://postgres@127.0.0.1:5432/{db}", autocommit=True) as pg:
+                yield lambda sql: pg.execute(sql.encode())
         finally:
             admin.execute(f"DROP DATABASE IF EXISTS {db}")
             admin.close()
     else:
         import pymysql
 
-        admin = pymysql.connect(host="127.0.0.1", port=3306, user="root", autocommit=True)
-        admin.cursor().execute(f"CREATE DATABASE {db}")
+        maria_admin = pymysql.connect(host="127.0.0.1", port=3306, user="root", autocommit=True)
+        maria_admin.cursor().execute(f"CREATE DATABASE {db}")
         try:
-            conn = pymysql.connect(host="127.0.0.1", port=3306, user="root", database=db, autocommit=True)
-            yield lambda sql: conn.cursor().execute(sql) and None
-            conn.close()
+            maria = pymysql.connect(host="127.0.0.1", port=3306, user="root", database=db, autocommit=True)
+            yield lambda sql: maria.cursor().execute(sql)
+            maria.close()
         finally:
-            admin.cursor().execute(f"DROP DATABASE IF EXISTS {db}")
-            admin.close()
+            maria_admin.cursor().execute(f"DROP DATABASE IF EXISTS {db}")
+            maria_admin.close()
 
 
 def run(specs: int, engines: list[str], seed: int) -> None:
