@@ -350,11 +350,16 @@ def low_cardinality(ctx: Context, design: IndexDesign, patterns: Sequence[str] =
     top = max((share for _, share in col.frequencies), default=1.0 / ndv)
     most = ctx.threshold("IDX007", "max_selectivity")
     shares = [_lookup_share(ctx, design.table, col.name.lower(), name) for name in patterns] or [None]
-    if any((1.0 / ndv if share is None else share) <= most for share in shares):
+    least = min(1.0 / ndv if share is None else share for share in shares)
+    if least <= most:
         return None
+    if all(share is None for share in shares):
+        lookup = "an equality matches too many rows"
+    else:
+        lookup = f"each pattern's lookup keeps at least {least:.0%} of the rows, too many"
     return (
-        f"{col.name} has {ndv:,} distinct values (the commonest holds {top:.0%} of rows): an equality "
-        "matches too many rows for an index to beat a scan; a partial index serves the rare values"
+        f"{col.name} has {ndv:,} distinct values (the commonest holds {top:.0%} of rows): {lookup} for "
+        "an index to beat a scan; a partial index serves the rare values"
     )
 
 
