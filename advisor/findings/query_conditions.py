@@ -299,6 +299,8 @@ def leading_wildcard(ctx: Context, plan: Plan) -> list[Finding]:
                 for pred in acc.predicates:
                     if not _leading_wildcard(pred) or rows_of(ctx, acc.table) < min_rows:
                         continue
+                    if _trigram_indexed(ctx, acc.table, pred.column):
+                        continue
                     ddl, advice = _text_search(ctx, acc.table, pred.column)
                     out.append(
                         finding(
@@ -316,6 +318,12 @@ def leading_wildcard(ctx: Context, plan: Plan) -> list[Finding]:
                         )
                     )
     return out
+
+
+def _trigram_indexed(ctx: Context, table: str, column: str) -> bool:
+    """Whether the DDL gives ``table.column`` a trigram index, which serves infix LIKE."""
+    found = ctx.spec.table(table)
+    return found is not None and column.lower() in found.trigram_columns
 
 
 def _text_search(ctx: Context, table: str, column: str) -> tuple[str | None, str]:

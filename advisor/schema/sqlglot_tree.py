@@ -9,9 +9,6 @@ import re
 from collections.abc import Iterator
 
 from sqlglot import exp
-from sqlglot.dialects.dialect import Dialect
-from sqlglot.errors import TokenError
-from sqlglot.tokenizer_core import TokenType
 
 from advisor.schema.ops import (
     AddColumn,
@@ -46,7 +43,7 @@ from advisor.schema.ops import (
     Write,
 )
 from advisor.schema.source import Positions
-from advisor.schema.statements import split_on
+from advisor.schema.sqlglot_nodes import column_name, properties_of, renamed_tables
 
 _TYPES = {
     "INT": "integer",
@@ -125,31 +122,9 @@ def _default(node: exp.Expr | None) -> Default | None:
     )
 
 
-def column_name(node: exp.Expr | None) -> str | None:
-    """The plain column name of an identifier, column or ordered column; ``None`` for expressions."""
-    # A MySQL prefix key (``name(20)``) indexes the column: close enough for the cost model.
-    while isinstance(node, exp.Ordered | exp.Collate | exp.ColumnPrefix):
-        node = node.this
-    if isinstance(node, exp.Identifier):
-        return str(node.this)
-    if isinstance(node, exp.Column) and not node.table:
-        return node.name
-    return None
-
-
 def _identifiers(nodes: list[exp.Expr]) -> tuple[str, ...]:
     """The column names of ``nodes``; an expression is named by its text (never a column)."""
     return tuple(column_name(node) or node.name for node in nodes)
-
-
-def reference_actions(reference: exp.Reference) -> dict[str, str]:
-    """``{"DELETE": "CASCADE", "UPDATE": "SET NULL"}`` from a REFERENCES clause's options."""
-    actions = {}
-    for option in reference.args.get("options") or []:
-        words = str(option).upper().split()
-        if len(words) > 2 and words[0] == "ON" and words[1] in ("DELETE", "UPDATE"):
-            actions[words[1]] = " ".join(words[2:])
-    return actions
 
 
 def _reference(node: exp.Reference) -> tuple[str, tuple[str, ...]]:
@@ -322,7 +297,7 @@ class Builder:
             columns=tuple(columns),
             constraints=tuple(constraints),
             if_not_exists=bool(node.args.get("exists")),
-            temporary=any(isinstance(p, exp.TemporaryProperty) for p in _properties(node)),
+            temporary=any(isinstance(p, exp.TemporaryProperty) for p in properties_of(node)),
         )
         for index in indexes:  # MySQL's inline KEY k (a, b): a plain index of the new table
             cols = _identifiers(index.expressions)
@@ -447,49 +422,3 @@ class Builder:
                 )
                 return
         yield Other(loc=self.loc, kind=f"{head} command")
-
-
-def _properties(node: exp.Create) -> list[exp.Expr]:
-    props = node.args.get("properties")
-    return list(props.expressions) if isinstance(props, exp.Properties) else []
-
-
-def renamed_tables(text: str) -> list[tuple[str, str]]:
-    """The ``(old, new)`` table names of MySQL's ``RENAME TABLE a TO b, c TO d`` (the text after
-    RENAME, which sqlglot keeps as an opaque command), schema prefixes dropped.
-
-    >>> renamed_tables("TABLE shop.a TO shop.b, `c` TO d")
-    [('a', 'b'), ('c', 'd')]
-    """
-    try:
-        tokens = Dialect.get_or_raise("mysql").tokenize(text)
-    except TokenError:
-        return []
-    if not tokens or tokens[0].token_type != TokenType.TABLE:
-        return []
-    pairs = []
-    for pair in split_on(tokens[1:], TokenType.COMMA):
-        words = [t for t in pair if t.token_type != TokenType.DOT]
-        at = next((i for i, t in enumerate(words) if t.text.upper() == "TO"), None)
-        if at is not None and 0 < at < len(words) - 1:
-            pairs.append((words[at - 1].text, words[-1].text))
-    return pairs
-
-
-_PARTITIONING = (exp.PartitionedByProperty, exp.PartitionByRangeProperty, exp.PartitionByListProperty)
-
-
-def partitioned(node: exp.Create) -> bool:
-    """Whether a CREATE TABLE partitions its table (PostgreSQL's PARTITION BY, MySQL's RANGE or
-    LIST; sqlglot keeps MySQL's HASH and KEY partitioning as text it does not read)."""
-    return any(isinstance(p, _PARTITIONING) for p in _properties(node))
-
-
-def storage_engine(node: exp.Create) -> str | None:
-    """The ``ENGINE=`` of a MySQL CREATE TABLE, in lower case.
-
-    >>> from sqlglot import parse_one
-    >>> storage_engine(parse_one("CREATE TABLE t (id int) ENGINE=RocksDB", read="mysql"))
-    'rocksdb'
-    """
-    return next((p.name.lower() for p in _properties(node) if isinstance(p, exp.EngineProperty)), None)

@@ -20,12 +20,13 @@ from sqlglot import exp
 from advisor.errors import AdvisorError, Location
 from advisor.schema.names import key_of
 from advisor.schema.source import read_source
-from advisor.schema.sqlglot_tree import (
+from advisor.schema.sqlglot_nodes import (
     column_name,
     partitioned,
     reference_actions,
     renamed_tables,
     storage_engine,
+    trigram_column,
 )
 from advisor.schema.statements import parse_statements
 from advisor.spec.draft import (
@@ -325,10 +326,11 @@ class _Replay:
         if table is None or not isinstance(params, exp.IndexParameters):
             return
         using = params.args.get("using")
-        if (
-            using is not None
-            and str(using.name if isinstance(using, exp.Expr) else using).lower() not in _BTREE
-        ):
+        method = str(using.name if isinstance(using, exp.Expr) else using or "").lower()
+        if method not in _BTREE:
+            column = trigram_column(params) if method in ("gin", "gist") and index.name else None
+            if table is not None and column is not None and key_of(column) in table.columns:
+                table.trigram[index.name.lower()] = key_of(column)
             return
         keys = self._index_keys(table, params.args.get("columns") or [])
         include = _names(params.args.get("include") or [])

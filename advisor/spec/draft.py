@@ -100,6 +100,9 @@ class TableDraft:
     from_ddl: bool = False
     partitioned: bool = False
     engine: str | None = None
+    trigram: dict[str, str] = field(default_factory=dict)
+    """PostgreSQL's trigram indexes (``USING gin (col gin_trgm_ops)``): index name (lower case) to
+    the column key they index. The cost model knows B-trees only; the query rules read these."""
 
     @property
     def key(self) -> str:
@@ -124,6 +127,7 @@ class TableDraft:
             and col not in ix.include
             and col not in ix.predicate_columns
         }
+        self.trigram = {name: c for name, c in self.trigram.items() if c != col}
 
     def rename_column(self, old: str, new: str) -> None:
         """Rename a column in place, keeping its position and every reference to it."""
@@ -140,6 +144,7 @@ class TableDraft:
         for ix in self.indexes.values():
             ix.keys = [(new_key if c == old_key else c, desc) for c, desc in ix.keys]
             ix.include = [new_key if c == old_key else c for c in ix.include]
+        self.trigram = {name: new_key if c == old_key else c for name, c in self.trigram.items()}
 
     def drop_constraint(self, name: str) -> None:
         """Drop the primary key, unique, foreign key or check called ``name``."""
@@ -199,6 +204,9 @@ def rename_index(tables: dict[str, TableDraft], old: str, new: str) -> None:
             index.name = new
             table.indexes[new.lower()] = index
             return
+        if old.lower() in table.trigram:
+            table.trigram[new.lower()] = table.trigram.pop(old.lower())
+            return
 
 
 def rename_column_references(tables: dict[str, TableDraft], table_key: str, old: str, new: str) -> None:
@@ -223,5 +231,5 @@ def drop_indexes(tables: dict[str, TableDraft], names: list[str]) -> None:
     """DROP INDEX: each index called one of ``names``, in whichever table has it."""
     for name in names:
         for table in tables.values():
-            if table.indexes.pop(name.lower(), None) is not None:
+            if table.indexes.pop(name.lower(), None) or table.trigram.pop(name.lower(), None):
                 break

@@ -128,6 +128,7 @@ def _freeze_table(
         from_ddl=table.from_ddl,
         partitioned=table.partitioned,
         engine=table.engine,
+        trigram_columns=frozenset(table.trigram.values()),
         implied_dependencies=implied,
     )
 

@@ -238,6 +238,8 @@ class Table:
     """Its DDL partitions it (``PARTITION BY``)."""
     engine: str | None = None
     """The storage engine its DDL names (MySQL's ``ENGINE=``), in lower case."""
+    trigram_columns: frozenset[str] = frozenset()
+    """Columns (lower case) a PostgreSQL trigram index of its DDL covers: infix LIKE can use it."""
     implied_dependencies: tuple[FunctionalDependency, ...] = ()
     """Dependencies the foreign keys imply: a reference to a parent determines the columns that
     reference what the parent's own row references (``issues.project_id`` fixes

@@ -47,10 +47,7 @@ NOT_RUNNABLE: dict[tuple[str, str], str] = {
 }
 """(rule, ``bad`` or ``good``) examples that cannot run, and why."""
 
-XFAIL: dict[tuple[str, str], str] = {
-    ("QRY004", "good"): "the spec records no index method (USING gin, FULLTEXT), so QRY004 still "
-    "asks for a trigram index when one exists",
-}
+XFAIL: dict[tuple[str, str], str] = {}
 """(rule, ``bad`` or ``good``) examples that show a bug of the rule, and the bug."""
 
 CODE_FIXES = frozenset(
