@@ -1,12 +1,11 @@
-"""The starting schema: tables that exist before the linted migrations run, from ``--schema`` DDL
-files (read by the migrations' own front end) or a spec's tables (loaded by :mod:`advisor.spec`,
-their types and predicates read by that front end too)."""
+"""The starting schema from a spec: its tables (loaded by :mod:`advisor.spec`) as tables that
+exist before the linted migrations run, their types and predicates read by the migrations' own
+front end. ``--schema`` files are replayed by ``advisor.schema.read.existing_schema``."""
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
-from pathlib import Path
 
 from advisor.schema.names import key_of
 from advisor.schema.ops import CreateIndex, CreateTable, Op, TypeRef
@@ -78,11 +77,3 @@ def schema_from_tables(tables: Iterable[Table], dialect: str) -> Schema:
             state.indexes[-1].where_not_null = not_null_predicate(index.where, dialect)
         schema.add_table(state)
     return schema
-
-
-def load_schema_files(files: list[Path], dialect: str) -> Schema:
-    """The schema the DDL ``files`` build (each may be a folder of migrations), read by the same
-    front end as the migrations linted after them (``advisor.schema.read``)."""
-    from advisor.schema.read import existing_schema
-
-    return existing_schema(files, dialect)

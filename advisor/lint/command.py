@@ -124,8 +124,9 @@ def _baseline(request: Request, dialect: str, config: LintConfig) -> tuple[Schem
     schema_paths = list(request.schema or config.schema)
     if request.spec is None and not schema_paths:
         return None, {}
-    from advisor.lint.baseline import load_schema_files, schema_from_tables
+    from advisor.lint.baseline import schema_from_tables
     from advisor.schema.names import key_of
+    from advisor.schema.read import existing_schema
 
     if request.spec is not None:
         from advisor.spec.load import load_spec
@@ -137,7 +138,7 @@ def _baseline(request: Request, dialect: str, config: LintConfig) -> tuple[Schem
     for path in schema_paths:
         if not path.exists():
             raise AdvisorError("no such file or folder", Location(path, field=field))
-    return load_schema_files(_before_linted(schema_paths, request.paths), dialect), {}
+    return existing_schema(_before_linted(schema_paths, request.paths), dialect), {}
 
 
 def _before_linted(schema: list[Path], linted: list[str]) -> list[Path]:

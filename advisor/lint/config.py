@@ -128,10 +128,10 @@ def normalize(dialect: str) -> str:
     >>> normalize("PostgreSQL")
     'postgres'
     """
-    from advisor.dialects import REGISTRY
+    from advisor.dialects import REGISTRY, lookup
 
-    for known in REGISTRY:
-        if known.migrations and dialect.strip().lower() in (known.name, *known.aliases):
-            return known.name
+    known = lookup(dialect)
+    if known is not None and known.migrations:
+        return known.name
     linted = ", ".join(d.name for d in REGISTRY if d.migrations)
     raise ValueError(f"unknown dialect {dialect!r}; the linter knows {linted}")

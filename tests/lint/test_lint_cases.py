@@ -20,9 +20,9 @@ from typing import Any
 import pytest
 import yaml
 
-from advisor.lint.baseline import load_schema_files
 from advisor.lint.config import parse_version
 from advisor.lint.engine import Options, lint
+from advisor.schema.read import existing_schema
 from advisor.schema.source import read_source, sort_key
 
 CASES = Path(__file__).parent / "cases"
@@ -76,7 +76,7 @@ def test_lint_case(doc: dict[str, Any], case: dict[str, Any], tmp_path: Path) ->
     schema = None
     if "schema" in case:
         (tmp_path / "schema.ddl").write_text(case["schema"], encoding="utf-8")
-        schema = load_schema_files([tmp_path / "schema.ddl"], options.dialect)
+        schema = existing_schema([tmp_path / "schema.ddl"], options.dialect)
     sources = [read_source(p) for p in sorted(paths, key=sort_key)]
     findings = lint(sources, options, schema)
     if case.get("trace"):

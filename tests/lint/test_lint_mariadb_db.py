@@ -16,8 +16,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from advisor.lint.baseline import load_schema_files
 from advisor.lint.engine import Options, lint
+from advisor.schema.read import existing_schema
 from advisor.schema.source import Source
 
 CLIENT = ["-h", "127.0.0.1", "-u", "root", "--batch", "--skip-column-names"]
@@ -57,7 +57,7 @@ def _findings(tmp_path: object, sql: str) -> list[str]:
 
     folder = Path(str(tmp_path))
     (folder / "schema.sql").write_text(SCHEMA)
-    schema = load_schema_files([folder / "schema.sql"], "mariadb")
+    schema = existing_schema([folder / "schema.sql"], "mariadb")
     return [f.rule for f in lint([Source("m.sql", sql)], Options(dialect="mariadb"), schema)]
 
 
@@ -161,7 +161,7 @@ def test_online_ddl_table_matches_what_mariadb_accepts(
 
     table = ONLINE_SETUP.split("\n")[3].replace(", g POINT NOT NULL", "")  # the DDL reader has no POINT
     (Path(str(tmp_path)) / "t.sql").write_text(table + "\n")
-    schema = load_schema_files([Path(str(tmp_path)) / "t.sql"], "mariadb")
+    schema = existing_schema([Path(str(tmp_path)) / "t.sql"], "mariadb")
     options = Options(dialect="mariadb", target_version=target)
     rule = "MIG011" if operation in TYPE_CHANGES else "MIG053"
     hits = [f for f in lint([Source("m.sql", alter + ";\n")], options, schema) if f.rule == rule]

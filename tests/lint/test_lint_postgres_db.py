@@ -188,10 +188,10 @@ def test_rewrite_findings_match_the_data_file_the_server_writes(
     database: str, sql: str, tmp_path: Path
 ) -> None:
     """MIG011 and MIG018 fire exactly when the server writes a new copy of the table."""
-    from advisor.lint.baseline import load_schema_files
+    from advisor.schema.read import existing_schema
 
     (tmp_path / "schema.sql").write_text(ZONES)
-    schema = load_schema_files([tmp_path / "schema.sql"], "postgres")
+    schema = existing_schema([tmp_path / "schema.sql"], "postgres")
     found = {f.rule for f in lint([Source("m.sql", sql)], Options(), schema)} & {"MIG011", "MIG018"}
     setup = "DROP TABLE IF EXISTS posts;\n" + ZONES
     assert bool(found) == _rewritten(database, setup, sql, "posts"), found
@@ -245,10 +245,10 @@ def test_volatile_default_finding_matches_the_rewrite(database: str, default: st
     """MIG010 fires on a default exactly when the server writes a new copy of the table: a function
     the migration creates without IMMUTABLE or STABLE is VOLATILE, and rewrites it, unless it is a
     SQL function the server inlines into a non-volatile expression."""
-    from advisor.lint.baseline import load_schema_files
+    from advisor.schema.read import existing_schema
 
     (tmp_path / "schema.sql").write_text(ZONES)
-    schema = load_schema_files([tmp_path / "schema.sql"], "postgres")
+    schema = existing_schema([tmp_path / "schema.sql"], "postgres")
     sql = f"ALTER TABLE posts ADD COLUMN code text NOT NULL DEFAULT {default};\n"
     found = [f for f in lint([Source("m.sql", FUNCTIONS + sql)], Options(), schema) if f.rule == "MIG010"]
     setup = "DROP TABLE IF EXISTS posts;\n" + ZONES + FUNCTIONS
