@@ -21,9 +21,11 @@ from advisor.emit.names import column_node, plain_word, table_node
 from advisor.findings.query_support import (
     condition_sql,
     finding,
+    infix_like,
     rewrite_text,
     rows_of,
     schema_of,
+    served_by_trigram,
     single_key,
     top,
 )
@@ -272,23 +274,6 @@ def _conversion(
 # -- QRY004 ------------------------------------------------------------------------------------
 
 
-def _leading_wildcard(pred: Predicate) -> bool:
-    """LIKE '%...' as the analysis classifies it, or ILIKE with a literal starting with a wildcard.
-
-    >>> reason = "ILIKE (case-insensitive match)"
-    >>> _leading_wildcard(Predicate("t", "c", PredicateKind.NOT_SARGABLE, ("%x",), reason=reason))
-    True
-    """
-    if pred.reason == "LIKE pattern starts with a wildcard":
-        return True
-    return (
-        pred.reason.startswith("ILIKE")
-        and bool(pred.values)
-        and isinstance(pred.values[0], str)
-        and pred.values[0].startswith(("%", "_"))
-    )
-
-
 def leading_wildcard(ctx: Context, plan: Plan) -> list[Finding]:
     """LIKE '%...': no B-tree range; a trigram or full-text index per dialect."""
     min_rows = ctx.threshold("QRY004", "min_table_rows")
@@ -297,9 +282,9 @@ def leading_wildcard(ctx: Context, plan: Plan) -> list[Finding]:
         for block in shape.walk():
             for acc in block.accesses:
                 for pred in acc.predicates:
-                    if not _leading_wildcard(pred) or rows_of(ctx, acc.table) < min_rows:
+                    if not infix_like(pred) or rows_of(ctx, acc.table) < min_rows:
                         continue
-                    if _trigram_indexed(ctx, acc.table, pred.column):
+                    if served_by_trigram(ctx, pred):
                         continue
                     ddl, advice = _text_search(ctx, acc.table, pred.column)
                     out.append(
@@ -318,12 +303,6 @@ def leading_wildcard(ctx: Context, plan: Plan) -> list[Finding]:
                         )
                     )
     return out
-
-
-def _trigram_indexed(ctx: Context, table: str, column: str) -> bool:
-    """Whether the DDL gives ``table.column`` a trigram index, which serves infix LIKE."""
-    found = ctx.spec.table(table)
-    return found is not None and column.lower() in found.trigram_columns
 
 
 def _text_search(ctx: Context, table: str, column: str) -> tuple[str | None, str]:

@@ -85,3 +85,27 @@ def single_key(table: Table | None) -> str | None:
 
 def schema_of(ctx: Context) -> dict[str, set[str]]:
     return {t.name.lower(): {c.name.lower() for c in t.columns} for t in ctx.spec.tables}
+
+
+def infix_like(pred: Predicate) -> bool:
+    """LIKE '%...' as the analysis classifies it, or ILIKE with a literal starting with a wildcard.
+
+    >>> reason = "ILIKE (case-insensitive match)"
+    >>> infix_like(Predicate("t", "c", PredicateKind.NOT_SARGABLE, ("%x",), reason=reason))
+    True
+    """
+    if pred.reason == "LIKE pattern starts with a wildcard":
+        return True
+    return (
+        pred.reason.startswith("ILIKE")
+        and bool(pred.values)
+        and isinstance(pred.values[0], str)
+        and pred.values[0].startswith(("%", "_"))
+    )
+
+
+def served_by_trigram(ctx: Context, pred: Predicate) -> bool:
+    """Whether ``pred`` is an infix LIKE on a column the DDL gives a trigram index, which serves
+    it on PostgreSQL (the cost model knows only B-trees, so it cannot show this itself)."""
+    table = ctx.spec.table(pred.table)
+    return infix_like(pred) and table is not None and pred.column.lower() in table.trigram_columns

@@ -9,6 +9,7 @@ from advisor.analysis.shape import PredicateKind
 from advisor.catalog.fixes import fix_clause
 from advisor.cost.access import AccessPlan
 from advisor.emit.ddl import drop_index, to_sql
+from advisor.findings.query_support import served_by_trigram
 from advisor.rules import existing_index, foreign_key_index
 from advisor.rules.base import Finding, Rejection
 from advisor.rules.context import Context
@@ -93,7 +94,7 @@ def scans_left(ctx: Context, plan: Plan) -> list[Finding]:
         for table, (scans, run_cost) in _scans_by_table(cost.plans).items():
             tm = ctx.models.get(table)
             load = pattern.per_sec * run_cost
-            if tm is None or load < min_load:
+            if tm is None or load < min_load or _trigram_serves(ctx, name, table):
                 continue
             why, fix = why_scanned(ctx, rejected.get((name, table), []), name, table)
             times = "" if scans == 1 else " twice" if scans == 2 else f" {scans} times"
@@ -115,6 +116,20 @@ def scans_left(ctx: Context, plan: Plan) -> list[Finding]:
                 )
             )
     return out
+
+
+def _trigram_serves(ctx: Context, name: str, table: str) -> bool:
+    """Whether what keeps ``name`` from seeking ``table`` is only infix LIKE that a trigram index
+    of the DDL serves: the planner uses it where the cost model sees a scan."""
+    preds = [
+        p
+        for block in ctx.shapes[name].walk()
+        for a in block.accesses
+        if a.table == table
+        for p in a.predicates
+        if p.kind is PredicateKind.NOT_SARGABLE
+    ]
+    return bool(preds) and all(served_by_trigram(ctx, p) for p in preds)
 
 
 def _scans_by_table(plans: Iterable[AccessPlan]) -> dict[str, tuple[int, float]]:
