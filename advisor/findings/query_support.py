@@ -90,6 +90,7 @@ def schema_of(ctx: Context) -> dict[str, set[str]]:
 def infix_like(pred: Predicate) -> bool:
     """LIKE '%...' as the analysis classifies it, or ILIKE with a literal starting with a wildcard.
 
+    >>> from advisor.analysis.shape import PredicateKind
     >>> reason = "ILIKE (case-insensitive match)"
     >>> infix_like(Predicate("t", "c", PredicateKind.NOT_SARGABLE, ("%x",), reason=reason))
     True
