@@ -166,6 +166,9 @@ def validate_in_same_transaction(op: ValidateConstraint, ctx: LintContext) -> It
     )
 
 
+_A_CONSTRAINT = {ConstraintKind.EXCLUDE: "an exclusion"}
+
+
 @rule("MIG007", AddConstraint, AddColumn, dialects=POSTGRES)
 def unique_constraint_builds_index(op: AddConstraint | AddColumn, ctx: LintContext) -> Iterator[Hit]:
     if isinstance(op, AddColumn):
@@ -185,12 +188,24 @@ def unique_constraint_builds_index(op: AddConstraint | AddColumn, ctx: LintConte
     kinds = (ConstraintKind.UNIQUE, ConstraintKind.PRIMARY_KEY, ConstraintKind.EXCLUDE)
     if con.kind not in kinds or con.using_index or ctx.is_new(op.table):
         return
+    if con.kind is ConstraintKind.EXCLUDE:
+        # USING INDEX attaches only unique indexes: an exclusion constraint has no lock-free path
+        fix = (
+            "PostgreSQL cannot build an exclusion constraint concurrently nor attach one from an "
+            "existing index: add it in a maintenance window, with a lock_timeout so that it fails "
+            "instead of queueing behind long transactions."
+        )
+    else:
+        fix = (
+            "CREATE UNIQUE INDEX CONCURRENTLY first, then ALTER TABLE ... ADD CONSTRAINT name "
+            f"{con.kind.value.upper()} USING INDEX index_name."
+        )
     yield Hit(
         op.loc,
-        f"adding a {con.kind.value} constraint to existing table {op.table} builds its index under an "
+        f"adding {_A_CONSTRAINT.get(con.kind, 'a ' + con.kind.value)} constraint to existing table "
+        f"{op.table} builds its index under an "
         "ACCESS EXCLUSIVE lock: no reads or writes until it is done",
-        "CREATE UNIQUE INDEX CONCURRENTLY first, then ALTER TABLE ... ADD CONSTRAINT name "
-        f"{con.kind.value.upper()} USING INDEX index_name.",
+        fix,
         op.table,
     )
 
