@@ -10,7 +10,8 @@ from collections.abc import Iterable
 from advisor.schema.names import key_of
 from advisor.schema.ops import CreateIndex, CreateTable, Op, TypeRef
 from advisor.schema.source import Source
-from advisor.schema.state import ColumnState, ForeignKeyState, IndexState, Schema, TableState
+from advisor.schema.state import Schema
+from advisor.schema.tables import ColumnState, ForeignKeyState, IndexState, TableState
 from advisor.spec.model import Table
 
 

@@ -13,7 +13,7 @@ from functools import cache
 from importlib import resources
 
 from advisor.schema.ops import Default
-from advisor.schema.state import FunctionState
+from advisor.schema.tables import FunctionState
 
 
 @cache

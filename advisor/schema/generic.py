@@ -76,13 +76,13 @@ def parse_generic(source: Source, dialect: str) -> list[Statement]:
             return [Statement(loc, line, (Unparseable(loc=loc, message=str(cause)),))]
         parser = engine.parser(error_level=ErrorLevel.IMMEDIATE)
         return [
-            _statement(chunk, index, parser, source, positions)
+            _statement(chunk, index, parser, source, positions, dialect)
             for index, chunk in enumerate(split_statements(tokens))
         ]
 
 
 def _statement(
-    chunk: list[Token], index: int, parser: Parser, source: Source, positions: Positions
+    chunk: list[Token], index: int, parser: Parser, source: Source, positions: Positions, dialect: str
 ) -> Statement:
     line, column = positions.from_char(chunk[0].start)
     end_line = positions.from_char(chunk[-1].end)[0]
@@ -94,7 +94,7 @@ def _statement(
         return Statement(loc, end_line, (Unparseable(loc=loc, message=str(detail)),))
     except Exception as exc:  # a parser bug must still point at the statement, not crash the run
         return Statement(loc, end_line, (Unparseable(loc=loc, message=type(exc).__name__),))
-    builder = Builder(loc, positions)
+    builder = Builder(loc, positions, dialect)
     ops: list[Op] = []
     try:
         for expression in parsed:

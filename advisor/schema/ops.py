@@ -59,6 +59,15 @@ class TypeRef:
 
 
 @dataclass(frozen=True)
+class Expression:
+    """A DEFAULT, CHECK or partial-index predicate as the DDL wrote it: its SQL text, in the
+    dialect, and the columns it reads, so that renames and drops can follow it."""
+
+    sql: str
+    columns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Default:
     """A column default: ``volatile`` names a function whose value differs per row (``random()``),
     ``constant`` says whether it is a plain literal."""
@@ -69,6 +78,8 @@ class Default:
     """Every function the expression calls, by folded name without schema (PostgreSQL)."""
     expression: bool = False
     """MySQL: an expression default (``DEFAULT (a + 1)``), not a literal nor CURRENT_TIMESTAMP."""
+    sql: str | None = None
+    """The default's SQL text, where the front end could cut it out."""
 
 
 class ConstraintKind(StrEnum):
@@ -93,6 +104,11 @@ class Constraint:
     not_null_of: str | None = None
     loc: Loc | None = None
     """Where it is written, when it is part of a CREATE TABLE."""
+    check: Expression | None = None
+    """A CHECK's condition."""
+    on_delete: str | None = None
+    """A foreign key's ``ON DELETE`` action, upper case (``CASCADE``, ``SET NULL``...)."""
+    on_update: str | None = None
 
 
 @dataclass(frozen=True)
@@ -107,6 +123,14 @@ class ColumnDef:
     references: Constraint | None = None
     identity: bool = False
     generated_stored: bool = False
+    type_sql: str | None = None
+    """The type as the dialect spells it, where that differs from ``str(type)``."""
+    checks: tuple[Constraint, ...] = ()
+    """CHECK constraints written on the column."""
+    primary_key_name: str | None = None
+    """The ``CONSTRAINT name`` of an inline PRIMARY KEY."""
+    unique_name: str | None = None
+    """The ``CONSTRAINT name`` of an inline UNIQUE."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -128,12 +152,19 @@ class CreateTable(Op):
     """Columns come from elsewhere (LIKE, INHERITS, AS SELECT): the definition is not all here."""
     partitioned: bool = False
     """Declared PARTITION BY: a parent whose rows live in its partitions."""
+    like: tuple[str, ...] = ()
+    """Tables whose columns ``LIKE other`` copies in."""
+    from_query: bool = False
+    """``CREATE TABLE ... AS SELECT``: the columns are the query's."""
+    engine: str | None = None
+    """MySQL's ``ENGINE=``, lower case."""
 
 
 @dataclass(frozen=True, kw_only=True)
 class AddColumn(Op):
     table: str
     column: ColumnDef
+    if_not_exists: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -149,6 +180,15 @@ class CreateIndex(Op):
     where_not_null: tuple[str, ...] = ()
     """The columns of a partial index's predicate when it is only ``col IS NOT NULL [AND ...]``:
     any ``col = value`` implies it, so the index still serves equality lookups on them."""
+    descending: tuple[bool, ...] = ()
+    """Per key column: sorted descending."""
+    include: tuple[str | None, ...] = ()
+    """INCLUDE columns; ``None`` for an expression."""
+    where: Expression | None = None
+    """A partial index's predicate."""
+    opclasses: tuple[str, ...] = ()
+    """Per key column: its operator class, ``""`` for the default one."""
+    if_not_exists: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -175,6 +215,8 @@ class DropConstraint(Op):
     name: str
     foreign_key: bool = False
     """Said to be a foreign key by the statement itself (MySQL's DROP FOREIGN KEY)."""
+    primary_key: bool = False
+    """The table's primary key, whatever its name (MySQL's DROP PRIMARY KEY)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -184,6 +226,11 @@ class AlterColumnType(Op):
     type: TypeRef | None
     using: bool = False
     """A USING expression other than the column itself (``USING col`` converts as no USING does)."""
+    type_sql: str | None = None
+    """The type as the dialect spells it, where that differs from ``str(type)``."""
+    definition: ColumnDef | None = None
+    """MySQL's MODIFY / CHANGE COLUMN: the whole new definition, which also replaces the
+    column's nullability, default and AUTO_INCREMENT."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -117,6 +117,42 @@ def functions_in(node: Any) -> Iterator[str]:
             yield from functions_in(item)
 
 
+def column_refs(node: Any) -> tuple[str, ...]:
+    """The columns an expression reads, by their last name part, each once."""
+    found: dict[str, None] = {}
+    for item in _walk(node):
+        fields = item.get("ColumnRef", {}).get("fields")
+        if fields and "String" in fields[-1]:
+            found[string_of(fields[-1])] = None
+    return tuple(found)
+
+
+def lowest_location(node: Any) -> int | None:
+    """The smallest parse offset inside an expression: where its text starts (a cast's own
+    location is its ``::``, after its argument)."""
+    found = [
+        value
+        for item in _walk(node)
+        for key, value in item.items()
+        if key == "location" and isinstance(value, int) and value >= 0
+    ]
+    return min(found, default=None)
+
+
+def _walk(node: Any) -> Iterator[Node]:
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from _walk(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _walk(item)
+
+
+FK_ACTIONS = {"r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
+"""A foreign key's ``fk_del_action`` / ``fk_upd_action`` letters; ``a`` (NO ACTION) is the default."""
+
+
 def default_of(expr: Node | None) -> Default | None:
     """What matters about a default expression: a volatile function in it, or being a literal."""
     if expr is None:
@@ -146,6 +182,8 @@ def constraint_of(node: Node) -> Constraint | None:
         using_index=node.get("indexname"),
         not_valid=bool(node.get("skip_validation")),
         not_null_of=not_null_of,
+        on_delete=FK_ACTIONS.get(str(node.get("fk_del_action"))),
+        on_update=FK_ACTIONS.get(str(node.get("fk_upd_action"))),
     )
 
 

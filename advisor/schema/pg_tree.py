@@ -7,7 +7,6 @@ node this builder does not know yields an :class:`~advisor.schema.ops.Other` ope
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -20,16 +19,19 @@ from advisor.schema.ops import (
     Cluster,
     ColumnDef,
     Constraint,
+    ConstraintKind,
     Created,
     CreateFunction,
     CreateIndex,
     CreateTable,
+    Default,
     DetachPartition,
     Drop,
     DropColumn,
     DropConstraint,
     DropIndex,
     DropNotNull,
+    Expression,
     Loc,
     Op,
     Other,
@@ -50,11 +52,13 @@ from advisor.schema.ops import (
 )
 from advisor.schema.pg_nodes import (
     Node,
+    column_refs,
     constraint_of,
     default_of,
     inlined_calls,
     is_column,
     items_of,
+    lowest_location,
     not_null_columns,
     option_is_on,
     qualified,
@@ -63,6 +67,14 @@ from advisor.schema.pg_nodes import (
     type_ref,
     view_of,
     volatility_of,
+)
+from advisor.schema.pg_text import (
+    PLAIN,
+    check_sql,
+    default_sql,
+    plain_command_starts,
+    scanned_command_starts,
+    where_sql,
 )
 from advisor.schema.source import Positions, Source
 
@@ -115,26 +127,57 @@ class Builder:
         line, column = self.positions.from_byte(self.base + offset)
         return Loc(self.loc.file, line, column, self.loc.statement)
 
+    def text_from(self, offset: int | None) -> str:
+        """The statement's text from a node offset (relative to the parsed text) to its end."""
+        start = self.start if offset is None or offset < 0 else self.base + offset
+        return self.positions.data[start : self.start + self.length].decode("utf-8", "replace")
+
+    def constraint(self, node: Node) -> Constraint | None:
+        """A constraint node, a CHECK with its condition's text."""
+        con = constraint_of(node)
+        if con is None or con.kind is not ConstraintKind.CHECK:
+            return con
+        sql = check_sql(self.text_from(node.get("location")))
+        check = Expression(sql, column_refs(node.get("raw_expr"))) if sql else None
+        return replace(con, check=check)
+
+    def default(self, expr: Node | None) -> Default | None:
+        """A default expression, with its text: from the last DEFAULT before it starts."""
+        default = default_of(expr)
+        start = lowest_location(expr)
+        if default is None or start is None:
+            return default
+        head = self.positions.data[self.start : self.base + start].decode("utf-8", "replace")
+        at = head.upper().rfind("DEFAULT")
+        sql = default_sql(self.text_from(start - len(head[at:].encode("utf-8")))) if at >= 0 else None
+        return replace(default, sql=sql)
+
     def column(self, node: Node, loc: Loc | None = None) -> ColumnDef:
         not_null = primary = unique = identity = stored = False
-        default = references = None
+        default = references = primary_name = unique_name = None
+        checks: list[Constraint] = []
         for item in node.get("constraints") or ():
             con = item.get("Constraint", {})
             contype = con.get("contype")
             if contype == "CONSTR_NOTNULL":
                 not_null = True
             elif contype == "CONSTR_DEFAULT":
-                default = default_of(con.get("raw_expr"))
+                default = self.default(con.get("raw_expr"))
             elif contype == "CONSTR_PRIMARY":
                 primary = not_null = True
+                primary_name = con.get("conname")
             elif contype == "CONSTR_UNIQUE":
                 unique = True
+                unique_name = con.get("conname")
             elif contype == "CONSTR_IDENTITY":
                 identity = True
             elif contype == "CONSTR_GENERATED":
                 stored = con.get("generated_kind") == "s"
             elif contype == "CONSTR_FOREIGN":
                 references = constraint_of(con)
+            elif contype == "CONSTR_CHECK":
+                check = self.constraint(con)
+                checks += [check] if check is not None else []
         return ColumnDef(
             name=str(node.get("colname", "")),
             type=type_ref(node.get("typeName")),
@@ -146,6 +189,9 @@ class Builder:
             references=references,
             identity=identity,
             generated_stored=stored,
+            checks=tuple(checks),
+            primary_key_name=primary_name,
+            unique_name=unique_name,
         )
 
     def create_stmt(self, body: Node) -> Iterator[Op]:
@@ -155,13 +201,16 @@ class Builder:
             if "ColumnDef" in element:
                 columns.append(self.column(element["ColumnDef"]))
             elif "Constraint" in element:
-                con = constraint_of(element["Constraint"])
+                con = self.constraint(element["Constraint"])
                 if con is not None:
                     constraints.append(replace(con, loc=self.at(element["Constraint"].get("location"))))
         parents = body.get("inhRelations") or ()
         partition_of = relname(parents[0].get("RangeVar")) if parents and body.get("partbound") else None
         elements = body.get("tableElts") or ()
-        copied = any("TableLikeClause" in e for e in elements) or (bool(parents) and partition_of is None)
+        like = tuple(
+            relname(e["TableLikeClause"].get("relation")) for e in elements if "TableLikeClause" in e
+        )
+        copied = bool(like) or (bool(parents) and partition_of is None)
         relation = body.get("relation", {})
         yield CreateTable(
             loc=self.loc,
@@ -173,12 +222,13 @@ class Builder:
             partition_of=partition_of,
             copied=copied,
             partitioned=body.get("partspec") is not None,
+            like=like,
         )
 
     def create_table_as_stmt(self, body: Node) -> Iterator[Op]:
         into = body.get("into", {})
         name = relname(into.get("rel"))
-        yield CreateTable(loc=self.loc, table=name, copied=True)
+        yield CreateTable(loc=self.loc, table=name, copied=True, from_query=True)
         if body.get("objtype") == "OBJECT_MATVIEW":
             yield view_of(self.loc, name, body.get("query"), strings_of(into.get("colNames")), True)
 
@@ -218,10 +268,11 @@ class Builder:
         yield view_of(self.loc, name, body.get("query"), strings_of(body.get("aliases")), False)
 
     def index_stmt(self, body: Node) -> Iterator[Op]:
-        columns: list[str | None] = []
-        for param in body.get("indexParams") or ():
-            elem = param.get("IndexElem", {})
-            columns.append(elem.get("name"))
+        elems = [param.get("IndexElem", {}) for param in body.get("indexParams") or ()]
+        columns: list[str | None] = [elem.get("name") for elem in elems]
+        include = tuple(p.get("IndexElem", {}).get("name") for p in body.get("indexIncludingParams") or ())
+        predicate = body.get("whereClause")
+        sql = where_sql(self.text_from(None)) if predicate is not None else None
         yield CreateIndex(
             loc=self.loc,
             table=relname(body.get("relation")),
@@ -231,7 +282,12 @@ class Builder:
             concurrently=bool(body.get("concurrent")),
             partial=body.get("whereClause") is not None,
             method=str(body.get("accessMethod", "btree")),
-            where_not_null=not_null_columns(body.get("whereClause")),
+            where_not_null=not_null_columns(predicate),
+            descending=tuple(elem.get("ordering") == "SORTBY_DESC" for elem in elems),
+            include=include,
+            where=Expression(sql, column_refs(predicate)) if sql else None,
+            opclasses=tuple((strings_of(elem.get("opclass")) or ("",))[-1] for elem in elems),
+            if_not_exists=bool(body.get("if_not_exists")),
         )
 
     def alter_table_stmt(self, body: Node) -> Iterator[Op]:
@@ -246,9 +302,10 @@ class Builder:
         name = str(cmd.get("name") or "")
         definition = cmd.get("def") or {}
         if subtype == "AT_AddColumn" and "ColumnDef" in definition:
-            yield AddColumn(loc=loc, table=table, column=self.column(definition["ColumnDef"], loc))
+            column = self.column(definition["ColumnDef"], loc)
+            yield AddColumn(loc=loc, table=table, column=column, if_not_exists=bool(cmd.get("missing_ok")))
         elif subtype == "AT_AddConstraint" and "Constraint" in definition:
-            con = constraint_of(definition["Constraint"])
+            con = self.constraint(definition["Constraint"])
             if con is not None:
                 yield AddConstraint(loc=loc, table=table, constraint=con)
         elif subtype == "AT_ValidateConstraint":
@@ -271,7 +328,7 @@ class Builder:
         elif subtype == "AT_DropNotNull":
             yield DropNotNull(loc=loc, table=table, column=name)
         elif subtype == "AT_ColumnDefault":
-            yield SetDefault(loc=loc, table=table, column=name, default=default_of(cmd.get("def")))
+            yield SetDefault(loc=loc, table=table, column=name, default=self.default(cmd.get("def")))
         elif subtype == "AT_DropColumn":
             yield DropColumn(loc=loc, table=table, column=name)
         elif subtype == "AT_DetachPartition":
@@ -296,7 +353,7 @@ class Builder:
             return []
         data = self.positions.data[self.start : self.start + self.length]
         text = data.decode("utf-8", errors="replace")
-        starts = _plain_command_starts(text) if _PLAIN.fullmatch(text) else _scanned_command_starts(text)
+        starts = plain_command_starts(text) if PLAIN.fullmatch(text) else scanned_command_starts(text)
         if starts is None or len(starts) != count:
             return [self.loc] * count
         offset = self.start - self.base
@@ -400,62 +457,3 @@ class Builder:
             yield AlterEnum(loc=self.loc, type_name=type_name, action="rename", value=str(body["oldVal"]))
         else:
             yield AlterEnum(loc=self.loc, type_name=type_name, action="add", value=str(body.get("newVal")))
-
-
-_PLAIN = re.compile(r"[^'\"$\-/]*", re.DOTALL)
-"""Statement text without quotes, dollar quotes or comments: safe to cut with regular expressions."""
-_ALTER_HEAD = re.compile(
-    r"\s*ALTER\s+(?:TABLE|INDEX|VIEW|MATERIALIZED\s+VIEW|FOREIGN\s+TABLE)\s+"
-    r"(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?[\w.]+\s*(?:\*\s*)?",
-    re.IGNORECASE,
-)
-_BREAKS = re.compile(r"[(),]")
-
-
-def _plain_command_starts(text: str) -> list[int] | None:
-    head = _ALTER_HEAD.match(text)
-    if head is None:
-        return None
-    starts = [head.end()]
-    depth = 0
-    for match in _BREAKS.finditer(text, head.end()):
-        char = match.group()
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif depth == 0:
-            rest = len(text) - len(text[match.end() :].lstrip())
-            starts.append(rest)
-    return starts
-
-
-def _scanned_command_starts(text: str) -> list[int] | None:
-    from pglast import parser
-
-    try:
-        tokens = parser.scan(text)
-    except parser.ParseError:
-        return None
-    index = 0
-    while index < len(tokens) and tokens[index].name in ("ALTER", "TABLE", "IF_P", "EXISTS", "ONLY"):
-        index += 1
-    index += 1  # the table name
-    while index + 1 < len(tokens) and tokens[index].name == "ASCII_46":
-        index += 2
-    if index < len(tokens) and tokens[index].name == "ASCII_42":
-        index += 1
-    starts: list[int] = []
-    depth = 0
-    expect = True
-    for token in tokens[index:]:
-        if expect:
-            starts.append(token.start)
-            expect = False
-        if token.name == "ASCII_40":
-            depth += 1
-        elif token.name == "ASCII_41":
-            depth -= 1
-        elif token.name == "ASCII_44" and depth == 0:
-            expect = True
-    return starts

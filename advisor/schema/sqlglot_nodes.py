@@ -1,16 +1,101 @@
-"""Reading sqlglot DDL nodes: column names, REFERENCES actions, MySQL's RENAME TABLE pairs, a
-table's partitioning and storage engine, trigram indexes; what the migration builder
-(``sqlglot_tree``) and recommend's loader (``spec.ddl``) both read the same way.
+"""Reading sqlglot DDL nodes for the statement builder (``sqlglot_tree``): names, types, defaults,
+REFERENCES targets and actions, MySQL's RENAME TABLE pairs, a table's partitioning and storage
+engine, trigram indexes.
 """
 
 from __future__ import annotations
 
+import sqlglot
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
-from sqlglot.errors import TokenError
+from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokenizer_core import TokenType
 
-from advisor.schema.statements import split_on
+from advisor.schema.names import key_of
+from advisor.schema.ops import Default, TypeRef
+from advisor.schema.statements import quiet_sqlglot, split_on
+
+_TYPES = {
+    "INT": "integer",
+    "UINT": "integer unsigned",
+    "UBIGINT": "bigint unsigned",
+    "USMALLINT": "smallint unsigned",
+    "UMEDIUMINT": "mediumint unsigned",
+    "UTINYINT": "tinyint unsigned",
+    "DECIMAL": "numeric",
+    "BIGDECIMAL": "numeric",
+    "TIMESTAMPTZ": "timestamptz",
+    "DOUBLE": "double",
+    "NCHAR": "char",
+    "NVARCHAR": "varchar",
+}
+
+
+_VOLATILE = ("RAND", "UUID", "RANDOM", "RANDOMBLOB", "UUID_SHORT")
+
+
+def name_of(node: object) -> str:
+    """A table's (schema-qualified) or an identifier's name; ``""`` for anything else."""
+    if not isinstance(node, exp.Expr):
+        return ""
+    if isinstance(node, exp.Table):
+        return ".".join(part.name for part in node.parts)
+    if isinstance(node, exp.Schema):
+        return name_of(node.this)
+    return node.name
+
+
+def type_ref(node: exp.Expr | None) -> TypeRef | None:
+    """A column type as a canonical :class:`TypeRef` (``INT`` becomes ``integer``)."""
+    if not isinstance(node, exp.DataType):
+        return None
+    raw = node.this.name if hasattr(node.this, "name") else str(node.this)
+    name = _TYPES.get(raw, raw.lower())
+    args: list[int] = []
+    values: list[str] = []
+    for param in node.expressions:
+        value = param.this if isinstance(param, exp.DataTypeParam) else param
+        if isinstance(value, exp.Literal) and value.is_string:
+            values.append(str(value.this))
+        elif isinstance(value, exp.Literal) and value.is_int:
+            args.append(int(value.this))
+    return TypeRef(name, tuple(args), values=tuple(values))
+
+
+def default_of(node: exp.Expr | None, dialect: str) -> Default | None:
+    """What matters about a default expression (a volatile function, a literal), and its SQL."""
+    if node is None:
+        return None
+    volatile = next(
+        (f.sql_name() for f in node.find_all(exp.Func) if f.sql_name().upper() in _VOLATILE), None
+    )
+    if isinstance(node, exp.Rand | exp.Uuid):
+        volatile = node.sql_name()
+    constant = isinstance(node, exp.Literal | exp.Null | exp.Boolean) or (
+        isinstance(node, exp.Neg) and isinstance(node.this, exp.Literal)
+    )
+    now = isinstance(node, exp.CurrentTimestamp | exp.CurrentDate | exp.CurrentTime) or (
+        isinstance(node, exp.Anonymous | exp.Func) and node.sql_name().upper() in ("NOW", "LOCALTIMESTAMP")
+    )
+    return Default(
+        volatile=volatile.lower() if volatile else None,
+        constant=constant,
+        expression=not (constant or now),
+        sql=node.sql(dialect=dialect),
+    )
+
+
+def identifiers(nodes: list[exp.Expr]) -> tuple[str, ...]:
+    """The column names of ``nodes``; an expression is named by its text (never a column)."""
+    return tuple(column_name(node) or node.name for node in nodes)
+
+
+def reference(node: exp.Reference) -> tuple[str, tuple[str, ...]]:
+    """The table a REFERENCES clause names and its columns (none when it names only the table)."""
+    target = node.this
+    if isinstance(target, exp.Schema):
+        return name_of(target.this), identifiers(target.expressions)
+    return name_of(target), ()
 
 
 def column_name(node: exp.Expr | None) -> str | None:
@@ -98,3 +183,24 @@ def trigram_column(params: exp.IndexParameters) -> str | None:
 def properties_of(node: exp.Create) -> list[exp.Expr]:
     props = node.args.get("properties")
     return list(props.expressions) if isinstance(props, exp.Properties) else []
+
+
+def with_column_renamed(text: str, old_key: str, new: str, dialect: str) -> str:
+    """A CHECK or index predicate's ``text`` with the column keyed ``old_key`` renamed to ``new``
+    (what the engines do to them on RENAME COLUMN); text that does not parse stays as it is.
+
+    >>> with_column_renamed("qty > 0 AND Qty < 10", "qty", "quantity", "postgres")
+    'quantity > 0 AND quantity < 10'
+    """
+    try:
+        with quiet_sqlglot():
+            predicate = sqlglot.parse_one(text, dialect=dialect)
+    except (ParseError, TokenError):
+        return text
+
+    def rename(node: exp.Expr) -> exp.Expr:
+        if isinstance(node, exp.Column) and key_of(node.name) == old_key:
+            return exp.column(new, table=node.table or None)
+        return node
+
+    return predicate.transform(rename).sql(dialect=dialect)

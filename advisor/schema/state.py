@@ -1,13 +1,14 @@
 """The schema as replaying the migrations builds it: tables, columns, indexes, keys and constraints.
 
 Rules look at it before each operation is applied (what exists, what was created by the migrations
-being linted), and end-of-run rules look at the final state. A table the replay has never seen is
-assumed to exist already with data in it: migrations run against a database we cannot see.
+being linted), and end-of-run rules look at the final state; recommend reads the final state of its
+``schema:`` files. A table the replay has never seen is assumed to exist already with data in it:
+migrations run against a database we cannot see. Renames and drops follow what the engines do:
+a dropped column takes the keys, indexes and checks that use it along, a dropped table the foreign
+keys that point at it, and a renamed column is renamed wherever it is used.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass, field
 
 from advisor.schema.names import key_of
 from advisor.schema.ops import (
@@ -26,89 +27,53 @@ from advisor.schema.ops import (
     DropConstraint,
     DropIndex,
     DropNotNull,
+    Expression,
     Loc,
     Op,
     Rename,
     RenameKind,
+    SetDefault,
     SetNotNull,
-    TypeRef,
     ValidateConstraint,
     snake,
 )
+from advisor.schema.tables import (
+    CheckState,
+    ColumnState,
+    ForeignKeyState,
+    FunctionState,
+    IndexState,
+    TableState,
+)
+
+__all__ = [
+    "CheckState",
+    "ColumnState",
+    "ForeignKeyState",
+    "FunctionState",
+    "IndexState",
+    "Schema",
+    "TableState",
+]
 
 
-@dataclass
-class ColumnState:
-    name: str
-    type: TypeRef | None
-    not_null: bool = False
+def implied_name(table: str, columns: tuple[str | None, ...], suffix: str) -> str:
+    """PostgreSQL's name for an unnamed constraint or index, so that later DDL can refer to it.
 
-
-@dataclass
-class IndexState:
-    name: str | None
-    table: str
-    columns: tuple[str | None, ...]
-    unique: bool = False
-    partial: bool = False
-    method: str = "btree"
-    loc: Loc | None = None
-    where_not_null: tuple[str, ...] = ()
-    """For a partial index whose predicate is only ``col IS NOT NULL`` tests: those columns."""
-
-
-@dataclass
-class ForeignKeyState:
-    name: str | None
-    columns: tuple[str, ...]
-    ref_table: str
-    ref_columns: tuple[str, ...]
-    loc: Loc | None = None
-
-
-@dataclass(frozen=True)
-class FunctionState:
-    """A function the migrations created: its declared volatility, and the calls of its body
-    when PostgreSQL inlines it into the caller (see :class:`~advisor.schema.ops.CreateFunction`)."""
-
-    volatility: str
-    inlined_calls: tuple[str, ...] | None = None
-
-
-@dataclass
-class TableState:
-    name: str
-    columns: dict[str, ColumnState] = field(default_factory=dict)
-    primary_key: tuple[str, ...] = ()
-    indexes: list[IndexState] = field(default_factory=list)
-    foreign_keys: list[ForeignKeyState] = field(default_factory=list)
-    not_valid: dict[str, Loc] = field(default_factory=dict)
-    """NOT VALID constraints by name, with where they were added."""
-    new: bool = False
-    """Created by the migrations being linted."""
-    created_in: str = ""
-    """The file that created it, when ``new``."""
-    known: bool = True
-    """False for a table only seen being altered: its columns and indexes are unknown."""
-    keyed: bool = True
-    """Whether it should have a primary key (temporary tables and partitions need not)."""
-    partitioned: bool = False
-    loc: Loc | None = None
-
-    def column(self, name: str) -> ColumnState | None:
-        return self.columns.get(key_of(name))
-
-    def has_not_null_check(self, column: str) -> bool:
-        return key_of(column) in self._validated_not_null
-
-    _validated_not_null: set[str] = field(default_factory=set)
-    _pending_not_null: dict[str, str] = field(default_factory=dict)
+    >>> implied_name("orders", ("user_id", "status"), "key"), implied_name("orders", ("id",), "pkey")
+    ('orders_user_id_status_key', 'orders_pkey')
+    """
+    if suffix == "pkey":
+        return f"{key_of(table)}_pkey"
+    return "_".join([key_of(table), *(key_of(c) for c in columns if c), suffix])
 
 
 class Schema:
     """Tables by folded name; :meth:`apply` replays one operation."""
 
-    def __init__(self) -> None:
+    def __init__(self, dialect: str = "postgres") -> None:
+        self.dialect = dialect
+        """The sqlglot dialect that rewrites a CHECK or predicate when a column it reads is renamed."""
         self.tables: dict[str, TableState] = {}
         self.indexes: dict[str, IndexState] = {}
         self.functions: dict[str, FunctionState] = {}
@@ -136,14 +101,26 @@ class Schema:
         if handler is not None:
             handler(op)
 
+    # CREATE TABLE and columns ---------------------------------------------------------------------
+
     def on_create_table(self, op: CreateTable) -> None:
         if op.if_not_exists and self.table(op.table) is not None:
             return  # CREATE TABLE IF NOT EXISTS of a table that exists does nothing
+        replaced = self.table(op.table)
+        if replaced is not None:
+            for index in list(replaced.indexes):
+                self._forget_index(replaced, index)
         keyed = not op.temporary and op.partition_of is None and not op.copied
         table = TableState(
             name=op.table, new=True, created_in=op.loc.file, loc=op.loc, keyed=keyed, known=not op.copied
         )
-        table.partitioned = op.partitioned
+        table.partitioned, table.temporary, table.engine = op.partitioned, op.temporary, op.engine
+        table.from_query, table.partition_of = op.from_query, op.partition_of
+        self.tables[key_of(op.table)] = table
+        for source in filter(None, map(self.table, op.like)):  # LIKE copies columns, not keys
+            for copied in source.columns.values():
+                copy = ColumnState(copied.name, copied.type, copied.not_null, copied.type_sql, loc=op.loc)
+                table.columns[key_of(copied.name)] = copy
         for column in op.columns:
             self._add_column(table, column)
         for constraint in op.constraints:
@@ -153,87 +130,155 @@ class Schema:
             if parent is not None:
                 table.columns = dict(parent.columns)
                 table.primary_key = parent.primary_key
-        self.tables[key_of(op.table)] = table
 
     def _add_column(self, table: TableState, column: ColumnDef) -> None:
-        table.columns[key_of(column.name)] = ColumnState(column.name, column.type, column.not_null)
+        if key_of(column.name) in table.columns:
+            self._drop_column(table, column.name)
+        table.columns[key_of(column.name)] = ColumnState(
+            column.name,
+            column.type,
+            column.not_null,
+            column.type_sql,
+            column.default,
+            column.identity,
+            column.loc,
+        )
+        own = (column.name,)
         if column.primary_key:
-            table.primary_key = (column.name,)
-            self._index(table, None, (column.name,), True, column.loc)
-        elif column.unique:
-            self._index(table, None, (column.name,), True, column.loc)
+            self._add_constraint(
+                table, Constraint(ConstraintKind.PRIMARY_KEY, column.primary_key_name, own), column.loc
+            )
+        if column.unique:
+            self._add_constraint(
+                table, Constraint(ConstraintKind.UNIQUE, column.unique_name, own), column.loc
+            )
         if column.references is not None:
             con = column.references
-            ref_columns = con.ref_columns
-            self._foreign_key(table, con.name, (column.name,), con.ref_table or "", ref_columns, column.loc)
+            self._foreign_key(
+                table,
+                Constraint(
+                    con.kind,
+                    con.name,
+                    own,
+                    con.ref_table,
+                    con.ref_columns,
+                    on_delete=con.on_delete,
+                    on_update=con.on_update,
+                ),
+                column.loc,
+            )
+        for check in column.checks:
+            self._add_constraint(table, check, column.loc)
 
-    def _index(
-        self,
-        table: TableState,
-        name: str | None,
-        columns: tuple[str | None, ...],
-        unique: bool,
-        loc: Loc | None,
-        partial: bool = False,
-        method: str = "btree",
-    ) -> None:
-        index = IndexState(
-            name, table.name, tuple(key_of(c) if c else None for c in columns), unique, partial
-        )
-        index.method, index.loc = method, loc
-        table.indexes.append(index)
-        if name:
-            self.indexes[key_of(name)] = index
+    def on_add_column(self, op: AddColumn) -> None:
+        table = self.table(op.table)
+        if table is not None and not (op.if_not_exists and table.column(op.column.name)):
+            self._add_column(table, op.column)
 
-    def _foreign_key(
-        self,
-        table: TableState,
-        name: str | None,
-        columns: tuple[str, ...],
-        ref_table: str,
-        ref_columns: tuple[str, ...],
-        loc: Loc,
-    ) -> None:
-        fk = ForeignKeyState(name, tuple(key_of(c) for c in columns), ref_table, ref_columns, loc)
-        table.foreign_keys.append(fk)
+    def on_alter_column_type(self, op: AlterColumnType) -> None:
+        table = self.table(op.table)
+        column = table.column(op.column) if table else None
+        if column is None:
+            return
+        column.type, column.type_sql = op.type, op.type_sql
+        if op.definition is not None:  # MySQL's MODIFY: the whole definition is replaced
+            column.not_null, column.default = op.definition.not_null, op.definition.default
+            column.identity = op.definition.identity
 
-    def _add_constraint(self, table: TableState, con: Constraint, loc: Loc) -> None:
+    def on_set_not_null(self, op: SetNotNull) -> None:
+        table = self.table(op.table)
+        column = table.column(op.column) if table else None
+        if column is not None:
+            column.not_null = True
+
+    def on_drop_not_null(self, op: DropNotNull) -> None:
+        table = self.table(op.table)
+        column = table.column(op.column) if table else None
+        if column is not None:
+            column.not_null = False
+
+    def on_set_default(self, op: SetDefault) -> None:
+        table = self.table(op.table)
+        column = table.column(op.column) if table else None
+        if column is not None:
+            column.default = op.default
+
+    def on_drop_column(self, op: DropColumn) -> None:
+        table = self.table(op.table)
+        if table is not None:
+            self._drop_column(table, op.column)
+
+    def _drop_column(self, table: TableState, name: str) -> None:
+        """Remove a column and, as the engines do, every key, index and check that uses it."""
+        col = key_of(name)
+        table.columns.pop(col, None)
+        if col in table.primary_key:
+            table.primary_key, table.primary_key_name = (), None
+        for index in [i for i in table.indexes if col in _index_columns(i)]:
+            self._forget_index(table, index)
+        table.foreign_keys = [fk for fk in table.foreign_keys if col not in fk.columns]
+        table.checks = [ck for ck in table.checks if col not in map(key_of, ck.expression.columns)]
+
+    # Constraints ----------------------------------------------------------------------------------
+
+    def _add_constraint(self, table: TableState, con: Constraint, loc: Loc | None) -> None:
         if con.kind is ConstraintKind.PRIMARY_KEY:
             columns = con.columns or self._index_columns(con.using_index)
-            table.primary_key = columns
+            for index in [i for i in table.indexes if i.constraint is ConstraintKind.PRIMARY_KEY]:
+                self._forget_index(table, index)
+            table.primary_key = tuple(key_of(c) for c in columns)
+            table.primary_key_name = con.name
             for column in columns:
                 state = table.column(column)
                 if state is not None:
                     state.not_null = True
             self._attach_or_index(table, con, columns, loc)
         elif con.kind is ConstraintKind.UNIQUE:
-            self._attach_or_index(table, con, con.columns or self._index_columns(con.using_index), loc)
+            columns = con.columns or self._index_columns(con.using_index)
+            if con.name:
+                for index in [i for i in table.indexes if i.constraint and i.called(con.name)]:
+                    self._forget_index(table, index)
+            self._attach_or_index(table, con, columns, loc)
         elif con.kind is ConstraintKind.FOREIGN_KEY:
-            self._foreign_key(table, con.name, con.columns, con.ref_table or "", con.ref_columns, loc)
-        if con.not_valid and con.name:
+            self._foreign_key(table, con, loc)
+        elif con.kind is ConstraintKind.CHECK and con.check is not None:
+            if con.name:
+                table.checks = [c for c in table.checks if key_of(c.name or "") != key_of(con.name)]
+            table.checks.append(CheckState(con.name, con.check, loc))
+        if con.not_valid and con.name and loc is not None:
             table.not_valid[key_of(con.name)] = loc
             if con.not_null_of:
                 table._pending_not_null[key_of(con.name)] = key_of(con.not_null_of)
         elif con.not_null_of:
             table._validated_not_null.add(key_of(con.not_null_of))
 
+    def _foreign_key(self, table: TableState, con: Constraint, loc: Loc | None) -> None:
+        columns = tuple(key_of(c) for c in con.columns)
+        if con.name:
+            table.foreign_keys = [
+                fk for fk in table.foreign_keys if key_of(fk.name or "") != key_of(con.name)
+            ]
+        fk = ForeignKeyState(con.name, columns, con.ref_table or "", con.ref_columns, loc)
+        fk.on_delete, fk.on_update = con.on_delete, con.on_update
+        fk.implied_name = None if con.name else implied_name(table.name, columns, "fkey")
+        table.foreign_keys.append(fk)
+
     def _index_columns(self, name: str | None) -> tuple[str, ...]:
         index = self.indexes.get(key_of(name)) if name else None
         return tuple(c for c in index.columns if c) if index else ()
 
     def _attach_or_index(
-        self, table: TableState, con: Constraint, columns: tuple[str, ...], loc: Loc
+        self, table: TableState, con: Constraint, columns: tuple[str, ...], loc: Loc | None
     ) -> None:
         existing = self.indexes.get(key_of(con.using_index)) if con.using_index else None
         if existing is not None:
-            existing.unique = True
-        else:
-            self._index(table, con.name, columns, True, loc)
-
-    def on_add_column(self, op: AddColumn) -> None:
-        table = self.table(op.table)
-        if table is not None:
-            self._add_column(table, op.column)
+            existing.unique, existing.constraint = True, con.kind
+            return
+        suffix = "pkey" if con.kind is ConstraintKind.PRIMARY_KEY else "key"
+        index = IndexState(con.name, table.name, tuple(key_of(c) for c in columns), True, loc=loc)
+        index.constraint = con.kind
+        index.implied_name = None if con.name else implied_name(table.name, columns, suffix)
+        self._register(table, index)
 
     def on_add_constraint(self, op: AddConstraint) -> None:
         self._add_constraint(self._placeholder(op.table), op.constraint, op.loc)
@@ -256,9 +301,64 @@ class Schema:
 
     def on_drop_constraint(self, op: DropConstraint) -> None:
         table = self.table(op.table)
-        if table is not None:
-            table.not_valid.pop(key_of(op.name), None)
-            table.foreign_keys = [fk for fk in table.foreign_keys if key_of(fk.name or "") != key_of(op.name)]
+        if table is None:
+            return
+        wanted = key_of(op.name)
+        table.not_valid.pop(wanted, None)
+        table.foreign_keys = [
+            fk for fk in table.foreign_keys if wanted not in {key_of(fk.name or ""), fk.implied_name}
+        ]
+        table.checks = [ck for ck in table.checks if key_of(ck.name or "") != wanted]
+        for index in [
+            i
+            for i in table.indexes
+            if i.constraint
+            and (i.called(op.name) or (op.primary_key and i.constraint is ConstraintKind.PRIMARY_KEY))
+        ]:
+            self._forget_index(table, index)
+        if op.primary_key or wanted == key_of(table.primary_key_name or implied_name(table.name, (), "pkey")):
+            table.primary_key, table.primary_key_name = (), None
+
+    # Indexes --------------------------------------------------------------------------------------
+
+    def _register(self, table: TableState, index: IndexState) -> None:
+        table.indexes.append(index)
+        for name in (index.name, index.implied_name):
+            if name:
+                self.indexes[key_of(name)] = index
+
+    def _forget_index(self, table: TableState, index: IndexState) -> None:
+        table.indexes = [item for item in table.indexes if item is not index]
+        for name in (index.name, index.implied_name):
+            if name and self.indexes.get(key_of(name)) is index:
+                del self.indexes[key_of(name)]
+
+    def on_create_index(self, op: CreateIndex) -> None:
+        if op.if_not_exists and op.name and key_of(op.name) in self.indexes:
+            return
+        table = self._placeholder(op.table)
+        index = IndexState(
+            op.name, table.name, tuple(key_of(c) if c else None for c in op.columns), op.unique, op.partial
+        )
+        index.method, index.loc = op.method, op.loc
+        index.where_not_null = tuple(key_of(c) for c in op.where_not_null)
+        index.descending, index.include, index.where = op.descending, op.include, op.where
+        index.opclasses = op.opclasses
+        if not op.name:
+            taken = {key_of(n) for i in table.indexes for n in (i.name, i.implied_name) if n}
+            index.implied_name = _fresh(implied_name(table.name, op.columns, "idx"), taken)
+        self._register(table, index)
+
+    def on_drop_index(self, op: DropIndex) -> None:
+        for name in op.names:
+            index = self.indexes.get(key_of(name))
+            table = self.table(index.table) if index else None
+            if table is not None and index is not None:
+                self._forget_index(table, index)
+            else:
+                self.indexes.pop(key_of(name), None)
+
+    # Other objects --------------------------------------------------------------------------------
 
     def on_created(self, op: Created) -> None:
         self.created.setdefault((op.kind, key_of(op.name)), op.loc.file)
@@ -268,65 +368,100 @@ class Schema:
         inlined = known.inlined_calls if op.altered and known is not None else op.inlined_calls
         self.functions[key_of(op.name)] = FunctionState(op.volatility, inlined)
 
-    def on_create_index(self, op: CreateIndex) -> None:
-        table = self._placeholder(op.table)
-        self._index(table, op.name, op.columns, op.unique, op.loc, op.partial, op.method)
-        table.indexes[-1].where_not_null = tuple(key_of(c) for c in op.where_not_null)
-
-    def on_drop_index(self, op: DropIndex) -> None:
-        for name in op.names:
-            index = self.indexes.pop(key_of(name), None)
-            table = self.table(index.table) if index else None
-            if table is not None and index is not None:
-                table.indexes = [item for item in table.indexes if item is not index]
-
-    def on_alter_column_type(self, op: AlterColumnType) -> None:
-        table = self.table(op.table)
-        column = table.column(op.column) if table else None
-        if column is not None:
-            column.type = op.type
-
-    def on_set_not_null(self, op: SetNotNull) -> None:
-        table = self.table(op.table)
-        column = table.column(op.column) if table else None
-        if column is not None:
-            column.not_null = True
-
-    def on_drop_not_null(self, op: DropNotNull) -> None:
-        table = self.table(op.table)
-        column = table.column(op.column) if table else None
-        if column is not None:
-            column.not_null = False
-
-    def on_drop_column(self, op: DropColumn) -> None:
-        table = self.table(op.table)
-        if table is not None:
-            table.columns.pop(key_of(op.column), None)
+    # DROP and RENAME ------------------------------------------------------------------------------
 
     def on_drop(self, op: Drop) -> None:
         if op.kind == "table":
-            for name in op.names:
-                table = self.tables.pop(key_of(name), None)
-                for index in table.indexes if table else ():
-                    if index.name:
-                        self.indexes.pop(key_of(index.name), None)
+            self._drop_tables(op.names)
+
+    def _drop_tables(self, names: tuple[str, ...]) -> None:
+        """Drop tables, their indexes, and the foreign keys that point at them (what CASCADE does)."""
+        for name in names:
+            table = self.tables.pop(key_of(name), None)
+            if table is None:
+                continue
+            for index in list(table.indexes):
+                self._forget_index(table, index)
+            for other in self.tables.values():
+                other.foreign_keys = [fk for fk in other.foreign_keys if key_of(fk.ref_table) != key_of(name)]
 
     def on_rename(self, op: Rename) -> None:
         if op.kind is RenameKind.INDEX:
-            index = self.indexes.pop(key_of(op.old), None)
-            if index is not None:
-                index.name = op.new
-                self.indexes[key_of(op.new)] = index
+            index = self.indexes.get(key_of(op.old))
+            table = self.table(index.table) if index else None
+            if index is not None and table is not None:
+                self._forget_index(table, index)
+                index.name, index.implied_name = op.new, None
+                self._register(table, index)
             return
         table = self.table(op.table)
         if table is None:
             return
         if op.kind is RenameKind.TABLE:
-            del self.tables[key_of(table.name)]
-            table.name = op.new
-            self.tables[key_of(op.new)] = table
-        elif op.kind is RenameKind.COLUMN:
-            column = table.columns.pop(key_of(op.old), None)
-            if column is not None:
-                column.name = op.new
-                table.columns[key_of(op.new)] = column
+            self._rename_table(table, op.new)
+        elif op.kind is RenameKind.COLUMN and table.column(op.old) is not None:
+            self._rename_column(table, op.old, op.new)
+
+    def _rename_table(self, table: TableState, new: str) -> None:
+        """Rename in place, keeping the table's position; foreign keys and indexes follow it."""
+        old = key_of(table.name)
+        table.name = new
+        renamed = {(key_of(new) if key == old else key): value for key, value in self.tables.items()}
+        self.tables.clear()
+        self.tables.update(renamed)
+        for index in table.indexes:
+            index.table = new
+        for other in self.tables.values():
+            for fk in other.foreign_keys:
+                if key_of(fk.ref_table) == old:
+                    fk.ref_table = new
+
+    def _rename_column(self, table: TableState, old: str, new: str) -> None:
+        """Rename a column in place, and wherever it is used (keys, indexes, checks, predicates)."""
+        old_key, new_key = key_of(old), key_of(new)
+        table.columns = {
+            (new_key if key == old_key else key): column for key, column in table.columns.items()
+        }
+        table.columns[new_key].name = new
+
+        def swap(columns: tuple[str, ...]) -> tuple[str, ...]:
+            return tuple(new_key if key_of(c) == old_key else c for c in columns)
+
+        table.primary_key = swap(table.primary_key)
+        for index in table.indexes:
+            index.columns = tuple(new_key if c and key_of(c) == old_key else c for c in index.columns)
+            index.include = tuple(new if c and key_of(c) == old_key else c for c in index.include)
+            index.where_not_null = swap(index.where_not_null)
+            if index.where is not None:
+                index.where = self._renamed(index.where, old_key, new)
+        for fk in table.foreign_keys:
+            fk.columns = swap(fk.columns)
+        for check in table.checks:
+            check.expression = self._renamed(check.expression, old_key, new)
+        for other in self.tables.values():
+            for fk in other.foreign_keys:
+                if key_of(fk.ref_table) == key_of(table.name):
+                    fk.ref_columns = tuple(new if key_of(c) == old_key else c for c in fk.ref_columns)
+
+    def _renamed(self, expression: Expression, old_key: str, new: str) -> Expression:
+        if old_key not in map(key_of, expression.columns):
+            return expression
+        from advisor.schema.sqlglot_nodes import with_column_renamed
+
+        columns = tuple(dict.fromkeys(new if key_of(c) == old_key else c for c in expression.columns))
+        return Expression(with_column_renamed(expression.sql, old_key, new, self.dialect), columns)
+
+
+def _index_columns(index: IndexState) -> set[str]:
+    """Every column an index uses: keys, INCLUDE and its predicate's."""
+    used = [*index.columns, *index.include, *(index.where.columns if index.where else ())]
+    return {key_of(c) for c in used if c}
+
+
+def _fresh(base: str, taken: set[str]) -> str:
+    """``base``, or ``base1``, ``base2``... whichever ``taken`` does not hold yet."""
+    name, number = base, 0
+    while key_of(name) in taken:
+        number += 1
+        name = f"{base}{number}"
+    return name

@@ -27,6 +27,7 @@ from advisor.schema.sqlglot_nodes import (
     renamed_tables,
     storage_engine,
     trigram_column,
+    with_column_renamed,
 )
 from advisor.schema.statements import parse_statements
 from advisor.spec.draft import (
@@ -43,7 +44,7 @@ from advisor.spec.draft import (
     rename_index,
     rename_table,
 )
-from advisor.spec.expressions import foreign_part, with_column_renamed, without_comments
+from advisor.spec.expressions import foreign_part, without_comments
 from advisor.spec.model import spelled
 
 _BTREE = {"btree", ""}

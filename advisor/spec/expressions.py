@@ -119,27 +119,3 @@ def _is_condition(tree: exp.Expr) -> bool:
         return True
     # a function known to give a boolean (sqlglot types few of them; unknown ones are let through)
     return isinstance(tree, exp.Func) and not isinstance(tree, exp.Cast)
-
-
-def with_column_renamed(text: str, old_key: str, new: str, dialect: str) -> str:
-    """A CHECK or index predicate's ``text`` with the column keyed ``old_key`` renamed to ``new``
-    (what the engines do to them on RENAME COLUMN); text that does not parse stays as it is.
-
-    >>> with_column_renamed("qty > 0 AND Qty < 10", "qty", "quantity", "postgres")
-    'quantity > 0 AND quantity < 10'
-    """
-    from advisor.schema.names import key_of
-    from advisor.schema.statements import quiet_sqlglot
-
-    try:
-        with quiet_sqlglot():
-            predicate = sqlglot.parse_one(text, dialect=dialect)
-    except (ParseError, TokenError):
-        return text
-
-    def rename(node: exp.Expr) -> exp.Expr:
-        if isinstance(node, exp.Column) and key_of(node.name) == old_key:
-            return exp.column(new, table=node.table or None)
-        return node
-
-    return predicate.transform(rename).sql(dialect=dialect)

@@ -9,7 +9,7 @@ from advisor.catalog.model import Severity
 from advisor.lint.checks.base import POSTGRES, Hit, LintContext, rule
 from advisor.schema.names import key_of
 from advisor.schema.ops import CreateIndex, CreateView, EndOfRun, TypeRef
-from advisor.schema.state import IndexState, TableState
+from advisor.schema.tables import IndexState, TableState
 
 
 def _leads_with(index: IndexState, columns: tuple[str, ...]) -> bool:
