@@ -161,25 +161,6 @@ def storage_engine(node: exp.Create) -> str | None:
     return next((p.name.lower() for p in properties_of(node) if isinstance(p, exp.EngineProperty)), None)
 
 
-_TRIGRAM_CLASSES = frozenset({"gin_trgm_ops", "gist_trgm_ops"})
-
-
-def trigram_column(params: exp.IndexParameters) -> str | None:
-    """The column a PostgreSQL trigram index covers (``USING gin (name gin_trgm_ops)``), or
-    ``None`` for any other index.
-
-    >>> from sqlglot import parse_one
-    >>> tree = parse_one("CREATE INDEX i ON p USING gin (name gin_trgm_ops)", read="postgres")
-    >>> trigram_column(tree.this.args["params"])
-    'name'
-    """
-    columns = params.args.get("columns") or []
-    key = columns[0].this if len(columns) == 1 and isinstance(columns[0], exp.Ordered) else None
-    if not isinstance(key, exp.Opclass) or key.expression.name.lower() not in _TRIGRAM_CLASSES:
-        return None
-    return column_name(key.this)
-
-
 def properties_of(node: exp.Create) -> list[exp.Expr]:
     props = node.args.get("properties")
     return list(props.expressions) if isinstance(props, exp.Properties) else []

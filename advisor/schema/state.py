@@ -10,6 +10,8 @@ keys that point at it, and a renamed column is renamed wherever it is used.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from advisor.schema.names import key_of
 from advisor.schema.ops import (
     AddColumn,
@@ -57,7 +59,7 @@ __all__ = [
 ]
 
 
-def implied_name(table: str, columns: tuple[str | None, ...], suffix: str) -> str:
+def implied_name(table: str, columns: Sequence[str | None], suffix: str) -> str:
     """PostgreSQL's name for an unnamed constraint or index, so that later DDL can refer to it.
 
     >>> implied_name("orders", ("user_id", "status"), "key"), implied_name("orders", ("id",), "pkey")
@@ -309,14 +311,15 @@ class Schema:
             fk for fk in table.foreign_keys if wanted not in {key_of(fk.name or ""), fk.implied_name}
         ]
         table.checks = [ck for ck in table.checks if key_of(ck.name or "") != wanted]
-        for index in [
-            i
-            for i in table.indexes
-            if i.constraint
-            and (i.called(op.name) or (op.primary_key and i.constraint is ConstraintKind.PRIMARY_KEY))
-        ]:
+        keys = [
+            index
+            for index in table.indexes
+            if index.constraint is not None
+            and (index.called(op.name) or (op.primary_key and index.constraint is ConstraintKind.PRIMARY_KEY))
+        ]
+        for index in keys:
             self._forget_index(table, index)
-        if op.primary_key or wanted == key_of(table.primary_key_name or implied_name(table.name, (), "pkey")):
+        if op.primary_key or any(index.constraint is ConstraintKind.PRIMARY_KEY for index in keys):
             table.primary_key, table.primary_key_name = (), None
 
     # Indexes --------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from sqlglot import exp
 
 from advisor.errors import AdvisorError, Location
 from advisor.schema.names import key_of
+from advisor.schema.state import implied_name
 from advisor.spec.draft import (
     CheckDraft,
     ColumnDraft,
@@ -20,7 +21,6 @@ from advisor.spec.draft import (
     IndexDraft,
     KeyDraft,
     TableDraft,
-    default_constraint_name,
 )
 from advisor.spec.expressions import parse_expression
 from advisor.spec.input import ColumnIn, IndexIn, TableIn
@@ -156,7 +156,7 @@ class TableMerger:
         if given.unique is not None:
             table.uniques = [u for u in table.uniques if u.columns != [key]]
             if given.unique:
-                name_ = default_constraint_name(table.key, [key], "key")
+                name_ = implied_name(table.key, [key], "key")
                 table.uniques.append(KeyDraft(name=name_, columns=[key], origin=self.at(*path, "unique")))
         if given.references is not None:
             self._apply_reference(table, key, path, given.references)
@@ -211,7 +211,7 @@ class TableMerger:
         table.foreign_keys = [fk for fk in table.foreign_keys if key not in fk.columns]
         table.foreign_keys.append(
             ForeignKeyDraft(
-                name=same.name if same else default_constraint_name(table.key, [key], "fkey"),
+                name=same.name if same else implied_name(table.key, [key], "fkey"),
                 columns=[key],
                 target_table=target_table,
                 target_columns=[target_column],
@@ -265,7 +265,7 @@ class TableMerger:
         """Table-level ``primary_key`` wins, then one column marked ``primary_key: true``, then the DDL."""
         columns = given.columns or {}
         flagged = [name for name, col in columns.items() if col is not None and col.primary_key]
-        name = table.primary_key.name if table.primary_key else default_constraint_name(table.key, [], "pkey")
+        name = table.primary_key.name if table.primary_key else implied_name(table.key, [], "pkey")
         if given.primary_key is not None:
             keys = self._require_columns(table, (*base, "primary_key"), given.primary_key)
             for number, key in enumerate(keys):

@@ -335,7 +335,8 @@ def test_yaml_references_on_a_ddl_table_are_join_hints_not_constraints(write: Wr
 
 def test_names_the_engine_keeps_as_spelled_are_exact(write: Write) -> None:
     """On PostgreSQL a quoted name with capitals keeps its spelling (an ``ExactName``), through a
-    rename and ``tables:`` statistics; an unquoted one, or a quoted lower-case one, folds as ever.
+    rename and ``tables:`` statistics; an unquoted one folds to lower case, as the server's parser
+    folds it, and a quoted lower-case one stays as it is.
     On MySQL a table name with capitals is kept (its file name), a column name never."""
     ddl = """
     CREATE TABLE "Orders" ("Id" bigint PRIMARY KEY, "Customer Id" bigint, Total numeric, "note" text);
@@ -347,7 +348,7 @@ def test_names_the_engine_keeps_as_spelled_are_exact(write: Write) -> None:
     orders = _table(spec, "orders")
     assert isinstance(orders.name, ExactName) and orders.name == "Orders" and orders.rows == 1000
     exact = {c.name: isinstance(c.name, ExactName) for c in orders.columns}
-    assert exact == {"Id": True, "Customer Id": True, "Total": False, "Note": True}
+    assert exact == {"Id": True, "Customer Id": True, "total": False, "Note": True}
     assert orders.primary_key == ("Id",) and isinstance(orders.primary_key[0], ExactName)
     index = next(ix for ix in orders.indexes if ix.origin == "declared")
     assert isinstance(index.name, ExactName) and isinstance(index.keys[0].column, ExactName)

@@ -95,7 +95,7 @@ def test_the_schema_files_expressions_are_held_to_the_same_rule(write: Write, er
     write("schema.sql", "CREATE TABLE t (\n  id int,\n  n int CHECK (n > (SELECT 1))\n);\n")
     path = write("p.yaml", "dialect: postgres\nschema: schema.sql\n")
     message = error_of(path)
-    assert message.startswith(f"{path.parent / 'schema.sql'}:1: CHECK holds a query"), message
+    assert message.startswith(f"{path.parent / 'schema.sql'}:3: CHECK holds a query"), message
 
 
 def test_a_refused_default_never_reaches_the_database(write: Write, error_of: ErrorOf) -> None:
