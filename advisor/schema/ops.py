@@ -65,6 +65,12 @@ class Expression:
 
     sql: str
     columns: tuple[str, ...] = ()
+    foreign: str | None = None
+    """What it holds that no engine takes there (a query, a parameter...), where the front end
+    can tell: said as ``holds a query, which a check expression cannot``."""
+    rebuilt: bool = False
+    """``sql`` was written back from a sqlglot tree in the dialect, without comments, so it need
+    not be read again; otherwise it is the text as written."""
 
 
 @dataclass(frozen=True)
@@ -78,8 +84,8 @@ class Default:
     """Every function the expression calls, by folded name without schema (PostgreSQL)."""
     expression: bool = False
     """MySQL: an expression default (``DEFAULT (a + 1)``), not a literal nor CURRENT_TIMESTAMP."""
-    sql: str | None = None
-    """The default's SQL text, where the front end could cut it out."""
+    text: Expression | None = None
+    """The default expression itself, where the front end could cut it out."""
 
 
 class ConstraintKind(StrEnum):

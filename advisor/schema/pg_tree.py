@@ -150,7 +150,7 @@ class Builder:
         head = self.positions.data[self.start : self.base + start].decode("utf-8", "replace")
         at = head.upper().rfind("DEFAULT")
         sql = default_sql(self.text_from(start - len(head[at:].encode("utf-8")))) if at >= 0 else None
-        return replace(default, sql=sql)
+        return replace(default, text=Expression(sql)) if sql else default
 
     def column(self, node: Node, loc: Loc | None = None) -> ColumnDef:
         not_null = primary = unique = identity = stored = False

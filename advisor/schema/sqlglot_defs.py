@@ -15,7 +15,6 @@ from advisor.schema.ops import (
     ConstraintKind,
     CreateIndex,
     CreateTable,
-    Expression,
     Loc,
 )
 from advisor.schema.source import Positions
@@ -26,6 +25,7 @@ from advisor.schema.sqlglot_nodes import (
     name_of,
     partitioned,
     properties_of,
+    rebuilt,
     reference,
     reference_actions,
     storage_engine,
@@ -67,16 +67,11 @@ class DefinitionReader:
         line, column = self.positions.from_char(start)
         return Loc(self.loc.file, line, column, self.loc.statement)
 
-    def expression(self, node: exp.Expr) -> Expression:
-        """A CHECK or predicate tree as its SQL and the columns it reads."""
-        columns = tuple(dict.fromkeys(column.name for column in node.find_all(exp.Column)))
-        return Expression(node.sql(dialect=self.dialect), columns)
-
     def check(self, node: exp.CheckColumnConstraint, name: str | None) -> Constraint | None:
         condition = node.this
         if not isinstance(condition, exp.Expr):
             return None
-        return Constraint(ConstraintKind.CHECK, name, check=self.expression(condition))
+        return Constraint(ConstraintKind.CHECK, name, check=rebuilt(condition, self.dialect, "check"))
 
     def foreign_key(self, node: exp.Reference, name: str | None, columns: tuple[str, ...]) -> Constraint:
         table, ref_columns = reference(node)
@@ -221,7 +216,7 @@ class DefinitionReader:
             method=str(using.name if isinstance(using, exp.Expr) else using or "btree").lower() or "btree",
             descending=tuple(desc for _, desc, _ in keys),
             include=tuple(column_name(c) for c in args.get("include") or []),
-            where=self.expression(predicate) if isinstance(predicate, exp.Expr) else None,
+            where=rebuilt(predicate, self.dialect, "where") if isinstance(predicate, exp.Expr) else None,
             opclasses=tuple(opclass for _, _, opclass in keys),
             if_not_exists=bool(node.args.get("exists")),
         )

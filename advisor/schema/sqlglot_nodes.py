@@ -12,7 +12,7 @@ from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokenizer_core import TokenType
 
 from advisor.schema.names import key_of
-from advisor.schema.ops import Default, TypeRef
+from advisor.schema.ops import Default, Expression, TypeRef
 from advisor.schema.statements import quiet_sqlglot, split_on
 
 _TYPES = {
@@ -81,8 +81,16 @@ def default_of(node: exp.Expr | None, dialect: str) -> Default | None:
         volatile=volatile.lower() if volatile else None,
         constant=constant,
         expression=not (constant or now),
-        sql=node.sql(dialect=dialect),
+        text=rebuilt(node, dialect, "default"),
     )
+
+
+def rebuilt(node: exp.Expr, dialect: str, kind: str) -> Expression:
+    """A DEFAULT (``kind`` ``default``), CHECK or predicate tree as SQL without comments, with the
+    columns it reads and what it holds that no engine takes there."""
+    columns = tuple(dict.fromkeys(column.name for column in node.find_all(exp.Column)))
+    sql = node.sql(dialect=dialect, comments=False)
+    return Expression(sql, columns, foreign_part(node, kind), rebuilt=True)
 
 
 def identifiers(nodes: list[exp.Expr]) -> tuple[str, ...]:
@@ -185,3 +193,33 @@ def with_column_renamed(text: str, old_key: str, new: str, dialect: str) -> str:
         return node
 
     return predicate.transform(rename).sql(dialect=dialect)
+
+
+_NOT_IN_AN_EXPRESSION: tuple[tuple[type[exp.Expr], str], ...] = (
+    (exp.Query, "a query"),
+    (exp.Subquery, "a query"),
+    (exp.Command, "a statement"),
+    (exp.DDL, "a statement"),
+    (exp.Drop, "a statement"),
+    (exp.Alter, "a statement"),
+    (exp.DML, "a statement"),
+    (exp.Placeholder, "a parameter"),
+    (exp.Parameter, "a parameter"),
+    (exp.AggFunc, "an aggregate"),
+    (exp.Window, "a window function"),
+    (exp.Star, "*"),
+)
+
+
+def foreign_part(tree: exp.Expr, kind: str) -> str | None:
+    """What ``tree`` holds that no DEFAULT, CHECK or index predicate of any engine may: a query, a
+    statement, a parameter, an aggregate, a window function or ``*``; ``None`` if nothing.
+
+    >>> foreign_part(sqlglot.parse_one("x > (SELECT max(y) FROM t)"), "check")
+    'holds a query, which a check expression cannot'
+    """
+    for node in tree.walk():
+        for cls, what in _NOT_IN_AN_EXPRESSION:
+            if isinstance(node, cls):
+                return f"holds {what}, which a {kind} expression cannot"
+    return None

@@ -11,6 +11,7 @@ keys that point at it, and a renamed column is renamed wherever it is used.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from advisor.schema.names import key_of
 from advisor.schema.ops import (
@@ -452,7 +453,8 @@ class Schema:
         from advisor.schema.sqlglot_nodes import with_column_renamed
 
         columns = tuple(dict.fromkeys(new if key_of(c) == old_key else c for c in expression.columns))
-        return Expression(with_column_renamed(expression.sql, old_key, new, self.dialect), columns)
+        sql = with_column_renamed(expression.sql, old_key, new, self.dialect)
+        return replace(expression, sql=sql, columns=columns)
 
 
 def _index_columns(index: IndexState) -> set[str]:

@@ -84,7 +84,7 @@ class _Drafter:
         table.partitioned, table.engine = state.partitioned, state.engine
         for column in state.columns.values():
             at = self.where(column.loc) if column.loc else origin
-            default = column.default.sql if column.default else None
+            default = column.default.text if column.default else None
             spelling = column.type_sql or (
                 _type_text(str(column.type), self.dialect) if column.type else "text"
             )
@@ -114,7 +114,7 @@ class _Drafter:
         ]
         for check in state.checks:
             at = self.where(check.loc) if check.loc else origin
-            sql = self.expression(check.expression.sql, "check", at)
+            sql = self.expression(check.expression, "check", at)
             if sql is not None:
                 table.checks.append(CheckDraft(check.name, sql, _keys(check.expression), at))
         return table
@@ -139,7 +139,7 @@ class _Drafter:
         plain = index.method in _BTREE and not any(index.opclasses) and len(columns) == len(index.columns)
         if not plain or not columns or None in index.include:
             return
-        where = self.expression(index.where.sql, "where", at) if index.where else None
+        where = self.expression(index.where, "where", at) if index.where else None
         if index.where and where is None:
             return
         descending = index.descending or (False,) * len(columns)
@@ -153,20 +153,25 @@ class _Drafter:
             predicate_columns=_keys(index.where) if index.where else [],
         )
 
-    def expression(self, sql: str, kind: str, where: Location) -> str | None:
+    def expression(self, expression: Expression, kind: str, where: Location) -> str | None:
         """A DEFAULT, CHECK or index predicate as sqlglot writes it back, without comments; ``None``
         if sqlglot cannot read it, and an error if it holds what no engine takes there."""
+        if expression.foreign is not None:
+            raise AdvisorError(f"{kind.upper()} {expression.foreign}", where)
+        if expression.rebuilt:
+            return expression.sql
         import sqlglot
         from sqlglot.errors import SqlglotError
 
         from advisor.dialects import dialect as facts_of
+        from advisor.schema.sqlglot_nodes import foreign_part
         from advisor.schema.statements import quiet_sqlglot
-        from advisor.spec.expressions import foreign_part, without_comments
+        from advisor.spec.expressions import without_comments
 
         engine = facts_of(self.dialect).sqlglot
         try:
             with quiet_sqlglot():
-                tree = sqlglot.parse_one(sql, read=engine)
+                tree = sqlglot.parse_one(expression.sql, read=engine)
         except SqlglotError:
             return None
         reason = foreign_part(tree, kind)

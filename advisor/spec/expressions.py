@@ -13,22 +13,10 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError, SqlglotError, TokenError
 
+from advisor.schema.sqlglot_nodes import foreign_part
+
 KINDS = ("default", "check", "where")
 
-_NOT_IN_AN_EXPRESSION: tuple[tuple[type[exp.Expr], str], ...] = (
-    (exp.Query, "a query"),
-    (exp.Subquery, "a query"),
-    (exp.Command, "a statement"),
-    (exp.DDL, "a statement"),
-    (exp.Drop, "a statement"),
-    (exp.Alter, "a statement"),
-    (exp.DML, "a statement"),
-    (exp.Placeholder, "a parameter"),
-    (exp.Parameter, "a parameter"),
-    (exp.AggFunc, "an aggregate"),
-    (exp.Window, "a window function"),
-    (exp.Star, "*"),
-)
 _CONDITIONS = (exp.Predicate, exp.Connector, exp.Not, exp.Boolean, exp.Column, exp.Xor)
 
 
@@ -88,20 +76,6 @@ def expression_problem(tree: exp.Expr, kind: str) -> str | None:
             return f"refers to the column {node.name!r} (quote a string: \"'{node.name}'\")"
     if kind != "default" and not _is_condition(tree):
         return "is not a condition (it gives a value, not true or false)"
-    return None
-
-
-def foreign_part(tree: exp.Expr, kind: str) -> str | None:
-    """What ``tree`` holds that no DEFAULT, CHECK or index predicate of any engine may: a query, a
-    statement, a parameter, an aggregate, a window function or ``*``; ``None`` if nothing.
-
-    >>> foreign_part(sqlglot.parse_one("x > (SELECT max(y) FROM t)"), "check")
-    'holds a query, which a check expression cannot'
-    """
-    for node in tree.walk():
-        for cls, what in _NOT_IN_AN_EXPRESSION:
-            if isinstance(node, cls):
-                return f"holds {what}, which a {kind} expression cannot"
     return None
 
 
