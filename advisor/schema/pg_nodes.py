@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from advisor.schema.names import ExactName
 from advisor.schema.ops import Constraint, ConstraintKind, CreateView, Default, Loc, TypeRef
 
 Node = dict[str, Any]
@@ -59,8 +60,14 @@ CONSTRAINT_KINDS = {
 }
 
 
+def name_in(node: Node, key: str) -> str:
+    """The string under ``key`` as it is (an ``ExactName`` stays one), ``""`` if there is none."""
+    value = node.get(key)
+    return value if isinstance(value, str) else ""
+
+
 def string_of(node: Node) -> str:
-    return str(node.get("String", {}).get("sval", ""))
+    return name_in(node.get("String", {}), "sval")
 
 
 def strings_of(nodes: list[Node] | None) -> tuple[str, ...]:
@@ -72,12 +79,16 @@ def relname(rel: Node | None) -> str:
     if not rel:
         return ""
     schema = rel.get("schemaname")
-    name = str(rel.get("relname", ""))
-    return f"{schema}.{name}" if schema and schema != "public" else name
+    name = name_in(rel, "relname")
+    if not schema or schema == "public":
+        return name
+    return ExactName(f"{schema}.{name}") if isinstance(name, ExactName) else f"{schema}.{name}"
 
 
 def qualified(names: tuple[str, ...]) -> str:
-    return ".".join(name for name in names if name) if names[:1] != ("public",) else ".".join(names[1:])
+    """A dotted name, without ``public.``, marked as its last part is."""
+    text = ".".join(name for name in names if name) if names[:1] != ("public",) else ".".join(names[1:])
+    return ExactName(text) if names and isinstance(names[-1], ExactName) else text
 
 
 def type_ref(node: Node | None) -> TypeRef | None:
@@ -251,7 +262,7 @@ def single_expression(source: str) -> Node | None:
     from pglast import parser
 
     try:
-        stmts = json.loads(parser.parse_sql_json(source)).get("stmts", [])
+        stmts = json.loads(parser.parse_sql_json(str(source))).get("stmts", [])
     except parser.ParseError:
         return None
     select = stmts[0]["stmt"].get("SelectStmt") if len(stmts) == 1 else None
@@ -336,7 +347,7 @@ def from_tables(items: list[Node], found: list[tuple[str, str]]) -> bool:
     for item in items:
         if "RangeVar" in item:
             rel = item["RangeVar"]
-            alias = (rel.get("alias") or {}).get("aliasname") or str(rel.get("relname", ""))
+            alias = (rel.get("alias") or {}).get("aliasname") or name_in(rel, "relname")
             found.append((alias, relname(rel)))
         elif "JoinExpr" in item:
             join = item["JoinExpr"]

@@ -59,6 +59,7 @@ from advisor.schema.pg_nodes import (
     is_column,
     items_of,
     lowest_location,
+    name_in,
     not_null_columns,
     option_is_on,
     qualified,
@@ -179,7 +180,7 @@ class Builder:
                 check = self.constraint(con)
                 checks += [check] if check is not None else []
         return ColumnDef(
-            name=str(node.get("colname", "")),
+            name=name_in(node, "colname"),
             type=type_ref(node.get("typeName")),
             loc=loc or self.at(node.get("location")),
             not_null=not_null,
@@ -299,7 +300,7 @@ class Builder:
 
     def alter(self, table: str, cmd: Node, loc: Loc, objtype: str) -> Iterator[Op]:
         subtype = cmd.get("subtype", "")
-        name = str(cmd.get("name") or "")
+        name = name_in(cmd, "name")
         definition = cmd.get("def") or {}
         if subtype == "AT_AddColumn" and "ColumnDef" in definition:
             column = self.column(definition["ColumnDef"], loc)
@@ -379,19 +380,19 @@ class Builder:
     def rename_stmt(self, body: Node) -> Iterator[Op]:
         kind = body.get("renameType", "")
         table = relname(body.get("relation")) or None
-        new = str(body.get("newname", ""))
+        new = name_in(body, "newname")
         if kind == "OBJECT_COLUMN":
             yield Rename(
-                loc=self.loc, kind=RenameKind.COLUMN, table=table, old=str(body.get("subname")), new=new
+                loc=self.loc, kind=RenameKind.COLUMN, table=table, old=name_in(body, "subname"), new=new
             )
         elif kind in ("OBJECT_TABLE", "OBJECT_INDEX") and table:
             rename = RenameKind.TABLE if kind == "OBJECT_TABLE" else RenameKind.INDEX
             yield Rename(loc=self.loc, kind=rename, table=table, old=table, new=new)
         elif kind == "OBJECT_SCHEMA":
-            old = str(body.get("subname"))
+            old = name_in(body, "subname")
             yield Rename(loc=self.loc, kind=RenameKind.SCHEMA, table=None, old=old, new=new)
         elif kind == "OBJECT_TABCONSTRAINT":
-            old = str(body.get("subname"))
+            old = name_in(body, "subname")
             yield Rename(loc=self.loc, kind=RenameKind.CONSTRAINT, table=table, old=old, new=new)
         else:
             yield Rename(loc=self.loc, kind=RenameKind.OTHER, table=table, old=table or "", new=new)

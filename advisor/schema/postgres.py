@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from advisor.schema.names import exact
 from advisor.schema.ops import Loc, LongIdentifier, Op, Other, Statement, Unparseable, snake
 from advisor.schema.pg_tree import Builder
 from advisor.schema.source import Positions, Source
@@ -33,6 +34,41 @@ def _blank(match: re.Match[str]) -> str:
     return " " * len(match.group().encode("utf-8"))
 
 
+_NAME_KEYS = frozenset(
+    {
+        "relname",
+        "colname",
+        "idxname",
+        "conname",
+        "indexname",
+        "name",
+        "newname",
+        "subname",
+        "sval",
+        "aliasname",
+    }
+)
+"""The parse tree's keys whose values are names (``sval``: the parts of a qualified name, and string
+constants too, which are no worse for the mark)."""
+_NAMED_CAPITALS = re.compile('"(?:' + "|".join(_NAME_KEYS) + ')":"[^"]*[A-Z]')
+
+
+def _mark_names(node: Node) -> Node:
+    for key in _NAME_KEYS.intersection(node):
+        value = node[key]
+        if isinstance(value, str):
+            node[key] = exact(value)
+    return node
+
+
+def read_tree(raw: str) -> Node:
+    """libpg_query's JSON parse tree, a name with capitals (quoted, since the parser folds the
+    others) marked as an ``ExactName``; the marking pass runs only where such a name occurs."""
+    if _NAMED_CAPITALS.search(raw) is None:
+        return dict(json.loads(raw))
+    return dict(json.loads(raw, object_hook=_mark_names))
+
+
 def parse_postgres(source: Source) -> list[Statement]:
     """The statements of one file, in order, each with its operations.
 
@@ -45,7 +81,7 @@ def parse_postgres(source: Source) -> list[Statement]:
     if _META_COMMAND.search(source.text):
         source = Source(source.name, _META_COMMAND.sub(_blank, source.text))
     try:
-        parsed = json.loads(parser.parse_sql_json(source.text))
+        parsed = read_tree(parser.parse_sql_json(source.text))
     except parser.ParseError:
         return list(_piecewise(source, positions))
     end = len(positions.data)
@@ -66,7 +102,7 @@ def _piecewise(source: Source, positions: Positions) -> Iterator[Statement]:
     for index, (start, end) in enumerate(pieces):
         piece = data[start:end].decode("utf-8")
         try:
-            parsed = json.loads(parser.parse_sql_json(piece))
+            parsed = read_tree(parser.parse_sql_json(piece))
         except parser.ParseError as exc:
             yield _unparseable(source, positions, index, start, end, start + _error_offset(exc, piece), exc)
             continue

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from advisor.schema.names import key_of
+from advisor.schema.names import exact, key_of
 from advisor.schema.ops import (
     AddColumn,
     AddConstraint,
@@ -67,8 +67,8 @@ def implied_name(table: str, columns: Sequence[str | None], suffix: str) -> str:
     ('orders_user_id_status_key', 'orders_pkey')
     """
     if suffix == "pkey":
-        return f"{key_of(table)}_pkey"
-    return "_".join([key_of(table), *(key_of(c) for c in columns if c), suffix])
+        return exact(f"{key_of(table)}_pkey")
+    return exact("_".join([key_of(table), *(key_of(c) for c in columns if c), suffix]))
 
 
 class Schema:

@@ -58,6 +58,7 @@ def replay_files(files: list[Path], dialect: str, tables: dict[str, TableDraft])
     for state in schema.tables.values():
         if state.loc is not None and not (state.temporary or state.from_query or state.partition_of):
             draft = drafter.table(state)
+            _refuse_twins(tables.get(draft.key), draft.name, "tables", draft.origin)
             tables[draft.key] = draft
 
 
@@ -85,6 +86,7 @@ class _Drafter:
         for column in state.columns.values():
             at = self.where(column.loc) if column.loc else origin
             default = column.default.text if column.default else None
+            _refuse_twins(table.columns.get(key_of(column.name, any_case=True)), column.name, "columns", at)
             spelling = column.type_sql or (
                 _type_text(str(column.type), self.dialect) if column.type else "text"
             )
@@ -103,9 +105,9 @@ class _Drafter:
         table.foreign_keys = [
             ForeignKeyDraft(
                 name=fk.name or fk.implied_name or implied_name(table.key, list(fk.columns), "fkey"),
-                columns=[key_of(c) for c in fk.columns],
-                target_table=key_of(fk.ref_table),
-                target_columns=[key_of(c) for c in fk.ref_columns] or None,
+                columns=[key_of(c, any_case=True) for c in fk.columns],
+                target_table=key_of(fk.ref_table, any_case=True),
+                target_columns=[key_of(c, any_case=True) for c in fk.ref_columns] or None,
                 origin=self.where(fk.loc) if fk.loc else origin,
                 on_delete=fk.on_delete,
                 on_update=fk.on_update,
@@ -123,7 +125,7 @@ class _Drafter:
         """A key's or an index's draft, where the model can hold it (see the module's docstring)."""
         at = self.where(index.loc) if index.loc else origin
         name = index.name or index.implied_name or ""
-        columns = [c for c in index.columns if c]
+        columns = [key_of(c, any_case=True) for c in index.columns if c]
         if index.constraint is not None:
             suffix = "pkey" if index.constraint.value == "primary key" else "key"
             key = KeyDraft(name or implied_name(table.key, columns, suffix), columns, at)
@@ -147,7 +149,7 @@ class _Drafter:
             name=self.name(name),
             keys=list(zip(columns, descending, strict=True)),
             origin=at,
-            include=[key_of(c) for c in index.include if c],
+            include=[key_of(c, any_case=True) for c in index.include if c],
             where=where,
             unique=index.unique,
             predicate_columns=_keys(index.where) if index.where else [],
@@ -180,13 +182,24 @@ class _Drafter:
         return without_comments(tree).sql(dialect=engine)
 
 
+def _refuse_twins(known: TableDraft | ColumnDraft | None, name: str, what: str, where: Location) -> None:
+    """Two tables, or two columns of a table, whose names differ only in case (``"Orders"`` and
+    ``orders`` on PostgreSQL) are an error: a spec's YAML and patterns name them without quotes."""
+    if known is not None:
+        raise AdvisorError(
+            f"{what} {known.name!r} and {name!r} differ only in case; advisor matches names without "
+            "regard to case, as a spec and its patterns write them, so it cannot tell them apart",
+            where,
+        )
+
+
 def _trigram(index: IndexState) -> bool:
     """A PostgreSQL trigram index: one column, ``gin_trgm_ops`` or ``gist_trgm_ops``."""
     return len(index.columns) == 1 and index.opclasses[:1] in {(c,) for c in _TRIGRAM_CLASSES}
 
 
 def _keys(expression: Expression) -> list[str]:
-    return sorted({key_of(c) for c in expression.columns})
+    return sorted({key_of(c, any_case=True) for c in expression.columns})
 
 
 @cache

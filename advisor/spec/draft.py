@@ -106,10 +106,10 @@ class TableDraft:
 
     @property
     def key(self) -> str:
-        return key_of(self.name)
+        return key_of(self.name, any_case=True)
 
     def add_column(self, column: ColumnDraft) -> None:
-        self.columns[key_of(column.name)] = column
+        self.columns[key_of(column.name, any_case=True)] = column
 
     def fresh_index_name(self, base: str) -> str:
         """``base``, or ``base1``, ``base2``... whichever no index of this table uses yet."""

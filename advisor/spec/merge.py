@@ -54,7 +54,7 @@ def parse_reference(text: str) -> tuple[str, str]:
     parts = [part.strip() for part in text.split(".")]
     if len(parts) < 2 or not parts[-1] or not parts[-2]:
         raise ValueError("must be 'table.column'")
-    return key_of(parts[-2]), key_of(parts[-1])
+    return key_of(parts[-2], any_case=True), key_of(parts[-1], any_case=True)
 
 
 class TableMerger:
@@ -76,7 +76,7 @@ class TableMerger:
         """Apply every table of ``tables:``, in file order."""
         seen: dict[str, str] = {}
         for name, table_in in given.items():
-            key = key_of(name)
+            key = key_of(name, any_case=True)
             if not key.strip():
                 raise AdvisorError("a table name must not be empty", self.at("tables", name))
             if key in seen:
@@ -108,7 +108,7 @@ class TableMerger:
         columns = given.columns or {}
         seen: dict[str, str] = {}
         for column_name, column_in in columns.items():
-            key = key_of(column_name)
+            key = key_of(column_name, any_case=True)
             if not key.strip():
                 raise AdvisorError("a column name must not be empty", self.at(*base, "columns", column_name))
             if key in seen:
@@ -131,7 +131,7 @@ class TableMerger:
         self, table: TableDraft, path: tuple[PathPart, ...], name: str, given: ColumnIn | None
     ) -> None:
         """Add or update a column; only the keys given change it."""
-        key = key_of(name)
+        key = key_of(name, any_case=True)
         column = table.columns.get(key)
         if column is None:
             column = ColumnDraft(name=name, origin=self.at(*path))
@@ -166,7 +166,7 @@ class TableMerger:
             )
         if given.check is not None:
             condition = self._expression(given.check, (*path, "check"), "check")
-            columns = sorted({key_of(c.name) for c in condition.find_all(exp.Column)})
+            columns = sorted({key_of(c.name, any_case=True) for c in condition.find_all(exp.Column)})
             table.checks.append(
                 CheckDraft(None, condition.sql(dialect=self.dialect), columns, self.at(*path, "check"))
             )
@@ -225,7 +225,7 @@ class TableMerger:
 
     def _check_column_stats(self, table: TableDraft, path: tuple[PathPart, ...], given: ColumnIn) -> None:
         """Statistics that contradict each other or the table: ndv vs rows, shares vs ndv."""
-        column = table.columns[key_of(str(path[-1]))]
+        column = table.columns[key_of(str(path[-1]), any_case=True)]
         if given.ndv is not None and table.rows is not None and given.ndv > table.rows:
             raise AdvisorError(
                 f"{given.ndv} distinct values is more than the table's {table.rows} rows",
@@ -242,7 +242,7 @@ class TableMerger:
                     f"lists {len(given.frequencies)} values but ndv is {column.ndv}",
                     self.at(*path, "frequencies"),
                 )
-        key = key_of(str(path[-1]))
+        key = key_of(str(path[-1]), any_case=True)
         if given.null_frac and table.primary_key is not None and key in table.primary_key.columns:
             raise AdvisorError(
                 f"a primary key column has no NULLs, but null_frac says {given.null_frac:g}",
@@ -257,7 +257,7 @@ class TableMerger:
         if (
             given.nullable
             and table.primary_key is not None
-            and key_of(str(path[-1])) in table.primary_key.columns
+            and key_of(str(path[-1]), any_case=True) in table.primary_key.columns
         ):
             raise AdvisorError("a primary key column cannot be nullable", self.at(*path, "nullable"))
 
@@ -274,7 +274,7 @@ class TableMerger:
                         f"{key!r} is already in the key", self.at(*base, "primary_key", number)
                     )
             for column_name in flagged:
-                if key_of(column_name) not in keys:
+                if key_of(column_name, any_case=True) not in keys:
                     raise AdvisorError(
                         f"is not in the table's primary_key {given.primary_key}",
                         self.at(*base, "columns", column_name, "primary_key"),
@@ -288,10 +288,10 @@ class TableMerger:
             )
         elif flagged:
             where = self.at(*base, "columns", flagged[0], "primary_key")
-            table.primary_key = KeyDraft(name=name, columns=[key_of(flagged[0])], origin=where)
+            table.primary_key = KeyDraft(name=name, columns=[key_of(flagged[0], any_case=True)], origin=where)
         pk = table.primary_key.columns if table.primary_key else []
         for column_name, col in columns.items():
-            if col is not None and col.primary_key is False and key_of(column_name) in pk:
+            if col is not None and col.primary_key is False and key_of(column_name, any_case=True) in pk:
                 raise AdvisorError(
                     "says false, but the column is part of the primary key",
                     self.at(*base, "columns", column_name, "primary_key"),
@@ -301,7 +301,7 @@ class TableMerger:
         """The keys of ``names``; one that is not a column is an error at its own list position."""
         keys = []
         for number, name in enumerate(names):
-            key = key_of(name)
+            key = key_of(name, any_case=True)
             if key not in table.columns:
                 raise AdvisorError(
                     f"{name!r} is not a column of table {table.name!r}", self.at(*path, number)
@@ -318,7 +318,7 @@ class TableMerger:
         name = given.name or table.fresh_index_name("_".join([table.key, *keys, "idx"]))
         where = self._expression(given.where, (*path, "where"), "where") if given.where is not None else None
         for column in where.find_all(exp.Column) if where is not None else ():
-            if key_of(column.name) not in table.columns:
+            if key_of(column.name, any_case=True) not in table.columns:
                 raise AdvisorError(
                     f"{column.name!r} is not a column of table {table.name!r}", self.at(*path, "where")
                 )
@@ -333,7 +333,9 @@ class TableMerger:
             where=where.sql(dialect=self.dialect) if where is not None else None,
             unique=given.unique,
             yaml_line=line_at(self.raw, path),
-            predicate_columns=sorted({key_of(c.name) for c in where.find_all(exp.Column)}) if where else [],
+            predicate_columns=sorted({key_of(c.name, any_case=True) for c in where.find_all(exp.Column)})
+            if where
+            else [],
             scans=given.scans,
         )
 
@@ -345,6 +347,8 @@ class TableMerger:
         except ValueError as exc:
             raise AdvisorError(str(exc), where) from None
         for name in [*lhs, *rhs]:
-            if key_of(name) not in table.columns:
+            if key_of(name, any_case=True) not in table.columns:
                 raise AdvisorError(f"{name!r} is not a column of table {table.name!r}", where)
-        table.functional_dependencies.append(([key_of(n) for n in lhs], [key_of(n) for n in rhs], where))
+        table.functional_dependencies.append(
+            ([key_of(n, any_case=True) for n in lhs], [key_of(n, any_case=True) for n in rhs], where)
+        )

@@ -14,21 +14,8 @@ from functools import cached_property
 from pathlib import Path
 
 from advisor.dialects import lookup
+from advisor.schema.names import ExactName as ExactName
 from advisor.spec.settings import Settings
-
-
-class ExactName(str):
-    """A table, column or index name the engine keeps as spelled, so that DDL must quote it as
-    written: on PostgreSQL one declared quoted with capitals (``"Orders"``, ``"createdAt"``), on
-    MySQL and MariaDB a table name with capitals (its file name). It is still a ``str``: the
-    pipeline compares names case-insensitively as ever; only the DDL writers look at the type.
-
-    >>> name = ExactName("Orders")
-    >>> name == "Orders", name.lower(), isinstance(name.lower(), ExactName)
-    (True, 'orders', False)
-    """
-
-    __slots__ = ()
 
 
 def spelled(name: str, quoted: bool, dialect: str, table: bool = False) -> str:

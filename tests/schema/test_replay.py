@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from advisor.errors import AdvisorError
 from advisor.schema.read import existing_schema
 from advisor.spec.load import load_ddl
 from advisor.spec.model import IndexKey, Table
@@ -139,3 +140,35 @@ def test_recommend_and_lint_see_the_same_tables_and_indexes(tmp_path: Path, dial
         assert [c.name for c in table.columns] == [c.name for c in replayed.columns.values()]
         declared = [ix.name for ix in table.indexes if ix.origin == "declared"]
         assert declared == [ix.name for ix in replayed.indexes if ix.constraint is None]
+
+
+def test_quoted_names_keep_their_case_in_the_replayed_schema(tmp_path: Path) -> None:
+    """PostgreSQL keeps ``"Orders"`` apart from ``orders`` (its parser folds only unquoted names),
+    and so does the replayed schema lint reads; unquoted ``Orders`` is ``orders``."""
+    ddl = (
+        'CREATE TABLE "Orders" ("Id" int PRIMARY KEY);\n'
+        "CREATE TABLE orders (id int PRIMARY KEY);\n"
+        "ALTER TABLE Orders ADD COLUMN note text;\n"
+        'CREATE INDEX "Orders_Id" ON "Orders" ("Id");\n'
+    )
+    (tmp_path / "schema.sql").write_text(ddl)
+    state = existing_schema([tmp_path / "schema.sql"], "postgres")
+    assert list(state.tables) == ["Orders", "orders"]
+    assert list(state.tables["Orders"].columns) == ["Id"]
+    assert list(state.tables["orders"].columns) == ["id", "note"]
+    assert [ix.name or ix.implied_name for ix in state.tables["Orders"].indexes] == [
+        "Orders_pkey",
+        "Orders_Id",
+    ]
+
+
+def test_recommend_refuses_names_that_differ_only_in_case(tmp_path: Path) -> None:
+    """A spec and its patterns name tables without quotes, so two tables that differ only in case
+    cannot be told apart: an error naming both, not one table silently replacing the other."""
+    (tmp_path / "schema.sql").write_text('CREATE TABLE "Orders" (id int);\nCREATE TABLE orders (id int);\n')
+    with pytest.raises(AdvisorError, match="tables 'Orders' and 'orders' differ only in case") as caught:
+        load_ddl([tmp_path / "schema.sql"], "postgres")
+    assert caught.value.location is not None and caught.value.location.line == 2
+    (tmp_path / "schema.sql").write_text('CREATE TABLE t ("Id" int, id int);\n')
+    with pytest.raises(AdvisorError, match="columns 'Id' and 'id' differ only in case"):
+        load_ddl([tmp_path / "schema.sql"], "postgres")
