@@ -8,7 +8,7 @@ place it came from, so a finding points at the exact line and column.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
 
@@ -137,6 +137,27 @@ class ColumnDef:
     """The ``CONSTRAINT name`` of an inline PRIMARY KEY."""
     unique_name: str | None = None
     """The ``CONSTRAINT name`` of an inline UNIQUE."""
+
+
+@dataclass
+class ColumnParts:
+    """What a front end gathers from a column's constraints, one at a time, before the
+    :class:`ColumnDef` is built (:meth:`definition`)."""
+
+    not_null: bool = False
+    default: Default | None = None
+    primary_key: bool = False
+    unique: bool = False
+    references: Constraint | None = None
+    identity: bool = False
+    generated_stored: bool = False
+    checks: list[Constraint] = field(default_factory=list)
+    primary_key_name: str | None = None
+    unique_name: str | None = None
+
+    def definition(self, name: str, type: TypeRef | None, loc: Loc, type_sql: str | None = None) -> ColumnDef:
+        gathered = vars(self) | {"checks": tuple(self.checks)}
+        return ColumnDef(name=name, type=type, loc=loc, type_sql=type_sql, **gathered)
 
 
 @dataclass(frozen=True, kw_only=True)

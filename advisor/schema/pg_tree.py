@@ -18,6 +18,7 @@ from advisor.schema.ops import (
     AlterEnum,
     Cluster,
     ColumnDef,
+    ColumnParts,
     Constraint,
     ConstraintKind,
     Created,
@@ -154,46 +155,30 @@ class Builder:
         return replace(default, text=Expression(sql)) if sql else default
 
     def column(self, node: Node, loc: Loc | None = None) -> ColumnDef:
-        not_null = primary = unique = identity = stored = False
-        default = references = primary_name = unique_name = None
-        checks: list[Constraint] = []
+        parts = ColumnParts()
         for item in node.get("constraints") or ():
             con = item.get("Constraint", {})
             contype = con.get("contype")
             if contype == "CONSTR_NOTNULL":
-                not_null = True
+                parts.not_null = True
             elif contype == "CONSTR_DEFAULT":
-                default = self.default(con.get("raw_expr"))
+                parts.default = self.default(con.get("raw_expr"))
             elif contype == "CONSTR_PRIMARY":
-                primary = not_null = True
-                primary_name = con.get("conname")
+                parts.primary_key = parts.not_null = True
+                parts.primary_key_name = con.get("conname")
             elif contype == "CONSTR_UNIQUE":
-                unique = True
-                unique_name = con.get("conname")
+                parts.unique, parts.unique_name = True, con.get("conname")
             elif contype == "CONSTR_IDENTITY":
-                identity = True
+                parts.identity = True
             elif contype == "CONSTR_GENERATED":
-                stored = con.get("generated_kind") == "s"
+                parts.generated_stored = con.get("generated_kind") == "s"
             elif contype == "CONSTR_FOREIGN":
-                references = constraint_of(con)
+                parts.references = constraint_of(con)
             elif contype == "CONSTR_CHECK":
                 check = self.constraint(con)
-                checks += [check] if check is not None else []
-        return ColumnDef(
-            name=name_in(node, "colname"),
-            type=type_ref(node.get("typeName")),
-            loc=loc or self.at(node.get("location")),
-            not_null=not_null,
-            default=default,
-            primary_key=primary,
-            unique=unique,
-            references=references,
-            identity=identity,
-            generated_stored=stored,
-            checks=tuple(checks),
-            primary_key_name=primary_name,
-            unique_name=unique_name,
-        )
+                parts.checks += [check] if check is not None else []
+        where = loc or self.at(node.get("location"))
+        return parts.definition(name_in(node, "colname"), type_ref(node.get("typeName")), where)
 
     def create_stmt(self, body: Node) -> Iterator[Op]:
         columns: list[ColumnDef] = []

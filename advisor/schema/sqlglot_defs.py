@@ -11,6 +11,7 @@ from sqlglot import exp
 
 from advisor.schema.ops import (
     ColumnDef,
+    ColumnParts,
     Constraint,
     ConstraintKind,
     CreateIndex,
@@ -87,51 +88,34 @@ class DefinitionReader:
         )
 
     def column(self, node: exp.ColumnDef) -> ColumnDef:
-        not_null = primary = unique = identity = stored = False
-        default = references = primary_name = unique_name = None
-        checks: list[Constraint] = []
+        parts = ColumnParts()
         for item in node.constraints:
             kind, label = item.kind, _label(item)
             if isinstance(kind, exp.NotNullColumnConstraint):
-                not_null = not kind.args.get("allow_null")
+                parts.not_null = not kind.args.get("allow_null")
             elif isinstance(kind, exp.DefaultColumnConstraint):
-                default = default_of(kind.this, self.dialect)
+                parts.default = default_of(kind.this, self.dialect)
             elif isinstance(kind, exp.PrimaryKeyColumnConstraint):
-                primary = not_null = True
-                primary_name = label
+                parts.primary_key = parts.not_null = True
+                parts.primary_key_name = label
             elif isinstance(kind, exp.UniqueColumnConstraint):
-                unique = True
-                unique_name = label
+                parts.unique, parts.unique_name = True, label
             elif isinstance(
-                kind, (exp.AutoIncrementColumnConstraint, exp.GeneratedAsIdentityColumnConstraint)
+                kind, exp.AutoIncrementColumnConstraint | exp.GeneratedAsIdentityColumnConstraint
             ):
-                identity = True
+                parts.identity = True
             elif isinstance(kind, exp.ComputedColumnConstraint):
-                stored = bool(kind.args.get("persisted"))
+                parts.generated_stored = bool(kind.args.get("persisted"))
             elif isinstance(kind, exp.Reference):
-                references = self.foreign_key(kind, label, ())
+                parts.references = self.foreign_key(kind, label, ())
             elif isinstance(kind, exp.CheckColumnConstraint):
                 check = self.check(kind, label)
-                checks += [check] if check is not None else []
+                parts.checks += [check] if check is not None else []
         data_type = node.args.get("kind")
-        return ColumnDef(
-            name=node.name,
-            type=type_ref(data_type),
-            loc=self.at(node),
-            not_null=not_null,
-            default=default,
-            primary_key=primary,
-            unique=unique,
-            references=references,
-            identity=identity,
-            generated_stored=stored,
-            type_sql=data_type.sql(dialect=self.dialect).lower()
-            if isinstance(data_type, exp.DataType)
-            else None,
-            checks=tuple(checks),
-            primary_key_name=primary_name,
-            unique_name=unique_name,
+        spelling = (
+            data_type.sql(dialect=self.dialect).lower() if isinstance(data_type, exp.DataType) else None
         )
+        return parts.definition(node.name, type_ref(data_type), self.at(node), spelling)
 
     def constraints(self, node: exp.Expr, name: str | None = None) -> list[Constraint]:
         """A table constraint (several for ``CONSTRAINT name`` with more than one part)."""
