@@ -212,6 +212,7 @@ def checked_url(url: str, dialect: str) -> DbUrl:
 
 
 def _connect(url: DbUrl) -> Server:
+    """The server of the URL's trace family (``checked_url`` has refused a URL without one)."""
     family = facts_of(url.engine).trace
     return _FAMILIES[family or "mysql"].connect(url)
 
@@ -262,12 +263,11 @@ def with_evidence(findings: list[LintFinding], observations: tuple[Observation, 
         seen = next(
             (o for o in observations if o.file == finding.file and o.line <= finding.line <= o.end_line), None
         )
-        family = _FAMILIES[seen.engine] if seen is not None else None
-        if seen is None or family is None or finding.rule not in family.locking_rules:
+        if seen is None or finding.rule not in _FAMILIES[seen.engine].locking_rules:
             out.append(finding)
             continue
         claimed.add((seen.file, seen.line))
-        shown = family.shown(finding, seen)
+        shown = _FAMILIES[seen.engine].shown(finding, seen)
         verdict = "" if shown is None else "confirmed" if shown else "not confirmed"
         label = f"trace, {verdict}: " if verdict else "trace: "
         out.append(replace(finding, message=f"{finding.message} [{label}{seen.evidence()}]"))
