@@ -1,6 +1,8 @@
 """Every engine's facts in one place: the names people give it, the sqlglot dialect that reads
 and writes its SQL, how it stores rows and index entries, what its DDL can say and which front end
-reads its migrations. Code asks a ``Dialect`` what it can do instead of comparing names.
+reads its migrations. Code asks a ``Dialect`` what it can do, or what it should say, instead of
+comparing names. The fields, and why each exists, are in :mod:`advisor.dialect_model`; this module
+holds the data.
 
 The four engines the test suite runs (PostgreSQL, MySQL, MariaDB, SQLite) and SQL Server have an
 entry; any other dialect sqlglot knows gets the defaults (PostgreSQL's storage figures, the
@@ -10,81 +12,36 @@ smallest identifier limit, no INCLUDE, no partial indexes).
 ('postgres', 'mysql', True)
 >>> dialect("doris").storage.name, dialect("doris").key_prefixes
 ('mysql', False)
+>>> dialect("mysql").online_ddl, dialect("mariadb").online_ddl, dialect("mariadb").instant_takes_lock
+('mysql', 'mariadb', True)
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import cache
-from typing import Literal
+
+from advisor.dialect_model import Conversions, Operations, Partitioning, Unindexable
+from advisor.dialect_model import Dialect as Dialect
+from advisor.dialect_model import Storage as Storage
 
 DEFAULT_DIALECT = "postgres"
 
 
-@dataclass(frozen=True)
-class Storage:
-    """How an engine lays out rows and B-tree entries: the figures the cost model works with."""
-
-    name: str
-    """``postgres`` (heap and B-tree), ``mysql`` (InnoDB), ``sqlite`` or ``tsql``."""
-    page_size: int
-    row_overhead: int
-    """Bytes per table row beyond its columns (tuple header, line pointer)."""
-    entry_overhead: int
-    """Bytes per index entry beyond its keys (entry header, line pointer or row id)."""
-    leaf_fill: float
-    """Share of a B-tree leaf page in use (PostgreSQL fills to 90 %, page splits leave ~2/3)."""
-    secondary_carries_pk: bool
-    """InnoDB and clustered SQL Server secondary indexes store the primary key: those columns come
-    free for coverage."""
-    hot_updates: bool = False
-    """PostgreSQL's heap-only tuples: an UPDATE that changes no indexed column writes no index
-    entry, and one that changes any of them writes a new entry in every index."""
-
-
-HEAP = Storage("postgres", 8192, 28, 12, 0.9, False, hot_updates=True)
-INNODB = Storage("mysql", 16384, 20, 13, 0.7, True)
+HEAP = Storage(
+    "postgres", 8192, 28, 12, 0.9, False, hot_updates=True, parallel_scans=True, aligned_entries=True
+)
+INNODB = Storage(
+    "mysql",
+    16384,
+    20,
+    13,
+    0.7,
+    True,
+    reclaims_space_by="table rebuilds (OPTIMIZE TABLE, online ALTER copies)",
+)
 SQLITE = Storage("sqlite", 4096, 8, 10, 0.9, False)
 CLUSTERED = Storage("tsql", 8192, 11, 10, 0.9, True)
-
-
-@dataclass(frozen=True)
-class Dialect:
-    """One engine: its names, its SQL, its storage and what its DDL supports."""
-
-    name: str
-    """What the user writes and the tool prints: ``postgres``, ``mysql``, ``mariadb``, ``sqlite``..."""
-    label: str
-    """The engine's name as people write it in prose."""
-    sqlglot: str
-    """The sqlglot dialect that parses and generates its SQL (MariaDB's is MySQL's)."""
-    storage: Storage = HEAP
-    aliases: tuple[str, ...] = ()
-    name_limit: int = 63
-    """Longest identifier in bytes (PostgreSQL truncates silently past 63; MySQL refuses past 64)."""
-    include: bool = False
-    """CREATE INDEX ... INCLUDE (non-key columns); elsewhere covering columns become trailing keys."""
-    partial: bool = False
-    """CREATE INDEX ... WHERE."""
-    concurrently: bool = False
-    """CREATE / DROP INDEX CONCURRENTLY, which builds without blocking writes."""
-    index_if_not_exists: bool = True
-    """CREATE INDEX IF NOT EXISTS / DROP INDEX IF EXISTS: not in MySQL 8, in MariaDB."""
-    key_prefixes: bool = False
-    """TEXT and BLOB columns can be index keys only with a prefix length."""
-    add_constraint: bool = True
-    """ALTER TABLE ... ADD CONSTRAINT; SQLite has none (a constraint needs a rebuilt table), so
-    its foreign keys are written inside CREATE TABLE."""
-    quoted_case: bool = False
-    """A quoted identifier keeps its case (``"Orders"`` is not ``orders``)."""
-    table_case: bool = False
-    """Table names keep their case whether quoted or not (MySQL on Linux)."""
-    index_names_per_table: bool = False
-    """Index names are unique per table, not per schema (and may equal a table's name)."""
-    migrations: Literal["pglast", "sqlglot"] | None = None
-    """The front end that reads its migrations for ``advisor lint``; ``None``: lint does not."""
-    tested: bool = False
-    """The test suite applies the DDL written for it to a real server."""
 
 
 POSTGRES = Dialect(
@@ -99,6 +56,36 @@ POSTGRES = Dialect(
     quoted_case=True,
     migrations="pglast",
     tested=True,
+    long_names="truncated",
+    reserved_words="postgres",
+    line_breaks="escape_string",
+    identity="generated",
+    unindexable=Unindexable(
+        frozenset({"JSON", "XML"}), "{label}'s {type} has no B-tree operator class (jsonb has one)"
+    ),
+    reference_types="comparable",
+    not_valid=True,
+    json_type="jsonb",
+    conversions=Conversions(
+        "PostgreSQL casts the quoted literal once, but a non-numeric string is a run-time error",
+        "PostgreSQL has no operator for text = integer: the statement fails",
+    ),
+    expression_indexes=True,
+    text_search="trigram",
+    tablesample=True,
+    materialized_views=True,
+    partitioning=Partitioning(
+        "new_table",
+        "a table cannot be partitioned in place: create {table}_partitioned with its indexes, copy the "
+        "rows in batches and swap the names",
+    ),
+    lsm_advice="PostgreSQL has no LSM engine: keep {table} append-friendly (an ever-increasing key, few "
+    "secondary indexes, BRIN instead of B-tree on the time column) or move it to an LSM-based store",
+    operations=Operations("pg_stat_statements", "WAL", "PgBouncer in transaction mode"),
+    locale_money=True,
+    driver="psycopg",
+    scheme="postgresql",
+    trace="postgres",
 )
 MYSQL = Dialect(
     "mysql",
@@ -112,9 +99,51 @@ MYSQL = Dialect(
     index_names_per_table=True,
     migrations="sqlglot",
     tested=True,
+    long_names="refused",
+    name_unit="characters",
+    strict_names=True,
+    sqlglot_quotes_reserved=True,
+    line_breaks="backslash",
+    row_limit=True,
+    named_primary_key=False,
+    identity="auto_increment",
+    timestamp_default_precision=True,
+    enum_type=True,
+    text_default_parens=True,
+    unindexable=Unindexable(frozenset({"JSON"}), "{label} cannot index a {type} column"),
+    reference_types="same",
+    column_change="modify",
+    conversions=Conversions(
+        "MySQL converts the string to a number once: the index still works, but '42abc' silently equals 42",
+        "MySQL converts every row's string to a number to compare: no index on the column can be used, and "
+        "'0042' equals 42",
+    ),
+    expression_indexes=True,
+    text_search="fulltext",
+    partitioning=Partitioning(
+        "alter", "the ALTER rebuilds the table: run it with an online schema change tool", foreign_keys=False
+    ),
+    lsm_advice="store {table} in an LSM engine (MyRocks: ALTER TABLE {table} ENGINE=ROCKSDB on MariaDB or "
+    "Percona Server), or keep InnoDB with the fewest secondary indexes and an AUTO_INCREMENT key",
+    operations=Operations("the slow query log and performance_schema", "binlog"),
+    indexes_foreign_keys=True,
+    online_ddl="mysql",
+    driver="pymysql",
+    scheme="mysql",
+    trace="mysql",
 )
 # sqlglot has no MariaDB dialect; its MySQL one reads and writes the DDL both need
-MARIADB = replace(MYSQL, name="mariadb", label="MariaDB", index_if_not_exists=True)
+MARIADB = replace(
+    MYSQL,
+    name="mariadb",
+    label="MariaDB",
+    index_if_not_exists=True,
+    online_ddl="mariadb",
+    instant_takes_lock=True,
+    nocopy=True,
+    inline_references_since=(10, 5),
+    scheme="mariadb",
+)
 SQLITE_DIALECT = Dialect(
     "sqlite",
     "SQLite",
@@ -126,6 +155,21 @@ SQLITE_DIALECT = Dialect(
     add_constraint=False,
     migrations="sqlglot",
     tested=True,
+    reserved_words="sqlite",
+    line_breaks="concatenation",
+    partial_matched_by_text=True,
+    rowid_alias=True,
+    rebuilds_tables=True,
+    conversions=Conversions(
+        "SQLite applies the column's affinity, but a non-numeric string never matches",
+        "SQLite converts the number to text, which matches only the exact spelling",
+    ),
+    expression_indexes=True,
+    text_search="fts5",
+    hash_aggregate=False,
+    extract=False,
+    driver="sqlite3",
+    scheme="sqlite",
 )
 TSQL = Dialect(
     "tsql",
@@ -136,6 +180,7 @@ TSQL = Dialect(
     name_limit=128,
     include=True,
     partial=True,
+    column_change="alter_column",
 )
 
 REGISTRY: tuple[Dialect, ...] = (POSTGRES, MYSQL, MARIADB, SQLITE_DIALECT, TSQL)

@@ -184,7 +184,7 @@ def _model_index(tm: TableModel, design: IndexDesign) -> IndexModel:
         return IndexModel(design, entries, tm.pages, btree_height(tm.pages, 100.0), 0.0, tm.rows / tm.pages)
     entry = key_width + extra + eng.entry_overhead
     inner = key_width + eng.entry_overhead
-    if eng.name == "postgres":
+    if eng.aligned_entries:
         # each value on its type's boundary, the tuple on 8 bytes, plus its 4-byte line pointer
         types = [tm.type_of(c) for c in design.columns]
         entry = aligned_width(types + [tm.type_of(c) for c in design.include]) + 4

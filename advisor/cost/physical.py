@@ -32,6 +32,12 @@ class Engine:
     hot_updates: bool = False
     """An UPDATE that changes an indexed column writes every index (PostgreSQL's heap), not only
     the indexes of the columns it changes."""
+    parallel_scans: bool = False
+    """A large table's sequential scan is shared by parallel workers (PostgreSQL)."""
+    aligned_entries: bool = False
+    """Index entries are laid out value by value on alignment boundaries (PostgreSQL's B-tree)."""
+    reclaims_space_by: str = "VACUUM"
+    """What frees the space of dead rows, for which disk must be provisioned."""
 
 
 def engine_for(dialect: str) -> Engine:
@@ -63,6 +69,9 @@ def _engine(name: str) -> Engine:
         facts.partial,
         disk.secondary_carries_pk,
         disk.hot_updates,
+        disk.parallel_scans,
+        disk.aligned_entries,
+        disk.reclaims_space_by,
     )
 
 

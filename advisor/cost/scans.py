@@ -99,7 +99,7 @@ def seq_scan(tm: TableModel, access: Access) -> AccessPlan:
     rows_out = tm.rows * tm.share(access.predicates)
     cpu = tm.rows * (CPU_TUPLE + CPU_OPERATOR * len(access.predicates))
     cost = tm.pages * SEQ_PAGE + cpu
-    if tm.engine.name == "postgres" and tm.pages >= PARALLEL_MIN_PAGES:
+    if tm.engine.parallel_scans and tm.pages >= PARALLEL_MIN_PAGES:
         cost = tm.pages * SEQ_PAGE + cpu / PARALLEL_DIVISOR + PARALLEL_SETUP
     if access.limit is not None and not access.order_by:
         cost *= min(1.0, access.limit / max(rows_out, 1e-9))

@@ -10,10 +10,9 @@ from __future__ import annotations
 from sqlglot import exp
 from sqlglot.errors import ParseError
 
+from advisor.dialects import dialect as facts_of
 from advisor.emit.ddl import to_sql
 from advisor.emit.names import name_node, table_node
-
-_PG = ("postgres", "postgresql")
 
 
 def _alter(table: str, actions: list[exp.Expr], not_valid: bool = False) -> exp.Alter:
@@ -40,7 +39,9 @@ def add_check(table: str, name: str, condition: exp.Expr, dialect: str) -> str:
     check = exp.Constraint(
         this=exp.to_identifier(name), expressions=[exp.CheckColumnConstraint(this=condition)]
     )
-    return to_sql(_alter(table, [exp.AddConstraint(expressions=[check])], dialect in _PG), dialect)
+    return to_sql(
+        _alter(table, [exp.AddConstraint(expressions=[check])], facts_of(dialect).not_valid), dialect
+    )
 
 
 def add_foreign_key(table: str, name: str, column: str, parent: str, parent_column: str, dialect: str) -> str:
@@ -56,7 +57,9 @@ def add_foreign_key(table: str, name: str, column: str, parent: str, parent_colu
         ),
     )
     constraint = exp.Constraint(this=exp.to_identifier(name), expressions=[fk])
-    return to_sql(_alter(table, [exp.AddConstraint(expressions=[constraint])], dialect in _PG), dialect)
+    return to_sql(
+        _alter(table, [exp.AddConstraint(expressions=[constraint])], facts_of(dialect).not_valid), dialect
+    )
 
 
 def add_primary_key(table: str, columns: tuple[str, ...], dialect: str) -> str:
@@ -84,11 +87,12 @@ def set_column(table: str, column: str, sql_type: str, nullable: bool, dialect: 
     'ALTER TABLE orders ALTER COLUMN placed DATE NOT NULL;'
     """
     dtype = data_type(sql_type, dialect)
-    if dialect in ("mysql", "mariadb"):
+    how = facts_of(dialect).column_change
+    if how == "modify":
         constraints = [] if nullable else [exp.ColumnConstraint(kind=exp.NotNullColumnConstraint())]
         definition = exp.ColumnDef(this=name_node(column), kind=dtype, constraints=constraints)
         return to_sql(_alter(table, [exp.ModifyColumn(this=definition)]), dialect)
-    if dialect == "tsql":
+    if how == "alter_column":
         # SQL Server restates type and nullability in one ALTER COLUMN
         action = exp.AlterColumn(this=name_node(column), dtype=dtype, allow_null=nullable)
         return to_sql(_alter(table, [action]), dialect)

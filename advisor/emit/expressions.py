@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from sqlglot import exp
 
+from advisor.dialects import lookup
 from advisor.emit.type_families import DT, INT_RANGES, TIMES
 from advisor.emit.types import enum_texts, is_text_like, numeric_params
 from advisor.errors import AdvisorError
@@ -48,7 +49,14 @@ def default_value(sql: str, source: str, target: str, dtype: exp.DataType | None
     """
     value = translate(sql, source, target, "default")
     plain = (exp.Literal, exp.Null, exp.Boolean, exp.CurrentTimestamp, exp.CurrentDate, exp.CurrentTime)
-    if target == "mysql" and dtype is not None and is_text_like(dtype) and not isinstance(value, exp.Null):
+    facts = lookup(target)
+    if (
+        facts is not None
+        and facts.text_default_parens
+        and dtype is not None
+        and is_text_like(dtype)
+        and not isinstance(value, exp.Null)
+    ):
         return exp.Paren(this=value)
     if isinstance(value, exp.Neg) and isinstance(value.this, exp.Literal):
         return value

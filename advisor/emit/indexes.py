@@ -82,7 +82,7 @@ def create_index(
             f"WHERE {where} is left out, so the index also holds every other row"
         )
         where = None
-    if where is not None and dialect == "sqlite" and LINE_BREAKS.intersection(where):
+    if where is not None and target.facts.partial_matched_by_text and LINE_BREAKS.intersection(where):
         # SQLite spells no string with a line break on one line (``literals``), and uses a partial
         # index only for a query whose condition matches the predicate's text
         notes.append(
@@ -125,7 +125,7 @@ def drop_index(name: str, table: str, target: Target, concurrently: bool = True)
     )
     if target.concurrently:
         drop.set("concurrently", concurrently)
-    if dialect == "mysql":
+    if target.index_names_per_table:
         drop.set("cluster", exp.OnProperty(this=table_ref(table, dialect)))
     return Statement(drop)
 

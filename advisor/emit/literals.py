@@ -16,6 +16,7 @@ from __future__ import annotations
 from sqlglot.dialects.dialect import Dialect
 from sqlglot.tokenizer_core import TokenType
 
+from advisor.dialects import lookup
 from advisor.oneline import LINE_BREAKS
 
 
@@ -30,13 +31,15 @@ def single_line(sql: str, dialect: str) -> str:
     >>> single_line("SELECT 'a\u2028b'", "mysql")
     "SELECT _utf8mb4 X'61E280A862'"
     """
-    if not LINE_BREAKS.intersection(sql) or dialect not in _WRITERS:
+    facts = lookup(dialect)
+    spelling = facts.line_breaks if facts is not None else None
+    if not LINE_BREAKS.intersection(sql) or spelling is None:
         return sql
     out = sql
     for token in reversed(Dialect.get_or_raise(dialect).tokenize(sql)):
         raw = sql[token.start : token.end + 1]
         if token.token_type is TokenType.STRING and LINE_BREAKS.intersection(raw):
-            out = out[: token.start] + _WRITERS[dialect](token.text) + out[token.end + 1 :]
+            out = out[: token.start] + _WRITERS[spelling](token.text) + out[token.end + 1 :]
     return out
 
 
@@ -72,4 +75,5 @@ def _sqlite(text: str) -> str:
     return "(" + " || ".join(parts) + ")"
 
 
-_WRITERS = {"postgres": _postgres, "mysql": _mysql, "sqlite": _sqlite}
+_WRITERS = {"escape_string": _postgres, "backslash": _mysql, "concatenation": _sqlite}
+"""Each way of spelling a line break on one line, by the registry's name for it."""

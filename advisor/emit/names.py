@@ -8,6 +8,7 @@ import re
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 
+from advisor.dialects import lookup
 from advisor.spec.model import ExactName
 
 _PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -46,12 +47,17 @@ _SQLITE_RESERVED = frozenset(
 
 
 def _reserved(dialect: str) -> frozenset[str]:
-    if dialect == "sqlite":
-        return _SQLITE_RESERVED
-    if dialect == "postgres":
-        return POSTGRES_RESERVED
+    """The words to quote on ``dialect``, from the list the registry says the engine follows."""
+    facts = lookup(dialect)
+    own = _OWN_LISTS.get(facts.reserved_words) if facts is not None else None
+    if own is not None:
+        return own
     words: set[str] = getattr(Dialect.get_or_raise(dialect).generator_class, "RESERVED_KEYWORDS", set())
     return frozenset(w.lower() for w in words) | POSTGRES_RESERVED
+
+
+_OWN_LISTS = {"postgres": POSTGRES_RESERVED, "sqlite": _SQLITE_RESERVED}
+"""The reserved word lists kept here, by the registry's name for them."""
 
 
 def needs_quotes(name: str, dialect: str) -> bool:
@@ -80,7 +86,8 @@ def identifier(name: str, dialect: str) -> exp.Identifier:
         return name_node(name)
     if not needs_quotes(name, dialect):
         return exp.to_identifier(name)
-    return exp.to_identifier(name.lower() if dialect == "postgres" else name, quoted=True)
+    facts = lookup(dialect)
+    return exp.to_identifier(name.lower() if facts is not None and facts.quoted_case else name, quoted=True)
 
 
 def name_node(name: str) -> exp.Identifier:
@@ -138,15 +145,19 @@ def name_problem(name: str, dialect: str) -> str | None:
     >>> name_problem("x" * 64, "postgres"), name_problem("total ", "mysql"), name_problem("total ", "sqlite")
     ('PostgreSQL keeps only 63 bytes of a name (this one has 64)', 'MySQL refuses a name that ends in a space', None)
     """
-    if dialect == "postgres" and len(name.encode()) > 63:
-        return f"PostgreSQL keeps only 63 bytes of a name (this one has {len(name.encode())})"
-    if dialect == "mysql":
-        if len(name) > 64:
-            return f"MySQL takes names of up to 64 characters (this one has {len(name)})"
-        if name.endswith(" "):
-            return "MySQL refuses a name that ends in a space"
-        if any(ord(ch) > 0xFFFF for ch in name):
-            return "MySQL takes no character beyond U+FFFF in a name"
+    facts = lookup(dialect)
+    if facts is None:
+        return None
+    size = len(name.encode()) if facts.name_unit == "bytes" else len(name)
+    limit, label = facts.name_limit, facts.label
+    if facts.long_names == "truncated" and size > limit:
+        return f"{label} keeps only {limit} {facts.name_unit} of a name (this one has {size})"
+    if facts.long_names == "refused" and size > limit:
+        return f"{label} takes names of up to {limit} {facts.name_unit} (this one has {size})"
+    if facts.strict_names and name.endswith(" "):
+        return f"{label} refuses a name that ends in a space"
+    if facts.strict_names and any(ord(ch) > 0xFFFF for ch in name):
+        return f"{label} takes no character beyond U+FFFF in a name"
     return None
 
 

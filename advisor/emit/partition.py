@@ -16,6 +16,7 @@ from sqlglot import exp
 from sqlglot.errors import ParseError
 
 from advisor.cost.design import IndexDesign
+from advisor.dialects import dialect as facts_of
 from advisor.emit.ddl import create_index, to_sql
 from advisor.emit.names import column_node, name_node, table_node
 from advisor.spec.model import Table
@@ -109,7 +110,9 @@ def partition_ddl(
     CREATE TABLE events_... PARTITION OF events_partitioned FOR VALUES FROM ('...') TO ('...');
     """
     parts = bounds(today(), period, count)
-    if dialect in ("postgres", "postgresql"):
+    partitioning = facts_of(dialect).partitioning
+    how = partitioning.how if partitioning is not None else None
+    if how == "new_table":
         statements = _postgres(table, column, period, parts, dialect)
         statements += [
             create_index(
@@ -120,7 +123,7 @@ def partition_ddl(
             for d in partitionable(indexes, column)
         ]
         return "\n".join(to_sql(e, dialect) for e in statements)
-    if dialect in ("mysql", "mariadb"):
+    if how == "alter":
         statements = [_mysql(table, column, period, parts)]
         if table.primary_key and column not in table.primary_key:
             statements.insert(0, _mysql_key(table, column))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
+from advisor.dialects import lookup
 from advisor.emit.names import POSTGRES_RESERVED
 
 
@@ -21,7 +22,8 @@ def quote_reserved(expression: exp.Expr, dialect: str, copy: bool = True) -> exp
     >>> quote_reserved(exp.column("user_id", table="orders"), "postgres").sql("postgres")
     'orders.user_id'
     """
-    if dialect in ("mysql", "mariadb") or not _reserved_names(expression):
+    facts = lookup(dialect)
+    if (facts is not None and facts.sqlglot_quotes_reserved) or not _reserved_names(expression):
         return expression
     if copy:
         expression = expression.copy()

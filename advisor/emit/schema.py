@@ -80,7 +80,7 @@ def column_types(
         except AdvisorError as exc:
             where = Location(path, col.line, f"tables.{table.name}.columns.{col.name}.type") if path else None
             raise AdvisorError(str(exc), where) from None
-    if target.dialect == "mysql":
+    if target.facts.row_limit:
         from advisor.emit.row_size import row_problem
 
         problem = row_problem(out)
@@ -149,7 +149,7 @@ def create_table(
         key = exp.PrimaryKey(expressions=key_columns(table.primary_key, types, target))
         pk_name = next((ix.name for ix in table.indexes if ix.origin == "primary_key"), None)
         # MySQL always calls it PRIMARY; elsewhere keep a name the DDL chose
-        named = pk_name and target.dialect != "mysql" and pk_name.lower() != f"{table.name.lower()}_pkey"
+        named = pk_name and target.facts.named_primary_key and pk_name.lower() != f"{table.name.lower()}_pkey"
         items.append(_named(pk_name, key, target) if named else key)
     for index in table.indexes:
         if index.origin == "unique":
@@ -236,7 +236,7 @@ def _foreign_key(fk: ForeignKey, dialect: str) -> exp.ForeignKey:
 
 def _inline_rowid(table: Table, types: dict[str, exp.DataType], target: Target) -> bool:
     """SQLite: a single INTEGER primary key is declared on its column, where it becomes the rowid."""
-    if target.dialect != "sqlite" or len(table.primary_key) != 1:
+    if not target.facts.rowid_alias or len(table.primary_key) != 1:
         return False
     return bool(types[table.primary_key[0].lower()].this == exp.DataType.Type.INT)
 
@@ -254,32 +254,32 @@ def _column(
     target: Target,
     path: Path | None = None,
 ) -> exp.ColumnDef:
-    dialect = target.dialect
+    dialect, facts = target.dialect, target.facts
     dtype = types[column.name.lower()]
     constraints: list[exp.ColumnConstraint] = []
     pk_alone = list(table.primary_key) == [column.name]
-    if dialect == "sqlite" and pk_alone and _inline_rowid(table, types, target):
+    if pk_alone and _inline_rowid(table, types, target):
         dtype = exp.DataType(this=exp.DataType.Type.INT)
         constraints.append(exp.ColumnConstraint(kind=exp.PrimaryKeyColumnConstraint()))
     if not column.nullable:
         constraints.append(exp.ColumnConstraint(kind=exp.NotNullColumnConstraint()))
     if _identity(table, column, source):
         leads_key = bool(table.primary_key) and table.primary_key[0] == column.name
-        if dialect == "postgres":
+        if facts.identity == "generated":
             constraints.append(exp.ColumnConstraint(kind=exp.GeneratedAsIdentityColumnConstraint(this=False)))
-        elif dialect == "mysql" and leads_key:
+        elif facts.identity == "auto_increment" and leads_key:
             constraints.append(exp.ColumnConstraint(kind=exp.AutoIncrementColumnConstraint()))
         # SQLite: an INTEGER PRIMARY KEY generates its values already.
     if column.default is not None:
         _check_default(table, column, source, path)
         value = default_value(column.default, source, dialect, dtype)
-        if dialect == "mysql" and isinstance(value, exp.CurrentTimestamp):
+        if facts.timestamp_default_precision and isinstance(value, exp.CurrentTimestamp):
             # MySQL wants the default's fractional-second precision to match the column's.
             precision = dtype.expressions[0] if dtype.expressions else None
             value.set("this", precision.this if isinstance(precision, exp.DataTypeParam) else precision)
         constraints.append(exp.ColumnConstraint(kind=exp.DefaultColumnConstraint(this=value)))
     values = enum_values(column.type, source)
-    if values and dialect != "mysql":
+    if values and not facts.enum_type:
         # an ENUM elsewhere is text that a CHECK keeps to its values
         allowed = exp.In(
             this=column_ref(column.name, dialect), expressions=[exp.Literal.string(v) for v in values]

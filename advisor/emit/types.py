@@ -17,6 +17,7 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import SqlglotError
 
+from advisor.dialects import lookup
 from advisor.emit.type_families import (
     BINARY,
     DT,
@@ -268,11 +269,11 @@ def unindexable(dtype: exp.DataType, target: str) -> str | None:
     >>> unindexable(target_type("jsonb", "postgres", "postgres"), "postgres") is None
     True
     """
-    if target == "mysql" and dtype.this == DT.JSON:
-        return "MySQL cannot index a JSON column"
-    if target == "postgres" and dtype.this in (DT.JSON, DT.XML):
-        return f"PostgreSQL's {dtype.sql('postgres')} has no B-tree operator class (jsonb has one)"
-    return None
+    facts = lookup(target)
+    refused = facts.unindexable if facts is not None else None
+    if refused is None or dtype.this.name not in refused.types:
+        return None
+    return refused.reason.format(label=facts.label if facts else target, type=dtype.sql(target))
 
 
 def is_text_like(dtype: exp.DataType) -> bool:
@@ -293,19 +294,16 @@ def reference_problem(child: exp.DataType, parent: exp.DataType, target: str) ->
     >>> reference_problem(int_, big, "postgres") is None, reference_problem(int_, big, "mysql")
     (True, 'MySQL needs both columns of the same type (INT references BIGINT)')
     """
-    if target not in ("postgres", "mysql"):
+    facts = lookup(target)
+    if facts is None or facts.reference_types is None:
         return None
+    comparable = facts.reference_types == "comparable"
     decimal = child.this in (DT.DECIMAL, DT.UDECIMAL)
     if child.this == parent.this and (
-        target == "postgres" or not decimal or numeric_params(child) == numeric_params(parent)
+        comparable or not decimal or numeric_params(child) == numeric_params(parent)
     ):
         return None
     kinds = {child.this, parent.this}
-    if kinds <= _STRINGS or (
-        target == "postgres" and (kinds <= _PG_INTEGERS or kinds <= _STRINGS | {DT.TEXT})
-    ):
+    if kinds <= _STRINGS or (comparable and (kinds <= _PG_INTEGERS or kinds <= _STRINGS | {DT.TEXT})):
         return None
-    engine = _LABEL[target]
-    return (
-        f"{engine} needs both columns of the same type ({child.sql(target)} references {parent.sql(target)})"
-    )
+    return f"{facts.label} needs both columns of the same type ({child.sql(target)} references {parent.sql(target)})"

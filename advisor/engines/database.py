@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from advisor.dialects import dialect as facts_of
 from advisor.emit.names import identifier
 from advisor.emit.target import Target
 from advisor.engines.url import DbUrl, parse_db_url, redact
@@ -155,12 +156,13 @@ def open_database(
     whatever happens (an error, SIGINT, SIGTERM); each statement is bounded by ``timeout`` seconds.
     ``in_place`` (PostgreSQL only) works on the database's own tables and creates nothing."""
     checked = parse_db_url(url or SQLITE_MEMORY)
+    driver = facts_of(checked.engine).driver
     engine: Database
-    if checked.engine == "sqlite":
+    if driver == "sqlite3":
         from advisor.engines.sqlite import SqliteDatabase
 
         engine = SqliteDatabase(timeout)
-    elif checked.engine == "postgres":
+    elif driver == "psycopg":
         from advisor.engines.postgres import PostgresDatabase
 
         engine = PostgresDatabase(checked, timeout, in_place)

@@ -76,8 +76,9 @@ class MariaDBDatabase(Database):
             import pymysql
         except ImportError:
             raise missing_driver("MariaDB/MySQL", "PyMySQL") from None
-        self.target = resolve_target("mariadb" if url.engine == "mariadb" else "mysql")
-        # MariaDB has CREATE INDEX IF NOT EXISTS; a plain mysql:// URL may be MySQL 8, which has not.
+        # the URL's scheme names the target: MariaDB has CREATE INDEX IF NOT EXISTS, and a plain
+        # mysql:// URL may be MySQL 8, which has not
+        self.target = resolve_target(url.engine)
         self.url = url
         self.errors = (pymysql.Error,)
         self.timeout = timeout

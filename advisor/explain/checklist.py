@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
+from advisor.dialects import dialect
 from advisor.explain.result import ChecklistItem, Recommendation, TableCapacity
 from advisor.figures import human_bytes
 from advisor.rules.base import Finding
@@ -98,13 +99,8 @@ def checklist(
     capacity: Sequence[TableCapacity],
 ) -> tuple[ChecklistItem, ...]:
     ops = spec.operations
-    pg = spec.dialect in ("postgres", "postgresql")
-    my = spec.dialect in ("mysql", "mariadb")
-    stats = (
-        "pg_stat_statements" if pg else "the slow query log and performance_schema" if my else "query timings"
-    )
-    log = "WAL" if pg else "binlog" if my else "log"
-    pool = "PgBouncer in transaction mode" if pg else "ProxySQL or a driver-side pool"
+    tools = dialect(spec.dialect).operations
+    stats, log, pool = tools.statement_stats, tools.change_log, tools.pooler
     total = sum(c.table_bytes + c.index_bytes for c in capacity)
     three = sum(c.table_bytes_3y + c.index_bytes_3y for c in capacity)
     rate = sum(p.per_sec for p in spec.patterns)

@@ -11,6 +11,7 @@ from advisor.cost.design import IndexDesign
 from advisor.cost.growth import DAYS_PER_YEAR, Footprint, footprint, growth_bytes_per_day
 from advisor.cost.models import TableModel
 from advisor.cost.selectivity import older_than, window_days
+from advisor.dialects import Dialect
 from advisor.emit.partition import PERIODS, Period, partition_ddl
 from advisor.figures import human_bytes
 from advisor.findings.traffic import is_time_type, purge_column
@@ -88,11 +89,7 @@ def size_and_growth(ctx: Context, plan: Plan) -> list[Finding]:
                 f"at {ctx.engine.page_size // 1024} KiB pages) plus {human_bytes(now.index_bytes)} of indexes, "
                 f"{share:.0%} of the table, {compared} the usual {usual:.0%}{grows}",
                 "provision disk for the three-year figure plus room for index rebuilds and "
-                + (
-                    "table rebuilds (OPTIMIZE TABLE, online ALTER copies); "
-                    if ctx.engine.name == "mysql"
-                    else "VACUUM; "
-                )
+                + f"{ctx.engine.reclaims_space_by}; "
                 + (
                     "review whether every index earns its space"
                     if share > usual
@@ -246,7 +243,8 @@ def partition_by_time(ctx: Context, plan: Plan) -> list[Finding]:
                 f"; {', '.join(d.label() for d in lost)} cannot stay unique without {column}: enforce it "
                 "another way (a lookup table) or add the column"
             )
-        if ctx.spec.dialect in ("mysql", "mariadb") and any(c.references for c in tm.table.columns):
+        partitioning = ctx.facts.partitioning
+        if partitioning and not partitioning.foreign_keys and any(c.references for c in tm.table.columns):
             pk_note += "; InnoDB cannot partition a table with foreign keys: drop them first"
         out.append(
             Finding(
@@ -261,7 +259,7 @@ def partition_by_time(ctx: Context, plan: Plan) -> list[Finding]:
                 + ", ".join(p.phrase for p in pruned)
                 + reads_all
                 + pk_note
-                + _migration_note(ctx.spec.dialect, table)
+                + _migration_note(ctx.facts, table)
                 + "; retire old data by detaching or dropping a partition instead of DELETE"
                 + (
                     ""
@@ -283,15 +281,11 @@ def partition_by_time(ctx: Context, plan: Plan) -> list[Finding]:
     return out
 
 
-def _migration_note(dialect: str, table: str) -> str:
-    if dialect in ("postgres", "postgresql"):
-        return (
-            f"; a table cannot be partitioned in place: create {table}_partitioned with its indexes, copy "
-            "the rows in batches and swap the names"
-        )
-    if dialect in ("mysql", "mariadb"):
-        return "; the ALTER rebuilds the table: run it with an online schema change tool"
-    return ""
+def _migration_note(facts: Dialect, table: str) -> str:
+    """What moving ``table`` to partitions takes on the engine (nothing said where it is not known)."""
+    if facts.partitioning is None:
+        return ""
+    return "; " + facts.partitioning.migration.format(table=table)
 
 
 def _time_column(ctx: Context, table: str) -> tuple[str, list[str]] | None:

@@ -58,7 +58,7 @@ def unenforced_references(ctx: Context, plan: Plan) -> list[Finding]:
                 continue
             parent, pcol = col.references
             name = f"{table.name}_{col.name}_fkey".lower()
-            pg = ctx.spec.dialect in ("postgres", "postgresql")
+            not_valid = ctx.facts.not_valid
             out.append(
                 Finding(
                     "INT002",
@@ -69,7 +69,7 @@ def unenforced_references(ctx: Context, plan: Plan) -> list[Finding]:
                     "add the foreign key after removing orphans"
                     + (
                         f" (NOT VALID, then ALTER TABLE {table.name} VALIDATE CONSTRAINT {name})"
-                        if pg
+                        if not_valid
                         else ""
                     )
                     + f"; if {parent} rows are soft-deleted or archived on purpose, keep it out and check "

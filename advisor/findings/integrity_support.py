@@ -24,7 +24,7 @@ def name_words(name: str) -> set[str]:
 
 def rebuild_note(ctx: Context) -> str:
     """What SQLite users do instead of the ALTER the other dialects get."""
-    if ctx.spec.dialect != "sqlite":
+    if not ctx.facts.rebuilds_tables:
         return ""
     return "; SQLite cannot change constraints or types in place: create the new table, copy, drop, rename"
 
@@ -32,7 +32,7 @@ def rebuild_note(ctx: Context) -> str:
 def altering(ctx: Context, ddl: str) -> str | None:
     """``ddl`` unless the dialect cannot alter constraints or types in place (SQLite rebuilds the
     table instead, which the catalog's fix describes)."""
-    return None if ctx.spec.dialect == "sqlite" else ddl
+    return None if ctx.facts.rebuilds_tables else ddl
 
 
 def tables_of(ctx: Context) -> list[Table]:

@@ -133,11 +133,7 @@ def non_negative_checks(ctx: Context, plan: Plan) -> list[Finding]:
                 f"{_subject(table, cols)} {_kinds(cols)} that nothing keeps from going negative: a "
                 "bug, a bad import or a race writes a negative value without an error",
                 f"add CHECK ({cols[0].name} >= 0) and the like for each"
-                + (
-                    " (NOT VALID, then VALIDATE CONSTRAINT)"
-                    if ctx.spec.dialect in ("postgres", "postgresql")
-                    else ""
-                )
+                + (" (NOT VALID, then VALIDATE CONSTRAINT)" if ctx.facts.not_valid else "")
                 + rebuild_note(ctx),
                 tuple((c.name, c.type) for c in cols),
                 line=table.line,
@@ -164,7 +160,7 @@ def not_null_from_stats(ctx: Context, plan: Plan) -> list[Finding]:
                 f"declare {'it' if len(cols) == 1 else 'them'} NOT NULL"
                 + (
                     " (PostgreSQL 12+ skips the table scan when a validated CHECK (col IS NOT NULL) exists)"
-                    if ctx.spec.dialect in ("postgres", "postgresql")
+                    if ctx.facts.not_valid
                     else ""
                 )
                 + rebuild_note(ctx),

@@ -140,7 +140,7 @@ def _audit_table(ctx: Context, table: Table) -> str:
     from advisor.emit.constraints import data_type
 
     dialect = ctx.spec.dialect
-    json_type = "jsonb" if dialect in ("postgres", "postgresql") else "json"
+    json_type = ctx.facts.json_type
 
     def column(name: str, sql_type: str, nullable: bool = False) -> exp.ColumnDef:
         constraints = [] if nullable else [exp.ColumnConstraint(kind=exp.NotNullColumnConstraint())]

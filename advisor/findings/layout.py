@@ -326,7 +326,7 @@ def lsm_storage(ctx: Context, plan: Plan) -> list[Finding]:
                 f"{table} is {reason}: a B-tree writes each new row into a random leaf page of "
                 + ("its only index" if indexes == 1 else f"each of its {indexes} indexes")
                 + ", while an LSM tree batches writes sequentially",
-                _lsm_fix(ctx.spec.dialect, table),
+                _lsm_fix(ctx, table),
                 (
                     ("storage", "LSM"),
                     ("reason", reason),
@@ -339,18 +339,11 @@ def lsm_storage(ctx: Context, plan: Plan) -> list[Finding]:
     return out
 
 
-def _lsm_fix(dialect: str, table: str) -> str:
-    if dialect in ("mysql", "mariadb"):
-        return (
-            f"store {table} in an LSM engine (MyRocks: ALTER TABLE {table} ENGINE=ROCKSDB on MariaDB or "
-            "Percona Server), or keep InnoDB with the fewest secondary indexes and an AUTO_INCREMENT key"
-        )
-    if dialect in ("postgres", "postgresql"):
-        return (
-            f"PostgreSQL has no LSM engine: keep {table} append-friendly (an ever-increasing key, few "
-            "secondary indexes, BRIN instead of B-tree on the time column) or move it to an LSM-based store"
-        )
+def _lsm_fix(ctx: Context, table: str) -> str:
+    """The engine's own advice for a table an LSM tree would suit, else the generic one."""
+    if ctx.facts.lsm_advice:
+        return ctx.facts.lsm_advice.format(table=table)
     return (
-        f"{dialect} has no LSM engine: keep {table} append-friendly (an ever-increasing key, few secondary "
+        f"{ctx.spec.dialect} has no LSM engine: keep {table} append-friendly (an ever-increasing key, few secondary "
         "indexes) or move it to an LSM-based store"
     )

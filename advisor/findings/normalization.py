@@ -431,7 +431,7 @@ def denormalize_hot_join(ctx: Context, plan: Plan) -> list[Finding]:
 
 def _materialized_view(ctx: Context, pattern: Pattern) -> tuple[str, str] | None:
     """(DDL, name) of a PostgreSQL materialized view serving the join pattern, if one can be built."""
-    if ctx.spec.dialect != "postgres":
+    if not ctx.facts.materialized_views:
         return None
     from advisor.rewrite.queries import materialize
     from advisor.rewrite.render import render

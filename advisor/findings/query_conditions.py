@@ -165,7 +165,7 @@ def _sargable(
                     node.replace(replacement)
                 return out, None
             function = node.this if isinstance(node, exp.Binary) else None
-            if isinstance(function, exp.Func) and ctx.spec.dialect in ("postgres", "sqlite", "mysql"):
+            if isinstance(function, exp.Func) and ctx.facts.expression_indexes:
                 return None, _expression_index(ctx, table, function)
     return None, None
 
@@ -194,20 +194,6 @@ def _family(type_text: str) -> str | None:
     if _TEXT.match(text):
         return "string"
     return None
-
-
-_CONVERSION_EFFECT = {
-    "number": {
-        "mysql": "MySQL converts the string to a number once: the index still works, but '42abc' silently equals 42",
-        "postgres": "PostgreSQL casts the quoted literal once, but a non-numeric string is a run-time error",
-        "sqlite": "SQLite applies the column's affinity, but a non-numeric string never matches",
-    },
-    "string": {
-        "mysql": "MySQL converts every row's string to a number to compare: no index on the column can be used, and '0042' equals 42",
-        "postgres": "PostgreSQL has no operator for text = integer: the statement fails",
-        "sqlite": "SQLite converts the number to text, which matches only the exact spelling",
-    },
-}
 
 
 def _truth_test(pred: Predicate) -> bool:
@@ -254,7 +240,8 @@ def _conversion(
     wrong: Sequence[object],
 ) -> Finding:
     dialect = ctx.spec.dialect
-    effect = _CONVERSION_EFFECT[family].get("mysql" if dialect in ("mysql", "mariadb") else dialect)
+    casts = ctx.facts.conversions
+    effect = None if casts is None else casts.number if family == "number" else casts.string
     literal = "string literal" if family == "number" else "number"
     tree = ctx.tree(pattern)
     rewritten = retype_literals(tree, column, family == "number") if tree is not None else None
@@ -306,55 +293,74 @@ def leading_wildcard(ctx: Context, plan: Plan) -> list[Finding]:
 
 
 def _text_search(ctx: Context, table: str, column: str) -> tuple[str | None, str]:
+    """The DDL (if any) and the advice that serve a substring search on the engine."""
+    how = ctx.facts.text_search
+    if how is None:
+        return None, fix_clause("QRY004", "other engines")
+    return _TEXT_SEARCH[how](ctx, table, column)
+
+
+def _trigram(ctx: Context, table: str, column: str) -> tuple[str | None, str]:
+    """PostgreSQL: a GIN index with pg_trgm's operator class serves LIKE '%...%'."""
     dialect = ctx.spec.dialect
-    if dialect == "postgres":
-        extension = exp.Command(this="CREATE", expression="EXTENSION IF NOT EXISTS pg_trgm")
-        index = exp.Index(
-            this=exp.to_identifier(plain_word(f"ix_{table}_{column}_trgm")[:63]),
-            table=table_node(ctx.spec.declared(table)),
-            params=exp.IndexParameters(
-                using=exp.Var(this="gin"),
-                columns=[
-                    exp.Ordered(
-                        this=exp.Opclass(
-                            this=column_node(ctx.spec.declared(table, column)),
-                            expression=exp.to_table("gin_trgm_ops"),
-                        ),
-                        nulls_first=False,
-                    )
-                ],
-            ),
-        )
-        create = exp.Create(this=index, kind="INDEX", exists=True, concurrently=True)
-        ddl = render(extension, dialect) + ";\n" + render(create, dialect) + ";"
-        return ddl, fix_clause("QRY004", "PostgreSQL")
-    if dialect in ("mysql", "mariadb"):
-        constraint = exp.IndexColumnConstraint(
-            this=exp.to_identifier(plain_word(f"ft_{table}_{column}")),
-            expressions=[column_node(ctx.spec.declared(table, column))],
-            kind="FULLTEXT",
-        )
-        alter = exp.Alter(
-            this=table_node(ctx.spec.declared(table)),
-            kind="TABLE",
-            actions=[exp.AddConstraint(expressions=[constraint])],
-        )
-        return (
-            render(alter, dialect) + ";",
-            f"add a FULLTEXT index and search with MATCH ({column}) AGAINST (:term IN BOOLEAN MODE); it matches "
-            f"words and word prefixes, not arbitrary substrings",
-        )
-    if dialect == "sqlite":
-        key = single_key(ctx.spec.table(table)) or "rowid"
-        fts = exp.Command(
-            this="CREATE",
-            expression=f"VIRTUAL TABLE {table}_fts USING fts5({column}, content='{table}', content_rowid='{key}')",
-        )
-        return (
-            render(fts, dialect) + ";",
-            f"search an FTS5 table over {table}.{column} (MATCH on words; the trigram tokenizer serves substrings)",
-        )
-    return None, fix_clause("QRY004", "other engines")
+    extension = exp.Command(this="CREATE", expression="EXTENSION IF NOT EXISTS pg_trgm")
+    index = exp.Index(
+        this=exp.to_identifier(plain_word(f"ix_{table}_{column}_trgm")[:63]),
+        table=table_node(ctx.spec.declared(table)),
+        params=exp.IndexParameters(
+            using=exp.Var(this="gin"),
+            columns=[
+                exp.Ordered(
+                    this=exp.Opclass(
+                        this=column_node(ctx.spec.declared(table, column)),
+                        expression=exp.to_table("gin_trgm_ops"),
+                    ),
+                    nulls_first=False,
+                )
+            ],
+        ),
+    )
+    create = exp.Create(this=index, kind="INDEX", exists=True, concurrently=True)
+    ddl = render(extension, dialect) + ";\n" + render(create, dialect) + ";"
+    return ddl, fix_clause("QRY004", "PostgreSQL")
+
+
+def _fulltext(ctx: Context, table: str, column: str) -> tuple[str | None, str]:
+    """MySQL and MariaDB: a FULLTEXT index, searched on words with MATCH ... AGAINST."""
+    dialect = ctx.spec.dialect
+    constraint = exp.IndexColumnConstraint(
+        this=exp.to_identifier(plain_word(f"ft_{table}_{column}")),
+        expressions=[column_node(ctx.spec.declared(table, column))],
+        kind="FULLTEXT",
+    )
+    alter = exp.Alter(
+        this=table_node(ctx.spec.declared(table)),
+        kind="TABLE",
+        actions=[exp.AddConstraint(expressions=[constraint])],
+    )
+    return (
+        render(alter, dialect) + ";",
+        f"add a FULLTEXT index and search with MATCH ({column}) AGAINST (:term IN BOOLEAN MODE); it matches "
+        f"words and word prefixes, not arbitrary substrings",
+    )
+
+
+def _fts5(ctx: Context, table: str, column: str) -> tuple[str | None, str]:
+    """SQLite: an FTS5 table over the column, kept by the table it indexes."""
+    dialect = ctx.spec.dialect
+    key = single_key(ctx.spec.table(table)) or "rowid"
+    fts = exp.Command(
+        this="CREATE",
+        expression=f"VIRTUAL TABLE {table}_fts USING fts5({column}, content='{table}', content_rowid='{key}')",
+    )
+    return (
+        render(fts, dialect) + ";",
+        f"search an FTS5 table over {table}.{column} (MATCH on words; the trigram tokenizer serves substrings)",
+    )
+
+
+_TEXT_SEARCH = {"trigram": _trigram, "fulltext": _fulltext, "fts5": _fts5}
+"""Each engine's substring search, by the registry's name for it."""
 
 
 # -- QRY005 ------------------------------------------------------------------------------------

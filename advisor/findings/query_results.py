@@ -166,7 +166,7 @@ def order_by_random(ctx: Context, plan: Plan) -> list[Finding]:
                 (
                     f"seek to a random key drawn by the application between MIN({key}) and MAX({key}); "
                     + rewrite_text(rewritten, ctx.spec.dialect, tree)
-                    + (" (or TABLESAMPLE SYSTEM for a sample)" if ctx.spec.dialect == "postgres" else "")
+                    + (" (or TABLESAMPLE SYSTEM for a sample)" if ctx.facts.tablesample else "")
                     if rewritten is not None
                     else "pick a random key in the application and seek to it through the primary key"
                 ),

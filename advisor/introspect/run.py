@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from advisor.dialects import dialect
 from advisor.engines.url import DbUrl, parse_db_url
 from advisor.errors import AdvisorError
 from advisor.introspect.model import Catalog, Options
@@ -55,7 +56,7 @@ def introspect(url: str, options: Options) -> Catalog:
 
         return introspect_sqlite(path, options)
     checked = checked_url(url)
-    if checked.engine == "postgres":
+    if dialect(checked.engine).driver == "psycopg":
         from advisor.introspect.postgres import introspect_postgres
 
         return introspect_postgres(checked, options)

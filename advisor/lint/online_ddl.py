@@ -13,6 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from advisor.dialects import dialect
+
 Algorithm = Literal["INSTANT", "NOCOPY", "INPLACE", "COPY"]
 Lock = Literal["NONE", "SHARED", "EXCLUSIVE"]
 LATEST = {"mysql": (8, 4), "mariadb": (11, 4)}
@@ -102,8 +104,7 @@ def behaviour(operation: str, family: str, target: tuple[int, ...] | None) -> Be
 
 def server(family: str, target: tuple[int, ...] | None) -> str:
     """``MariaDB 10.11``, ``MySQL current releases``: the server a finding speaks of."""
-    name = "MySQL" if family == "mysql" else "MariaDB"
-    return f"{name} {'.'.join(map(str, target)) if target else 'current releases'}"
+    return f"{dialect(family).label} {'.'.join(map(str, target)) if target else 'current releases'}"
 
 
 def effect(found: Behaviour) -> str:
@@ -131,7 +132,7 @@ def refused(found: Behaviour, family: str, algorithm: str | None, lock: str | No
     >>> refused(b, "mariadb", "INPLACE", "SHARED") is None
     True
     """
-    if family == "mysql" and algorithm == "INSTANT" and lock not in (None, "DEFAULT"):
+    if not dialect(family).instant_takes_lock and algorithm == "INSTANT" and lock not in (None, "DEFAULT"):
         return f"ALGORITHM=INSTANT with LOCK={lock}"
     if algorithm in _SPEED and _SPEED[algorithm] < _SPEED[found.algorithm]:
         return f"ALGORITHM={algorithm}"

@@ -17,11 +17,14 @@ dropped at the end, on an error, and on SIGINT, SIGTERM or SIGHUP.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from advisor.catalog.fixes import fix_line
+from advisor.dialects import REGISTRY, lookup
+from advisor.dialects import dialect as facts_of
 from advisor.errors import AdvisorError, Location
 from advisor.lint.checks.base import TRACE_RULE
 from advisor.schema.source import Source
@@ -46,8 +49,6 @@ BLOCKING_MDL = {
     "EXCLUSIVE": "reads and writes",
 }
 """MariaDB/MySQL metadata lock types that block writes, and what each blocks."""
-FAMILIES = {"postgres": "postgres", "mysql": "mysql", "mariadb": "mysql"}
-"""Lint dialect, or URL engine, to the server family the trace runs on."""
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,8 @@ class Observation:
     line: int
     end_line: int
     engine: str = "postgres"
-    """``postgres`` or ``mysql`` (MariaDB and MySQL)."""
+    """The trace family of the server (the registry's ``Dialect.trace``): ``postgres`` or ``mysql``
+    (MariaDB and MySQL)."""
     locks: tuple[tuple[str, str], ...] = ()
     """(table, mode): a PostgreSQL lock mode, or a metadata lock type (``SHARED_NO_WRITE``)."""
     kept: tuple[tuple[str, str], ...] = ()
@@ -82,10 +84,16 @@ class Observation:
             return self.note
         if self.refused:
             return f"refused: {self.refused}"
-        if self.engine == "postgres":
-            parts = [f"{mode} on {table}" for table, mode in self.locks]
-            parts += [f"{table} rewritten (new relfilenode)" for table in self.rewritten]
-            return "; ".join(parts) or "no lock blocking writes, no rewrite"
+        return _FAMILIES[self.engine].evidence(self)
+
+    def pg_evidence(self) -> str:
+        """PostgreSQL: the write-blocking locks taken and the tables rewritten."""
+        parts = [f"{mode} on {table}" for table, mode in self.locks]
+        parts += [f"{table} rewritten (new relfilenode)" for table in self.rewritten]
+        return "; ".join(parts) or "no lock blocking writes, no rewrite"
+
+    def mysql_evidence(self) -> str:
+        """MariaDB/MySQL: the ALGORITHM and LOCK used, the rebuilds and the metadata locks."""
         parts = [f"ALGORITHM={self.algorithm}, LOCK={self.lock}"] if self.algorithm else []
         parts += [f"{table} rebuilt (new table id)" for table in self.rewritten]
         parts += [
@@ -126,7 +134,7 @@ def version_note(dialect: str, target: tuple[int, ...] | None, done: Trace) -> s
     """
     from advisor.lint.online_ddl import server
 
-    if done.family == "postgres" or not done.version:
+    if facts_of(done.family).online_ddl is None or not done.version:
         return ""
     if dialect == done.family and target is not None and done.version[: len(target)] == target:
         return ""
@@ -190,23 +198,32 @@ def checked_url(url: str, dialect: str) -> DbUrl:
         checked = parse_db_url(url)
     except AdvisorError as exc:
         raise AdvisorError(str(exc).replace("--db:", "--trace:", 1)) from None
-    family = FAMILIES.get(dialect)
+    linted = lookup(dialect)
+    family = linted.trace if linted is not None else None
     if family is None:
         raise AdvisorError(
             f"runs on PostgreSQL, MariaDB and MySQL, not {dialect} (use --dialect postgres, mariadb or mysql)",
             Location(field="--trace"),
         )
-    if FAMILIES.get(checked.engine) != family:
-        wanted = "a postgresql://" if family == "postgres" else "a mysql:// or mariadb://"
+    if facts_of(checked.engine).trace != family:
+        wanted = "a " + " or ".join(f"{d.scheme}://" for d in REGISTRY if d.trace == family)
         raise AdvisorError(f"--dialect {dialect} needs {wanted} URL", Location(field="--trace"))
     return checked
 
 
 def _connect(url: DbUrl) -> Server:
-    if url.engine == "postgres":
-        from advisor.lint.trace_postgres import PostgresServer
+    """The server of the URL's trace family (``checked_url`` has refused a URL without one)."""
+    family = facts_of(url.engine).trace
+    return _FAMILIES[family or "mysql"].connect(url)
 
-        return PostgresServer(url)
+
+def _postgres_server(url: DbUrl) -> Server:
+    from advisor.lint.trace_postgres import PostgresServer
+
+    return PostgresServer(url)
+
+
+def _mariadb_server(url: DbUrl) -> Server:
     from advisor.lint.trace_mariadb import MariaDBServer
 
     return MariaDBServer(url)
@@ -246,17 +263,16 @@ def with_evidence(findings: list[LintFinding], observations: tuple[Observation, 
         seen = next(
             (o for o in observations if o.file == finding.file and o.line <= finding.line <= o.end_line), None
         )
-        rules = PG_LOCKING_RULES if seen is None or seen.engine == "postgres" else MYSQL_LOCKING_RULES
-        if seen is None or finding.rule not in rules:
+        if seen is None or finding.rule not in _FAMILIES[seen.engine].locking_rules:
             out.append(finding)
             continue
         claimed.add((seen.file, seen.line))
-        shown = _pg_shown(finding, seen) if seen.engine == "postgres" else _mysql_shown(finding, seen)
+        shown = _FAMILIES[seen.engine].shown(finding, seen)
         verdict = "" if shown is None else "confirmed" if shown else "not confirmed"
         label = f"trace, {verdict}: " if verdict else "trace: "
         out.append(replace(finding, message=f"{finding.message} [{label}{seen.evidence()}]"))
     for seen in observations:
-        unpredicted = _pg_unpredicted(seen) if seen.engine == "postgres" else _mysql_unpredicted(seen)
+        unpredicted = _FAMILIES[seen.engine].unpredicted(seen)
         if (seen.file, seen.line) in claimed or unpredicted is None:
             continue
         what, blocked, fix = unpredicted
@@ -328,3 +344,26 @@ def _mysql_unpredicted(seen: Observation) -> tuple[str, str, str] | None:
         "reads and writes" if reads else "writes",
         fix_line(TRACE_RULE, "MySQL and MariaDB"),
     )
+
+
+@dataclass(frozen=True)
+class _Family:
+    """How the trace of one server family connects and reads: the static rules it can confirm, the
+    evidence it shows, and when a statement blocked writes no rule predicted."""
+
+    connect: Callable[[DbUrl], Server]
+    locking_rules: frozenset[str]
+    evidence: Callable[[Observation], str]
+    shown: Callable[[LintFinding, Observation], bool | None]
+    unpredicted: Callable[[Observation], tuple[str, str, str] | None]
+
+
+_FAMILIES = {
+    "postgres": _Family(
+        _postgres_server, PG_LOCKING_RULES, Observation.pg_evidence, _pg_shown, _pg_unpredicted
+    ),
+    "mysql": _Family(
+        _mariadb_server, MYSQL_LOCKING_RULES, Observation.mysql_evidence, _mysql_shown, _mysql_unpredicted
+    ),
+}
+"""Each trace family (the registry's ``Dialect.trace``) and how its trace works."""

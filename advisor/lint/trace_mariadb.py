@@ -21,6 +21,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from advisor.dialects import dialect
 from advisor.engines.url import DbUrl
 from advisor.errors import AdvisorError, Location
 from advisor.lint.trace import BLOCKING_MDL, Observation, Trace, cannot, said
@@ -439,7 +440,7 @@ def _variants(family: str, algorithm: str | None, lock: str | None) -> Iterator[
     """The (ALGORITHM, LOCK) pairs to ask for, fastest and weakest first; the statement's own
     clauses stay. MySQL takes no LOCK clause beside ALGORITHM=INSTANT ("" asks for none)."""
     for each in (algorithm,) if algorithm else ALGORITHMS[family]:
-        if family == "mysql" and each == "INSTANT" and not lock:
+        if not dialect(family).instant_takes_lock and each == "INSTANT" and not lock:
             yield each, ""
             continue
         for weakest in (lock,) if lock else LOCKS:

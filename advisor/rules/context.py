@@ -15,6 +15,7 @@ from advisor.catalog.model import Severity
 from advisor.cost.design import IndexDesign
 from advisor.cost.models import TableModel
 from advisor.cost.physical import Engine
+from advisor.dialects import Dialect, dialect
 from advisor.spec.model import Pattern, Spec
 
 if TYPE_CHECKING:
@@ -48,6 +49,11 @@ class Context:
 
     def pattern(self, name: str) -> Pattern:
         return self._by_name[name]
+
+    @property
+    def facts(self) -> Dialect:
+        """What the registry knows of the spec's engine: what the advice may count on."""
+        return dialect(self.spec.dialect)
 
     @cached_property
     def _trees(self) -> dict[str, exp.Expr | None]:

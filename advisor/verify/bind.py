@@ -14,6 +14,7 @@ import sqlglot
 from sqlglot import exp
 
 from advisor.analysis.placeholders import normalize_placeholders
+from advisor.dialects import dialect as facts_of
 from advisor.emit.indexes import nulls_first
 from advisor.verify.data import TableData
 
@@ -94,7 +95,7 @@ class Binder:
             # Keep the target's own null placement: an explicit NULLS FIRST/LAST that differs from it
             # stops SQLite and MySQL from reading an index in order.
             ordered.set("nulls_first", nulls_first(target, bool(ordered.args.get("desc"))))
-        if target == "sqlite":
+        if not facts_of(target).extract:
             tree = tree.transform(_sqlite_extract)
         return tree.sql(dialect=target)
 

@@ -8,6 +8,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Protocol
 
 from advisor.analysis.parse import parse_statement
+from advisor.dialects import dialect as facts_of
 from advisor.emit.changes import Change
 from advisor.emit.indexes import NameBook, create_index, drop_index
 from advisor.emit.schema import column_types, dependency_order
@@ -359,7 +360,11 @@ class VerifyRun:
     def _grouped_path(self, sql: str, after: Explained) -> str | None:
         """SQLite has no hash aggregate: for a GROUP BY it prefers an index that returns the rows
         already grouped, a cost the advice does not weigh on the engines that hash instead."""
-        if self.target.dialect != "sqlite" or self.spec.dialect == "sqlite" or not after.indexes:
+        if (
+            self.target.facts.hash_aggregate
+            or not facts_of(self.spec.dialect).hash_aggregate
+            or not after.indexes
+        ):
             return None
         if "TEMP B-TREE FOR GROUP BY" in after.plan.upper() or not _groups(sql, self.spec.dialect):
             return None

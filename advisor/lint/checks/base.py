@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from advisor.catalog.model import Severity
+from advisor.dialects import Dialect, dialect
 from advisor.schema.ops import Loc, Op
 from advisor.schema.state import Schema
 
@@ -92,6 +93,11 @@ class LintContext:
     @property
     def in_transaction(self) -> bool:
         return self.depth > 0 or self.assume_in_transaction
+
+    @property
+    def facts(self) -> Dialect:
+        """What the registry knows of the engine the migrations are linted for."""
+        return dialect(self.dialect)
 
     def is_new(self, table: str | None) -> bool:
         """The table is still empty when this statement runs, so locking it harms nobody: created

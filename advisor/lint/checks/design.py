@@ -32,7 +32,7 @@ def foreign_key_without_index(op: EndOfRun, ctx: LintContext) -> Iterator[Hit]:
         for fk in table.foreign_keys if table.known else ():
             if fk.loc is None or not fk.columns or _fk_indexed(table, fk.columns):
                 continue
-            if ctx.dialect in ("mysql", "mariadb"):
+            if ctx.facts.indexes_foreign_keys:
                 continue  # InnoDB creates the index itself
             cols = ", ".join(fk.columns)
             yield Hit(

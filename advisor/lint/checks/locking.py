@@ -320,7 +320,7 @@ def column_type_change(op: AlterColumnType, ctx: LintContext) -> Iterator[Hit]:
     table = ctx.schema.table(op.table)
     column = table.column(op.column) if table else None
     old = column.type if column else None
-    if ctx.dialect != "postgres":
+    if ctx.facts.online_ddl is not None:
         yield from _mysql_type_change(op, old, ctx)
         return
     if not op.using and type_change_is_safe(old, op.type):

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from advisor.catalog.fixes import fix_line
 from advisor.catalog.model import Severity
+from advisor.dialects import dialect
 from advisor.lint.checks.base import MYSQL, Hit, LintContext, rule
 from advisor.lint.online_ddl import Behaviour, behaviour, effect, refused, server
 from advisor.schema.ops import (
@@ -58,7 +59,8 @@ def _inline(op: CreateTable | AddColumn) -> Iterator[ColumnDef]:
 
 @rule("MIG051", CreateTable, AddColumn, dialects=MYSQL, severity=Severity.ERROR)
 def inline_references_ignored(op: CreateTable | AddColumn, ctx: LintContext) -> Iterator[Hit]:
-    if ctx.dialect == "mariadb" and ctx.version_at_least(10, 5):
+    since = ctx.facts.inline_references_since
+    if since is not None and ctx.version_at_least(*since):
         return  # MariaDB honours column-level REFERENCES since 10.5
     for column in _inline(op):
         ref = column.references
@@ -161,9 +163,13 @@ def statement_clauses(text: str) -> tuple[str | None, str | None]:
 
 
 def _fail_fast(family: str, found: Behaviour) -> str:
-    if family == "mysql":
-        return "ALGORITHM=INSTANT" if found.algorithm == "INSTANT" else "ALGORITHM=INPLACE, LOCK=NONE"
-    return "ALGORITHM=NOCOPY, LOCK=NONE" if found.algorithm != "INSTANT" else "ALGORITHM=INSTANT, LOCK=NONE"
+    """The clauses that make the server refuse the ALTER rather than copy or lock: INSTANT where it
+    is instant (with LOCK=NONE where the server takes one beside it), else in place without a lock
+    (MariaDB's NOCOPY also refuses a rebuild)."""
+    facts = dialect(family)
+    if found.algorithm == "INSTANT":
+        return "ALGORITHM=INSTANT, LOCK=NONE" if facts.instant_takes_lock else "ALGORITHM=INSTANT"
+    return "ALGORITHM=NOCOPY, LOCK=NONE" if facts.nocopy else "ALGORITHM=INPLACE, LOCK=NONE"
 
 
 @rule(

@@ -156,17 +156,13 @@ def money_as_float(op: Op, ctx: LintContext) -> Iterator[Hit]:
                 "0.10 exactly, so sums drift by fractions of a cent",
                 fix_line("MIG036", "floating point"),
             )
-        elif type_.name == "money" and ctx.dialect == "postgres":
+        elif type_.name == "money" and ctx.facts.locale_money:
             yield Hit(
                 loc,
                 f"{_where(op)}{name} is money: its output and parsing follow the server's lc_monetary "
                 "locale, and it stores no currency",
                 fix_line("MIG036", "money"),
             )
-
-
-IDENTIFIER_LIMITS = {"postgres": 63, "mysql": 64, "mariadb": 64}
-"""Longest identifier in bytes (PostgreSQL's NAMEDATALEN - 1) or characters (MySQL)."""
 
 
 def _names(op: Op) -> Iterator[tuple[str, Loc]]:
@@ -196,21 +192,22 @@ def _names(op: Op) -> Iterator[tuple[str, Loc]]:
     severity=Severity.ERROR,
 )
 def identifier_too_long(op: Op, ctx: LintContext) -> Iterator[Hit]:
-    limit = IDENTIFIER_LIMITS[ctx.dialect]
+    facts = ctx.facts
+    limit, unit = facts.name_limit, facts.name_unit
     # PostgreSQL's parser has cut long names already; its front end reports them as LongIdentifier
     names = [(op.name, op.loc)] if isinstance(op, LongIdentifier) else list(_names(op))
     for name, loc in names:
-        size = len(name.encode("utf-8")) if ctx.dialect == "postgres" else len(name)
+        size = len(name.encode("utf-8")) if unit == "bytes" else len(name)
         if size <= limit:
             continue
         effect = (
-            f"PostgreSQL silently truncates it to {limit} bytes, so two long names can collide and "
+            f"{facts.label} silently truncates it to {limit} {unit}, so two long names can collide and "
             "later migrations naming it in full miss it"
-            if ctx.dialect == "postgres"
+            if facts.long_names == "truncated"
             else f"{ctx.dialect} rejects it"
         )
         yield Hit(
             loc,
             f"identifier {name} is {size} long, over the limit of {limit}: {effect}",
-            f"Choose a name of at most {limit} {'bytes' if ctx.dialect == 'postgres' else 'characters'}.",
+            f"Choose a name of at most {limit} {unit}.",
         )
