@@ -124,6 +124,9 @@ class Dialect:
     INDEX names the table too (``DROP INDEX ix ON t``)."""
     migrations: Literal["pglast", "sqlglot"] | None = None
     """The front end that reads its migrations for ``advisor lint``; ``None``: lint does not."""
+    client_delimiters: bool = False
+    """Its scripts may hold the command-line client's ``DELIMITER`` blocks (stored routines and
+    triggers, whose inner semicolons do not end a statement)."""
     tested: bool = False
     """The test suite applies the DDL written for it to a real server."""
 

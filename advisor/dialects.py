@@ -98,6 +98,7 @@ MYSQL = Dialect(
     table_case=True,
     index_names_per_table=True,
     migrations="sqlglot",
+    client_delimiters=True,
     tested=True,
     long_names="refused",
     name_unit="characters",

@@ -13,6 +13,7 @@ from sqlglot.errors import ErrorLevel, ParseError, TokenError
 from sqlglot.parser import Parser
 from sqlglot.tokenizer_core import Token
 
+from advisor.dialects import lookup
 from advisor.schema.ops import (
     Loc,
     Op,
@@ -63,7 +64,8 @@ def parse_generic(source: Source, dialect: str) -> list[Statement]:
     engine = Dialect.get_or_raise(dialect)
     tokenizer = engine.tokenizer()
     positions = Positions(source.text)
-    if dialect == "mysql":
+    facts = lookup(dialect)
+    if facts is not None and facts.client_delimiters:
         source = Source(source.name, without_routines(source.text))
     with quiet_sqlglot():
         try:
