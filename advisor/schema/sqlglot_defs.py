@@ -211,11 +211,16 @@ class DefinitionReader:
         properties = properties_of(node)
         temporary = any(isinstance(p, exp.TemporaryProperty) for p in properties)
         like = [name_of(p.this) for p in properties if isinstance(p, exp.LikeProperty)]
-        if not isinstance(schema, exp.Schema):  # AS SELECT, or MySQL's CREATE TABLE t LIKE other
-            query = not like
-            name = name_of(schema)
+        parent = next((name_of(p.this) for p in properties if isinstance(p, exp.PartitionedOfProperty)), None)
+        if not isinstance(schema, exp.Schema):  # AS SELECT, PARTITION OF, or MySQL's CREATE TABLE t LIKE o
             yield CreateTable(
-                loc=self.loc, table=name, copied=True, from_query=query, like=tuple(like), temporary=temporary
+                loc=self.loc,
+                table=name_of(schema),
+                copied=parent is None,
+                from_query=not like and parent is None,
+                like=tuple(like),
+                temporary=temporary,
+                partition_of=parent,
             )
             return
         columns: list[ColumnDef] = []

@@ -3,8 +3,9 @@
 The schema package reads them: the dialect's front end (PostgreSQL's own parser for PostgreSQL,
 sqlglot for the others) turns each statement into operations, and its state replays them, as it
 does for ``advisor lint``. Each table the replay ends with becomes a draft. One statement the front
-end cannot parse is an error naming its own file and line. The DDL ran on a real database, so a
-statement about a table we do not know (created by something skipped) changes nothing.
+end cannot parse is an error naming its file and the line the parser stopped at. The DDL ran on a
+real database, so a statement about a table we do not know (created by something skipped)
+changes nothing.
 
 Not represented, because the model cannot hold them: expression indexes, indexes with a non-default
 operator class, non-B-tree indexes other than trigram ones (GIN, GiST, FULLTEXT...), temporary
@@ -50,9 +51,7 @@ def replay_files(files: list[Path], dialect: str, tables: dict[str, TableDraft])
             for op in statement.ops:
                 if isinstance(op, Unparseable):
                     message = " ".join(op.message.split())
-                    raise AdvisorError(
-                        f"cannot parse this statement: {message}", Location(path, statement.loc.line)
-                    )
+                    raise AdvisorError(f"cannot parse this statement: {message}", Location(path, op.loc.line))
                 schema.apply(op)
     drafter = _Drafter(dialect, {str(path): path for path in files})
     for state in schema.tables.values():
