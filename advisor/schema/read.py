@@ -32,17 +32,28 @@ def read_statements(source: Source, dialect: str) -> list[Statement]:
     return parse_generic(source, facts.sqlglot)
 
 
-def existing_schema(files: list[Path], dialect: str) -> Schema:
-    """The schema the DDL ``files`` build (a folder stands for its migrations, in order), as tables
-    that stand before what is read next: existing, with rows. A statement the front end cannot
-    read is an input error naming its file and line."""
-    schema = Schema()
-    for path in (f for given in files for f in (migration_files(given) if given.is_dir() else [given])):
+def replay(files: list[Path], dialect: str) -> Schema:
+    """The schema the DDL ``files`` build, replayed in order; a statement the front end cannot read
+    is an input error naming its file and the line the parser stopped at."""
+    from advisor.dialects import dialect as facts_of
+
+    schema = Schema(facts_of(dialect).sqlglot)
+    for path in files:
         for statement in read_statements(read_source(path), dialect):
             for op in statement.ops:
                 if isinstance(op, Unparseable):
-                    raise AdvisorError(op.message, Location(path, op.loc.line))
+                    message = " ".join(op.message.split())
+                    raise AdvisorError(f"cannot parse this statement: {message}", Location(path, op.loc.line))
                 schema.apply(op)
+    return schema
+
+
+def existing_schema(files: list[Path], dialect: str) -> Schema:
+    """The schema the DDL ``files`` build (a folder stands for its migrations, in order), as tables
+    that stand before what is read next: existing, with rows."""
+    schema = replay(
+        [f for given in files for f in (migration_files(given) if given.is_dir() else [given])], dialect
+    )
     for table in schema.tables.values():
         table.new, table.created_in = False, ""
     schema.created.clear()

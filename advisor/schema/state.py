@@ -217,7 +217,7 @@ class Schema:
         table.columns.pop(col, None)
         if col in table.primary_key:
             table.primary_key, table.primary_key_name = (), None
-        for index in [i for i in table.indexes if col in _index_columns(i)]:
+        for index in [i for i in table.indexes if col in _used_columns(i)]:
             self._forget_index(table, index)
         table.foreign_keys = [fk for fk in table.foreign_keys if col not in fk.columns]
         table.checks = [ck for ck in table.checks if col not in map(key_of, ck.expression.columns)]
@@ -457,7 +457,7 @@ class Schema:
         return replace(expression, sql=sql, columns=columns)
 
 
-def _index_columns(index: IndexState) -> set[str]:
+def _used_columns(index: IndexState) -> set[str]:
     """Every column an index uses: keys, INCLUDE and its predicate's."""
     used = [*index.columns, *index.include, *(index.where.columns if index.where else ())]
     return {key_of(c) for c in used if c}

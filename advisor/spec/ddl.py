@@ -20,10 +20,9 @@ from pathlib import Path
 
 from advisor.errors import AdvisorError, Location
 from advisor.schema.names import key_of
-from advisor.schema.ops import Expression, Loc, Unparseable
-from advisor.schema.read import read_statements
-from advisor.schema.source import read_source
-from advisor.schema.state import Schema, implied_name
+from advisor.schema.ops import Expression, Loc
+from advisor.schema.read import replay
+from advisor.schema.state import implied_name
 from advisor.schema.tables import IndexState, TableState
 from advisor.spec.draft import (
     CheckDraft,
@@ -43,16 +42,7 @@ _TRIGRAM_CLASSES = frozenset({"gin_trgm_ops", "gist_trgm_ops"})
 def replay_files(files: list[Path], dialect: str, tables: dict[str, TableDraft]) -> None:
     """Apply every statement of ``files``, in order, and add the tables they leave to ``tables``
     (keyed by ``key_of`` name)."""
-    from advisor.dialects import dialect as facts_of
-
-    schema = Schema(facts_of(dialect).sqlglot)
-    for path in files:
-        for statement in read_statements(read_source(path), dialect):
-            for op in statement.ops:
-                if isinstance(op, Unparseable):
-                    message = " ".join(op.message.split())
-                    raise AdvisorError(f"cannot parse this statement: {message}", Location(path, op.loc.line))
-                schema.apply(op)
+    schema = replay(files, dialect)
     drafter = _Drafter(dialect, {str(path): path for path in files})
     for state in schema.tables.values():
         if state.loc is not None and not (state.temporary or state.from_query or state.partition_of):

@@ -53,7 +53,7 @@ def test_a_schema_statement_that_cannot_be_read_names_its_file_and_line(tmp_path
     done = _lint(tmp_path, "--schema", "schema.sql", "next.sql")
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [
-        'advisor: error: schema.sql:2: syntax error at or near "TABLEX"'
+        'advisor: error: schema.sql:2: cannot parse this statement: syntax error at or near "TABLEX"'
     ]
 
 
