@@ -65,6 +65,15 @@ def _after(tokens: Sequence[Any], name: str) -> int | None:
     return None
 
 
+def last_token(text: str, name: str) -> int | None:
+    """Where the last ``name`` token of ``text`` starts (comments are not tokens).
+
+    >>> last_token("ALTER COLUMN a SET DEFAULT /* the default */ ", "DEFAULT")
+    19
+    """
+    return next((t.start for t in reversed(_tokens(text)) if t.name == name), None)
+
+
 def default_sql(text: str) -> str | None:
     """The expression after the first DEFAULT of ``text``, up to what ends it."""
     tokens = _tokens(text)

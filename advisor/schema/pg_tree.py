@@ -74,6 +74,7 @@ from advisor.schema.pg_text import (
     PLAIN,
     check_sql,
     default_sql,
+    last_token,
     plain_command_starts,
     scanned_command_starts,
     where_sql,
@@ -143,15 +144,19 @@ class Builder:
         check = Expression(sql, column_refs(node.get("raw_expr"))) if sql else None
         return replace(con, check=check)
 
-    def default(self, expr: Node | None) -> Default | None:
-        """A default expression, with its text: from the last DEFAULT before it starts."""
+    def default(self, expr: Node | None, keyword: int | None = None) -> Default | None:
+        """A default expression, with its text cut from its DEFAULT keyword: at ``keyword`` (a
+        column constraint's location), or the last DEFAULT token before the expression starts
+        (``ALTER COLUMN ... SET DEFAULT``, whose command has no location)."""
         default = default_of(expr)
         start = lowest_location(expr)
-        if default is None or start is None:
+        if default is None or (keyword is None and start is None):
             return default
-        head = self.positions.data[self.start : self.base + start].decode("utf-8", "replace")
-        at = head.upper().rfind("DEFAULT")
-        sql = default_sql(self.text_from(start - len(head[at:].encode("utf-8")))) if at >= 0 else None
+        if keyword is None and start is not None:
+            head = self.positions.data[self.start : self.base + start].decode("utf-8", "replace")
+            at = last_token(head, "DEFAULT")
+            keyword = None if at is None else start - len(head[at:].encode("utf-8"))
+        sql = default_sql(self.text_from(keyword)) if keyword is not None else None
         return replace(default, text=Expression(sql)) if sql else default
 
     def column(self, node: Node, loc: Loc | None = None) -> ColumnDef:
@@ -162,7 +167,7 @@ class Builder:
             if contype == "CONSTR_NOTNULL":
                 parts.not_null = True
             elif contype == "CONSTR_DEFAULT":
-                parts.default = self.default(con.get("raw_expr"))
+                parts.default = self.default(con.get("raw_expr"), con.get("location"))
             elif contype == "CONSTR_PRIMARY":
                 parts.primary_key = parts.not_null = True
                 parts.primary_key_name = con.get("conname")

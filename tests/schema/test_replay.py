@@ -172,3 +172,32 @@ def test_recommend_refuses_names_that_differ_only_in_case(tmp_path: Path) -> Non
     (tmp_path / "schema.sql").write_text('CREATE TABLE t ("Id" int, id int);\n')
     with pytest.raises(AdvisorError, match="columns 'Id' and 'id' differ only in case"):
         load_ddl([tmp_path / "schema.sql"], "postgres")
+
+
+def test_postgresql_defaults_checks_and_predicates_are_cut_from_the_statement(tmp_path: Path) -> None:
+    """PostgreSQL's parse tree says where an expression starts, not where it ends: the text is cut
+    with the server's scanner, comments (even ones saying "default") and nesting included."""
+    tables = _tables(
+        tmp_path,
+        """
+        CREATE TABLE t (
+          id int PRIMARY KEY,
+          a int DEFAULT /* the default */ (1 + 2) * 3 NOT NULL CHECK ((a > 0) AND a < 100),
+          b text DEFAULT 'x'::text,
+          c timestamptz
+        );
+        ALTER TABLE t ALTER COLUMN c SET DEFAULT /* default */ now() + interval '1 day', ADD COLUMN d int;
+        CREATE INDEX t_open ON t (a) WHERE (b <> 'x') AND c IS NOT NULL;
+        """,
+        "postgres",
+    )
+    t = tables["t"]
+    assert [(c.name, c.default) for c in t.columns] == [
+        ("id", None),
+        ("a", "(1 + 2) * 3"),
+        ("b", "CAST('x' AS TEXT)"),
+        ("c", "CURRENT_TIMESTAMP + INTERVAL '1 DAY'"),
+        ("d", None),
+    ]
+    assert [c.sql for c in t.checks] == ["(a > 0) AND a < 100"]
+    assert next(ix.where for ix in t.indexes if ix.name == "t_open") == "(b <> 'x') AND c IS NOT NULL"
