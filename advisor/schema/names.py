@@ -16,6 +16,8 @@ refuses DDL whose names differ only in case.
 
 from __future__ import annotations
 
+from collections.abc import Container
+
 
 class ExactName(str):
     """A table, column or index name the engine keeps as spelled, so that DDL must quote it as
@@ -47,3 +49,16 @@ def exact(name: str) -> str:
     ('ExactName', 'str')
     """
     return ExactName(name) if name != name.lower() else name
+
+
+def fresh_name(base: str, taken: Container[str]) -> str:
+    """``base``, or ``base1``, ``base2``... whichever is not the key of a name ``taken`` holds.
+
+    >>> fresh_name("orders_user_id_idx", {"orders_user_id_idx"})
+    'orders_user_id_idx1'
+    """
+    name, number = base, 0
+    while key_of(name) in taken:
+        number += 1
+        name = f"{base}{number}"
+    return name

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from advisor.schema.names import exact, key_of
+from advisor.schema.names import exact, fresh_name, key_of
 from advisor.schema.ops import (
     AddColumn,
     AddConstraint,
@@ -350,7 +350,7 @@ class Schema:
         index.opclasses = op.opclasses
         if not op.name:
             taken = {key_of(n) for i in table.indexes for n in (i.name, i.implied_name) if n}
-            index.implied_name = _fresh(implied_name(table.name, op.columns, "idx"), taken)
+            index.implied_name = fresh_name(implied_name(table.name, op.columns, "idx"), taken)
         self._register(table, index)
 
     def on_drop_index(self, op: DropIndex) -> None:
@@ -461,12 +461,3 @@ def _used_columns(index: IndexState) -> set[str]:
     """Every column an index uses: keys, INCLUDE and its predicate's."""
     used = [*index.columns, *index.include, *(index.where.columns if index.where else ())]
     return {key_of(c) for c in used if c}
-
-
-def _fresh(base: str, taken: set[str]) -> str:
-    """``base``, or ``base1``, ``base2``... whichever ``taken`` does not hold yet."""
-    name, number = base, 0
-    while key_of(name) in taken:
-        number += 1
-        name = f"{base}{number}"
-    return name

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from advisor.errors import Location
-from advisor.schema.names import key_of
+from advisor.schema.names import fresh_name, key_of
 
 
 @dataclass
@@ -113,8 +113,4 @@ class TableDraft:
 
     def fresh_index_name(self, base: str) -> str:
         """``base``, or ``base1``, ``base2``... whichever no index of this table uses yet."""
-        name, number = base, 0
-        while name.lower() in self.indexes:
-            number += 1
-            name = f"{base}{number}"
-        return name
+        return fresh_name(base, self.indexes)
